@@ -1,0 +1,36 @@
+/**
+ * Losses in float64, value and gradient side by side (FORMATS.md):
+ *   sse: L = ½ ΣΣ (F − Y)²                  ∂L/∂F = F − Y
+ *   mse: L = (1/(n·pL)) ΣΣ (F − Y)²         ∂L/∂F = 2 (F − Y) / (n·pL)
+ *   cross-entropy: L = −(1/n) Σ Y log softmax(H)   G = (softmax(H) − Y) / n  (softmax output only)
+ */
+import type { LossKind } from './spec.js';
+import { logSumExp } from './activations.js';
+
+/** Loss value of output F (or, for cross-entropy, of logits H) against Y; n×p row-major. */
+export function lossValue(kind: LossKind, F: ArrayLike<number>, H: ArrayLike<number>, Y: ArrayLike<number>, n: number, p: number): number {
+  let s = 0;
+  switch (kind) {
+    case 'sse':
+      for (let k = 0; k < n * p; k++) s += (F[k]! - Y[k]!) ** 2;
+      return 0.5 * s;
+    case 'mse':
+      for (let k = 0; k < n * p; k++) s += (F[k]! - Y[k]!) ** 2;
+      return s / (n * p);
+    case 'cross-entropy':
+      for (let i = 0; i < n; i++) {
+        const lse = logSumExp(H, i * p, p);
+        for (let j = 0; j < p; j++) {
+          const y = Y[i * p + j]!;
+          // y = 0 contributes nothing, even where log softmax is -Infinity.
+          if (y !== 0) s -= y * (H[i * p + j]! - lse);
+        }
+      }
+      return s / n;
+  }
+}
+
+/** ∂L/∂F for the element-wise losses (sse, mse). */
+export function lossGradientWrtOutput(kind: 'sse' | 'mse', f: number, y: number, n: number, p: number): number {
+  return kind === 'sse' ? f - y : (2 * (f - y)) / (n * p);
+}

@@ -1,0 +1,108 @@
+/**
+ * The training session's public types: what callers (CLI, engine host, tests) configure and get
+ * back. The Session itself lives in session.ts. Kept in one small file so that every consumer
+ * codes against the same shapes.
+ */
+import type { Matrix } from '../core/matrix.js';
+import type { BackendName } from '../backends/backend.js';
+import type { ModelSpec } from '../model/spec.js';
+
+export type InitScheme = 'xavier' | 'he';
+
+/** User-given parameters, in the layout of the weights file (W_i: fan-in rows). */
+export interface ParameterSet {
+  readonly W: Matrix[];
+  readonly b: Matrix[]; // each 1 × p_{i+1}
+}
+
+export type OptimizerConfig =
+  | { readonly kind: 'sgd'; readonly lr: number; readonly momentum: number; readonly weightDecay: number }
+  | {
+      readonly kind: 'adam';
+      readonly lr: number;
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly eps: number;
+      readonly weightDecay: number;
+    };
+
+export interface TrainConfig {
+  readonly model: ModelSpec;
+  /** Xavier/Glorot or He initialisation from `seed`, or user-given parameters. */
+  readonly init: InitScheme | { readonly parameters: ParameterSet };
+  readonly optimizer: OptimizerConfig;
+  /** Samples per mini-batch; 'full' (or ≥ the training size) is full-batch gradient descent. */
+  readonly batchSize: number | 'full';
+  /** Seeds initialisation, the train/validation split and the shuffling of every epoch. */
+  readonly seed: number;
+  /** Fraction of the samples held out for validation, in [0, 1). */
+  readonly validationFraction: number;
+  /** How many past steps to keep for time travel (bounded ring buffer). */
+  readonly historySize?: number;
+}
+
+export interface Dataset {
+  readonly X: Matrix; // n × p_0
+  readonly Y: Matrix; // n × p_L
+}
+
+/** The named ops of one training step, in order: forward 0…L-1, loss, backward L-1…0, update. */
+export type OpKind = 'forward' | 'loss' | 'backward' | 'update';
+
+export interface OpRef {
+  readonly kind: OpKind;
+  /** The layer the op works on; null for loss and update. */
+  readonly layer: number | null;
+  /** Position in the step's op list. */
+  readonly index: number;
+  /** e.g. "forward layer 1", "backward layer 0". */
+  readonly label: string;
+  /** The equation the op applies, in LaTeX, in the notation of FORMATS.md. */
+  readonly equation: string;
+}
+
+export type BreakpointCondition =
+  | { readonly kind: 'non-finite' }
+  | { readonly kind: 'vanishing'; readonly layer?: number; readonly threshold: number } // ‖G_i‖ below
+  | { readonly kind: 'exploding'; readonly layer?: number; readonly threshold: number } // ‖G_i‖ above
+  | { readonly kind: 'saturation'; readonly layer?: number; readonly fraction: number } // tanh/sigmoid |deriv| tiny
+  | { readonly kind: 'dead-relu'; readonly layer?: number; readonly fraction: number }
+  | { readonly kind: 'loss-spike'; readonly factor: number }; // loss > factor × running mean
+
+export interface BreakpointHit {
+  readonly condition: BreakpointCondition;
+  readonly step: number;
+  readonly op: OpRef;
+  readonly layer: number | null;
+  /** Which matrix tripped it ("A", "H", "G", "W", "dW", "db", "loss") and the offending flat indices (capped). */
+  readonly matrix: string;
+  readonly cells: readonly number[];
+  readonly message: string;
+}
+
+export interface LayerStats {
+  readonly layer: number;
+  readonly normG: number;
+  readonly normW: number;
+  readonly normDW: number;
+  readonly normDb: number;
+  /** ‖∂L/∂W_i‖ / ‖W_i‖: the relative update size. */
+  readonly gradToWeight: number;
+  readonly minA: number;
+  readonly maxA: number;
+  readonly nonFinite: number;
+  /** tanh/sigmoid units whose derivative is below 1e-2; null for other activations. */
+  readonly saturatedFraction: number | null;
+  /** relu units that are 0 for every sample of the batch; null for other activations. */
+  readonly deadFraction: number | null;
+}
+
+export interface StepSummary {
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly validationLoss: number | null;
+  readonly layers: readonly LayerStats[];
+}
+
+export type { BackendName };
