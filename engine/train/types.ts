@@ -67,7 +67,8 @@ export type BreakpointCondition =
   | { readonly kind: 'exploding'; readonly layer?: number; readonly threshold: number } // ‖G_i‖ above
   | { readonly kind: 'saturation'; readonly layer?: number; readonly fraction: number } // tanh/sigmoid |deriv| tiny
   | { readonly kind: 'dead-relu'; readonly layer?: number; readonly fraction: number }
-  | { readonly kind: 'loss-spike'; readonly factor: number }; // loss > factor × running mean
+  /** loss > factor × the mean loss of the previous `window` steps (default 20; needs 3 steps of history). */
+  | { readonly kind: 'loss-spike'; readonly factor: number; readonly window?: number };
 
 export interface BreakpointHit {
   readonly condition: BreakpointCondition;
@@ -76,6 +77,11 @@ export interface BreakpointHit {
   readonly layer: number | null;
   /** Which matrix tripped it ("A", "H", "G", "W", "dW", "db", "loss") and the offending flat indices (capped). */
   readonly matrix: string;
+  /**
+   * The FORMATS.md subscript of that matrix (e.g. 2 for A_2, the output of layer 1; 1 for G_1); null for the loss.
+   * Session.getMatrix(matrixIndex, matrix) fetches it.
+   */
+  readonly matrixIndex?: number | null;
   readonly cells: readonly number[];
   readonly message: string;
 }
@@ -95,6 +101,23 @@ export interface LayerStats {
   readonly saturatedFraction: number | null;
   /** relu units that are 0 for every sample of the batch; null for other activations. */
   readonly deadFraction: number | null;
+  /** Fixed-bin histograms of this layer's output A_{i+1}, G_i, W_i and ∂L/∂W_i (engine/telemetry). */
+  readonly histograms?: LayerHistograms;
+}
+
+/** `counts.length` equal-width bins over [min, max] of the finite values; non-finite ones counted apart. */
+export interface Histogram {
+  readonly min: number;
+  readonly max: number;
+  readonly counts: readonly number[];
+  readonly nonFinite: number;
+}
+
+export interface LayerHistograms {
+  readonly A: Histogram;
+  readonly G: Histogram;
+  readonly W: Histogram;
+  readonly dW: Histogram;
 }
 
 export interface StepSummary {

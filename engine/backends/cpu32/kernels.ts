@@ -1,0 +1,22 @@
+/** The matrix-kernel set a Cpu32Backend runs on: plain JS or WebAssembly SIMD, same contract. */
+import { columnSums, gemmNN, gemmNT, gemmTN, type View } from './kernels-js.js';
+import { ArrayHeap, type Float32Heap } from './heap.js';
+
+export type { View };
+
+export interface MatrixKernels {
+  readonly name: 'js' | 'wasm-simd';
+  /** The heap every View handed to these kernels must live in. */
+  readonly heap: Float32Heap;
+  /** C (n×q) = A (n×p) · W (p×q) + 1·bias. */
+  gemmNN(n: number, p: number, q: number, A: View, W: View, bias: View | null, C: View): void;
+  /** D (p×q) = Aᵀ G for A (n×p), G (n×q); db = 1ᵀ G when given. */
+  gemmTN(n: number, p: number, q: number, A: View, G: View, D: View, db: View | null): void;
+  /** X (n×p) = G (n×q) · Wᵀ for W (p×q). */
+  gemmNT(n: number, q: number, p: number, G: View, W: View, X: View): void;
+  columnSums(n: number, q: number, G: View, db: View): void;
+}
+
+export function jsKernels(): MatrixKernels {
+  return { name: 'js', heap: new ArrayHeap(), gemmNN, gemmTN, gemmNT, columnSums };
+}

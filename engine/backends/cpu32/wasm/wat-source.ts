@@ -1,0 +1,166 @@
+/**
+ * The WebAssembly SIMD matrix kernels of cpu-f32, as WAT text generated from templates (the
+ * register-tiled inner loops differ only by tile size and by full-vector vs one-lane loads, so
+ * they are written once here). node-build-wasm.ts assembles this with wabt into
+ * matmul-wasm.generated.ts; a test checks that file is fresh.
+ *
+ * gemm: C (M×N) = a(M×K) · B (K×N) (+ 1·bias), a addressed through two byte strides so the one
+ *   kernel serves H = A·W (a = A, rows stride p) and ∂W = Aᵀ·G (a = Aᵀ read in place: rows stride 1,
+ *   reduction stride p). Tiles of 4 rows × 8 columns keep 8 f32x4 accumulators in registers; each
+ *   reduction step loads 2 vectors of B and 4 scalars of a for 32 multiply-adds. The column tile
+ *   walks outermost so its K×8 panel of B stays in L1/L2 while every row tile reuses it.
+ * gemm_nt: X (n×p) = G (n×q) · Wᵀ (W p×q read in place): dot products of contiguous rows, tiles of
+ *   2 rows of G × 4 rows of W (8 accumulators), summed across lanes by a 4×4 transpose-add so the
+ *   4 results store as one vector. The W tile is the outer loop (it stays in L1 across all of G).
+ * Edges (sizes not multiples of the tile) use the same code with 1-row tiles and one-lane loads
+ * (v128.load32_zero / v128.store32_lane), so every shape runs the tiled path.
+ */
+
+type ColVariant = { readonly name: string; readonly width: number; readonly vecs: number; readonly lane: boolean };
+const V8: ColVariant = { name: 'v8', width: 8, vecs: 2, lane: false };
+const V4: ColVariant = { name: 'v4', width: 4, vecs: 1, lane: false };
+const S1: ColVariant = { name: 's1', width: 1, vecs: 1, lane: true };
+
+const load = (lane: boolean, addr: string, off = 0): string =>
+  lane ? `(v128.load32_zero offset=${off} ${addr})` : `(v128.load offset=${off} ${addr})`;
+const store = (lane: boolean, addr: string, value: string, off = 0): string =>
+  lane ? `(v128.store32_lane offset=${off} 0 ${addr} ${value})` : `(v128.store offset=${off} ${addr} ${value})`;
+
+/** One R-row × variant tile of gemm at (i, j). */
+function gemmTile(R: number, c: ColVariant): string {
+  const out: string[] = [];
+  const acc = (r: number, v: number) => `$c${r}${v}`;
+  for (let r = 0; r < R; r++) {
+    for (let v = 0; v < c.vecs; v++) {
+      out.push(
+        `(local.set ${acc(r, v)} (if (result v128) (local.get $bias) (then ${load(c.lane, '(i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))', v * 16)}) (else (v128.const i32x4 0 0 0 0))))`,
+      );
+    }
+    out.push(`(local.set $a${r} (i32.add (local.get $A) (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $ars))))`);
+  }
+  out.push(`(local.set $bp (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))))`);
+  out.push(`(local.set $kk (local.get $K))`);
+  const body: string[] = [];
+  for (let v = 0; v < c.vecs; v++) body.push(`(local.set $b${v} ${load(c.lane, '(local.get $bp)', v * 16)})`);
+  for (let r = 0; r < R; r++) {
+    body.push(`(local.set $s (f32x4.splat (f32.load (local.get $a${r}))))`);
+    for (let v = 0; v < c.vecs; v++) body.push(`(local.set ${acc(r, v)} (f32x4.add (local.get ${acc(r, v)}) (f32x4.mul (local.get $s) (local.get $b${v}))))`);
+    body.push(`(local.set $a${r} (i32.add (local.get $a${r}) (local.get $aks)))`);
+  }
+  body.push(`(local.set $bp (i32.add (local.get $bp) (local.get $ldb)))`);
+  body.push(`(local.set $kk (i32.sub (local.get $kk) (i32.const 1)))`);
+  out.push(`(if (i32.gt_s (local.get $kk) (i32.const 0)) (then (loop $k ${body.join(' ')} (br_if $k (local.get $kk)))))`);
+  for (let r = 0; r < R; r++) {
+    const row = `(i32.add (local.get $C) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $N)) (local.get $j)) (i32.const 2)))`;
+    for (let v = 0; v < c.vecs; v++) out.push(store(c.lane, row, `(local.get ${acc(r, v)})`, v * 16));
+  }
+  return out.join('\n      ');
+}
+
+function gemmColumnPass(c: ColVariant): string {
+  const rows = (R: number) => `
+    (block $rd${R}${c.name} (loop $rl${R}${c.name}
+      (br_if $rd${R}${c.name} (i32.gt_s (i32.add (local.get $i) (i32.const ${R})) (local.get $M)))
+      ${gemmTile(R, c)}
+      (local.set $i (i32.add (local.get $i) (i32.const ${R})))
+      (br $rl${R}${c.name})))`;
+  return `
+  (block $cd${c.name} (loop $cl${c.name}
+    (br_if $cd${c.name} (i32.gt_s (i32.add (local.get $j) (i32.const ${c.width})) (local.get $N)))
+    (local.set $i (i32.const 0))${rows(4)}${rows(1)}
+    (local.set $j (i32.add (local.get $j) (i32.const ${c.width})))
+    (br $cl${c.name})))`;
+}
+
+function gemm(): string {
+  const accs = [0, 1, 2, 3].flatMap((r) => [0, 1].map((v) => `(local $c${r}${v} v128)`)).join(' ');
+  return `
+ (func (export "gemm")
+  (param $M i32) (param $N i32) (param $K i32) (param $A i32) (param $ars i32) (param $aks i32)
+  (param $B i32) (param $C i32) (param $bias i32)
+  (local $i i32) (local $j i32) (local $kk i32) (local $bp i32) (local $ldb i32)
+  (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+  (local $b0 v128) (local $b1 v128) (local $s v128) ${accs}
+  (local.set $ldb (i32.shl (local.get $N) (i32.const 2)))
+  (local.set $j (i32.const 0))${gemmColumnPass(V8)}${gemmColumnPass(V4)}${gemmColumnPass(S1)})`;
+}
+
+/** Sum of the 4 lanes of each of x0..x3, as one vector [Σx0, Σx1, Σx2, Σx3]. */
+function transposeSum(x: readonly string[]): string {
+  const lo = (a: string, b: string) => `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${a} ${b})`;
+  const hi = (a: string, b: string) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${a} ${b})`;
+  const even = (a: string, b: string) => `(i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 ${a} ${b})`;
+  const odd = (a: string, b: string) => `(i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 ${a} ${b})`;
+  // t0 = [x0₀+x0₂, x0₁+x0₃, x1₀+x1₂, x1₁+x1₃], t1 likewise for x2, x3; then pair up even/odd lanes.
+  const t0 = `(f32x4.add ${lo(x[0]!, x[1]!)} ${hi(x[0]!, x[1]!)})`;
+  const t1 = `(f32x4.add ${lo(x[2]!, x[3]!)} ${hi(x[2]!, x[3]!)})`;
+  return `(local.set $t0 ${t0}) (local.set $t1 ${t1}) (f32x4.add ${even('(local.get $t0)', '(local.get $t1)')} ${odd('(local.get $t0)', '(local.get $t1)')})`;
+}
+
+const laneSum = (x: string): string =>
+  `(f32.add (f32.add (f32x4.extract_lane 0 ${x}) (f32x4.extract_lane 1 ${x})) (f32.add (f32x4.extract_lane 2 ${x}) (f32x4.extract_lane 3 ${x})))`;
+
+/** One RI-row (of G) × CK-column (rows of W) tile of gemm_nt at (i, k). */
+function ntTile(RI: number, CK: number): string {
+  const out: string[] = [];
+  const acc = (r: number, c: number) => `$d${r}${c}`;
+  for (let r = 0; r < RI; r++) for (let c = 0; c < CK; c++) out.push(`(local.set ${acc(r, c)} (v128.const i32x4 0 0 0 0))`);
+  for (let r = 0; r < RI; r++) out.push(`(local.set $g${r} (i32.add (local.get $G) (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $ldg))))`);
+  for (let c = 0; c < CK; c++) out.push(`(local.set $w${c} (i32.add (local.get $W) (i32.mul (i32.add (local.get $k) (i32.const ${c})) (local.get $ldg))))`);
+  out.push(`(local.set $jj (local.get $q))`);
+  const step = (lane: boolean, bytes: number, count: number, label: string) => {
+    const body: string[] = [];
+    for (let r = 0; r < RI; r++) body.push(`(local.set $x${r} ${load(lane, `(local.get $g${r})`)})`);
+    for (let c = 0; c < CK; c++) {
+      body.push(`(local.set $y ${load(lane, `(local.get $w${c})`)})`);
+      for (let r = 0; r < RI; r++) body.push(`(local.set ${acc(r, c)} (f32x4.add (local.get ${acc(r, c)}) (f32x4.mul (local.get $x${r}) (local.get $y))))`);
+    }
+    for (let r = 0; r < RI; r++) body.push(`(local.set $g${r} (i32.add (local.get $g${r}) (i32.const ${bytes})))`);
+    for (let c = 0; c < CK; c++) body.push(`(local.set $w${c} (i32.add (local.get $w${c}) (i32.const ${bytes})))`);
+    body.push(`(local.set $jj (i32.sub (local.get $jj) (i32.const ${count})))`);
+    return `(block $${label}d (loop $${label}l (br_if $${label}d (i32.lt_s (local.get $jj) (i32.const ${count}))) ${body.join(' ')} (br $${label}l)))`;
+  };
+  out.push(step(false, 16, 4, 'v'));
+  out.push(step(true, 4, 1, 's'));
+  for (let r = 0; r < RI; r++) {
+    const dst = `(i32.add (local.get $X) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $p)) (local.get $k)) (i32.const 2)))`;
+    if (CK === 4) out.push(`(v128.store ${dst} ${transposeSum([0, 1, 2, 3].map((c) => `(local.get ${acc(r, c)})`))})`);
+    else out.push(`(f32.store ${dst} ${laneSum(`(local.get ${acc(r, 0)})`)})`);
+  }
+  return out.join('\n      ');
+}
+
+function ntPass(CK: number): string {
+  const rows = (RI: number) => `
+    (block $nd${RI}${CK} (loop $nl${RI}${CK}
+      (br_if $nd${RI}${CK} (i32.gt_s (i32.add (local.get $i) (i32.const ${RI})) (local.get $n)))
+      ${ntTile(RI, CK)}
+      (local.set $i (i32.add (local.get $i) (i32.const ${RI})))
+      (br $nl${RI}${CK})))`;
+  return `
+  (block $kd${CK} (loop $kl${CK}
+    (br_if $kd${CK} (i32.gt_s (i32.add (local.get $k) (i32.const ${CK})) (local.get $p)))
+    (local.set $i (i32.const 0))${rows(2)}${rows(1)}
+    (local.set $k (i32.add (local.get $k) (i32.const ${CK})))
+    (br $kl${CK})))`;
+}
+
+function gemmNT(): string {
+  const accs = [0, 1].flatMap((r) => [0, 1, 2, 3].map((c) => `(local $d${r}${c} v128)`)).join(' ');
+  return `
+ (func (export "gemm_nt")
+  (param $n i32) (param $q i32) (param $p i32) (param $G i32) (param $W i32) (param $X i32)
+  (local $i i32) (local $k i32) (local $jj i32) (local $ldg i32)
+  (local $g0 i32) (local $g1 i32) (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+  (local $x0 v128) (local $x1 v128) (local $y v128) (local $t0 v128) (local $t1 v128) ${accs}
+  (local.set $ldg (i32.shl (local.get $q) (i32.const 2)))
+  (local.set $k (i32.const 0))${ntPass(4)}${ntPass(1)})`;
+}
+
+/** The whole module: memory imported from JS as env.memory (the backend's heap). */
+export function matmulWat(): string {
+  return `(module
+ (import "env" "memory" (memory 1))${gemm()}${gemmNT()}
+)
+`;
+}

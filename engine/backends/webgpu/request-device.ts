@@ -1,0 +1,65 @@
+/**
+ * Getting a GPUDevice from a GPU object (navigator.gpu in the browser, dawn.node's GPU in Node),
+ * with limits raised to what the adapter allows so large layers fit in one binding.
+ */
+import { WebGpuBackendError } from './errors.js';
+import { createWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
+
+export interface AdapterDescription {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+}
+
+export interface AcquiredDevice {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterDescription;
+}
+
+export class NoWebGpuAdapterError extends WebGpuBackendError {
+  constructor(hint: string) {
+    super(`webgpu-f32: no WebGPU adapter is available. ${hint}`);
+    this.name = 'NoWebGpuAdapterError';
+  }
+}
+
+export interface RequestDeviceOptions {
+  readonly powerPreference?: GPUPowerPreference;
+  readonly label?: string;
+  /** Said in the error when there is no adapter (how to get one on this platform). */
+  readonly noAdapterHint?: string;
+}
+
+export async function requestDeviceFrom(gpu: GPU, opts: RequestDeviceOptions = {}): Promise<AcquiredDevice> {
+  const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
+  if (!adapter) throw new NoWebGpuAdapterError(opts.noAdapterHint ?? 'Use a CPU backend (cpu-f32).');
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: opts.label ?? 'backprop-lens',
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+    },
+  });
+  const info = adapter.info;
+  return {
+    device,
+    adapter: {
+      vendor: info?.vendor ?? '',
+      architecture: info?.architecture ?? '',
+      device: info?.device ?? '',
+      description: info?.description ?? '',
+    },
+  };
+}
+
+/** Browser / Electron renderer: a backend on navigator.gpu (needs a secure context). */
+export async function createBrowserWebGpuBackend(
+  options: WebGpuBackendOptions & RequestDeviceOptions = {},
+): Promise<{ backend: WebGpuBackend; adapter: AdapterDescription }> {
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!gpu) throw new NoWebGpuAdapterError('This browser does not expose navigator.gpu; use a CPU backend (cpu-f32).');
+  const { device, adapter } = await requestDeviceFrom(gpu, options);
+  return { backend: createWebGpuBackend(device, { ...options, ownsDevice: true }), adapter };
+}

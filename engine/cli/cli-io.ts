@@ -1,0 +1,43 @@
+/**
+ * The CLI's view of the outside world, injectable so tests run commands in-process and read
+ * what they printed. `main()` never touches `process` directly.
+ */
+export interface OutStream {
+  write(chunk: string): unknown;
+  /** A terminal: progress bars redraw in place; otherwise plain lines. */
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface CliIo {
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  /** Relative paths resolve against this. */
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Monotonic milliseconds (injectable so summaries can be tested). */
+  readonly now: () => number;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    now: () => performance.now(),
+  };
+}
+
+/** Captures output in memory: for tests, and for `main()` called from scripts. */
+export class MemoryStream implements OutStream {
+  text = '';
+  constructor(
+    readonly isTTY = false,
+    readonly columns = 100,
+  ) {}
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}

@@ -1,0 +1,237 @@
+/** `backprop-lens info`: describe a weights, batch, gradients or dataset file (or a built-in dataset). */
+import { open, stat } from 'node:fs/promises';
+import { type Matrix, frobenius } from '../../core/matrix.js';
+import { builtinInfo, builtinNames, generateBuiltin } from '../../data/registry.js';
+import { readDatasetFile } from '../../data/node-files.js';
+import type { LabeledDataset } from '../../data/types.js';
+import type { AnyFile } from '../../io/any-file.js';
+import { readAnyFile } from '../../io/node-files.js';
+import type { BatchFile } from '../../io/batch-file.js';
+import type { GradientsFile } from '../../io/gradients-file.js';
+import type { WeightsFile } from '../../io/weights-file.js';
+import { FORMAT_IDS } from '../../io/envelope.js';
+import { layerWidths, parameterCount } from '../../model/spec.js';
+import { type CommandSpec, parseCommandArgs } from '../args.js';
+import type { CliIo } from '../cli-io.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { num, plural, table } from '../format.js';
+import { commandHelp } from '../help.js';
+import { displayPath, resolvePath } from '../paths.js';
+
+export const infoSpec: CommandSpec = {
+  name: 'info',
+  summary:
+    'Describe a file: a weights file (model, parameter norms, how it was trained), a batch or gradients file (shapes, norms), or a dataset file (CSV/TSV/text, JSON, .npy, IDX, gzipped or not). A built-in dataset name describes that dataset and its parameters.',
+  usage: 'FILE | BUILTIN',
+  positionals: [['FILE', 'the file to describe; a name that is not a file but a built-in dataset (e.g. xsin) describes the built-in']],
+  maxPositionals: 1,
+  options: [],
+  examples: [
+    ['backprop-lens info weights.json', 'what a weights file holds'],
+    ['backprop-lens info data/iris.csv', 'columns, sizes and ranges of a dataset'],
+    ['backprop-lens info spiral', 'a built-in dataset and its parameters'],
+  ],
+};
+
+export async function runInfo(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(infoSpec, argv);
+  if (values['help']) {
+    io.stdout.write(commandHelp(infoSpec));
+    return EXIT_OK;
+  }
+  const target = positionals[0];
+  if (target === undefined) throw new UsageError('info needs a FILE (or a built-in dataset name)', 'info');
+  const path = resolvePath(io, target);
+  const name = displayPath(io, target);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists && builtinNames().includes(target.trim().toLowerCase())) {
+    io.stdout.write(describeBuiltin(target));
+    return EXIT_OK;
+  }
+  if (await claimsOurFormat(path)) {
+    io.stdout.write(describeOurFile(name, await readAnyFile(path, name)));
+  } else {
+    io.stdout.write(describeDataset(name, await readDatasetFile(path, { fileName: name })));
+  }
+  return EXIT_OK;
+}
+
+/** Our files are JSON objects naming a backprop-lens format near the top; anything else is a dataset. */
+async function claimsOurFormat(path: string): Promise<boolean> {
+  let head = '';
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = new Uint8Array(4096);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      head = new TextDecoder().decode(buf.subarray(0, bytesRead));
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return true; // let readAnyFile report the access error with its own wording
+  }
+  const trimmed = head.replace(/^\uFEFF/, '').trimStart();
+  return trimmed.startsWith('{') && Object.values(FORMAT_IDS).some((id) => head.includes(`"${id}"`));
+}
+
+function describeOurFile(name: string, any: AnyFile): string {
+  const title = `${name}: ${any.kind} file (${FORMAT_IDS[any.kind]}, version ${any.version})\n`;
+  switch (any.kind) {
+    case 'weights':
+      return title + describeWeights(any.file);
+    case 'batch':
+      return title + describeBatch(any.file);
+    case 'gradients':
+      return title + describeGradients(any.file);
+  }
+}
+
+function range(m: Matrix): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of m.data) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return m.data.length === 0 ? '-' : `[${num(lo)}, ${num(hi)}]`;
+}
+
+function describeWeights(w: WeightsFile): string {
+  const p = layerWidths(w.model);
+  const arch = [String(w.model.inputSize), ...w.model.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+  const lines = [`model: ${arch}; loss ${w.model.loss}; ${plural(parameterCount(w.model), 'parameter')}`, ''];
+  const rows = w.model.layers.map((l, i) => [
+    String(i),
+    `${p[i]}×${p[i + 1]}`,
+    l.activation,
+    String(p[i]! * p[i + 1]! + p[i + 1]!),
+    num(frobenius(w.parameters.W[i]!)),
+    range(w.parameters.W[i]!),
+    num(frobenius(w.parameters.b[i]!)),
+  ]);
+  lines.push(table(['layer', 'W shape', 'activation', 'params', '‖W‖', 'W range', '‖b‖'], rows));
+  const t = w.training;
+  if (t) {
+    const parts: string[] = [];
+    if (t.steps !== undefined) parts.push(plural(t.steps, 'step'));
+    if (t.epochs !== undefined) parts.push(plural(t.epochs, 'epoch'));
+    if (t.optimizer !== undefined) parts.push(typeof t.optimizer === 'string' ? t.optimizer : String(t.optimizer.kind));
+    if (t.learningRate !== undefined) parts.push(`lr ${num(t.learningRate)}`);
+    if (t.batchSize !== undefined) parts.push(`batch ${t.batchSize}`);
+    if (t.seed !== undefined) parts.push(`seed ${t.seed}`);
+    if (t.finalLoss !== undefined) parts.push(`final loss ${num(t.finalLoss)}`);
+    if (t.finalValidationLoss !== undefined && t.finalValidationLoss !== null) parts.push(`validation loss ${num(t.finalValidationLoss)}`);
+    lines.push(`training: ${parts.join(', ') || '(no details)'}`);
+  }
+  const d = w.dataset;
+  if (d) {
+    const parts = [d.name ?? '(unnamed)'];
+    if (d.features) parts.push(`features ${d.features.join(', ')}`);
+    if (d.targets) parts.push(`targets ${d.targets.join(', ')}`);
+    lines.push(`dataset: ${parts.join('; ')}`);
+  }
+  if (w.preprocessing) lines.push(`preprocessing: ${describePreprocessing(w.preprocessing)}`);
+  if (w.createdWith !== undefined) {
+    lines.push(`created with: ${typeof w.createdWith === 'string' ? w.createdWith : JSON.stringify(w.createdWith)}`);
+  }
+  if (w.extra) lines.push(`other keys: ${Object.keys(w.extra).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describePreprocessing(pre: Record<string, unknown>): string {
+  const part = (key: string): string | null => {
+    const t = pre[key] as { method?: unknown; names?: unknown } | null | undefined;
+    if (t === undefined) return null;
+    if (t === null) return `${key} raw`;
+    const names = Array.isArray(t.names) ? ` (${t.names.join(', ')})` : '';
+    return `${key} ${typeof t.method === 'string' ? t.method : 'transformed'}${names}`;
+  };
+  const parts = [part('inputs'), part('outputs')].filter((s): s is string => s !== null);
+  return parts.length > 0 ? parts.join('; ') : JSON.stringify(pre);
+}
+
+function columnTable(m: Matrix, names: readonly string[], limit = 12): string {
+  const rows: string[][] = [];
+  for (let j = 0; j < Math.min(m.cols, limit); j++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let sum = 0;
+    for (let i = 0; i < m.rows; i++) {
+      const v = m.data[i * m.cols + j]!;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      sum += v;
+    }
+    rows.push([names[j] ?? `column ${j}`, num(lo), num(hi), num(sum / Math.max(m.rows, 1))]);
+  }
+  const more = m.cols > limit ? `… and ${m.cols - limit} more columns\n` : '';
+  return table(['column', 'min', 'max', 'mean'], rows) + more;
+}
+
+function describeBatch(b: BatchFile): string {
+  return [
+    `${plural(b.X.rows, 'sample')}; X is ${b.X.rows}×${b.X.cols}, Y is ${b.Y.rows}×${b.Y.cols}`,
+    '',
+    'X:',
+    columnTable(b.X, []),
+    'Y:',
+    columnTable(b.Y, []),
+  ].join('\n');
+}
+
+function describeGradients(g: GradientsFile): string {
+  const n = g.layers[0]!.A.rows;
+  const rows = g.layers.map((l, i) => [String(i), `${l.A.cols}→${l.H.cols}`, num(frobenius(l.A)), num(frobenius(l.G)), num(frobenius(l.dW)), num(frobenius(l.db))]);
+  return [
+    `computed by ${g.backend} on ${plural(n, 'sample')}; loss ${num(g.loss, 8)}`,
+    '',
+    table(['layer', 'shape', '‖A‖', '‖G‖', '‖∂L/∂W‖', '‖∂L/∂b‖'], rows) + `output F is ${g.output.rows}×${g.output.cols}, range ${range(g.output)}; ‖∂L/∂X‖ = ${num(frobenius(g.dX))}`,
+    '',
+  ].join('\n');
+}
+
+function describeDataset(name: string, ds: LabeledDataset): string {
+  const m = ds.meta;
+  const lines = [
+    `${name}: dataset (${m.task}), ${plural(ds.X.rows, 'sample')}, ${plural(ds.X.cols, 'feature')}, ${plural(ds.Y.cols, 'target column')}`,
+    '',
+    'features:',
+    columnTable(ds.X, m.featureNames),
+  ];
+  if (m.classNames) {
+    const counts = new Array<number>(m.classNames.length).fill(0);
+    for (let i = 0; i < ds.Y.rows; i++) {
+      let best = 0;
+      for (let j = 1; j < ds.Y.cols; j++) if (ds.Y.data[i * ds.Y.cols + j]! > ds.Y.data[i * ds.Y.cols + best]!) best = j;
+      counts[best]!++;
+    }
+    lines.push('classes (one-hot columns of Y, in this order):');
+    lines.push(table(['class', 'samples'], m.classNames.map((c, k) => [c, String(counts[k])])));
+  } else {
+    lines.push('targets:', columnTable(ds.Y, m.targetNames));
+  }
+  if (m.image) lines.push(`images: ${m.image.width}×${m.image.height}, row-major in X`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeBuiltin(name: string): string {
+  const info = builtinInfo(name);
+  const { train, test } = generateBuiltin(name);
+  const lines = [
+    `${info.name}: built-in dataset "${info.title}" (${info.task})`,
+    info.description,
+    `${info.inputSize} input${info.inputSize === 1 ? '' : 's'}, ${info.outputSize} output${info.outputSize === 1 ? '' : 's'}; with the defaults ${plural(train.X.rows, 'training sample')} and ${plural(test.X.rows, 'test sample')}`,
+    '',
+    'parameters (train NAME --param KEY=VALUE):',
+    table(
+      ['name', 'default', 'range', 'meaning'],
+      info.params.map((p) => [p.name, String(p.default), `${p.min}…${p.max}${p.integer ? ' (integer)' : ''}`, p.description]),
+      ['l', 'r', 'r', 'l'],
+    ),
+  ];
+  return `${lines.join('\n')}`;
+}

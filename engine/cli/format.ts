@@ -1,0 +1,34 @@
+/** Number and table formatting for terminal output. */
+
+/** Compact scientific-or-fixed formatting that keeps 4 significant digits. */
+export function num(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e5) return Number(x.toPrecision(digits)).toString();
+  return x.toExponential(digits - 1);
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${ms.toFixed(0)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${(s - m * 60).toFixed(0)} s`;
+}
+
+/** Two spaces between columns; by default the first column is left-aligned and the others right-aligned (numbers). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, j) => Math.max(...all.map((r) => (r[j] ?? '').length)));
+  const line = (r: readonly string[]): string =>
+    r
+      .map((cell, j) => ((align?.[j] ?? (j === 0 ? 'l' : 'r')) === 'l' ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}

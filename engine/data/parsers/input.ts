@@ -1,0 +1,93 @@
+/**
+ * Shared plumbing for parsers that read bytes: limits, progress, cancellation, and decoding
+ * UTF-8 in slices so a large buffer is never turned into one giant string at once.
+ */
+import { DatasetError } from '../errors.js';
+import { resolveLimits, type ParseOptions } from '../types.js';
+
+/** Text is decoded and handed on in slices of this many bytes (progress is reported per slice). */
+export const CHUNK_BYTES = 1 << 20;
+
+export function where(fileName: string | undefined): { file?: string } {
+  return fileName !== undefined ? { file: fileName } : {};
+}
+
+export function checkByteLimit(bytes: number, options: ParseOptions): void {
+  const { maxBytes } = resolveLimits(options.limits);
+  if (bytes > maxBytes) {
+    throw new DatasetError(
+      'too-large',
+      `the data is ${formatBytes(bytes)}, over the ${formatBytes(maxBytes)} limit; raise maxBytes or use a smaller file`,
+      where(options.fileName),
+    );
+  }
+}
+
+export function checkAborted(options: ParseOptions): void {
+  if (options.signal?.aborted) throw new DatasetError('aborted', 'loading was cancelled', where(options.fileName));
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** Decodes UTF-8 bytes slice by slice into `sink`, reporting progress and honouring abort. */
+export function feedBytesAsText(bytes: Uint8Array, sink: (text: string) => void, options: ParseOptions): void {
+  checkByteLimit(bytes.length, options);
+  const decoder = new TextDecoder('utf-8');
+  const total = bytes.length;
+  for (let at = 0; at < total; at += CHUNK_BYTES) {
+    checkAborted(options);
+    const end = Math.min(total, at + CHUNK_BYTES);
+    sink(decoder.decode(bytes.subarray(at, end), { stream: end < total }));
+    options.onProgress?.({ bytesDone: end, bytesTotal: total });
+  }
+  if (total === 0) options.onProgress?.({ bytesDone: 0, bytesTotal: 0 });
+}
+
+/** The same for an async stream of byte chunks (a file read stream, a fetch body). */
+export async function feedStreamAsText(
+  chunks: AsyncIterable<Uint8Array>,
+  totalBytes: number | null,
+  sink: (text: string) => void,
+  options: ParseOptions,
+): Promise<void> {
+  if (totalBytes !== null) checkByteLimit(totalBytes, options);
+  const decoder = new TextDecoder('utf-8');
+  let done = 0;
+  for await (const chunk of chunks) {
+    checkAborted(options);
+    done += chunk.length;
+    checkByteLimit(done, options);
+    sink(decoder.decode(chunk, { stream: true }));
+    options.onProgress?.({ bytesDone: done, bytesTotal: totalBytes });
+  }
+  sink(decoder.decode());
+}
+
+/** Plain text in: split into slices so the parser is exercised the same way as for bytes. */
+export function feedString(text: string, sink: (text: string) => void, options: ParseOptions): void {
+  checkByteLimit(text.length, options);
+  for (let at = 0; at < text.length; at += CHUNK_BYTES) {
+    checkAborted(options);
+    sink(text.slice(at, at + CHUNK_BYTES));
+    options.onProgress?.({ bytesDone: Math.min(text.length, at + CHUNK_BYTES), bytesTotal: text.length });
+  }
+}
+
+/** Line and column (1-based) of a character offset in text. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}

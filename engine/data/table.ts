@@ -1,0 +1,124 @@
+/**
+ * The table model every text and JSON loader produces: named columns of numbers, with the raw
+ * text kept for columns that hold labels, and the position of the first bad cell of each column.
+ * Whether a bad cell is an error depends on how the column is used (a feature must be numeric, a
+ * class label need not), so the decision is made later, in `prepareDataset`, which then reports
+ * the exact place.
+ */
+import { DatasetError, type DatasetErrorLocation } from './errors.js';
+import { parseCell, type CellKind } from './parsers/number.js';
+
+export interface CellIssue {
+  readonly kind: Exclude<CellKind, 'number'>;
+  readonly raw: string;
+  readonly row: number;
+}
+
+export interface TableColumn {
+  readonly name: string;
+  /** The numeric value of each row; NaN where the cell was not a finite number. */
+  readonly values: Float64Array;
+  /** Raw text of every row, kept only when some cell was text (a label column); else null. */
+  readonly text: readonly string[] | null;
+  /** The first cell that is not a finite number (text, NaN/Inf spelling or empty); null if none. */
+  readonly firstIssue: CellIssue | null;
+  /** How many cells were text (neither a number, a NaN/Inf spelling nor empty). */
+  readonly textCells: number;
+}
+
+export interface Table {
+  /** The file name or label used in errors. */
+  readonly source: string | undefined;
+  readonly rows: number;
+  readonly columns: readonly TableColumn[];
+  readonly hasHeader: boolean;
+  /** Columns used as targets when the caller names none (the last column; Y's columns for {X, Y}). */
+  readonly defaultTargets: readonly number[];
+  /** Where row r, column c came from, for error messages. */
+  cellLocation(row: number, column: number): DatasetErrorLocation;
+  /** Where row r came from (its line or JSON path). */
+  rowLocation(row: number): DatasetErrorLocation;
+}
+
+/** Accumulates one column cell by cell without knowing its final length. */
+export class ColumnBuilder {
+  private values = new Float64Array(1024);
+  private length = 0;
+  /** Raw text of cells that were not numbers, by row: enough to rebuild label text later. */
+  private readonly odd = new Map<number, string>();
+  private textCount = 0;
+  firstIssue: CellIssue | null = null;
+
+  constructor(readonly name: string) {}
+
+  push(raw: string): void {
+    const row = this.length;
+    if (row === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const cell = parseCell(raw);
+    this.values[row] = cell.value;
+    this.length++;
+    if (cell.kind !== 'number') {
+      const trimmed = raw.trim();
+      this.odd.set(row, trimmed);
+      if (cell.kind === 'text') this.textCount++;
+      if (this.firstIssue === null) this.firstIssue = { kind: cell.kind, raw: trimmed, row };
+    }
+  }
+
+  /** An already-parsed number (JSON, npy): skips text parsing on the common path. */
+  pushNumber(v: number): void {
+    if (!Number.isFinite(v)) {
+      this.push(String(v)); // records "Infinity"/"NaN" as a non-finite cell
+      return;
+    }
+    const row = this.length;
+    if (row === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[row] = v;
+    this.length++;
+  }
+
+  finish(): TableColumn {
+    const values = this.values.slice(0, this.length);
+    let text: string[] | null = null;
+    if (this.textCount > 0) {
+      text = new Array<string>(this.length);
+      for (let i = 0; i < this.length; i++) text[i] = this.odd.get(i) ?? String(values[i]);
+    }
+    return { name: this.name, values, text, firstIssue: this.firstIssue, textCells: this.textCount };
+  }
+}
+
+/** The `column N` names used when a file has no header. */
+export function defaultColumnName(index: number): string {
+  return `column ${index + 1}`;
+}
+
+/** Finds a column by name or 0-based index (negative counts from the end, -1 = last). */
+export function resolveColumn(table: Table, ref: string | number): number {
+  if (typeof ref === 'number') {
+    const i = ref < 0 ? table.columns.length + ref : ref;
+    if (!Number.isInteger(ref) || i < 0 || i >= table.columns.length) {
+      throw new DatasetError('unknown-column', `no column ${ref}: the file has ${table.columns.length} columns (0-based indexes)`, {
+        ...(table.source !== undefined ? { file: table.source } : {}),
+      });
+    }
+    return i;
+  }
+  const exact = table.columns.findIndex((c) => c.name === ref);
+  if (exact >= 0) return exact;
+  const folded = table.columns.findIndex((c) => c.name.toLowerCase() === ref.toLowerCase());
+  if (folded >= 0) return folded;
+  if (/^\d+$/.test(ref)) return resolveColumn(table, Number(ref));
+  const names = table.columns.map((c) => `"${c.name}"`).join(', ');
+  throw new DatasetError('unknown-column', `no column named "${ref}" (columns: ${names})`, {
+    ...(table.source !== undefined ? { file: table.source } : {}),
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * What the data module hands to the rest of the engine: the training session's `Dataset`
+ * (X n×p0, Y n×pL) plus the metadata the dashboard, the CLI and the weights export need.
+ */
+import type { Dataset } from '../train/types.js';
+import type { Preprocessing } from './preprocessing.js';
+
+export type TaskKind = 'regression' | 'classification';
+
+export interface DatasetMeta {
+  /** A built-in's name or the file it came from. */
+  readonly name: string;
+  readonly task: TaskKind;
+  /** One per column of X. */
+  readonly featureNames: readonly string[];
+  /** One per column of Y; for classification these are the class names. */
+  readonly targetNames: readonly string[];
+  /** Classification only: class k is one-hot column k. Null for regression. */
+  readonly classNames: readonly string[] | null;
+  /** How X (and for regression possibly Y) was normalised; null when raw. */
+  readonly preprocessing: Preprocessing | null;
+  /** For image sets: X rows are row-major images of this size (the dashboard can draw them). */
+  readonly image?: { readonly width: number; readonly height: number };
+}
+
+export interface LabeledDataset extends Dataset {
+  readonly meta: DatasetMeta;
+}
+
+/** Limits that turn a file too big for memory into a clear error instead of a crash. */
+export interface DatasetLimits {
+  /** Bytes of input (after gunzip). */
+  readonly maxBytes: number;
+  /** rows × columns of the parsed table or array. */
+  readonly maxCells: number;
+}
+
+export const DEFAULT_LIMITS: DatasetLimits = {
+  maxBytes: 512 * 1024 * 1024,
+  maxCells: 25_000_000, // 200 MB as float64; X and Y together stay well below a tab's heap
+};
+
+export interface Progress {
+  readonly bytesDone: number;
+  /** Null when the total is not known (a stream without a length). */
+  readonly bytesTotal: number | null;
+}
+
+/** Options every parser takes. */
+export interface ParseOptions {
+  /** Used in error messages. */
+  readonly fileName?: string;
+  readonly limits?: Partial<DatasetLimits>;
+  readonly onProgress?: (p: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export function resolveLimits(l: Partial<DatasetLimits> | undefined): DatasetLimits {
+  return { ...DEFAULT_LIMITS, ...(l ?? {}) };
+}

@@ -1,0 +1,107 @@
+/**
+ * The ONE contract between the Electron main process and the dashboard's preload API: every
+ * `ipcMain.handle` channel with its argument schema and result type, and every main → dashboard
+ * notification. Main validates arguments with these schemas; the preload allows exactly these
+ * channels; the dashboard's typed `window.backpropLens` is derived from the same object, so no
+ * hand-kept declaration can drift. It lives in engine/protocol because it is the one place
+ * electron/ and renderer/ may both import (eslint layering); it has no Electron dependency.
+ *
+ * Bulk engine traffic never goes through here: it flows over the MessagePort (docs/protocol.md).
+ */
+import { z } from 'zod';
+
+export interface OpenedFile {
+  readonly path: string;
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface RecentFile {
+  readonly path: string;
+  readonly fileName: string;
+  /** ISO time it was last opened. */
+  readonly openedAt: string;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly platform: string;
+  readonly versions: { readonly electron: string; readonly chrome: string; readonly node: string };
+}
+
+export const SAVE_KINDS = ['json', 'csv', 'png'] as const;
+export type SaveKind = (typeof SAVE_KINDS)[number];
+
+/** Largest export written in one call: exports are text or PNG; anything larger is a bug or abuse. */
+export const MAX_SAVE_BYTES = 256 * 1024 * 1024;
+
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => !/[\\/\0]/.test(s), 'must be a file name, not a path');
+
+const saveRequest = z.strictObject({
+  suggestedName: fileName,
+  kind: z.enum(SAVE_KINDS),
+  contents: z.union([z.string().max(MAX_SAVE_BYTES), z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_SAVE_BYTES, 'too large')]),
+});
+export type SaveRequest = z.output<typeof saveRequest>;
+
+/** A channel: its argument tuple schema, and (phantom) result type. */
+const channel = <A extends z.ZodTuple, R>(args: A) => ({ args, result: undefined as unknown as R });
+
+export const APP_CONTRACT = {
+  /** Native open dialog for a dataset; reads the chosen file. null when cancelled. */
+  'dataset:open': channel<z.ZodTuple<[]>, OpenedFile | null>(z.tuple([])),
+  /** Re-reads a file from the recent list (only paths on that list: the renderer names no arbitrary path). */
+  'dataset:read-recent': channel<z.ZodTuple<[z.ZodString]>, OpenedFile>(z.tuple([z.string().min(1).max(4096)])),
+  'recent:list': channel<z.ZodTuple<[]>, RecentFile[]>(z.tuple([])),
+  'recent:clear': channel<z.ZodTuple<[]>, void>(z.tuple([])),
+  /** Native save dialog, then an atomic write (temp file + rename). null when cancelled. */
+  'file:save': channel<z.ZodTuple<[typeof saveRequest]>, { path: string } | null>(z.tuple([saveRequest])),
+  /** Kill the engine window and start a fresh one; new ports follow (see `engine:restarted`). */
+  'engine:restart': channel<z.ZodTuple<[z.ZodObject<{ reason: z.ZodString }, z.core.$strict>]>, void>(
+    z.tuple([z.strictObject({ reason: z.string().max(500) })]),
+  ),
+  'app:info': channel<z.ZodTuple<[]>, AppInfo>(z.tuple([])),
+} as const;
+
+export type AppChannel = keyof typeof APP_CONTRACT;
+export type AppArgs<C extends AppChannel> = z.input<(typeof APP_CONTRACT)[C]['args']>;
+export type AppResult<C extends AppChannel> = (typeof APP_CONTRACT)[C]['result'];
+export const APP_CHANNELS = Object.keys(APP_CONTRACT) as AppChannel[];
+
+/** Menu items the dashboard acts on (sent as `menu:command`). */
+export const MENU_COMMANDS = [
+  'open-dataset',
+  'export-weights',
+  'export-gradients',
+  'export-loss-history',
+  'toggle-run',
+  'continue',
+  'step',
+  'step-op',
+  'reset',
+  'gradcheck',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** Main → dashboard notifications and their payloads. */
+export interface AppNotifications {
+  'menu:command': MenuCommand;
+  /** The engine window was replaced (crash, GPU loss, or asked); a new port follows. */
+  'engine:restarted': { readonly reason: string };
+}
+export type AppNotification = keyof AppNotifications;
+export const APP_NOTIFICATIONS: readonly AppNotification[] = ['menu:command', 'engine:restarted'];
+
+/** window.postMessage type the preloads use to hand the engine port to the page (ports cannot cross contextBridge). */
+export const ENGINE_PORT_MESSAGE = 'backprop-lens:engine-port';
+
+/** What the dashboard preload exposes as `window.backpropLens`. */
+export interface AppApi {
+  invoke<C extends AppChannel>(channel: C, ...args: AppArgs<C>): Promise<AppResult<C>>;
+  on<N extends AppNotification>(name: N, listener: (payload: AppNotifications[N]) => void): () => void;
+  readonly platform: string;
+}

@@ -1,0 +1,151 @@
+/**
+ * Commands: dashboard → engine. Every message arriving at the engine is parsed with
+ * `commandSchema`; anything that does not match becomes an `error` event (see parse.ts) and the
+ * engine carries on. Types are inferred from the schemas so the two cannot disagree.
+ *
+ * Envelope: `{ v: PROTOCOL_VERSION, id?: number, type: '…', …fields }`. A command with an `id`
+ * gets its reply (and any error it causes) with `replyTo: id`.
+ */
+import { z } from 'zod';
+import { PROTOCOL_VERSION, MAX_FRAME_RATE } from './version.js';
+import {
+  backendNameSchema,
+  breakpointSchema,
+  finiteNumber,
+  matrixInputSchema,
+  modelSpecSchema,
+  optimizerSchema,
+  positiveNumber,
+} from './common-schemas.js';
+import { MATRIX_NAMES } from './matrix-payload.js';
+
+const id = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
+const envelope = { v: z.literal(PROTOCOL_VERSION), id };
+const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ ...envelope, type: z.literal(type), ...shape });
+
+const paramValue = z.union([finiteNumber, z.string().max(1000), z.boolean()]);
+
+/** Where the data comes from: a built-in generator, a raw file for the engine to parse, or matrices parsed already. */
+export const datasetSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('builtin'),
+    name: z.string().min(1).max(64),
+    params: z.record(z.string().max(64), paramValue).default({}),
+  }),
+  z.strictObject({
+    kind: z.literal('file'),
+    fileName: z.string().min(1).max(4096),
+    bytes: z.instanceof(Uint8Array),
+    /** Loader options (columns, header, delimiter, normalisation…), passed to engine/data as given. */
+    options: z.record(z.string().max(64), z.unknown()).default({}),
+  }),
+  z.strictObject({
+    kind: z.literal('matrices'),
+    name: z.string().min(1).max(256),
+    X: matrixInputSchema,
+    Y: matrixInputSchema,
+    featureNames: z.array(z.string()).optional(),
+    targetNames: z.array(z.string()).optional(),
+    classNames: z.array(z.string()).optional(),
+  }),
+]);
+
+const parameterSetSchema = z.strictObject({ W: z.array(matrixInputSchema).min(1), b: z.array(matrixInputSchema).min(1) });
+
+export const trainConfigSchema = z.strictObject({
+  model: modelSpecSchema,
+  init: z.union([z.enum(['xavier', 'he']), z.strictObject({ parameters: parameterSetSchema })]).default('xavier'),
+  optimizer: optimizerSchema,
+  batchSize: z.union([z.number().int().min(1), z.literal('full')]).default('full'),
+  seed: z.number().int().min(0).max(0xffffffff).default(1),
+  validationFraction: finiteNumber.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0),
+  historySize: z.number().int().min(0).max(100_000).optional(),
+  /** Ask for a backend; omitted = the engine's choice (WebGPU when an adapter exists, else CPU). */
+  backend: backendNameSchema.optional(),
+});
+
+/** Which matrices each frame carries. `layers` omitted = every layer. */
+export const matrixSelectionSchema = z.strictObject({
+  names: z.array(z.enum(MATRIX_NAMES)).max(MATRIX_NAMES.length),
+  layers: z.array(z.number().int().min(0).max(1023)).max(1024).optional(),
+});
+
+/** A state to resume from after an engine restart: what the last `checkpoint` event carried. */
+export const checkpointSchema = z.strictObject({
+  step: z.number().int().min(0),
+  epoch: z.number().int().min(0),
+  parameters: parameterSetSchema,
+  /** Optimizer state (updates so far; per parameter W_0, b_0, W_1, …: SGD velocity or Adam m, v); null = fresh. */
+  optimizer: z
+    .strictObject({ updates: z.number().int().min(0), buffers: z.array(z.array(matrixInputSchema).max(2)) })
+    .nullable(),
+});
+
+export const commandSchema = z.discriminatedUnion('type', [
+  /** Ask for `ready` again (e.g. after the dashboard reloads). */
+  command('hello', {}),
+  command('load-dataset', { source: datasetSourceSchema }),
+  command('configure', { config: trainConfigSchema }),
+  /** Run until paused; `maxSteps` stops after that many steps, `stepsPerSecond` throttles (speed control). */
+  command('start', {
+    maxSteps: z.number().int().min(1).optional(),
+    stepsPerSecond: positiveNumber.optional(),
+  }),
+  command('pause', {}),
+  /** Run `count` whole steps (finishing the current one first if paused mid-step), then pause. */
+  command('step', { count: z.number().int().min(1).max(1_000_000).default(1) }),
+  /** Run exactly the next op of the current step (forward i, loss, backward i, update). */
+  command('step-op', {}),
+  /** Re-initialise the parameters from the configuration (same seed = same start). */
+  command('reset', {}),
+  command('set-breakpoints', { breakpoints: z.array(breakpointSchema).max(256) }),
+  /** One matrix at full resolution; `step` picks a past step from the history (omitted = now). */
+  command('request-matrix', {
+    layer: z.number().int().min(0).max(1024),
+    name: z.enum(MATRIX_NAMES),
+    step: z.number().int().min(0).optional(),
+  }),
+  /** A telemetry frame for a past step kept in the history (time travel), or the current one. */
+  command('request-frame', { step: z.number().int().min(0).optional() }),
+  /**
+   * Finite-difference check of the current parameters' gradients on (a seeded sample of at most
+   * `batchRows` rows of) the training set; omitted tolerance = the default for the backend's precision.
+   */
+  command('gradcheck', {
+    eps: positiveNumber.default(1e-6),
+    tolerance: positiveNumber.optional(),
+    /** Per layer, at most this many elements are checked (a seeded sample); 0 = all. */
+    maxElementsPerLayer: z.number().int().min(0).default(2000),
+    batchRows: z.number().int().min(1).max(100_000).default(64),
+    seed: z.number().int().min(0).max(0xffffffff).default(1),
+  }),
+  command('export', { what: z.enum(['weights', 'gradients', 'loss-history']) }),
+  command('set-frame-rate', { fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`) }),
+  command('set-telemetry', {
+    matrices: matrixSelectionSchema.optional(),
+    histograms: z.boolean().optional(),
+    maxSize: z.number().int().min(1).max(4096).optional(),
+    window: z.number().int().min(1).max(64).optional(),
+  }),
+  /** Acknowledges a frame: returns one credit so the engine may send another. */
+  command('ack', { seq: z.number().int().min(0) }),
+  /** Resume training from a checkpoint after an engine restart (requires configure first). */
+  command('restore', { checkpoint: checkpointSchema }),
+  command('ping', {}),
+]);
+
+export type Command = z.output<typeof commandSchema>;
+/** What callers write: defaults may be left out. */
+export type CommandInput = z.input<typeof commandSchema>;
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+export type CommandInputOf<T extends CommandType> = Extract<CommandInput, { type: T }>;
+export type DatasetSource = z.output<typeof datasetSourceSchema>;
+export type DatasetSourceInput = z.input<typeof datasetSourceSchema>;
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+export type ProtocolTrainConfig = z.output<typeof trainConfigSchema>;
+export type MatrixSelection = z.output<typeof matrixSelectionSchema>;
+export type Checkpoint = z.output<typeof checkpointSchema>;
+
+export const COMMAND_TYPES = commandSchema.options.map((o) => o.shape.type.value) as CommandType[];

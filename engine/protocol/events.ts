@@ -1,0 +1,305 @@
+/**
+ * Events: engine → dashboard. Plain TypeScript shapes (the engine produces them, so they are
+ * correct by construction); the dashboard side checks the envelope (`v`, a known `type`) before
+ * dispatching, see `parseEvent`. Matrices travel as typed arrays whose buffers are transferred.
+ *
+ * Envelope: `{ v: PROTOCOL_VERSION, type: '…', replyTo?: number, …fields }`; `replyTo` is the
+ * `id` of the command being answered.
+ */
+import type { FloatArray } from '../core/matrix.js';
+import type { BackendName } from '../backends/backend.js';
+import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
+import type { CommandType, Checkpoint } from './commands.js';
+import type { MatrixPayload } from './matrix-payload.js';
+import { PROTOCOL_VERSION } from './version.js';
+import type { ProtocolVersion } from './version.js';
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  readonly precision: 'f64' | 'f32';
+  /** The GPU adapter's description for webgpu-f32 (vendor, architecture, device); null on CPU. */
+  readonly adapter: string | null;
+  /** Why a faster backend was not used (e.g. "navigator.gpu is missing", "no WebGPU adapter"); null when none was skipped. */
+  readonly fallbackReason: string | null;
+}
+
+interface Base {
+  readonly v: ProtocolVersion;
+  readonly replyTo?: number;
+}
+
+export interface ReadyEvent extends Base {
+  readonly type: 'ready';
+  readonly protocol: ProtocolVersion;
+  readonly backend: BackendInfo;
+  /** The commands this engine understands. */
+  readonly commands: readonly CommandType[];
+  readonly telemetry: { readonly frameRate: number; readonly maxSize: number; readonly window: number };
+}
+
+export interface DatasetLoadedEvent extends Base {
+  readonly type: 'dataset-loaded';
+  readonly name: string;
+  readonly samples: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly featureNames: readonly string[];
+  readonly targetNames: readonly string[];
+  /** Class names when targets are one-hot class labels; null for regression. */
+  readonly classNames: readonly string[] | null;
+}
+
+export interface LayerShape {
+  readonly layer: number;
+  readonly W: readonly [number, number];
+  readonly b: readonly [number, number];
+}
+
+export interface ConfiguredEvent extends Base {
+  readonly type: 'configured';
+  readonly parameterCount: number;
+  readonly shapes: readonly LayerShape[];
+  /** The ops of one training step, in order, each with its equation. */
+  readonly ops: readonly OpRef[];
+  readonly trainSize: number;
+  readonly validationSize: number;
+  readonly backend: BackendInfo;
+}
+
+export type RunState = 'empty' | 'idle' | 'running' | 'paused';
+export type StateReason = 'command' | 'breakpoint' | 'max-steps' | 'error' | 'configured' | 'reset' | 'restored' | 'loaded';
+
+export interface StateEvent extends Base {
+  readonly type: 'state';
+  /** empty: no dataset or model yet; idle: configured, step 0 not run; paused/running. */
+  readonly state: RunState;
+  readonly step: number;
+  readonly epoch: number;
+  /** The op `step-op` would run next; null at a step boundary (the next op is the first of a new step). */
+  readonly nextOp: OpRef | null;
+  readonly reason: StateReason;
+}
+
+export interface ProgressEvent extends Base {
+  readonly type: 'progress';
+  readonly task: 'load-dataset' | 'gradcheck' | 'export';
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+}
+
+/** A layer's statistics in a frame; `histograms` (32 bins of A_{i+1}, G_i, W_i, ∂L/∂W_i) unless switched off with set-telemetry. */
+export type LayerFrame = LayerStats;
+export type { Histogram, LayerHistograms } from '../train/types.js';
+
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+  readonly validationLoss: number | null;
+}
+
+export interface FrameEvent extends Base {
+  readonly type: 'frame';
+  /** Increases by one per frame sent; acknowledge with `{type:'ack', seq}`. */
+  readonly seq: number;
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly validationLoss: number | null;
+  /** Training throughput over the last second. */
+  readonly stepsPerSecond: number;
+  /** Frames skipped since the previous one because the consumer had no credit left. */
+  readonly dropped: number;
+  /** Every step's loss since the previous frame (so loss curves stay complete when frames drop); capped, evenly thinned. */
+  readonly losses: readonly LossPoint[];
+  readonly layers: readonly LayerFrame[];
+  readonly matrices: readonly MatrixPayload[];
+  /** True for a frame replayed from the history (`request-frame` with a step). */
+  readonly historical: boolean;
+}
+
+export interface OpSteppedEvent extends Base {
+  readonly type: 'op-stepped';
+  readonly step: number;
+  readonly op: OpRef;
+  /** The op after this one in the same step; null when this op finished the step. */
+  readonly next: OpRef | null;
+  /** The op's operands and results (decimated), e.g. A_i, W_i, H_i for a forward op. */
+  readonly matrices: readonly MatrixPayload[];
+}
+
+export interface BreakpointHitEvent extends Base {
+  readonly type: 'breakpoint-hit';
+  readonly hit: BreakpointHit;
+}
+
+export interface GradcheckParam {
+  /** Largest relative error over the checked elements. */
+  readonly maxRelError: number;
+  readonly checked: number;
+  readonly total: number;
+  /** Per-element relative error (NaN where an element was not checked). */
+  readonly relError: MatrixPayload;
+}
+
+export interface GradcheckLayer {
+  readonly layer: number;
+  readonly W: GradcheckParam;
+  readonly b: GradcheckParam;
+  readonly passed: boolean;
+}
+
+export interface BackendDiff {
+  readonly maxAbsDiff: number;
+  /** |fast − reference| / max(|reference|, 1e-12), largest over the matrix. */
+  readonly maxRelDiff: number;
+  /** Per-element |fast − reference|. */
+  readonly diff: MatrixPayload;
+}
+
+export interface GradcheckResultEvent extends Base {
+  readonly type: 'gradcheck-result';
+  /** The backend whose analytic gradients were checked (the session's). */
+  readonly backend: BackendName;
+  readonly eps: number;
+  readonly tolerance: number;
+  readonly loss: number;
+  readonly batchRows: number;
+  readonly passed: boolean;
+  /** True when some layer was checked on a seeded sample of its elements. */
+  readonly sampled: boolean;
+  readonly maxRelError: number;
+  readonly layers: readonly GradcheckLayer[];
+  /** When the session runs on a fast backend: its ∂L/∂W_i, ∂L/∂b_i against the cpu-f64 reference on the same batch. */
+  readonly reference: { readonly layers: readonly { readonly layer: number; readonly dW: BackendDiff; readonly db: BackendDiff }[] } | null;
+}
+
+export interface ExportEvent extends Base {
+  readonly type: 'export';
+  readonly what: 'weights' | 'gradients' | 'loss-history';
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly contents: string;
+}
+
+export interface CheckpointEvent extends Base {
+  readonly type: 'checkpoint';
+  /** Parameters as Float64Arrays; send back in `restore` to resume after a restart. */
+  readonly checkpoint: Checkpoint;
+}
+
+export interface MatrixEvent extends Base {
+  readonly type: 'matrix';
+  readonly step: number;
+  readonly matrix: MatrixPayload<FloatArray>;
+}
+
+/** The reply to a command that has no result of its own (set-breakpoints, set-frame-rate, set-telemetry). */
+export interface AcceptedEvent extends Base {
+  readonly type: 'accepted';
+  readonly command: CommandType;
+}
+
+export interface PongEvent extends Base {
+  readonly type: 'pong';
+  readonly step: number;
+}
+
+export type ErrorCode =
+  | 'invalid-message'
+  | 'unsupported-version'
+  | 'invalid-state'
+  | 'dataset-error'
+  | 'config-error'
+  | 'not-found'
+  | 'device-lost'
+  | 'internal';
+
+export interface ErrorEvent extends Base {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  /** One line a person can act on, naming the field (key path) where there is one. */
+  readonly message: string;
+  /** Key path into the offending command, e.g. "config.model.layers[1].units"; null when not about a field. */
+  readonly path: string | null;
+  /** The command type that failed, when known. */
+  readonly command: string | null;
+  /** True when the engine cannot go on (e.g. GPU device lost): the dashboard should restart it. */
+  readonly fatal: boolean;
+}
+
+export type EngineEvent =
+  | ReadyEvent
+  | DatasetLoadedEvent
+  | ConfiguredEvent
+  | StateEvent
+  | ProgressEvent
+  | FrameEvent
+  | OpSteppedEvent
+  | BreakpointHitEvent
+  | GradcheckResultEvent
+  | ExportEvent
+  | CheckpointEvent
+  | MatrixEvent
+  | AcceptedEvent
+  | PongEvent
+  | ErrorEvent;
+
+export type EventType = EngineEvent['type'];
+export type EventOf<T extends EventType> = Extract<EngineEvent, { type: T }>;
+/** An event body without the envelope, as the engine host builds them. */
+export type EventBody<T extends EventType = EventType> = T extends EventType ? Omit<EventOf<T>, 'v'> : never;
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'ready',
+  'dataset-loaded',
+  'configured',
+  'state',
+  'progress',
+  'frame',
+  'op-stepped',
+  'breakpoint-hit',
+  'gradcheck-result',
+  'export',
+  'checkpoint',
+  'matrix',
+  'accepted',
+  'pong',
+  'error',
+];
+
+/**
+ * The one event that completes each command (sent with `replyTo` when the command had an `id`);
+ * an `error` with `replyTo` completes it instead when it fails. Other events with the same
+ * `replyTo` (progress, state, frames) may come before it. `ack` is never answered.
+ */
+export const REPLY_EVENT = {
+  hello: 'ready',
+  'load-dataset': 'dataset-loaded',
+  configure: 'configured',
+  start: 'state',
+  pause: 'state',
+  step: 'state',
+  'step-op': 'op-stepped',
+  reset: 'state',
+  'set-breakpoints': 'accepted',
+  'request-matrix': 'matrix',
+  'request-frame': 'frame',
+  gradcheck: 'gradcheck-result',
+  export: 'export',
+  'set-frame-rate': 'accepted',
+  'set-telemetry': 'accepted',
+  ack: null,
+  restore: 'state',
+  ping: 'pong',
+} as const satisfies Record<CommandType, EventType | null>;
+
+export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType ? EventOf<(typeof REPLY_EVENT)[T]> : never;
+
+/** Dashboard side: accept a message only when it has our version and a known event type. */
+export function parseEvent(data: unknown): EngineEvent | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const m = data as { v?: unknown; type?: unknown };
+  if (m.v !== PROTOCOL_VERSION || typeof m.type !== 'string') return null;
+  return (EVENT_TYPES as readonly string[]).includes(m.type) ? (data as EngineEvent) : null;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { FrameGate } from './frame-gate.js';
+
+describe('FrameGate', () => {
+  it('limits frames to the frame rate', () => {
+    const g = new FrameGate(20, 100);
+    expect(g.due(0)).toBe(true);
+    g.take(0);
+    expect(g.due(10)).toBe(false);
+    expect(g.due(49)).toBe(false);
+    expect(g.due(50)).toBe(true);
+  });
+
+  it('sends nothing at 0 fps', () => {
+    const g = new FrameGate(0, 2);
+    expect(g.due(1e9)).toBe(false);
+  });
+
+  it('drops frames when the consumer holds every credit, and reports how many', () => {
+    const g = new FrameGate(20, 2);
+    expect(g.take(0)).toEqual({ seq: 0, dropped: 0 });
+    expect(g.take(50)).toEqual({ seq: 1, dropped: 0 });
+    expect(g.take(100)).toBeNull();
+    expect(g.take(150)).toBeNull();
+    expect(g.inFlight).toBe(2);
+    g.ack(0);
+    expect(g.take(200)).toEqual({ seq: 2, dropped: 2 });
+    expect(g.dropped).toBe(2);
+  });
+
+  it('never holds more than the window, however long the consumer stalls', () => {
+    const g = new FrameGate(120, 3);
+    let sent = 0;
+    for (let t = 0; t < 100_000; t += 5) if (g.due(t) && g.take(t)) sent++;
+    expect(sent).toBe(3);
+    expect(g.inFlight).toBe(3);
+  });
+
+  it('ignores unknown and repeated acks', () => {
+    const g = new FrameGate(20, 1);
+    g.take(0);
+    g.ack(7);
+    expect(g.take(100)).toBeNull();
+    g.ack(0);
+    g.ack(0);
+    expect(g.take(200)).toMatchObject({ seq: 1 });
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Decides when a telemetry frame may go out: at most `fps` per second (rate) and at most `window`
+ * frames sent but not yet acknowledged (credit). A frame that is due while no credit is left is
+ * dropped and counted, never queued: a slow dashboard sees fewer frames, never a growing backlog.
+ */
+export class FrameGate {
+  private outstanding = new Set<number>();
+  private nextSeq = 0;
+  private lastSentAt = -Infinity;
+  private droppedSinceLast = 0;
+  private totalDropped = 0;
+
+  constructor(
+    private fps: number,
+    private window: number,
+  ) {}
+
+  setFrameRate(fps: number): void {
+    this.fps = fps;
+  }
+
+  setWindow(window: number): void {
+    this.window = window;
+  }
+
+  get frameRate(): number {
+    return this.fps;
+  }
+
+  get creditWindow(): number {
+    return this.window;
+  }
+
+  /** Frames dropped over the gate's life. */
+  get dropped(): number {
+    return this.totalDropped;
+  }
+
+  get inFlight(): number {
+    return this.outstanding.size;
+  }
+
+  /** Whether a periodic frame is due at time `now` (ms); false when frames are off. */
+  due(now: number): boolean {
+    return this.fps > 0 && now - this.lastSentAt >= 1000 / this.fps;
+  }
+
+  /**
+   * Called when a frame is due (or forced, e.g. after a pause): returns the seq to send it with,
+   * or null when there is no credit (the frame is dropped and counted).
+   */
+  take(now: number): { seq: number; dropped: number } | null {
+    if (this.outstanding.size >= this.window) {
+      this.droppedSinceLast++;
+      this.totalDropped++;
+      // Count the slot as used so a stalled consumer costs one check per period, not a busy retry.
+      this.lastSentAt = now;
+      return null;
+    }
+    const seq = this.nextSeq++;
+    this.outstanding.add(seq);
+    this.lastSentAt = now;
+    const dropped = this.droppedSinceLast;
+    this.droppedSinceLast = 0;
+    return { seq, dropped };
+  }
+
+  /** A frame was built but could not be sent (e.g. the read failed): return its credit. */
+  cancel(seq: number): void {
+    this.outstanding.delete(seq);
+  }
+
+  ack(seq: number): void {
+    this.outstanding.delete(seq);
+  }
+
+  /** A new consumer (reconnect) starts with full credit. */
+  resetCredit(): void {
+    this.outstanding.clear();
+  }
+}

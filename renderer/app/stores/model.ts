@@ -1,0 +1,195 @@
+/**
+ * The model and training configuration the user edits (layers, activations, loss, optimizer,
+ * learning rate, batch size, initialisation, seed), the shape of every matrix it implies, and
+ * what the engine answered when it was applied (the op list of one step, the parameter count).
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import {
+  modelSpecSchema,
+  type Activation,
+  type BackendName,
+  type EventOf,
+  type LossKind,
+  type ModelSpec,
+  type TrainConfigInput,
+} from '../../../engine/protocol/index.js';
+import { useDataStore } from './data.js';
+import { useSessionStore } from './session.js';
+import { useErrorsStore } from './errors.js';
+
+export const HIDDEN_ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'identity'];
+export const OUTPUT_ACTIVATIONS: readonly Activation[] = ['identity', 'sigmoid', 'tanh', 'relu', 'softmax'];
+export const LOSS_KINDS: readonly LossKind[] = ['sse', 'mse', 'cross-entropy'];
+
+export interface HiddenLayer {
+  units: number;
+  activation: Activation;
+}
+
+export interface MatrixShape {
+  readonly name: string;
+  readonly tex: string;
+  readonly rows: number | 'n';
+  readonly cols: number;
+  readonly role: string;
+}
+
+export type ParameterSource = { kind: 'init'; scheme: 'xavier' | 'he' } | { kind: 'imported'; fileName: string; parameters: { W: MatrixIn[]; b: MatrixIn[] } };
+interface MatrixIn {
+  rows: number;
+  cols: number;
+  data: Float64Array | Float32Array | number[];
+}
+
+export const useModelStore = defineStore('model', () => {
+  const hidden = ref<HiddenLayer[]>([{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }]);
+  const outputActivation = ref<Activation>('identity');
+  const loss = ref<LossKind>('mse');
+  const optimizer = ref<'sgd' | 'adam'>('sgd');
+  const lr = ref(0.1);
+  const momentum = ref(0);
+  const weightDecay = ref(0);
+  const batchSize = ref<number | 'full'>('full');
+  const init = ref<'xavier' | 'he'>('xavier');
+  const seed = ref(1);
+  const validationFraction = ref(0.2);
+  const historySize = ref(200);
+  const backend = ref<BackendName | 'auto'>('auto');
+  /** Imported weights to start from instead of a fresh initialisation. */
+  const imported = shallowRef<Extract<ParameterSource, { kind: 'imported' }> | null>(null);
+  const applying = ref(false);
+  const configured = shallowRef<EventOf<'configured'> | null>(null);
+  /** True when the form differs from what the engine runs. */
+  const dirty = ref(true);
+
+  const data = useDataStore();
+  const inputSize = computed(() => data.loaded?.inputSize ?? 2);
+  const outputSize = computed(() => data.loaded?.outputSize ?? 1);
+
+  // A classification set wants softmax + cross-entropy; a regression set identity + mse.
+  watch(
+    () => data.task,
+    (task) => {
+      if (task === 'classification') {
+        outputActivation.value = 'softmax';
+        loss.value = 'cross-entropy';
+      } else if (task === 'regression') {
+        outputActivation.value = 'identity';
+        loss.value = 'mse';
+      }
+    },
+  );
+  watch(
+    [hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, backend, inputSize, outputSize],
+    () => {
+      dirty.value = true;
+    },
+    { deep: true },
+  );
+
+  const spec = computed<ModelSpec>(() => ({
+    inputSize: inputSize.value,
+    layers: [...hidden.value.map((l) => ({ units: l.units, activation: l.activation })), { units: outputSize.value, activation: outputActivation.value }],
+    loss: loss.value,
+  }));
+
+  /** The first problem with the form, naming the field; null when it can be applied. */
+  const problem = computed<string | null>(() => {
+    const r = modelSpecSchema.safeParse(spec.value);
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      return `${i.path.join('.')}: ${i.message}`;
+    }
+    const out = spec.value.layers[spec.value.layers.length - 1]!;
+    if (out.activation === 'softmax' && loss.value !== 'cross-entropy') return 'A softmax output needs the cross-entropy loss.';
+    if (loss.value === 'cross-entropy' && out.activation !== 'softmax') return 'Cross-entropy needs a softmax output layer.';
+    if (!(lr.value > 0) || !Number.isFinite(lr.value)) return 'The learning rate must be a positive number.';
+    if (batchSize.value !== 'full' && !(Number.isInteger(batchSize.value) && batchSize.value >= 1)) return 'The batch size must be a whole number ≥ 1 or "full".';
+    if (!(validationFraction.value >= 0 && validationFraction.value < 1)) return 'The validation fraction must be in [0, 1).';
+    return null;
+  });
+
+  /** Every matrix of FORMATS.md with its shape (n = samples per batch). */
+  const shapes = computed<MatrixShape[]>(() => {
+    const p = [spec.value.inputSize, ...spec.value.layers.map((l) => l.units)];
+    const out: MatrixShape[] = [];
+    for (let i = 0; i + 1 < p.length; i++) {
+      out.push({ name: `A_${i}`, tex: `A_{${i}}`, rows: 'n', cols: p[i]!, role: i === 0 ? 'input X' : `activations of layer ${i - 1}` });
+      out.push({ name: `W_${i}`, tex: `W_{${i}}`, rows: p[i]!, cols: p[i + 1]!, role: 'weights (fan-in × fan-out)' });
+      out.push({ name: `b_${i}`, tex: `b_{${i}}`, rows: 1, cols: p[i + 1]!, role: 'bias' });
+      out.push({ name: `H_${i}`, tex: `H_{${i}}`, rows: 'n', cols: p[i + 1]!, role: 'pre-activation' });
+      out.push({ name: `G_${i}`, tex: `G_{${i}}`, rows: 'n', cols: p[i + 1]!, role: '∂L/∂H' });
+    }
+    out.push({ name: `F`, tex: `F = A_{${p.length - 1}}`, rows: 'n', cols: p[p.length - 1]!, role: 'output' });
+    return out;
+  });
+  const parameterCount = computed(() => {
+    const p = [spec.value.inputSize, ...spec.value.layers.map((l) => l.units)];
+    let n = 0;
+    for (let i = 0; i + 1 < p.length; i++) n += p[i]! * p[i + 1]! + p[i + 1]!;
+    return n;
+  });
+
+  function addLayer(): void {
+    const last = hidden.value[hidden.value.length - 1];
+    hidden.value = [...hidden.value, { units: last?.units ?? 8, activation: last?.activation ?? 'tanh' }];
+  }
+  function removeLayer(i: number): void {
+    hidden.value = hidden.value.filter((_, k) => k !== i);
+  }
+
+  function config(): TrainConfigInput {
+    const opt =
+      optimizer.value === 'adam'
+        ? { kind: 'adam' as const, lr: lr.value, weightDecay: weightDecay.value }
+        : { kind: 'sgd' as const, lr: lr.value, momentum: momentum.value, weightDecay: weightDecay.value };
+    return {
+      model: spec.value as TrainConfigInput['model'],
+      init: imported.value ? { parameters: imported.value.parameters } : init.value,
+      optimizer: opt,
+      batchSize: batchSize.value,
+      seed: seed.value,
+      validationFraction: validationFraction.value,
+      historySize: historySize.value,
+      ...(backend.value === 'auto' ? {} : { backend: backend.value }),
+    };
+  }
+
+  async function apply(): Promise<boolean> {
+    if (problem.value) {
+      useErrorsStore().report(new Error(problem.value), 'The model cannot be applied');
+      return false;
+    }
+    applying.value = true;
+    try {
+      const e = await useSessionStore().engine().request({ type: 'configure', config: config() }, 'configured');
+      configured.value = markRaw(e);
+      dirty.value = false;
+      return true;
+    } catch (err) {
+      useErrorsStore().report(err, 'The engine refused the model');
+      return false;
+    } finally {
+      applying.value = false;
+    }
+  }
+
+  /** Takes the model of an imported weights file into the form and starts from its parameters. */
+  function useImported(fileName: string, model: ModelSpec, parameters: { W: MatrixIn[]; b: MatrixIn[] }): void {
+    hidden.value = model.layers.slice(0, -1).map((l) => ({ units: l.units, activation: l.activation }));
+    const out = model.layers[model.layers.length - 1]!;
+    outputActivation.value = out.activation;
+    loss.value = model.loss;
+    imported.value = markRaw({ kind: 'imported', fileName, parameters });
+  }
+  function clearImported(): void {
+    imported.value = null;
+  }
+
+  return {
+    hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, backend,
+    imported, applying, configured, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
+    addLayer, removeLayer, config, apply, useImported, clearImported,
+  };
+});

@@ -1,0 +1,158 @@
+/**
+ * The engine connection and run state: which backend runs, whether training runs or is paused,
+ * the step, the op `step-op` runs next, long-task progress, and the run controls. Every other
+ * store reaches the engine through `engine()` here.
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type { BackendInfo, BreakpointHit, CommandType, EventOf, OpRef, RunState } from '../../../engine/protocol/index.js';
+import type { CommandBody, EngineLink } from '../services/engine-link.js';
+import type { DebugAction } from '../services/keys.js';
+import { useErrorsStore } from './errors.js';
+
+export interface TaskProgress {
+  readonly task: EventOf<'progress'>['task'];
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+}
+
+export const useSessionStore = defineStore('session', () => {
+  const link = shallowRef<EngineLink | null>(null);
+  const ready = ref(false);
+  const backend = shallowRef<BackendInfo | null>(null);
+  const commands = shallowRef<readonly CommandType[]>([]);
+  const state = ref<RunState>('empty');
+  const step = ref(0);
+  const epoch = ref(0);
+  const nextOp = shallowRef<OpRef | null>(null);
+  const reason = ref<EventOf<'state'>['reason'] | null>(null);
+  const stepsPerSecond = ref(0);
+  const loss = ref<number | null>(null);
+  const lastHit = shallowRef<BreakpointHit | null>(null);
+  const progress = shallowRef<TaskProgress | null>(null);
+  /** Speed control: steps per second while running; null = as fast as the engine can. */
+  const speed = ref<number | null>(null);
+  const unsubscribe: (() => void)[] = [];
+
+  const running = computed(() => state.value === 'running');
+  const canRun = computed(() => ready.value && (state.value === 'idle' || state.value === 'paused'));
+  const midStep = computed(() => nextOp.value !== null && nextOp.value.index > 0);
+
+  function engine(): EngineLink {
+    if (!link.value) throw new Error('The engine is not connected yet.');
+    return link.value;
+  }
+  function send(command: CommandBody): void {
+    try {
+      engine().send(command);
+    } catch (err) {
+      useErrorsStore().report(err, `Could not send "${command.type}"`);
+    }
+  }
+  function supports(type: CommandType): boolean {
+    return commands.value.includes(type);
+  }
+
+  function connect(l: EngineLink): void {
+    disconnect();
+    link.value = markRaw(l);
+    const errors = useErrorsStore();
+    unsubscribe.push(
+      l.on('ready', (e) => {
+        ready.value = true;
+        backend.value = e.backend;
+        commands.value = e.commands;
+      }),
+      l.on('configured', (e) => {
+        backend.value = e.backend;
+      }),
+      l.on('state', (e) => {
+        state.value = e.state;
+        step.value = e.step;
+        epoch.value = e.epoch;
+        nextOp.value = e.nextOp;
+        reason.value = e.reason;
+        if (e.reason === 'reset' || e.reason === 'configured') {
+          lastHit.value = null;
+          loss.value = null;
+        }
+      }),
+      l.on('frame', (e) => {
+        if (e.historical) return;
+        step.value = Math.max(step.value, e.step);
+        epoch.value = e.epoch;
+        loss.value = e.loss;
+        stepsPerSecond.value = e.stepsPerSecond;
+      }),
+      l.on('progress', (e) => {
+        progress.value = e.done >= e.total ? null : { task: e.task, done: e.done, total: e.total, message: e.message };
+      }),
+      l.on('breakpoint-hit', (e) => {
+        lastHit.value = e.hit;
+      }),
+      l.on('error', (e) => {
+        progress.value = null;
+        // Replies to a `request` are reported by whoever awaited them; the rest show here.
+        if (e.replyTo === undefined) {
+          errors.report(
+            { message: e.message, path: e.path ?? undefined, detail: `code: ${e.code}${e.command ? `\ncommand: ${e.command}` : ''}` },
+            e.fatal ? 'The engine stopped' : `Engine error (${e.code})`,
+          );
+        }
+        if (e.fatal) ready.value = false;
+      }),
+    );
+    l.send({ type: 'hello' });
+  }
+  function disconnect(): void {
+    while (unsubscribe.length) unsubscribe.pop()!();
+    link.value = null;
+    ready.value = false;
+  }
+
+  function run(): void {
+    send(speed.value ? { type: 'start', stepsPerSecond: speed.value } : { type: 'start' });
+  }
+  function pause(): void {
+    send({ type: 'pause' });
+  }
+  function stepOnce(count = 1): void {
+    send({ type: 'step', count });
+  }
+  function stepOp(): void {
+    send({ type: 'step-op' });
+  }
+  function reset(): void {
+    send({ type: 'reset' });
+  }
+  function setSpeed(stepsPerSec: number | null): void {
+    speed.value = stepsPerSec && stepsPerSec > 0 ? stepsPerSec : null;
+    if (running.value) run(); // `start` while running updates the throttle
+  }
+  function clearHit(): void {
+    lastHit.value = null;
+  }
+
+  /** The debugger keys: Space toggles, F5 continues (clearing a breakpoint stop), F10/F11 step. */
+  function debugAction(a: DebugAction): void {
+    if (!ready.value || state.value === 'empty') return;
+    switch (a) {
+      case 'toggle-run':
+        return running.value ? pause() : run();
+      case 'continue':
+        clearHit();
+        return running.value ? undefined : run();
+      case 'step':
+        return running.value ? undefined : stepOnce();
+      case 'step-op':
+        return running.value ? undefined : stepOp();
+    }
+  }
+
+  return {
+    link, ready, backend, commands, state, step, epoch, nextOp, reason, stepsPerSecond, loss, lastHit, progress, speed,
+    running, canRun, midStep,
+    engine, send, supports, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction,
+  };
+});

@@ -1,0 +1,218 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { EngineEvent, MatrixPayload, OpRef } from '../../../engine/protocol/index.js';
+import { createFakeLink, type FakeLink } from '../services/fake-link.js';
+import { connectStores } from '../services/connect.js';
+import { useSessionStore } from './session.js';
+import { useTelemetryStore } from './telemetry.js';
+import { useDataStore } from './data.js';
+import { useModelStore } from './model.js';
+import { useBreakpointsStore, describeCondition } from './breakpoints.js';
+import { useStepperStore, operandsOf } from './stepper.js';
+import { useErrorsStore } from './errors.js';
+import { useUiStore } from './ui.js';
+import { useHistoryStore } from './history.js';
+import { useGradcheckStore } from './gradcheck.js';
+
+const backend = { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null } as const;
+type Body = Omit<EngineEvent, 'v'>;
+
+function payload(name: MatrixPayload['name'], layer: number | null, rows: number, cols: number, fill: number): MatrixPayload {
+  return { layer, name, rows, cols, sourceRows: rows, sourceCols: cols, blockRows: 1, blockCols: 1, data: new Float32Array(rows * cols).fill(fill), min: fill, max: fill, nonFinite: 0 };
+}
+function frame(seq: number, step: number, loss: number, extra: Partial<Record<string, unknown>> = {}): Body {
+  return {
+    type: 'frame', seq, step, epoch: 0, loss, validationLoss: loss * 1.1, stepsPerSecond: 100, dropped: 0,
+    losses: [{ step, loss, validationLoss: loss * 1.1 }],
+    layers: [{ layer: 0, normG: 0.5, normW: 2, normDW: 0.25, normDb: 0.1, gradToWeight: 0.125, minA: -1, maxA: 1, nonFinite: 0, saturatedFraction: 0, deadFraction: null, histograms: [] }],
+    matrices: [payload('W', 0, 2, 3, step)], historical: false, ...extra,
+  } as Body;
+}
+const op = (index: number, kind: OpRef['kind'], layer: number | null): OpRef => ({ index, kind, layer, label: `${kind} ${layer ?? ''}`, equation: 'H_0 = A_0 W_0 + 1 b_0' });
+
+let link: FakeLink;
+beforeEach(() => {
+  localStorage.clear();
+  setActivePinia(createPinia());
+  link = createFakeLink();
+  connectStores(link);
+});
+
+describe('session store', () => {
+  it('says hello, takes the backend from ready and follows the run state', () => {
+    const s = useSessionStore();
+    expect(link.sent[0]).toEqual({ type: 'hello' });
+    link.emit({ type: 'ready', protocol: 1, backend, commands: ['start', 'pause'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
+    expect(s.ready).toBe(true);
+    expect(s.backend?.name).toBe('cpu-f64');
+    link.emit({ type: 'state', state: 'paused', step: 3, epoch: 1, nextOp: op(2, 'backward', 0), reason: 'command' } as Body);
+    expect(s.state).toBe('paused');
+    expect(s.midStep).toBe(true);
+    s.debugAction('toggle-run');
+    expect(link.sent.at(-1)).toEqual({ type: 'start' });
+    s.setSpeed(5);
+    s.debugAction('step');
+    expect(link.sent.at(-1)).toEqual({ type: 'step', count: 1 });
+    s.debugAction('step-op');
+    expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
+    s.run();
+    expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: 5 });
+  });
+
+  it('shows engine errors that answer no request, with code and path', () => {
+    link.emit({ type: 'error', code: 'config-error', message: 'must be > 0', path: 'config.optimizer.lr', command: 'configure', fatal: false } as Body);
+    const e = useErrorsStore().list[0]!;
+    expect(e.message).toBe('must be > 0');
+    expect(e.detail).toContain('config.optimizer.lr');
+    expect(e.detail).toContain('config-error');
+  });
+});
+
+describe('telemetry store', () => {
+  it('appends loss points and keeps matrices raw', () => {
+    const t = useTelemetryStore();
+    link.emit(frame(0, 1, 0.9));
+    link.emit(frame(1, 2, 0.5));
+    expect(t.losses.steps).toEqual([1, 2]);
+    expect(t.losses.train).toEqual([0.9, 0.5]);
+    expect(t.lastLoss).toBe(0.5);
+    expect(t.matrix('W', 0)?.data[0]).toBe(2);
+    expect(t.flow.normG.map((a) => a[0])).toEqual([0.5, 0.5]);
+    // heavy arrays are not proxied
+    expect(t.matrix('W', 0)!.data).toBeInstanceOf(Float32Array);
+    expect(useSessionStore().loss).toBe(0.5);
+  });
+  it('ignores replayed (historical) frames and clears on reset', () => {
+    const t = useTelemetryStore();
+    link.emit(frame(0, 5, 0.3));
+    link.emit(frame(1, 2, 0.9, { historical: true }));
+    expect(t.losses.steps).toEqual([5]);
+    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'reset' } as Body);
+    expect(t.losses.steps).toEqual([]);
+    expect(t.matrix('W', 0)).toBeNull();
+  });
+});
+
+describe('data and model stores', () => {
+  it('loads a built-in and switches the model to softmax + cross-entropy for classes', async () => {
+    const d = useDataStore();
+    const m = useModelStore();
+    d.select('moons');
+    const done = d.loadBuiltin();
+    expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'builtin', name: 'moons' } });
+    link.reply('load-dataset', { type: 'dataset-loaded', name: 'moons', samples: 100, inputSize: 2, outputSize: 2, featureNames: ['x', 'y'], targetNames: ['a', 'b'], classNames: ['a', 'b'] } as Body);
+    expect(await done).toBe(true);
+    await Promise.resolve();
+    expect(d.task).toBe('classification');
+    expect(m.outputActivation).toBe('softmax');
+    expect(m.loss).toBe('cross-entropy');
+    expect(m.spec.layers.at(-1)).toEqual({ units: 2, activation: 'softmax' });
+    expect(d.recent[0]).toMatchObject({ kind: 'builtin', name: 'moons' });
+  });
+
+  it('previews a CSV, sends the chosen columns and refuses a file without a target', async () => {
+    const d = useDataStore();
+    d.pick('points.csv', new TextEncoder().encode('a,b,c\n1,2,3\n4,5,6\n'));
+    expect(d.pending?.preview?.columns).toEqual(['a', 'b', 'c']);
+    d.roles = ['feature', 'ignore', 'target'];
+    const done = d.loadPending();
+    expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'file', fileName: 'points.csv', options: { features: ['a'], targets: ['c'], header: true } } });
+    link.reply('load-dataset', { type: 'error', code: 'dataset-error', message: 'points.csv line 3, column c: not a number', path: null, command: 'load-dataset', fatal: false } as Body);
+    expect(await done).toBe(false);
+    expect(useErrorsStore().list.at(-1)?.message).toContain('line 3');
+    d.roles = ['feature', 'feature', 'feature'];
+    expect(await d.loadPending()).toBe(false);
+    expect(useErrorsStore().list.at(-1)?.message).toContain('target');
+  });
+
+  it('lists the shape of every matrix and validates the form', () => {
+    const m = useModelStore();
+    m.hidden = [{ units: 4, activation: 'relu' }];
+    const w0 = m.shapes.find((s) => s.name === 'W_0')!;
+    expect([w0.rows, w0.cols]).toEqual([2, 4]);
+    expect(m.shapes.find((s) => s.name === 'G_1')).toMatchObject({ rows: 'n', cols: 1 });
+    expect(m.parameterCount).toBe(2 * 4 + 4 + 4 * 1 + 1);
+    expect(m.problem).toBeNull();
+    m.loss = 'cross-entropy';
+    expect(m.problem).toMatch(/softmax/);
+    m.loss = 'mse';
+    m.lr = -1;
+    expect(m.problem).toMatch(/learning rate/);
+  });
+
+  it('applies the configuration and asks for telemetry once configured', async () => {
+    const m = useModelStore();
+    const done = m.apply();
+    expect(link.sent.at(-1)).toMatchObject({ type: 'configure', config: { optimizer: { kind: 'sgd', lr: 0.1 }, init: 'xavier' } });
+    link.reply('configure', { type: 'configured', parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend } as Body);
+    expect(await done).toBe(true);
+    expect(m.dirty).toBe(false);
+    expect(link.sent.at(-1)).toMatchObject({ type: 'set-telemetry', histograms: true });
+    expect(useStepperStore().ops).toHaveLength(1);
+  });
+});
+
+describe('breakpoints store', () => {
+  it('sends only enabled and valid conditions', () => {
+    const b = useBreakpointsStore();
+    b.add('exploding');
+    b.add('vanishing');
+    b.update(b.entries[2]!.id, { kind: 'vanishing', threshold: -1 });
+    b.toggle(b.entries[0]!.id, false);
+    b.apply();
+    expect(link.sent.at(-1)).toEqual({ type: 'set-breakpoints', breakpoints: [{ kind: 'exploding', threshold: 1000 }] });
+    expect(b.problems[2]).toMatch(/threshold/);
+    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('More than 50% of ReLU units dead in layer 1');
+  });
+  it('on a hit, records it, marks the cells and jumps to the layer', () => {
+    const b = useBreakpointsStore();
+    link.emit({ type: 'breakpoint-hit', hit: { condition: { kind: 'non-finite' }, step: 7, op: op(3, 'backward', 1), layer: 1, matrix: 'G', cells: [0, 5], message: 'NaN in G_1' } } as Body);
+    expect(b.hits).toHaveLength(1);
+    expect(b.marks).toEqual({ matrix: 'G', layer: 1, cells: [0, 5] });
+    expect(useUiStore().tab).toBe('layers');
+    expect(useUiStore().focusLayer).toBe(1);
+    expect(useSessionStore().lastHit?.step).toBe(7);
+  });
+});
+
+describe('stepper store', () => {
+  it('tracks the ops of a step and what each stepped op computed', () => {
+    const s = useStepperStore();
+    link.emit({ type: 'configured', parameterCount: 10, shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: [op(0, 'forward', 0), op(1, 'loss', null), op(2, 'backward', 0), op(3, 'update', null)], trainSize: 4, validationSize: 0, backend } as Body);
+    s.stepOp();
+    expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
+    link.emit({ type: 'op-stepped', step: 1, op: op(0, 'forward', 0), next: op(1, 'loss', null), matrices: [payload('H', 0, 4, 1, 0.5)] } as Body);
+    expect(s.shown?.index).toBe(0);
+    expect(s.shownMatrices[0]?.name).toBe('H');
+    expect(useTelemetryStore().matrix('H', 0)?.data[0]).toBe(0.5);
+    link.emit({ type: 'op-stepped', step: 1, op: op(3, 'update', null), next: null, matrices: [] } as Body);
+    expect(s.stepComplete).toBe(true);
+    expect(s.trail).toHaveLength(2);
+    expect(operandsOf(op(2, 'backward', 1), 2).filter((o) => o.role === 'result').map((o) => `${o.name}${o.layer}`)).toEqual(['dW1', 'db1', 'G0']);
+  });
+});
+
+describe('history and gradient check stores', () => {
+  it('fetches a past frame and diffs two steps', async () => {
+    const h = useHistoryStore();
+    const a = h.show(4);
+    link.reply('request-frame', frame(9, 4, 0.4, { historical: true, matrices: [payload('W', 0, 1, 2, 3)] }));
+    await a;
+    const b = h.compareWith(2);
+    link.reply('request-frame', frame(10, 2, 0.6, { historical: true, matrices: [payload('W', 0, 1, 2, 1)] }));
+    await b;
+    expect(h.travelling).toBe(true);
+    expect(Array.from(h.diff('W', 0)!.data)).toEqual([2, 2]);
+    expect(useTelemetryStore().losses.steps).toEqual([]); // a replay is not live data
+  });
+  it('runs a gradient check with the chosen settings', async () => {
+    const g = useGradcheckStore();
+    g.tolerance = 1e-4;
+    const done = g.run();
+    expect(link.sent.at(-1)).toMatchObject({ type: 'gradcheck', tolerance: 1e-4, eps: 1e-6 });
+    link.reply('gradcheck', { type: 'gradcheck-result', eps: 1e-6, tolerance: 1e-4, passed: true, sampled: false, layers: [] } as Body);
+    expect(await done).toBe(true);
+    expect(g.result?.passed).toBe(true);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Live training data: the loss curves, the latest frame's matrices and per-layer statistics,
+ * histograms, and a rolling history of gradient norms for the gradient-flow strip. Everything
+ * big is held in shallowRef / markRaw and replaced, never deeply watched: a 20 Hz stream of
+ * 256×256 Float32Arrays must not go through Vue's proxies. `version` ticks once per frame for
+ * whoever redraws.
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type { EventOf, LayerStats, MatrixName, MatrixPayload } from '../../../engine/protocol/index.js';
+import { useSessionStore } from './session.js';
+
+export type FrameEvent = EventOf<'frame'>;
+
+/** Columns of the loss history, kept as flat arrays for the chart. */
+export interface LossSeries {
+  readonly steps: number[];
+  readonly train: number[];
+  /** NaN where a step had no validation loss. */
+  readonly validation: number[];
+}
+
+export interface FlowHistory {
+  readonly steps: number[];
+  /** Per frame, per layer: ‖G_i‖, ‖∂L/∂W_i‖, ‖∂L/∂W_i‖/‖W_i‖. */
+  readonly normG: Float64Array[];
+  readonly normDW: Float64Array[];
+  readonly ratio: Float64Array[];
+}
+
+const MAX_LOSS_POINTS = 100_000;
+const FLOW_FRAMES = 300;
+
+export const matrixKey = (name: MatrixName, layer: number | null) => `${name}:${layer ?? '-'}`;
+
+function emptyLoss(): LossSeries {
+  return { steps: [], train: [], validation: [] };
+}
+function emptyFlow(): FlowHistory {
+  return { steps: [], normG: [], normDW: [], ratio: [] };
+}
+
+/** Halves a series by keeping every other point, so the history stays bounded but spans all steps. */
+function thin(s: LossSeries): void {
+  for (const arr of [s.steps, s.train, s.validation]) {
+    let w = 0;
+    for (let r = 0; r < arr.length; r += 2) arr[w++] = arr[r]!;
+    arr.length = w;
+  }
+}
+
+export const useTelemetryStore = defineStore('telemetry', () => {
+  const losses = shallowRef<LossSeries>(markRaw(emptyLoss()));
+  const flow = shallowRef<FlowHistory>(markRaw(emptyFlow()));
+  const frame = shallowRef<FrameEvent | null>(null);
+  const matrices = shallowRef<ReadonlyMap<string, MatrixPayload>>(new Map());
+  const layers = shallowRef<readonly LayerStats[]>([]);
+  const version = ref(0);
+  const framesReceived = ref(0);
+  const framesDropped = ref(0);
+  /** Client-side frame rate (frames applied per second), for the status bar. */
+  const fps = ref(0);
+  let fpsCount = 0;
+  let fpsSince = 0;
+
+  const lastLoss = computed(() => {
+    void version.value;
+    const t = losses.value.train;
+    return t.length ? t[t.length - 1]! : null;
+  });
+
+  function matrix(name: MatrixName, layer: number | null): MatrixPayload | null {
+    return matrices.value.get(matrixKey(name, layer)) ?? null;
+  }
+
+  function appendLosses(e: FrameEvent): void {
+    const s = losses.value;
+    const lastStep = s.steps.length ? s.steps[s.steps.length - 1]! : -1;
+    const points = e.losses.length ? e.losses : [{ step: e.step, loss: e.loss, validationLoss: e.validationLoss }];
+    for (const p of points) {
+      if (p.step <= lastStep && s.steps.length) continue; // already have it (or a replay)
+      s.steps.push(p.step);
+      s.train.push(p.loss);
+      s.validation.push(p.validationLoss ?? NaN);
+    }
+    if (s.steps.length > MAX_LOSS_POINTS) thin(s);
+  }
+
+  function appendFlow(e: FrameEvent): void {
+    const f = flow.value;
+    if (e.layers.length === 0) return;
+    f.steps.push(e.step);
+    f.normG.push(Float64Array.from(e.layers, (l) => l.normG));
+    f.normDW.push(Float64Array.from(e.layers, (l) => l.normDW));
+    f.ratio.push(Float64Array.from(e.layers, (l) => l.gradToWeight));
+    if (f.steps.length > FLOW_FRAMES) {
+      f.steps.shift();
+      f.normG.shift();
+      f.normDW.shift();
+      f.ratio.shift();
+    }
+  }
+
+  /** Applies one live frame (historical replays go to the history store instead). */
+  function ingest(e: FrameEvent): void {
+    frame.value = markRaw(e);
+    const map = new Map<string, MatrixPayload>();
+    for (const m of e.matrices) map.set(matrixKey(m.name, m.layer), markRaw(m));
+    // Matrices not in this frame (e.g. a frame without G before the first backward) keep their last value.
+    for (const [k, v] of matrices.value) if (!map.has(k)) map.set(k, v);
+    matrices.value = map;
+    layers.value = e.layers;
+    appendLosses(e);
+    appendFlow(e);
+    framesReceived.value++;
+    framesDropped.value += e.dropped;
+    version.value++;
+    const now = typeof performance !== 'undefined' ? performance.now() : Date.now();
+    fpsCount++;
+    if (now - fpsSince >= 1000) {
+      fps.value = (fpsCount * 1000) / (now - fpsSince || 1);
+      fpsCount = 0;
+      fpsSince = now;
+    }
+  }
+
+  /** The step's ops also update matrices (op-stepped carries operands and results). */
+  function ingestMatrices(list: readonly MatrixPayload[]): void {
+    if (list.length === 0) return;
+    const map = new Map(matrices.value);
+    for (const m of list) map.set(matrixKey(m.name, m.layer), markRaw(m));
+    matrices.value = map;
+    version.value++;
+  }
+
+  function clear(): void {
+    losses.value = markRaw(emptyLoss());
+    flow.value = markRaw(emptyFlow());
+    frame.value = null;
+    matrices.value = new Map();
+    layers.value = [];
+    version.value++;
+  }
+
+  function connect(): void {
+    const session = useSessionStore();
+    const link = session.engine();
+    link.on('frame', (e) => {
+      if (e.historical) return;
+      // The transport client acknowledges the frame (returns its credit) after the handlers ran.
+      ingest(e);
+    });
+    link.on('op-stepped', (e) => ingestMatrices(e.matrices));
+    link.on('state', (e) => {
+      if (e.reason === 'configured' || e.reason === 'reset' || e.reason === 'restored') clear();
+    });
+  }
+
+  return { losses, flow, frame, matrices, layers, version, framesReceived, framesDropped, fps, lastLoss, matrix, ingest, ingestMatrices, clear, connect };
+});

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: typecheck, lint, unit/component tests
+# (vitest), web-mode end-to-end tests (Playwright in Debian's Chromium), Electron e2e (skipped
+# with a reason where no Electron binary exists) and the Electron security scan.
+# Ends with one summary line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+export VK_ICD_FILENAMES="${VK_ICD_FILENAMES:-/usr/lib/chromium/vk_swiftshader_icd.json}"
+mkdir -p test-results
+
+# System packages: Chromium (e2e, its SwiftShader Vulkan driver for WebGPU), the Vulkan loader
+# (dawn.node), Xvfb (Electron e2e where a binary exists).
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libvulkan.so.1 ] || need+=(libvulkan1)
+command -v xvfb-run >/dev/null || need+=(xvfb)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing system packages: ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "== missing system packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})"
+  fi
+fi
+
+echo "== npm ci"
+npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0; skipped=0
+step() { # step NAME CMD...: one pass/fail entry for a whole command
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); echo "-- $name: ok"; else failed=$((failed + 1)); echo "-- $name: FAILED"; fi
+}
+
+step typecheck npx tsc -b
+step lint npx eslint .
+
+echo "== unit and component tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json
+read -r p f s < <(node scripts/count-results.mjs vitest test-results/vitest.json)
+passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+
+if [ -f playwright.config.ts ]; then
+  echo "== end-to-end tests (Playwright)"
+  PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
+  read -r p f s < <(node scripts/count-results.mjs playwright test-results/playwright.json)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+fi
+
+if [ -f scripts/electronegativity.sh ]; then
+  step electronegativity bash scripts/electronegativity.sh
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
