@@ -8,24 +8,33 @@
  * GPU object (same adapter). Without a GPU, SwiftShader (VK_ICD_FILENAMES, set here if unset).
  */
 import { writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { WORKLOADS, flopsPerStep, type Workload } from './workloads.js';
+import { flopsPerStep, parseWorkload, type Workload } from './workloads.js';
 import { benchData, ourStepper, type Stepper } from './ours.js';
 import { timeSteps } from './stats.js';
 import { activateTfjs, tfjsStepper } from './tfjs-peer.js';
 import { createCpu32Backend } from '../engine/backends/cpu32/index.js';
+import { isSoftwareAdapter } from '../engine/backends/select.js';
 
-const CONTENDERS = ['ours-cpu', 'ours-cpu-js', 'ours-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
+const CONTENDERS = ['ours-cpu', 'ours-cpu-mvp', 'ours-cpu-js', 'ours-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
 type Contender = (typeof CONTENDERS)[number];
 const DEFAULT_CONTENDERS: Contender[] = ['ours-cpu', 'ours-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'];
 
 /** Iterations per workload: enough samples for a stable median, a full run in a few minutes on 2 cores. */
-const DEFAULT_ITERS: Record<Workload['name'], { warmup: number; iters: number }> = {
+const DEFAULT_ITERS: Record<string, { warmup: number; iters: number }> = {
   S: { warmup: 50, iters: 300 },
   M: { warmup: 5, iters: 40 },
   L: { warmup: 1, iters: 6 },
 };
+/** Custom workloads: by FLOPs, so a sweep from tiny to huge stays within the budget. */
+function itersFor(w: Workload): { warmup: number; iters: number } {
+  const named = DEFAULT_ITERS[w.name];
+  if (named) return named;
+  const f = flopsPerStep(w.widths, w.batch);
+  return f < 1e7 ? { warmup: 20, iters: 100 } : f < 3e8 ? { warmup: 3, iters: 20 } : { warmup: 1, iters: 5 };
+}
 
 const { values } = parseArgs({
   options: {
@@ -45,11 +54,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const workloads = values.workloads!.split(',').map((n) => {
-  const w = WORKLOADS.find((x) => x.name === n.trim().toUpperCase());
-  if (!w) throw new Error(`--workloads: unknown workload "${n}" (expected S, M or L)`);
-  return w;
-});
+const workloads = values.workloads!.split(',').map(parseWorkload);
 const contenders = values.contenders!.split(',').map((c) => {
   if (!(CONTENDERS as readonly string[]).includes(c.trim())) throw new Error(`--contenders: unknown "${c}" (expected ${CONTENDERS.join(', ')})`);
   return c.trim() as Contender;
@@ -68,6 +73,7 @@ interface Cell {
 
 let gpu: GPU | null = null;
 let adapterInfo = 'n/a';
+let software = true;
 async function dawnGpu(): Promise<GPU> {
   if (!gpu) {
     const { nodeGpu } = await import('../engine/backends/webgpu/node-webgpu.js');
@@ -80,8 +86,9 @@ async function makeStepper(c: Contender, w: Workload): Promise<{ stepper: Steppe
   const data = benchData(w);
   switch (c) {
     case 'ours-cpu':
+    case 'ours-cpu-mvp':
     case 'ours-cpu-js': {
-      const be = await createCpu32Backend({ kernels: c === 'ours-cpu' ? 'auto' : 'js' });
+      const be = await createCpu32Backend({ kernels: c === 'ours-cpu-js' ? 'js' : 'auto', fma: c === 'ours-cpu' ? 'auto' : false });
       return { stepper: ourStepper(be, w, data), detail: be.describe() };
     }
     case 'ours-webgpu': {
@@ -89,6 +96,7 @@ async function makeStepper(c: Contender, w: Workload): Promise<{ stepper: Steppe
       await dawnGpu();
       const { backend, adapter } = await createNodeWebGpuBackend({ software: true });
       adapterInfo = JSON.stringify(adapter);
+      software = isSoftwareAdapter(adapter);
       return { stepper: ourStepper(backend, w, data), detail: 'dawn.node' };
     }
     case 'tfjs-cpu':
@@ -101,15 +109,19 @@ async function makeStepper(c: Contender, w: Workload): Promise<{ stepper: Steppe
   }
 }
 
+// Relaxed SIMD (fused multiply-add) is on by default in Chromium ≥ 114 / Electron ≥ 25, where the
+// app runs; Node 20's V8 has it behind a flag, which we turn on so 'ours-cpu' measures what the app gets.
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+
 const cells: Cell[] = [];
 console.log(`backprop-lens bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'} — node ${process.version}`);
 for (const w of workloads) {
-  const it = DEFAULT_ITERS[w.name];
+  const it = itersFor(w);
   const iters = values.iters ? Number(values.iters) : it.iters;
   const warmup = values.warmup ? Number(values.warmup) : it.warmup;
   for (const c of contenders) {
     // SwiftShader is a CPU emulation: fewer iterations on the big workload.
-    const slow = c.endsWith('webgpu') && w.name === 'L';
+    const slow = c.endsWith('webgpu') && software && flopsPerStep(w.widths, w.batch) > 1e9;
     const cell: Cell = { workload: w.name, contender: c, ms: null, samples: 0, firstLoss: null, detail: '' };
     try {
       const { stepper, detail } = await makeStepper(c, w);

@@ -32,7 +32,8 @@ export async function activateTfjs(name: TfjsBackendName, gpu?: GPU): Promise<{ 
       if (name === 'wasm') {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         const require = createRequire(import.meta.url);
-        const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+        // BENCH_TFJS_WASM_DIR: where the .wasm files are when the bench runs as a bundle.
+        const dist = process.env.BENCH_TFJS_WASM_DIR ?? join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
         wasm.setWasmPaths(dist);
       } else if (name === 'webgpu') {
         if (!gpu) throw new Error('tfjs-webgpu needs the dawn.node GPU object');

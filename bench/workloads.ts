@@ -4,7 +4,8 @@
  * matrix products per layer (∂L/∂X of the first layer is not needed for training and not done).
  */
 export interface Workload {
-  readonly name: 'S' | 'M' | 'L';
+  /** S, M, L, or a custom 'p0-p1-…@batch' (same step: tanh hidden, identity output, sse). */
+  readonly name: string;
   readonly widths: readonly number[];
   readonly batch: number;
 }
@@ -23,4 +24,16 @@ export function flopsPerStep(widths: readonly number[], batch: number): number {
     f += 2 * batch * pq * (i === 0 ? 2 : 3);
   }
   return f;
+}
+
+/** S, M, L by name, or a custom 'p0-p1-…-pL@batch' (e.g. 256-256-256-256@128 for crossover sweeps). */
+export function parseWorkload(text: string): Workload {
+  const named = WORKLOADS.find((w) => w.name === text.trim().toUpperCase());
+  if (named) return named;
+  const m = /^(\d+(?:-\d+)+)@(\d+)$/.exec(text.trim());
+  if (!m) throw new Error(`--workloads: "${text}" is neither S, M, L nor p0-p1-…@batch (e.g. 64-64-64@128)`);
+  const widths = m[1]!.split('-').map(Number);
+  const batch = Number(m[2]);
+  if (widths.some((x) => x < 1) || batch < 1) throw new Error(`--workloads: "${text}" needs positive widths and batch`);
+  return { name: text.trim(), widths, batch };
 }

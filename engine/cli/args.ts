@@ -22,6 +22,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   readonly name: string;
+  /** One line for the global command list. */
+  readonly brief: string;
   readonly summary: string;
   /** After the command name in the usage line, e.g. "DATASET [options]". */
   readonly usage: string;
@@ -93,10 +95,12 @@ function rewordParseError(e: unknown, spec: CommandSpec): string {
       return `unknown option '${flag}' for '${spec.name}'${near ? ` (did you mean --${near}?)` : ''}`;
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
-      const name = flag.replace(/^-+/, '');
+      const name = /--([\w-]+)/.exec(message)?.[1] ?? flag.replace(/^-+/, '');
       const opt = spec.options.find((o) => o.name === name || o.short === name);
-      if (opt?.type === 'boolean') return `--${opt.name} does not take a value`;
-      return `${flag} needs a value${opt?.value ? ` (${opt.value})` : ''}`;
+      const shown = `--${opt?.name ?? name}`;
+      if (opt?.type === 'boolean') return `${shown} does not take a value`;
+      if (/ambiguous/.test(message)) return `${shown} needs a value; for one that starts with '-', write ${shown}=-…`;
+      return `${shown} needs a value${opt?.value ? ` (${opt.value})` : ''}`;
     }
     default:
       return message;

@@ -17,15 +17,29 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Monotonic milliseconds (injectable so summaries can be tested). */
   readonly now: () => number;
+  /** Aborted on Ctrl-C: long commands stop at the next safe point and still report. */
+  readonly signal?: AbortSignal;
 }
 
+/**
+ * The real process. The first Ctrl-C asks the running command to stop cleanly (a training run
+ * still prints its summary and writes its export); a second one exits at once.
+ */
 export function processIo(): CliIo {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    process.stderr.write('\nstopping after the current steps (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
     env: process.env,
     now: () => performance.now(),
+    signal: controller.signal,
   };
 }
 

@@ -6,7 +6,8 @@ export function num(x: number, digits = 4): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e5) return Number(x.toPrecision(digits)).toString();
-  return x.toExponential(digits - 1);
+  // 1.000e-6 → 1e-6, 9.900e-3 → 9.9e-3
+  return x.toExponential(digits - 1).replace(/\.?0+e/, 'e');
 }
 
 export function duration(ms: number): string {
@@ -31,4 +32,17 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
+}
+
+/** "1 → 10×[10 tanh] → 1 identity": runs of identical layers collapsed, as the tutorial writes them. */
+export function architecture(model: { inputSize: number; layers: readonly { units: number; activation: string }[] }): string {
+  const parts = [String(model.inputSize)];
+  for (let i = 0; i < model.layers.length; ) {
+    const l = model.layers[i]!;
+    let j = i + 1;
+    while (j < model.layers.length && model.layers[j]!.units === l.units && model.layers[j]!.activation === l.activation) j++;
+    parts.push(j - i > 1 ? `${j - i}×[${l.units} ${l.activation}]` : `${l.units} ${l.activation}`);
+    i = j;
+  }
+  return parts.join(' → ');
 }

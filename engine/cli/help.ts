@@ -61,7 +61,7 @@ export function globalHelp(commands: readonly CommandSpec[], version: string): s
     'Usage: backprop-lens <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(w)}${wrap(c.summary.split('. ')[0]!.replace(/\.$/, ''), w + 2)}`),
+    ...commands.map((c) => `  ${c.name.padEnd(w)}${wrap(c.brief, w + 2)}`),
     '',
     'Global options:',
     '  -h, --help       Show help (also: backprop-lens <command> --help, backprop-lens help <command>).',

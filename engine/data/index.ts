@@ -47,4 +47,6 @@ export {
   type GeneratedBuiltin,
   type ParamSpec,
 } from './registry.js';
-export { splitIndices, formatDelimited, formatJson, type FormatOptions } from './utils.js';
+export { formatDelimited, formatJson, type FormatOptions } from './utils.js';
+export { chunksOf, loadDatasetStream, loadTableStream, type ByteSource } from './stream.js';
+export { summarizeDataset, type ColumnSummary, type DatasetSummary } from './summary.js';

@@ -6,7 +6,7 @@
  * the exact place.
  */
 import { DatasetError, type DatasetErrorLocation } from './errors.js';
-import { parseCell, type CellKind } from './parsers/number.js';
+import { parseCell, parseFiniteNumber, type CellKind } from './parsers/number.js';
 
 export interface CellIssue {
   readonly kind: Exclude<CellKind, 'number'>;
@@ -58,14 +58,17 @@ export class ColumnBuilder {
       grown.set(this.values);
       this.values = grown;
     }
-    const cell = parseCell(raw);
-    this.values[row] = cell.value;
+    const fast = parseFiniteNumber(raw);
+    this.values[row] = fast;
     this.length++;
-    if (cell.kind !== 'number') {
+    if (fast !== fast) {
+      const cell = parseCell(raw);
       const trimmed = raw.trim();
       this.odd.set(row, trimmed);
       if (cell.kind === 'text') this.textCount++;
-      if (this.firstIssue === null) this.firstIssue = { kind: cell.kind, raw: trimmed, row };
+      // parseFiniteNumber and parseCell agree (fuzz-tested), so kind is never 'number' here.
+      const kind = cell.kind === 'number' ? 'text' : cell.kind;
+      if (this.firstIssue === null) this.firstIssue = { kind, raw: trimmed, row };
     }
   }
 

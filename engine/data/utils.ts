@@ -1,24 +1,6 @@
-/** Small dataset utilities: a seeded train/validation split, and writing datasets back out as text or JSON. */
+/** Writing datasets back out as delimited text or JSON (exports, fixtures, round-trip tests). */
 import type { Matrix } from '../core/matrix.js';
-import { createRng } from '../core/rng.js';
-import { DatasetError } from './errors.js';
 import type { LabeledDataset } from './types.js';
-
-/**
- * A seeded split: shuffles 0…n−1 with createRng(seed) and holds out round(n·fraction) rows
- * (at least one row stays in training). Fit normalisation on `train` only.
- */
-export function splitIndices(n: number, validationFraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
-  if (!(validationFraction >= 0 && validationFraction < 1)) {
-    throw new DatasetError('bad-param', `the validation fraction must be in [0, 1), got ${validationFraction}`, { field: 'validationFraction' });
-  }
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  createRng(seed).shuffle(order);
-  const held = Math.min(n - 1, Math.round(n * validationFraction));
-  const cut = n - Math.max(0, held);
-  return { train: order.slice(0, cut).sort(), validation: order.slice(cut).sort() };
-}
 
 export interface FormatOptions {
   /** Default ','; 'whitespace' writes single spaces (the tutorial's `x y` files). */
@@ -36,7 +18,8 @@ export interface FormatOptions {
 export function formatDelimited(ds: LabeledDataset, options: FormatOptions = {}): string {
   const sep = options.delimiter === undefined ? ',' : options.delimiter === 'whitespace' ? ' ' : options.delimiter;
   const asLabels = (options.labels ?? true) && ds.meta.classNames !== null;
-  const quote = (s: string): string => (/[",;\t\s\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s);
+  const special = sep === ' ' ? /[",;\s]/ : /[",;\t\n\r]|^\s|\s$/;
+  const quote = (s: string): string => (special.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s);
   const lines: string[] = [];
   if (options.header ?? true) {
     const names = [...ds.meta.featureNames, ...(asLabels ? ['label'] : ds.meta.targetNames)];

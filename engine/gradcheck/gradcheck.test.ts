@@ -5,6 +5,7 @@ import { createRng } from '../core/rng.js';
 import { type Activation, type LossKind, type ModelSpec, validateModelSpec } from '../model/spec.js';
 import { forwardBackward } from '../train/forward-backward.js';
 import { initParameters } from '../train/init.js';
+import type { ParameterSet } from '../train/types.js';
 import { gradcheck } from './gradcheck.js';
 import { PreActivationBugBackend } from './planted-bug-backend.js';
 
@@ -48,7 +49,12 @@ describe('finite differences agree with cpu-f64 backprop for every activation ×
         const shapes = [
           // width 1 everywhere (softmax needs ≥ 2 classes to be non-trivial but 1 is legal), batch 1
           { input: 1, hidden: [1], out: output === 'softmax' ? 2 : 1, n: 1 },
-          { input: 1 + rng.int(4), hidden: [1 + rng.int(5), 1], out: 1 + rng.int(3) + (output === 'softmax' ? 1 : 0), n: 1 },
+          {
+            input: 1 + rng.int(4),
+            hidden: [1 + rng.int(5), 1],
+            out: 1 + rng.int(3) + (output === 'softmax' ? 1 : 0),
+            n: 1,
+          },
           { input: 1 + rng.int(4), hidden: [1 + rng.int(6), 1 + rng.int(6)], out: 1 + rng.int(3), n: 2 + rng.int(7) },
         ];
         for (const [k, s] of shapes.entries()) {
@@ -131,7 +137,9 @@ describe('gradcheck options and results', () => {
     expect([...l0.relErrorW.data, ...l0.relErrorB.data].filter((x) => !Number.isNaN(x))).toHaveLength(8);
     expect(r.layers[1]!.sampled).toBe(false); // 5 + 1 parameters
     const again = await gradcheck(spec, params, X, Y, { maxPerLayer: 8, seed: 4 });
-    expect(Array.from(again.layers[0]!.relErrorW.data, Number.isNaN)).toEqual(Array.from(l0.relErrorW.data, Number.isNaN));
+    expect(Array.from(again.layers[0]!.relErrorW.data, Number.isNaN)).toEqual(
+      Array.from(l0.relErrorW.data, Number.isNaN),
+    );
     expect(r.passed).toBe(true);
   });
 
@@ -168,6 +176,38 @@ describe('gradcheck options and results', () => {
     const r = await gradcheck(spec, params, X, Y, { analytic: { dW, db: fb.layers.map((l) => l.db) } });
     expect(r.layers[1]!.maxRelError).toBe(Infinity);
     expect(r.passed).toBe(false);
-    await expect(gradcheck(spec, params, X, Y, { analytic: { dW: [dW[0]!], db: [] } })).rejects.toThrow(/analytic: the model has 2 layer/);
+    await expect(gradcheck(spec, params, X, Y, { analytic: { dW: [dW[0]!], db: [] } })).rejects.toThrow(
+      /analytic: the model has 2 layer/,
+    );
+  });
+
+  it('reports relu kinks (H exactly 0) instead of failing a correct backprop on them', async () => {
+    const relu: ModelSpec = {
+      inputSize: 1,
+      layers: [
+        { units: 1, activation: 'relu' },
+        { units: 1, activation: 'relu' },
+        { units: 1, activation: 'identity' },
+      ],
+      loss: 'sse',
+    };
+    const one = (x: number) => matrix(1, 1, [x]);
+    // Sample 0 (x = −1) is dead after layer 0, so H_1 = 0·1 + b_1 = 0 exactly: relu'(0) = 0 but the
+    // loss has a kink in b_1 there (one-sided slopes 0 and ∂L/∂A_2).
+    const p: ParameterSet = { W: [one(1), one(1), one(2)], b: [one(0), one(0), one(0.1)] };
+    const X = matrix(2, 1, [-1, 2]);
+    const Y = matrix(2, 1, [1, 1]);
+    const r = await gradcheck(relu, p, X, Y);
+    expect(r.layers[1]!.kinkCount).toBe(1);
+    expect(r.layers[1]!.kinks[0]).toMatchObject({ param: 'b', row: 0, col: 0 });
+    expect(r.layers[1]!.kinks[0]!.relError).toBeGreaterThan(0.1); // would have failed
+    expect(r.passed).toBe(true);
+    // Kinks do not mask the planted bug: with b_0 = 0.5 sample 0 has H_0 = −0.5 but A_1 = 0, so layer 1
+    // is caught; layer 2 is not, because relu(H_1) = H_1 when every H_1 > 0 (the bug is invisible there).
+    const bug = await gradcheck(relu, { ...p, b: [one(0.5), one(0.3), one(0.1)] }, X, Y, {
+      backend: new PreActivationBugBackend(),
+    });
+    expect(bug.layers.map((l) => l.kinkCount)).toEqual([0, 0, 0]);
+    expect(bug.layers.map((l) => l.passed)).toEqual([true, false, true]);
   });
 });

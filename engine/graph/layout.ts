@@ -17,7 +17,10 @@ export interface LayoutOptions {
   readonly nodeGap?: number;
   /** Vertical room a dummy point takes, as a fraction of nodeGap. */
   readonly dummyRoom?: number;
+  /** Room left and right of the outermost layers' centres (at least half a node's width). */
   readonly margin?: number;
+  /** Room above and below; defaults to margin. */
+  readonly marginY?: number;
   /** Barycentric sweeps (each sweep goes right then left). */
   readonly sweeps?: number;
 }
@@ -54,7 +57,10 @@ export interface GraphLayout {
   readonly crossings: number;
 }
 
-const DEFAULTS: Required<LayoutOptions> = { layerGap: 150, nodeGap: 70, dummyRoom: 0.4, margin: 60, sweeps: 8 };
+const DEFAULTS: Required<Omit<LayoutOptions, 'marginY'>> = { layerGap: 150, nodeGap: 70, dummyRoom: 0.4, margin: 60, sweeps: 8 };
+
+/** Nodes plus dummy points above which the transposition pass is skipped. */
+const TRANSPOSE_LIMIT = 400;
 
 interface Slot {
   /** Node id, or −1 − k for the k-th dummy point. */
@@ -66,6 +72,7 @@ interface Slot {
 
 export function layoutGraph(graph: Graph, options: LayoutOptions = {}): GraphLayout {
   const opts = { ...DEFAULTS, ...options };
+  const marginY = options.marginY ?? opts.margin;
   const layer = assignLayers(graph);
   const layerCount = Math.max(0, ...layer) + 1;
 
@@ -103,7 +110,7 @@ export function layoutGraph(graph: Graph, options: LayoutOptions = {}): GraphLay
   const heights = ordered.map((keys) => keys.reduce((h, k) => h + room(k), 0));
   const tallest = Math.max(0, ...heights);
   ordered.forEach((keys, l) => {
-    let y = opts.margin + (tallest - heights[l]!) / 2;
+    let y = marginY + (tallest - heights[l]!) / 2;
     for (const key of keys) {
       position.set(key, { x: opts.margin + l * opts.layerGap, y: y + room(key) / 2 });
       y += room(key);
@@ -120,7 +127,7 @@ export function layoutGraph(graph: Graph, options: LayoutOptions = {}): GraphLay
     edges,
     layerCount,
     width: 2 * opts.margin + Math.max(0, layerCount - 1) * opts.layerGap,
-    height: 2 * opts.margin + tallest,
+    height: 2 * marginY + tallest,
     crossings,
   };
 }
@@ -154,7 +161,9 @@ function orderLayers(initial: number[][], slots: Map<number, Slot>, sweeps: numb
   for (let s = 0; s < sweeps && bestCrossings > 0; s++) {
     for (let l = 1; l < current.length; l++) current[l] = byBarycenter(current[l]!, current[l - 1]!, (k) => slots.get(k)!.left);
     for (let l = current.length - 2; l >= 0; l--) current[l] = byBarycenter(current[l]!, current[l + 1]!, (k) => slots.get(k)!.right);
-    transpose(current, slots);
+    // Transposition costs O(edges²) per swap tried: worth it for the graphs people step through,
+    // skipped for very large ones where the barycentric sweeps alone must do.
+    if (slots.size <= TRANSPOSE_LIMIT) transpose(current, slots);
     const crossings = countAllCrossings(current, slots);
     if (crossings < bestCrossings) {
       bestCrossings = crossings;

@@ -118,3 +118,11 @@ describe('parse errors say what and where', () => {
     expect(parseError('tanh = x')).toMatchObject({ kind: 'bad-assignment' });
   });
 });
+
+describe('program niceties', () => {
+  it('skips # comments and Windows line ends', () => {
+    const graph = buildGraph('# the tutorial\r\na = sigmoid(y)  # σ\r\nb = x + a\r\n');
+    expect(graph.nodes.filter((n) => n.named && n.kind !== 'var').map((n) => n.name)).toEqual(['a', 'b']);
+    expect(evaluate(graph, { x: 1, y: 0 }).output).toBe(1.5);
+  });
+});

@@ -45,6 +45,11 @@ export function tokenize(source: string): Token[] {
       i++;
       continue;
     }
+    if (ch === '#') {
+      // A comment runs to the end of the line, so a program can explain its steps.
+      while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
     if (/\s/.test(ch)) {
       i++;
       continue;

@@ -13,8 +13,8 @@ const STRICT_JSON = { disallowComments: true, allowTrailingComma: false, allowEm
 const SYNTAX_REASONS: Partial<Record<ReturnType<typeof printParseErrorCode>, string>> = {
   InvalidSymbol: 'unexpected character (JSON has no NaN, Infinity, comments or unquoted words)',
   InvalidNumberFormat: 'invalid number',
-  PropertyNameExpected: 'expected a property name in double quotes (trailing commas are not allowed)',
-  ValueExpected: 'expected a value (trailing commas are not allowed)',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
   ColonExpected: "expected ':' after the property name",
   CommaExpected: "expected ',' between items, or a closing ']' or '}'",
   CloseBraceExpected: "expected ',' or '}' (an object is not closed)",
@@ -50,15 +50,25 @@ function locateSyntaxError(text: string): FormatError | null {
   visit(
     text,
     {
-      onError: (code, _offset, _length, startLine, startCharacter) => {
+      onError: (code, offset, _length, startLine, startCharacter) => {
         if (found) return;
-        const reason = SYNTAX_REASONS[printParseErrorCode(code)] ?? 'invalid JSON';
+        let reason = SYNTAX_REASONS[printParseErrorCode(code)] ?? 'invalid JSON';
+        if (isTrailingComma(text, offset)) reason += ' (JSON allows no comma before a closing bracket)';
         found = new FormatError(`invalid JSON: ${reason}`, [], { location: { line: startLine + 1, column: startCharacter + 1 } });
       },
     },
     STRICT_JSON,
   );
   return found;
+}
+
+/** A `}` or `]` right after a comma: the most common hand-editing mistake, worth naming. */
+function isTrailingComma(text: string, offset: number): boolean {
+  const ch = text[offset];
+  if (ch !== '}' && ch !== ']') return false;
+  let k = offset - 1;
+  while (k >= 0 && /\s/.test(text[k]!)) k--;
+  return text[k] === ',';
 }
 
 /**

@@ -15,8 +15,9 @@ const isPrimitive = (v: unknown): boolean => v === null || ['string', 'number', 
 
 function number(x: number, at: readonly PathSegment[]): string {
   if (!Number.isFinite(x)) throw new FormatError(`cannot write ${x}: the file needs finite numbers`, at);
-  // String() gives the shortest text that reads back to the same float64 (and JSON accepts it).
-  return Object.is(x, -0) ? '0' : String(x);
+  // String() gives the shortest text that reads back to the same float64 (and JSON accepts it);
+  // it spells -0 as "0", which would lose the sign a backward pass can produce.
+  return Object.is(x, -0) ? '-0' : String(x);
 }
 
 function inline(value: Writable, at: readonly PathSegment[]): string {

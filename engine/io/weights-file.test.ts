@@ -41,6 +41,10 @@ describe('weights file round trip', () => {
     // Denormals and values needing 17 significant digits survive.
     expect(back.parameters.W[0]!.data[4]).toBe(-5e-324);
     expect(back.parameters.W[0]!.data[2]).toBe(0.30000000000000004);
+    // The sign of zero survives too (JSON allows -0; String(-0) would write 0).
+    const z = tinyWeights();
+    z.parameters.b[0]!.data[0] = -0;
+    expect(Object.is(parseWeights(serializeWeights(z)).parameters.b[0]!.data[0], -0)).toBe(true);
   });
 
   it('keeps the optional keys and keys it does not know', () => {
@@ -148,11 +152,12 @@ describe('weights file validation names the key path', () => {
   });
 
   it.each([
-    ['{\n  "format": "backprop-lens/weights",\n  "version": 1,\n}', 4, 1, 'expected a property name in double quotes'],
+    ['{\n  "format": "backprop-lens/weights",\n  "version": 1,\n}', 4, 1, 'expected a property name in double quotes (JSON allows no comma before a closing bracket)'],
     ['{"format": "backprop-lens/weights", "version": NaN}', 1, 48, 'unexpected character'],
     ['{"format": "backprop-lens/weights"', 1, 35, "expected ',' or '}'"],
     ['', 1, 1, 'the file is empty'],
     ['{"a": 1} {"b": 2}', 1, 10, 'unexpected text after the end'],
+    ['{"a": [1, 2,\n]}', 2, 1, 'expected a value (JSON allows no comma before a closing bracket)'],
   ])('JSON syntax errors give line and column: %j', (text, line, column, reason) => {
     const e = errorOf(text);
     expect(e.location).toEqual({ line, column });

@@ -38,7 +38,8 @@ function wins(candidate: number, current: number): boolean {
 
 /** m reduced to at most maxRows × maxCols by keeping the largest-magnitude value per block (NaN wins). */
 export function decimate(m: Matrix<FloatArray>, maxRows = 256, maxCols = 256): DecimatedMatrix {
-  if (!(maxRows >= 1 && maxCols >= 1)) throw new RangeError(`decimate: the target size ${maxRows}×${maxCols} must be at least 1×1`);
+  if (!(maxRows >= 1 && maxCols >= 1))
+    throw new RangeError(`decimate: the target size ${maxRows}×${maxCols} must be at least 1×1`);
   const R = Math.min(m.rows, Math.floor(maxRows));
   const C = Math.min(m.cols, Math.floor(maxCols));
   const out = new Float32Array(R * C);

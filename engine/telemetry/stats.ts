@@ -46,7 +46,8 @@ export function finiteRange(data: ArrayLike<number>): { min: number; max: number
 
 /** `bins` equal-width bins over the finite range; a constant matrix puts everything in the middle bin. */
 export function histogram(data: ArrayLike<number>, bins = DEFAULT_HISTOGRAM_BINS): Histogram {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
   const { min, max } = finiteRange(data);
   const counts = new Array<number>(bins).fill(0);
   let nonFinite = 0;
@@ -129,5 +130,13 @@ export function layerStats(input: LayerStatsInput, bins: number | null = DEFAULT
     deadFraction: activation === 'relu' ? (A.cols === 0 ? 0 : deadUnits(A).length / A.cols) : null,
   };
   if (bins === null) return stats;
-  return { ...stats, histograms: { A: histogram(A.data, bins), G: histogram(G.data, bins), W: histogram(W.data, bins), dW: histogram(dW.data, bins) } };
+  return {
+    ...stats,
+    histograms: {
+      A: histogram(A.data, bins),
+      G: histogram(G.data, bins),
+      W: histogram(W.data, bins),
+      dW: histogram(dW.data, bins),
+    },
+  };
 }

@@ -70,7 +70,8 @@ export function opProducts(op: OpRef, layers: number): ProductRef[] {
   }
 }
 
-const layerMatches = (c: { layer?: number }, layer: number | null): boolean => c.layer === undefined || c.layer === layer;
+const layerMatches = (c: { layer?: number }, layer: number | null): boolean =>
+  c.layer === undefined || c.layer === layer;
 
 /** Whether condition c looks at product p (given the activation of p's layer). */
 function watches(c: BreakpointCondition, p: ProductRef, activationOf: (layer: number) => Activation): boolean {
@@ -121,7 +122,16 @@ export function evaluateBreakpoints(
     for (const p of products) {
       if (!watches(c, p, ctx.activationOf)) continue;
       const hit = check(c, p, ctx);
-      if (hit) hits.push({ condition: c, step: ctx.step, op: ctx.op, layer: p.layer, matrix: p.name, matrixIndex: p.index, ...hit });
+      if (hit)
+        hits.push({
+          condition: c,
+          step: ctx.step,
+          op: ctx.op,
+          layer: p.layer,
+          matrix: p.name,
+          matrixIndex: p.index,
+          ...hit,
+        });
     }
   }
   return hits;
@@ -131,10 +141,17 @@ function label(p: ProductRef): string {
   return p.index === null ? p.name : `${p.name}_${p.index}`;
 }
 
-const fmt = (x: number): string => (Number.isFinite(x) && x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4) ? x.toExponential(3) : String(+x.toPrecision(4)));
+const fmt = (x: number): string =>
+  Number.isFinite(x) && x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4)
+    ? x.toExponential(3)
+    : String(+x.toPrecision(4));
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-function check(c: BreakpointCondition, p: Product, ctx: BreakpointContext): { cells: number[]; message: string } | null {
+function check(
+  c: BreakpointCondition,
+  p: Product,
+  ctx: BreakpointContext,
+): { cells: number[]; message: string } | null {
   const m = p.matrix;
   const size = m.data.length;
   switch (c.kind) {
@@ -142,7 +159,10 @@ function check(c: BreakpointCondition, p: Product, ctx: BreakpointContext): { ce
       const cells = nonFiniteCells(m.data);
       if (cells.length === 0) return null;
       const first = m.data[cells[0]!]!;
-      return { cells: cells.slice(0, MAX_HIT_CELLS), message: `${label(p)} has ${cells.length} non-finite value(s) of ${size} (first: ${String(first)} at cell ${cells[0]})` };
+      return {
+        cells: cells.slice(0, MAX_HIT_CELLS),
+        message: `${label(p)} has ${cells.length} non-finite value(s) of ${size} (first: ${String(first)} at cell ${cells[0]})`,
+      };
     }
     case 'vanishing':
     case 'exploding': {
@@ -159,7 +179,10 @@ function check(c: BreakpointCondition, p: Product, ctx: BreakpointContext): { ce
       }
       if (c.kind === 'exploding') idx.sort((a, b) => Math.abs(m.data[b]!) - Math.abs(m.data[a]!));
       const what = c.kind === 'vanishing' ? 'below' : 'above';
-      return { cells: idx.slice(0, MAX_HIT_CELLS), message: `‖${label(p)}‖ = ${fmt(norm)} is ${what} ${fmt(c.threshold)} (${c.kind} gradient)` };
+      return {
+        cells: idx.slice(0, MAX_HIT_CELLS),
+        message: `‖${label(p)}‖ = ${fmt(norm)} is ${what} ${fmt(c.threshold)} (${c.kind} gradient)`,
+      };
     }
     case 'saturation': {
       const act = ctx.activationOf(p.layer!) as 'tanh' | 'sigmoid';
@@ -188,7 +211,10 @@ function check(c: BreakpointCondition, p: Product, ctx: BreakpointContext): { ce
       if (recent.length < Math.min(LOSS_SPIKE_WARMUP, window)) return null;
       const mean = recent.reduce((s, x) => s + x, 0) / recent.length;
       if (!(loss > c.factor * mean)) return null;
-      return { cells: [0], message: `loss ${fmt(loss)} is ${fmt(loss / mean)}× the mean ${fmt(mean)} of the last ${recent.length} step(s) (factor ${c.factor})` };
+      return {
+        cells: [0],
+        message: `loss ${fmt(loss)} is ${fmt(loss / mean)}× the mean ${fmt(mean)} of the last ${recent.length} step(s) (factor ${c.factor})`,
+      };
     }
   }
 }
@@ -198,10 +224,12 @@ export function validateBreakpoints(conditions: readonly BreakpointCondition[]):
   conditions.forEach((c, k) => {
     const at = `breakpoints[${k}]`;
     const positive = (v: unknown, key: string): void => {
-      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new RangeError(`${at}.${key}: must be a positive number, got ${String(v)}`);
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+        throw new RangeError(`${at}.${key}: must be a positive number, got ${String(v)}`);
     };
     const fraction = (v: unknown): void => {
-      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`${at}.fraction: must be in [0, 1], got ${String(v)}`);
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+        throw new RangeError(`${at}.fraction: must be in [0, 1], got ${String(v)}`);
     };
     if ('layer' in c && c.layer !== undefined && !(Number.isInteger(c.layer) && c.layer >= 0)) {
       throw new RangeError(`${at}.layer: must be a layer index ≥ 0, got ${String(c.layer)}`);
@@ -217,7 +245,8 @@ export function validateBreakpoints(conditions: readonly BreakpointCondition[]):
         return fraction(c.fraction);
       case 'loss-spike':
         positive(c.factor, 'factor');
-        if (c.window !== undefined && !(Number.isInteger(c.window) && c.window >= 1)) throw new RangeError(`${at}.window: must be a positive integer, got ${String(c.window)}`);
+        if (c.window !== undefined && !(Number.isInteger(c.window) && c.window >= 1))
+          throw new RangeError(`${at}.window: must be a positive integer, got ${String(c.window)}`);
         return;
       default:
         throw new RangeError(`${at}.kind: unknown breakpoint kind "${String((c as { kind: unknown }).kind)}"`);

@@ -47,7 +47,8 @@ export function lossEquation(spec: ModelSpec): string {
   if (spec.loss === 'cross-entropy') {
     return `L = -\\frac{1}{n} \\sum Y \\odot \\log \\operatorname{softmax}(H_{${last}}), \\quad ${G} = \\frac{1}{n}\\left(F - Y\\right)`;
   }
-  const value = spec.loss === 'sse' ? `L = \\tfrac{1}{2} \\sum (F - Y)^2` : `L = \\frac{1}{n\\,p_{${last + 1}}} \\sum (F - Y)^2`;
+  const value =
+    spec.loss === 'sse' ? `L = \\tfrac{1}{2} \\sum (F - Y)^2` : `L = \\frac{1}{n\\,p_{${last + 1}}} \\sum (F - Y)^2`;
   const dF = spec.loss === 'sse' ? `(F - Y)` : `\\frac{2}{n\\,p_{${last + 1}}}(F - Y)`;
   const d = act === 'softmax' ? null : derivLatex(act, last);
   return `${value}, \\quad ${G} = ${d ? `${d} \\odot ${dF}` : dF}`;
@@ -63,9 +64,13 @@ export function backwardEquation(spec: ModelSpec, i: number): string {
 }
 
 export function updateEquation(opt: OptimizerConfig): string {
-  const g = opt.weightDecay > 0 ? `g = \\frac{\\partial L}{\\partial W_i} + \\lambda W_i` : `g = \\frac{\\partial L}{\\partial W_i}`;
+  const g =
+    opt.weightDecay > 0
+      ? `g = \\frac{\\partial L}{\\partial W_i} + \\lambda W_i`
+      : `g = \\frac{\\partial L}{\\partial W_i}`;
   if (opt.kind === 'sgd') {
-    if (opt.momentum > 0) return `${g}, \\quad V_i \\leftarrow \\mu V_i + g, \\quad W_i \\leftarrow W_i - \\eta V_i \\quad (\\text{same for } b_i \\text{ without } \\lambda)`;
+    if (opt.momentum > 0)
+      return `${g}, \\quad V_i \\leftarrow \\mu V_i + g, \\quad W_i \\leftarrow W_i - \\eta V_i \\quad (\\text{same for } b_i \\text{ without } \\lambda)`;
     return `${g}, \\quad W_i \\leftarrow W_i - \\eta\\, g \\quad (\\text{same for } b_i \\text{ without } \\lambda)`;
   }
   return (
@@ -78,9 +83,29 @@ export function updateEquation(opt: OptimizerConfig): string {
 export function stepOps(spec: ModelSpec, opt: OptimizerConfig): OpRef[] {
   const L = spec.layers.length;
   const ops: OpRef[] = [];
-  for (let i = 0; i < L; i++) ops.push({ kind: 'forward', layer: i, index: ops.length, label: `forward layer ${i}`, equation: forwardEquation(spec, i) });
+  for (let i = 0; i < L; i++)
+    ops.push({
+      kind: 'forward',
+      layer: i,
+      index: ops.length,
+      label: `forward layer ${i}`,
+      equation: forwardEquation(spec, i),
+    });
   ops.push({ kind: 'loss', layer: null, index: ops.length, label: 'loss', equation: lossEquation(spec) });
-  for (let i = L - 1; i >= 0; i--) ops.push({ kind: 'backward', layer: i, index: ops.length, label: `backward layer ${i}`, equation: backwardEquation(spec, i) });
-  ops.push({ kind: 'update', layer: null, index: ops.length, label: `update (${opt.kind})`, equation: updateEquation(opt) });
+  for (let i = L - 1; i >= 0; i--)
+    ops.push({
+      kind: 'backward',
+      layer: i,
+      index: ops.length,
+      label: `backward layer ${i}`,
+      equation: backwardEquation(spec, i),
+    });
+  ops.push({
+    kind: 'update',
+    layer: null,
+    index: ops.length,
+    label: `update (${opt.kind})`,
+    equation: updateEquation(opt),
+  });
   return ops;
 }

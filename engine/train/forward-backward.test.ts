@@ -16,7 +16,13 @@ describe('forwardBackward on a 2-2-1 tanh/identity sse net, one sample, by hand'
     loss: 'sse',
   };
   const params = {
-    W: [fromRows([[0.1, 0.2], [0.3, -0.4]]), fromRows([[0.5], [-0.6]])],
+    W: [
+      fromRows([
+        [0.1, 0.2],
+        [0.3, -0.4],
+      ]),
+      fromRows([[0.5], [-0.6]]),
+    ],
     b: [fromRows([[0.05, -0.1]]), fromRows([[0.2]])],
   };
   const X = fromRows([[1, 2]]);
@@ -61,7 +67,16 @@ describe('forwardBackward on a 2-2-1 tanh/identity sse net, one sample, by hand'
     const be = new Cpu64Backend();
     await expect(forwardBackward(be, spec, params, fromRows([[1, 2, 3]]), Y)).rejects.toThrow(/X: has 3 column/);
     await expect(forwardBackward(be, spec, params, X, fromRows([[1], [2]]))).rejects.toThrow(/Y: has 2 row/);
-    const bad = { W: [params.W[0]!, fromRows([[0.5, 1], [-0.6, 1]])], b: params.b };
+    const bad = {
+      W: [
+        params.W[0]!,
+        fromRows([
+          [0.5, 1],
+          [-0.6, 1],
+        ]),
+      ],
+      b: params.b,
+    };
     await expect(forwardBackward(be, spec, bad, X, Y)).rejects.toThrow(/parameters\[1\]\.W: is 2×2, expected 2×1/);
   });
 

@@ -1,9 +1,21 @@
 /** Public API of the training core (the lead re-exports this from engine/index.ts). */
 export * from './types.js';
-export { ParameterError, cloneParameters, initParameters, resolveInitialParameters, validateParameters } from './init.js';
+export {
+  ParameterError,
+  cloneParameters,
+  initParameters,
+  resolveInitialParameters,
+  validateParameters,
+} from './init.js';
 export { forwardBackward, validateBatch } from './forward-backward.js';
 export type { ForwardBackwardResult, LayerPass } from './forward-backward.js';
-export { Session, validateDataset, DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_MATRIX_SIZE, LOSS_LOG_SIZE } from './session.js';
+export {
+  Session,
+  validateDataset,
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_HISTORY_MATRIX_SIZE,
+  LOSS_LOG_SIZE,
+} from './session.js';
 export type { LayerMatrices, OpResult, RunResult, SessionOptions, SessionPosition } from './session.js';
 export { Optimizer, validateOptimizerConfig, DEFAULT_ADAM } from './optimizer.js';
 export type { OptimizerSnapshot } from './optimizer.js';

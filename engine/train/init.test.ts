@@ -67,7 +67,9 @@ describe('user-given parameters', () => {
     expect(() => validateParameters(tiny, { W: [fromRows([[1, 2]])], b: [matrix(1, 1)] })).toThrow(
       'parameters[0].W: is 1×2, expected 2×1 (layer 0 maps 2 → 1 units)',
     );
-    expect(() => validateParameters(tiny, { W: [matrix(2, 1)], b: [matrix(1, 2)] })).toThrow(/parameters\[0\]\.b: is 1×2, expected 1×1/);
+    expect(() => validateParameters(tiny, { W: [matrix(2, 1)], b: [matrix(1, 2)] })).toThrow(
+      /parameters\[0\]\.b: is 1×2, expected 1×1/,
+    );
     expect(() => validateParameters(tiny, { W: [], b: [] })).toThrow(ParameterError);
   });
   it('rejects non-finite values with their position', () => {

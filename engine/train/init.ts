@@ -80,7 +80,10 @@ function checkMatrix(m: Matrix<FloatArray>, rows: number, cols: number, path: st
   for (let k = 0; k < m.data.length; k++) {
     if (!Number.isFinite(m.data[k]!)) {
       const r = Math.floor(k / cols);
-      throw new ParameterError(`value at [${r}][${k - r * cols}] is ${String(m.data[k])}, expected a finite number`, path);
+      throw new ParameterError(
+        `value at [${r}][${k - r * cols}] is ${String(m.data[k])}, expected a finite number`,
+        path,
+      );
     }
   }
 }

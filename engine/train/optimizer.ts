@@ -26,7 +26,12 @@ export function validateOptimizerConfig(config: OptimizerConfig, path = 'optimiz
   check(finite(config.lr) && config.lr > 0, 'lr', config.lr, 'a positive number');
   check(finite(config.weightDecay) && config.weightDecay >= 0, 'weightDecay', config.weightDecay, 'a number ≥ 0');
   if (config.kind === 'sgd') {
-    check(finite(config.momentum) && config.momentum >= 0 && config.momentum < 1, 'momentum', config.momentum, 'in [0, 1)');
+    check(
+      finite(config.momentum) && config.momentum >= 0 && config.momentum < 1,
+      'momentum',
+      config.momentum,
+      'in [0, 1)',
+    );
   } else {
     check(finite(config.beta1) && config.beta1 >= 0 && config.beta1 < 1, 'beta1', config.beta1, 'in [0, 1)');
     check(finite(config.beta2) && config.beta2 >= 0 && config.beta2 < 1, 'beta2', config.beta2, 'in [0, 1)');
@@ -74,26 +79,63 @@ export class Optimizer {
       if (c.kind === 'sgd') {
         this.backend.sgdStep(p, grads[k]!, buf[0] ?? null, { lr: c.lr, momentum: c.momentum, weightDecay });
       } else {
-        this.backend.adamStep(p, grads[k]!, buf[0]!, buf[1]!, { lr: c.lr, beta1: c.beta1, beta2: c.beta2, eps: c.eps, step, weightDecay });
+        this.backend.adamStep(p, grads[k]!, buf[0]!, buf[1]!, {
+          lr: c.lr,
+          beta1: c.beta1,
+          beta2: c.beta2,
+          eps: c.eps,
+          step,
+          weightDecay,
+        });
       }
     });
     this.updates = step;
   }
 
   async snapshot(): Promise<OptimizerSnapshot> {
-    const buffers = await Promise.all(this.buffers.map((bs) => Promise.all(bs.map(async (t) => toFloat64(await this.backend.read(t))))));
+    const buffers = await Promise.all(
+      this.buffers.map((bs) => Promise.all(bs.map(async (t) => toFloat64(await this.backend.read(t))))),
+    );
     return { updates: this.updates, buffers };
   }
 
+  /** Throws a RangeError naming what does not fit (so a caller can check before changing anything). */
+  checkSnapshot(s: OptimizerSnapshot, path = 'optimizer'): void {
+    if (!Number.isInteger(s.updates) || s.updates < 0)
+      throw new RangeError(`${path}.updates: must be an integer ≥ 0, got ${s.updates}`);
+    if (s.buffers.length !== this.buffers.length) {
+      throw new RangeError(
+        `${path}.buffers: ${s.buffers.length} parameter(s) given, the model has ${this.buffers.length}`,
+      );
+    }
+    this.buffers.forEach((bs, k) => {
+      const given = s.buffers[k]!;
+      if (given.length !== bs.length) {
+        const kind = this.config.kind === 'adam' ? 'm and v' : bs.length ? 'a velocity' : 'no buffers';
+        throw new RangeError(
+          `${path}.buffers[${k}]: ${given.length} buffer(s) given, ${this.config.kind} needs ${kind}`,
+        );
+      }
+      bs.forEach((t, j) => {
+        const m = given[j]!;
+        if (m.rows !== t.rows || m.cols !== t.cols) {
+          throw new RangeError(`${path}.buffers[${k}][${j}]: is ${m.rows}×${m.cols}, expected ${t.rows}×${t.cols}`);
+        }
+      });
+    });
+  }
+
   restore(s: OptimizerSnapshot): void {
-    if (s.buffers.length !== this.buffers.length) throw new RangeError('optimizer snapshot does not match this model');
+    this.checkSnapshot(s);
     this.buffers.forEach((bs, k) => bs.forEach((t, j) => this.backend.write(t, s.buffers[k]![j]!)));
     this.updates = s.updates;
   }
 
   /** Zero every buffer and the update count (a fresh start with the same parameters). */
   reset(): void {
-    for (const bs of this.buffers) for (const t of bs) this.backend.write(t, { rows: t.rows, cols: t.cols, data: new Float64Array(t.rows * t.cols) });
+    for (const bs of this.buffers)
+      for (const t of bs)
+        this.backend.write(t, { rows: t.rows, cols: t.cols, data: new Float64Array(t.rows * t.cols) });
     this.updates = 0;
   }
 

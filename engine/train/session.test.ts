@@ -37,7 +37,16 @@ const spec: ModelSpec = {
 };
 
 function config(over: Partial<TrainConfig> = {}): TrainConfig {
-  return { model: spec, init: 'xavier', optimizer: adam, batchSize: 8, seed: 7, validationFraction: 0.25, historySize: 50, ...over };
+  return {
+    model: spec,
+    init: 'xavier',
+    optimizer: adam,
+    batchSize: 8,
+    seed: 7,
+    validationFraction: 0.25,
+    historySize: 50,
+    ...over,
+  };
 }
 
 const make = (over: Partial<TrainConfig> = {}, data = regression(30), opts: SessionOptions = {}): Promise<Session> =>
@@ -114,11 +123,24 @@ describe('Session ops', () => {
       loss: 'sse',
     };
     const parameters: ParameterSet = {
-      W: [fromRows([[0.1, 0.2], [0.3, -0.4]]), fromRows([[0.5], [-0.6]])],
+      W: [
+        fromRows([
+          [0.1, 0.2],
+          [0.3, -0.4],
+        ]),
+        fromRows([[0.5], [-0.6]]),
+      ],
       b: [fromRows([[0.05, -0.1]]), fromRows([[0.2]])],
     };
     const s = await Session.create(
-      { model, init: { parameters }, optimizer: { kind: 'sgd', lr: 0.1, momentum: 0, weightDecay: 0 }, batchSize: 'full', seed: 1, validationFraction: 0 },
+      {
+        model,
+        init: { parameters },
+        optimizer: { kind: 'sgd', lr: 0.1, momentum: 0, weightDecay: 0 },
+        batchSize: 'full',
+        seed: 1,
+        validationFraction: 0,
+      },
       { X: fromRows([[1, 2]]), Y: fromRows([[0.5]]) },
       new Cpu64Backend(),
     );
@@ -142,7 +164,13 @@ describe('Session ops', () => {
     const m = params.map((x) => new Float64Array(x.data.length));
     const v = params.map((x) => new Float64Array(x.data.length));
     for (let t = 1; t <= 4; t++) {
-      const fb = await forwardBackward(be, spec, { W: [params[0]!, params[2]!, params[4]!], b: [params[1]!, params[3]!, params[5]!] }, data.X, data.Y);
+      const fb = await forwardBackward(
+        be,
+        spec,
+        { W: [params[0]!, params[2]!, params[4]!], b: [params[1]!, params[3]!, params[5]!] },
+        data.X,
+        data.Y,
+      );
       const grads = fb.layers.flatMap((l) => [l.dW, l.db]);
       params.forEach((x, k) => {
         const wd = k % 2 === 0 ? opt.weightDecay : 0;
@@ -150,7 +178,9 @@ describe('Session ops', () => {
           const g = grads[k]!.data[j]! + wd * x.data[j]!;
           m[k]![j] = opt.beta1 * m[k]![j]! + (1 - opt.beta1) * g;
           v[k]![j] = opt.beta2 * v[k]![j]! + (1 - opt.beta2) * g * g;
-          x.data[j] = x.data[j]! - (opt.lr * (m[k]![j]! / (1 - opt.beta1 ** t))) / (Math.sqrt(v[k]![j]! / (1 - opt.beta2 ** t)) + opt.eps);
+          x.data[j] =
+            x.data[j]! -
+            (opt.lr * (m[k]![j]! / (1 - opt.beta1 ** t))) / (Math.sqrt(v[k]![j]! / (1 - opt.beta2 ** t)) + opt.eps);
         }
       });
       await s.runStep();
@@ -168,10 +198,37 @@ describe('Session ops', () => {
       reads++;
       return read(t);
     };
-    const s = await Session.create(config({ historySize: 0, validationFraction: 0 }), regression(30), be, { recordEvery: 0 });
+    const s = await Session.create(config({ historySize: 0, validationFraction: 0 }), regression(30), be, {
+      recordEvery: 0,
+    });
     reads = 0;
     await s.runSteps(5);
     expect(reads).toBe(5);
+  });
+
+  it('works with a backend whose reads resolve later (like a GPU), and serialises overlapping calls', async () => {
+    class SlowReads extends Cpu64Backend {
+      override read(t: Tensor) {
+        const copy = super.read(t); // the copy is taken now, as a GPU read is ordered in its queue
+        return new Promise<Matrix<Float64Array>>((resolve) =>
+          setTimeout(() => void copy.then((m) => resolve(m as Matrix<Float64Array>)), 1),
+        );
+      }
+    }
+    const opts: SessionOptions = { breakpoints: [{ kind: 'non-finite' }, { kind: 'vanishing', threshold: 1e-12 }] };
+    const slow = await Session.create(config(), regression(30), new SlowReads(), opts);
+    const sync = await make({}, regression(30), opts);
+    // Fired without awaiting: they must run one after another, not interleave.
+    const pending = [slow.runOp(), slow.runOp(), slow.runStep(), slow.runSteps(3)];
+    const results = await Promise.all(pending);
+    expect(results.slice(0, 2).map((r) => (r as { op: { label: string } }).op.label)).toEqual([
+      'forward layer 0',
+      'forward layer 1',
+    ]);
+    await sync.runSteps(4);
+    expect(slow.lossCurve()).toEqual(sync.lossCurve());
+    const [a, b] = [await slow.parameters(), await sync.parameters()];
+    a.W.forEach((w, i) => expect(bits(w)).toEqual(bits(b.W[i]!)));
   });
 
   it('evaluate and predict use the current parameters without changing them', async () => {
@@ -205,7 +262,9 @@ describe('determinism, mini-batches and the validation split', () => {
     const s = await make({ batchSize: 8, validationFraction: 0.25 }, data);
     expect(s.validationRows.length).toBe(7);
     expect(s.trainRows.length).toBe(23);
-    expect([...s.trainRows, ...s.validationRows].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect([...s.trainRows, ...s.validationRows].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     expect(s.batchesPerEpoch).toBe(3); // 8 + 8 + 7
     const epochRows: number[][] = [];
     let seen: number[] = [];
@@ -214,7 +273,9 @@ describe('determinism, mini-batches and the validation split', () => {
       const X = (await s.getMatrix(0, 'A'))!;
       expect(X.rows).toBe(step % 3 === 2 ? 7 : 8);
       for (let r = 0; r < X.rows; r++) {
-        const row = Array.from({ length: 30 }, (_, i) => i).find((i) => data.X.data[2 * i] === X.data[2 * r] && data.X.data[2 * i + 1] === X.data[2 * r + 1])!;
+        const row = Array.from({ length: 30 }, (_, i) => i).find(
+          (i) => data.X.data[2 * i] === X.data[2 * r] && data.X.data[2 * i + 1] === X.data[2 * r + 1],
+        )!;
         seen.push(row);
       }
       const r = await s.runStep();
@@ -244,7 +305,9 @@ describe('determinism, mini-batches and the validation split', () => {
     await expect(make({}, bad)).rejects.toThrow('dataset.X[1][1]: NaN is not a finite number');
     await expect(make({}, { X: matrix(4, 3), Y: matrix(4, 1) })).rejects.toThrow(/dataset.X: has 3 column/);
     await expect(make({ validationFraction: 1 })).rejects.toThrow(/validationFraction/);
-    await expect(make({ optimizer: { ...adam, lr: -1 } })).rejects.toThrow('optimizer.lr: must be a positive number, got -1');
+    await expect(make({ optimizer: { ...adam, lr: -1 } })).rejects.toThrow(
+      'optimizer.lr: must be a positive number, got -1',
+    );
   });
 });
 
@@ -280,6 +343,30 @@ describe('history and time travel', () => {
     await s.restore(0);
     expect(s.summary()).toBeNull();
   });
+
+  it('restore(entry) installs a checkpoint from elsewhere (even with history off) and continues from it', async () => {
+    const a = await make({ historySize: 20 });
+    await a.runSteps(6);
+    const entry = a.history.toArray().find((e) => e.step === 3)!;
+    const fresh = await make({ historySize: 0 });
+    await fresh.restore(entry);
+    expect(fresh.position.step).toBe(3);
+    await fresh.runSteps(3);
+    expect(fresh.lossCurve().map((l) => l.loss)).toEqual(
+      a
+        .lossCurve()
+        .slice(3)
+        .map((l) => l.loss),
+    );
+    await expect(
+      fresh.restore({ ...entry, parameters: { W: entry.parameters.W.slice(1), b: entry.parameters.b } }),
+    ).rejects.toThrow(/checkpoint.parameters: the model has 3 layer/);
+    const sgd = await make({ optimizer: sgdMomentum });
+    await expect(sgd.restore(entry)).rejects.toThrow(
+      'checkpoint.optimizer.buffers[0]: 2 buffer(s) given, sgd needs a velocity',
+    );
+    expect(sgd.position.step).toBe(0); // nothing changed
+  });
 });
 
 describe('breakpoints', () => {
@@ -291,18 +378,51 @@ describe('breakpoints', () => {
     ],
     loss: 'sse',
   };
-  const data = { X: fromRows([[0.5, -0.3], [0.1, 0.9], [-0.7, 0.2]]), Y: fromRows([[0.2], [-0.1], [0.4]]) };
-  const params = (scale: number, act: 'tanh' | 'relu' | 'identity' = 'tanh', bias = 0): { parameters: ParameterSet } => ({
+  const data = {
+    X: fromRows([
+      [0.5, -0.3],
+      [0.1, 0.9],
+      [-0.7, 0.2],
+    ]),
+    Y: fromRows([[0.2], [-0.1], [0.4]]),
+  };
+  const params = (scale: number, bias = 0): { parameters: ParameterSet } => ({
     parameters: {
-      W: [fromRows([[0.3, -0.2, 0.5], [0.1, 0.4, -0.3]].map((r) => r.map((x) => x * scale))), fromRows([[0.2], [-0.5], [0.3]])],
+      W: [
+        fromRows(
+          [
+            [0.3, -0.2, 0.5],
+            [0.1, 0.4, -0.3],
+          ].map((r) => r.map((x) => x * scale)),
+        ),
+        fromRows([[0.2], [-0.5], [0.3]]),
+      ],
       b: [fromRows([[bias, bias, bias]]), fromRows([[0]])],
     },
   });
-  const session = (model: ModelSpec, init: { parameters: ParameterSet }, breakpoints: SessionOptions['breakpoints'], opt: OptimizerConfig = sgdMomentum, d = data) =>
-    Session.create({ model, init, optimizer: opt, batchSize: 'full', seed: 1, validationFraction: 0 }, d, new Cpu64Backend(), { breakpoints });
+  const session = (
+    model: ModelSpec,
+    init: { parameters: ParameterSet },
+    breakpoints: SessionOptions['breakpoints'],
+    opt: OptimizerConfig = sgdMomentum,
+    d = data,
+  ) =>
+    Session.create(
+      { model, init, optimizer: opt, batchSize: 'full', seed: 1, validationFraction: 0 },
+      d,
+      new Cpu64Backend(),
+      { breakpoints },
+    );
 
   it('non-finite: fires on the forward op whose H overflowed, naming the cells; not on a healthy net', async () => {
-    const s = await session(tiny, params(1e306), [{ kind: 'non-finite' }], sgdMomentum, { X: fromRows([[1e10, 1e10], [0, 0], [1, 1]]), Y: data.Y });
+    const s = await session(tiny, params(1e306), [{ kind: 'non-finite' }], sgdMomentum, {
+      X: fromRows([
+        [1e10, 1e10],
+        [0, 0],
+        [1, 1],
+      ]),
+      Y: data.Y,
+    });
     const r = await s.runStep();
     expect(r.stepsCompleted).toBe(0);
     const hit = r.hits[0]!;
@@ -329,11 +449,20 @@ describe('breakpoints', () => {
   });
 
   it('exploding: ‖G_i‖ above the threshold, filtered by layer, largest cells first', async () => {
-    const linear: ModelSpec = { ...tiny, layers: [{ units: 3, activation: 'identity' }, { units: 1, activation: 'identity' }] };
-    const big = params(1000, 'identity');
+    const linear: ModelSpec = {
+      ...tiny,
+      layers: [
+        { units: 3, activation: 'identity' },
+        { units: 1, activation: 'identity' },
+      ],
+    };
+    const big = params(1000);
     const bigY = { X: data.X, Y: fromRows([[500], [-100], [40]]) };
     const s = await session(linear, big, [{ kind: 'exploding', threshold: 100, layer: 1 }], sgdMomentum, bigY);
-    const r = await s.runOp().then(() => s.runOp()).then(() => s.runOp());
+    const r = await s
+      .runOp()
+      .then(() => s.runOp())
+      .then(() => s.runOp());
     expect(r.op.label).toBe('loss');
     expect(r.hits).toHaveLength(1);
     expect([r.hits[0]!.matrix, r.hits[0]!.matrixIndex, r.hits[0]!.layer]).toEqual(['G', 1, 1]);
@@ -354,20 +483,31 @@ describe('breakpoints', () => {
   });
 
   it('dead-relu: a bias of −10 kills every unit for every sample; a healthy relu layer is not dead', async () => {
-    const relu: ModelSpec = { ...tiny, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'identity' }] };
-    const s = await session(relu, params(1, 'relu', -10), [{ kind: 'dead-relu', fraction: 0.5, layer: 0 }]);
+    const relu: ModelSpec = {
+      ...tiny,
+      layers: [
+        { units: 3, activation: 'relu' },
+        { units: 1, activation: 'identity' },
+      ],
+    };
+    const s = await session(relu, params(1, -10), [{ kind: 'dead-relu', fraction: 0.5, layer: 0 }]);
     const r = await s.runOp();
     expect(r.hits).toHaveLength(1);
     expect(r.hits[0]!.cells).toEqual([0, 1, 2]);
     expect(r.hits[0]!.message).toMatch(/3 of 3 relu unit/);
-    const healthy = await session(relu, params(1, 'relu', 0.5), [{ kind: 'dead-relu', fraction: 0.5 }]);
+    const healthy = await session(relu, params(1, 0.5), [{ kind: 'dead-relu', fraction: 0.5 }]);
     expect((await healthy.runSteps(3)).hits).toEqual([]);
   });
 
   it('loss-spike: diverging SGD fires once the loss exceeds factor × the running mean; converging SGD never does', async () => {
     const linear: ModelSpec = { ...tiny, layers: [{ units: 1, activation: 'identity' }] };
     const init = { parameters: { W: [fromRows([[0.1], [0.1]])], b: [matrix(1, 1)] } };
-    const diverging = await session(linear, init, [{ kind: 'loss-spike', factor: 2 }], { kind: 'sgd', lr: 2.5, momentum: 0, weightDecay: 0 });
+    const diverging = await session(linear, init, [{ kind: 'loss-spike', factor: 2 }], {
+      kind: 'sgd',
+      lr: 2.5,
+      momentum: 0,
+      weightDecay: 0,
+    });
     const r = await diverging.runSteps(50);
     expect(r.hits).toHaveLength(1);
     expect(r.hits[0]!.op.kind).toBe('loss');
@@ -376,13 +516,20 @@ describe('breakpoints', () => {
     const loss = (await diverging.getMatrix(0, 'loss'))!.data[0]!;
     const mean = curve.slice(-20).reduce((a, b) => a + b, 0) / Math.min(20, curve.length);
     expect(loss).toBeGreaterThan(2 * mean);
-    const converging = await session(linear, init, [{ kind: 'loss-spike', factor: 2 }], { kind: 'sgd', lr: 0.1, momentum: 0, weightDecay: 0 });
+    const converging = await session(linear, init, [{ kind: 'loss-spike', factor: 2 }], {
+      kind: 'sgd',
+      lr: 0.1,
+      momentum: 0,
+      weightDecay: 0,
+    });
     expect((await converging.runSteps(50)).hits).toEqual([]);
   });
 
   it('rejects malformed conditions naming the field', async () => {
     const s = await make();
-    expect(() => s.setBreakpoints([{ kind: 'vanishing', threshold: -1 }])).toThrow('breakpoints[0].threshold: must be a positive number, got -1');
+    expect(() => s.setBreakpoints([{ kind: 'vanishing', threshold: -1 }])).toThrow(
+      'breakpoints[0].threshold: must be a positive number, got -1',
+    );
     expect(() => s.setBreakpoints([{ kind: 'dead-relu', fraction: 0.2, layer: 9 }])).toThrow(/layer 9 does not exist/);
   });
 });

@@ -32,9 +32,18 @@ import { BatchSchedule, type BatchSlot, splitTrainValidation } from './batching.
 import { stepOps } from './equations.js';
 import { validateBatch } from './forward-backward.js';
 import { type HistoryEntry, RingBuffer } from './history.js';
-import { resolveInitialParameters } from './init.js';
+import { resolveInitialParameters, validateParameters } from './init.js';
 import { Optimizer } from './optimizer.js';
-import type { BreakpointCondition, BreakpointHit, Dataset, LayerStats, OpRef, ParameterSet, StepSummary, TrainConfig } from './types.js';
+import type {
+  BreakpointCondition,
+  BreakpointHit,
+  Dataset,
+  LayerStats,
+  OpRef,
+  ParameterSet,
+  StepSummary,
+  TrainConfig,
+} from './types.js';
 
 export const DEFAULT_HISTORY_SIZE = 100;
 export const DEFAULT_HISTORY_MATRIX_SIZE = 64;
@@ -153,11 +162,17 @@ export class Session {
     this.schedule = new BatchSchedule(trainRows, config.batchSize, config.seed);
     // Full batch: the batch never changes, so it is uploaded once.
     this.trainSet = this.schedule.fullBatch
-      ? { X: backend.upload(gatherRows(dataset.X, trainRows), 'X.train'), Y: backend.upload(gatherRows(dataset.Y, trainRows), 'Y.train') }
+      ? {
+          X: backend.upload(gatherRows(dataset.X, trainRows), 'X.train'),
+          Y: backend.upload(gatherRows(dataset.Y, trainRows), 'Y.train'),
+        }
       : null;
     this.validationSet =
       validationRows.length > 0
-        ? { X: backend.upload(gatherRows(dataset.X, validationRows), 'X.validation'), Y: backend.upload(gatherRows(dataset.Y, validationRows), 'Y.validation') }
+        ? {
+            X: backend.upload(gatherRows(dataset.X, validationRows), 'X.validation'),
+            Y: backend.upload(gatherRows(dataset.Y, validationRows), 'Y.validation'),
+          }
         : null;
   }
 
@@ -166,12 +181,18 @@ export class Session {
    * initialises the parameters from the seed (or takes the given ones), splits the data, and records
    * step 0 in the history.
    */
-  static async create(config: TrainConfig, dataset: Dataset, backend: Backend, options: SessionOptions = {}): Promise<Session> {
+  static async create(
+    config: TrainConfig,
+    dataset: Dataset,
+    backend: Backend,
+    options: SessionOptions = {},
+  ): Promise<Session> {
     validateModelSpec(config.model);
     validateDataset(config, dataset);
     if (!Number.isInteger(config.seed)) throw new RangeError(`seed: must be an integer, got ${String(config.seed)}`);
     const recordEvery = options.recordEvery ?? 1;
-    if (!Number.isInteger(recordEvery) || recordEvery < 0) throw new RangeError(`recordEvery: must be an integer ≥ 0, got ${recordEvery}`);
+    if (!Number.isInteger(recordEvery) || recordEvery < 0)
+      throw new RangeError(`recordEvery: must be an integer ≥ 0, got ${recordEvery}`);
     const split = splitTrainValidation(dataset.X.rows, config.validationFraction, config.seed);
     const params = resolveInitialParameters(config.model, config.init, config.seed);
     const session = new Session(
@@ -226,7 +247,9 @@ export class Session {
     validateBreakpoints(conditions);
     for (const c of conditions) {
       if ('layer' in c && c.layer !== undefined && c.layer >= this.config.model.layers.length) {
-        throw new RangeError(`breakpoint ${c.kind}: layer ${c.layer} does not exist (the model has ${this.config.model.layers.length} layers)`);
+        throw new RangeError(
+          `breakpoint ${c.kind}: layer ${c.layer} does not exist (the model has ${this.config.model.layers.length} layers)`,
+        );
       }
     }
     this.conditions = [...conditions];
@@ -248,7 +271,8 @@ export class Session {
 
   /** Run up to n steps; stops early after an op that hit a breakpoint. */
   runSteps(n: number): Promise<RunResult> {
-    if (!Number.isInteger(n) || n < 0) return Promise.reject(new RangeError(`runSteps: n must be an integer ≥ 0, got ${n}`));
+    if (!Number.isInteger(n) || n < 0)
+      return Promise.reject(new RangeError(`runSteps: n must be an integer ≥ 0, got ${n}`));
     return this.exclusive(() => this.runStepsNow(n));
   }
 
@@ -333,31 +357,62 @@ export class Session {
 
   /** Validation loss of the current parameters (null without a validation set). */
   validationLoss(): Promise<number | null> {
-    return this.exclusive(async () => (this.validationSet ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss : null));
+    return this.exclusive(async () =>
+      this.validationSet ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss : null,
+    );
   }
 
   /**
    * Go back to the state after `step` (a step still in the history) and continue from there: the
    * parameters, optimizer state, batch schedule and loss log are as they were, so the steps that follow
    * are exactly those that followed originally (same data, same order). Newer history is dropped.
+   *
+   * Given a HistoryEntry instead (e.g. a checkpoint loaded from a file), that state is installed
+   * (shapes checked), becomes the newest history entry, and training continues from its step.
    */
-  restore(step: number): Promise<void> {
+  restore(target: number | HistoryEntry): Promise<void> {
     return this.exclusive(async () => {
-      const entry = this.history.toArray().find((e) => e.step === step);
-      if (!entry) {
-        const kept = this.history.toArray().map((e) => e.step);
-        throw new RangeError(`restore: step ${step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`);
+      let entry: HistoryEntry;
+      if (typeof target === 'number') {
+        const found = this.history.toArray().findLast((e) => e.step === target);
+        if (!found) {
+          const kept = this.history.toArray().map((e) => e.step);
+          throw new RangeError(
+            `restore: step ${target} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
+          );
+        }
+        entry = found;
+      } else {
+        entry = target;
+        if (!Number.isInteger(entry.step) || entry.step < 0)
+          throw new RangeError(`restore: step must be an integer ≥ 0, got ${entry.step}`);
+        validateParameters(this.config.model, entry.parameters, 'checkpoint.parameters');
+        this.optimizer.checkSnapshot(entry.optimizer, 'checkpoint.optimizer');
       }
       this.releaseStep();
       entry.parameters.W.forEach((w, i) => this.backend.write(this.W[i]!, w));
       entry.parameters.b.forEach((v, i) => this.backend.write(this.b[i]!, v));
       this.optimizer.restore(entry.optimizer);
+      const step = entry.step;
       this.completed = step;
       this.opIndex = 0;
-      this.history.truncateWhere((e) => e.step > step);
+      if (typeof target === 'number') {
+        this.history.truncateWhere((e) => e.step > step);
+      } else {
+        this.history.truncateWhere((e) => e.step >= step);
+        this.history.push(entry);
+      }
       this.lossLog = this.lossLog.filter((l) => l.step <= step);
       this.lastSummary =
-        step === 0 ? null : { step, epoch: entry.epoch, loss: entry.loss ?? NaN, validationLoss: entry.validationLoss, layers: entry.layers };
+        step === 0
+          ? null
+          : {
+              step,
+              epoch: entry.epoch,
+              loss: entry.loss ?? NaN,
+              validationLoss: entry.validationLoss,
+              layers: entry.layers,
+            };
     });
   }
 
@@ -392,7 +447,8 @@ export class Session {
 
   private checkLayer(layer: number): void {
     const L = this.config.model.layers.length;
-    if (!Number.isInteger(layer) || layer < 0 || layer >= L) throw new RangeError(`layer ${layer} does not exist (the model has ${L} layers: 0…${L - 1})`);
+    if (!Number.isInteger(layer) || layer < 0 || layer >= L)
+      throw new RangeError(`layer ${layer} does not exist (the model has ${L} layers: 0…${L - 1})`);
   }
 
   private async runStepsNow(n: number): Promise<RunResult> {
@@ -422,7 +478,9 @@ export class Session {
     if (op.kind === 'loss') this.request(st, { name: 'loss', index: null, layer: null });
     let hits: BreakpointHit[] = [];
     if (needed.length > 0) {
-      const products: Product[] = await Promise.all(needed.map(async (p) => ({ ...p, matrix: await this.request(st, p) })));
+      const products: Product[] = await Promise.all(
+        needed.map(async (p) => ({ ...p, matrix: await this.request(st, p) })),
+      );
       hits = evaluateBreakpoints(this.conditions, products, {
         step: st.number,
         op,
@@ -433,8 +491,10 @@ export class Session {
     this.opIndex++;
     let summary: StepSummary | null = null;
     if (this.opIndex === this.opList.length) {
-      summary = await this.finishStep(st);
+      // The update has been applied: the step is complete even if summarising it fails below.
+      this.completed = st.number;
       this.opIndex = 0;
+      summary = await this.finishStep(st);
     }
     return { op, step: st.number, hits, stepCompleted: summary !== null, summary };
   }
@@ -554,15 +614,24 @@ export class Session {
     const spec = this.config.model;
     const loss = (await this.request(st, { name: 'loss', index: null, layer: null })).data[0]!;
     const validationLoss =
-      st.slot.endsEpoch && this.validationSet ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss : null;
-    this.completed = st.number;
+      st.slot.endsEpoch && this.validationSet
+        ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss
+        : null;
     const epoch = st.slot.endsEpoch ? st.slot.epoch + 1 : st.slot.epoch;
     let layers: LayerStats[] = [];
     if (st.recording) {
       const get = (name: MatrixName, index: number): Promise<Matrix> => this.request(st, { name, index, layer: null });
       const perLayer = await Promise.all(
         spec.layers.map(async (layer, i) => {
-          const [A, H, G, W, b, dW, db] = await Promise.all([get('A', i + 1), get('H', i), get('G', i), get('W', i), get('b', i), get('dW', i), get('db', i)]);
+          const [A, H, G, W, b, dW, db] = await Promise.all([
+            get('A', i + 1),
+            get('H', i),
+            get('G', i),
+            get('W', i),
+            get('b', i),
+            get('dW', i),
+            get('db', i),
+          ]);
           return { layer: i, activation: layer.activation, A, H, G, W, b, dW, db };
         }),
       );
@@ -611,7 +680,10 @@ export class Session {
       });
       const lg = this.backend.lossAndGradient(h, a, Y, spec.layers[spec.layers.length - 1]!.activation, spec.loss);
       made.push(lg.loss, lg.G);
-      const [lossM, output] = await Promise.all([this.backend.read(lg.loss), withOutput ? this.backend.read(a).then(toFloat64) : null]);
+      const [lossM, output] = await Promise.all([
+        this.backend.read(lg.loss),
+        withOutput ? this.backend.read(a).then(toFloat64) : null,
+      ]);
       return { loss: lossM.data[0]!, output: output ?? { rows: 0, cols: 0, data: new Float64Array(0) } };
     } finally {
       for (const t of made) this.backend.release(t);
@@ -621,7 +693,8 @@ export class Session {
   private async getMatrixNow(index: number, name: MatrixName): Promise<Matrix | null> {
     const L = this.config.model.layers.length;
     if (name === 'A') {
-      if (!Number.isInteger(index) || index < 0 || index > L) throw new RangeError(`A_${index} does not exist (A_0 … A_${L})`);
+      if (!Number.isInteger(index) || index < 0 || index > L)
+        throw new RangeError(`A_${index} does not exist (A_0 … A_${L})`);
     } else if (name !== 'loss') {
       this.checkLayer(index);
     }
@@ -660,10 +733,16 @@ export function validateDataset(config: TrainConfig, dataset: Dataset): void {
   const spec = config.model;
   const pL = layerWidths(spec)[spec.layers.length]!;
   if (dataset.X.rows < 1) throw new RangeError('dataset.X: needs at least one sample (row)');
-  if (dataset.X.cols !== spec.inputSize) throw new RangeError(`dataset.X: has ${dataset.X.cols} column(s) but the model's inputSize is ${spec.inputSize}`);
-  if (dataset.Y.cols !== pL) throw new RangeError(`dataset.Y: has ${dataset.Y.cols} column(s) but the output layer has ${pL} unit(s)`);
-  if (dataset.Y.rows !== dataset.X.rows) throw new RangeError(`dataset.Y: has ${dataset.Y.rows} row(s) but dataset.X has ${dataset.X.rows}`);
-  for (const [name, m] of [['X', dataset.X], ['Y', dataset.Y]] as const) {
+  if (dataset.X.cols !== spec.inputSize)
+    throw new RangeError(`dataset.X: has ${dataset.X.cols} column(s) but the model's inputSize is ${spec.inputSize}`);
+  if (dataset.Y.cols !== pL)
+    throw new RangeError(`dataset.Y: has ${dataset.Y.cols} column(s) but the output layer has ${pL} unit(s)`);
+  if (dataset.Y.rows !== dataset.X.rows)
+    throw new RangeError(`dataset.Y: has ${dataset.Y.rows} row(s) but dataset.X has ${dataset.X.rows}`);
+  for (const [name, m] of [
+    ['X', dataset.X],
+    ['Y', dataset.Y],
+  ] as const) {
     for (let k = 0; k < m.data.length; k++) {
       if (!Number.isFinite(m.data[k]!)) {
         const r = Math.floor(k / m.cols);

@@ -1,11 +1,46 @@
 /**
- * PLACEHOLDER entry (desktop-shell engineer): the dashboard engineer replaces this file with the
- * real app. It starts the engine through the transport so web mode and the e2e tests work now.
+ * The dashboard's entry: Pinia, the app, the engine client (Web Worker in web mode, the
+ * MessagePort in Electron), and the safety nets that turn any uncaught error into a visible
+ * message instead of a blank window.
  */
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import App from './App.vue';
+import './styles.css';
 import { getEngineClient } from './transport/index.js';
+import { appApi } from './transport/app-api.js';
+import { connectStores } from './services/connect.js';
+import { useErrorsStore } from './stores/errors.js';
+import { useSessionStore } from './stores/session.js';
+import { installMenuCommands } from './services/menu.js';
 
-const root = document.getElementById('app');
-const client = getEngineClient();
-client.onStatus((s) => {
-  if (root) root.textContent = `Backprop Lens — engine ${s.state}${s.backend ? ` on ${s.backend.name}` : ''}${s.reason ? ` (${s.reason})` : ''}`;
-});
+const app = createApp(App);
+const pinia = createPinia();
+app.use(pinia);
+
+const errors = useErrorsStore(pinia);
+app.config.errorHandler = (err, _instance, info) => {
+  console.error(err);
+  errors.report(err, `The dashboard hit an error (${info})`);
+};
+window.addEventListener('error', (ev) => errors.report(ev.error ?? ev.message, 'Uncaught error'));
+window.addEventListener('unhandledrejection', (ev) => errors.report(ev.reason, 'Unhandled promise rejection'));
+
+try {
+  const client = getEngineClient();
+  connectStores(client);
+  client.onStatus((s) => {
+    const session = useSessionStore(pinia);
+    if (s.state === 'restarting') errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine restarted; the session is being restored');
+    if (s.state === 'failed') {
+      session.ready = false;
+      errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine could not be started');
+    }
+  });
+  const api = appApi();
+  if (api) installMenuCommands(api);
+} catch (err) {
+  errors.report(err, 'Could not start the engine');
+}
+
+app.mount('#app');

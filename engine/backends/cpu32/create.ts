@@ -6,13 +6,15 @@ import { wasmSimdKernels, wasmSimdSupported } from './kernels-wasm.js';
 export interface Cpu32Options {
   /** 'auto' (default): WebAssembly SIMD when the host validates it, else plain JS. */
   readonly kernels?: 'auto' | 'wasm' | 'js';
+  /** WASM only: relaxed-SIMD fused multiply-add, 'auto' (default) when the host validates it. */
+  readonly fma?: boolean | 'auto';
 }
 
 export async function createCpu32Backend(opts: Cpu32Options = {}): Promise<Cpu32Backend> {
   const want = opts.kernels ?? 'auto';
   let kernels: MatrixKernels;
   if (want === 'js') kernels = jsKernels();
-  else if (wasmSimdSupported()) kernels = await wasmSimdKernels();
+  else if (wasmSimdSupported()) kernels = await wasmSimdKernels({ fma: opts.fma ?? 'auto' });
   else if (want === 'wasm') throw new Error('cpu-f32: this host has no WebAssembly SIMD (kernels: "wasm" was asked for); use "auto" or "js"');
   else kernels = jsKernels();
   return new Cpu32Backend(kernels);

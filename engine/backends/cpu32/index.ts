@@ -2,4 +2,4 @@
 export { Cpu32Backend, Cpu32Tensor } from './cpu32-backend.js';
 export { createCpu32Backend, type Cpu32Options } from './create.js';
 export { jsKernels, type MatrixKernels, type View } from './kernels.js';
-export { wasmSimdKernels, wasmSimdSupported } from './kernels-wasm.js';
+export { wasmRelaxedSimdSupported, wasmSimdKernels, wasmSimdSupported, type WasmKernelOptions } from './kernels-wasm.js';

@@ -5,7 +5,7 @@ import { ArrayHeap, type Float32Heap } from './heap.js';
 export type { View };
 
 export interface MatrixKernels {
-  readonly name: 'js' | 'wasm-simd';
+  readonly name: 'js' | 'wasm-simd' | 'wasm-relaxed-simd';
   /** The heap every View handed to these kernels must live in. */
   readonly heap: Float32Heap;
   /** C (n×q) = A (n×p) · W (p×q) + 1·bias. */

@@ -6,6 +6,8 @@ export { WebGpuBackend, createWebGpuBackend, type WebGpuBackendOptions } from '.
 export { WebGpuTensor } from './webgpu-tensor.js';
 export {
   createBrowserWebGpuBackend,
+  isCpuEmulatedAdapter,
+  profileFor,
   requestDeviceFrom,
   NoWebGpuAdapterError,
   type AcquiredDevice,
@@ -19,4 +21,11 @@ export {
   type ErrorListener,
   type LostListener,
 } from './errors.js';
-export { BIG_TILING, SMALL_TILING, type MatmulTiling } from './kernels.js';
+export {
+  BIG_TILING,
+  SMALL_TILING,
+  GPU_PROFILE,
+  CPU_EMULATION_PROFILE,
+  type KernelProfile,
+  type MatmulTiling,
+} from './kernels.js';

@@ -10,6 +10,17 @@ export interface AdapterDescription {
   readonly architecture: string;
   readonly device: string;
   readonly description: string;
+  /** A CPU implementation of WebGPU (SwiftShader, or an adapter flagged as fallback). */
+  readonly software: boolean;
+}
+
+/** Whether an adapter is a CPU emulation, whose kernels want the 'cpu-emulation' profile. */
+export function isCpuEmulatedAdapter(info: Partial<GPUAdapterInfo> | undefined): boolean {
+  if (!info) return false;
+  if ((info as { isFallbackAdapter?: boolean }).isFallbackAdapter) return true;
+  const text =
+    `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`.toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|warp|software/.test(text);
 }
 
 export interface AcquiredDevice {
@@ -50,6 +61,7 @@ export async function requestDeviceFrom(gpu: GPU, opts: RequestDeviceOptions = {
       architecture: info?.architecture ?? '',
       device: info?.device ?? '',
       description: info?.description ?? '',
+      software: isCpuEmulatedAdapter(info),
     },
   };
 }
@@ -61,5 +73,13 @@ export async function createBrowserWebGpuBackend(
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) throw new NoWebGpuAdapterError('This browser does not expose navigator.gpu; use a CPU backend (cpu-f32).');
   const { device, adapter } = await requestDeviceFrom(gpu, options);
-  return { backend: createWebGpuBackend(device, { ...options, ownsDevice: true }), adapter };
+  return {
+    backend: createWebGpuBackend(device, { profile: profileFor(adapter), ...options, ownsDevice: true }),
+    adapter,
+  };
+}
+
+/** The kernel profile that suits an adapter. */
+export function profileFor(adapter: AdapterDescription): 'gpu' | 'cpu-emulation' {
+  return adapter.software ? 'cpu-emulation' : 'gpu';
 }

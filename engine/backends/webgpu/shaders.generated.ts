@@ -250,6 +250,121 @@ fn main(
   }
 }
 `,
+  'matmul-backprop-direct': `// matmul-backprop.wgsl for CPU-emulated adapters (see matmul-forward-direct.wgsl for why):
+//   D = G Wᵀ;  G_prev = act'(H_prev, A_prev) ⊙ D  when PREV_ACT names an activation
+// G: n×q, W: p×q, out: n×p. Each invocation computes a 4×4 block of the output, walking k along
+// four rows of G and four rows of W (both contiguous in memory).
+
+// ---- _activations.wgsl ----
+// Element-wise activations and their derivatives, side by side (FORMATS.md). Included by the
+// kernels that fuse them; \`kind\` is always an override constant, so the switch folds away.
+// Codes (kernels.ts ACTIVATION_CODE): 0 identity, 1 tanh, 2 sigmoid, 3 relu.
+
+fn activate(kind: u32, h: f32) -> f32 {
+  switch kind {
+    case 1u: {
+      // Some drivers compute tanh as (e^2x − 1)/(e^2x + 1), which is NaN once e^2x overflows;
+      // tanh(±10) already rounds to ±1 in f32, so clamping changes no result.
+      return tanh(clamp(h, -10.0, 10.0));
+    }
+    case 2u: {
+      // Stable logistic: never exponentiate a large positive number.
+      if (h >= 0.0) {
+        return 1.0 / (1.0 + exp(-h));
+      }
+      let e = exp(h);
+      return e / (1.0 + e);
+    }
+    case 3u: {
+      return select(0.0, h, h > 0.0);
+    }
+    default: {
+      return h;
+    }
+  }
+}
+
+// act'(h) from what the forward pass stored: h and a = act(h). relu'(0) = 0, as in PyTorch.
+fn activation_derivative(kind: u32, h: f32, a: f32) -> f32 {
+  switch kind {
+    case 1u: {
+      return 1.0 - a * a;
+    }
+    case 2u: {
+      return a * (1.0 - a);
+    }
+    case 3u: {
+      return select(0.0, 1.0, h > 0.0);
+    }
+    default: {
+      return 1.0;
+    }
+  }
+}
+// ---- end _activations.wgsl ----
+
+override WG_X: u32 = 4u;
+override WG_Y: u32 = 4u;
+override PREV_ACT: u32 = 4u;
+
+const NO_PREV: u32 = 4u;
+
+struct Params {
+  n: u32,
+  p: u32,
+  q: u32,
+}
+
+@group(0) @binding(0) var<storage, read> g: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read> h_prev: array<f32>;
+@group(0) @binding(3) var<storage, read> a_prev: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let n = params.n;
+  let p = params.p;
+  let q = params.q;
+  let r0 = gid.y * 4u;
+  let c0 = gid.x * 4u;
+  if (r0 >= n || c0 >= p) {
+    return;
+  }
+  let rg = vec4u(r0, min(r0 + 1u, n - 1u), min(r0 + 2u, n - 1u), min(r0 + 3u, n - 1u)) * q;
+  let rw = vec4u(c0, min(c0 + 1u, p - 1u), min(c0 + 2u, p - 1u), min(c0 + 3u, p - 1u)) * q;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var k = 0u; k < q; k++) {
+    let wv = vec4f(w[rw.x + k], w[rw.y + k], w[rw.z + k], w[rw.w + k]);
+    acc0 = fma(vec4f(g[rg.x + k]), wv, acc0);
+    acc1 = fma(vec4f(g[rg.y + k]), wv, acc1);
+    acc2 = fma(vec4f(g[rg.z + k]), wv, acc2);
+    acc3 = fma(vec4f(g[rg.w + k]), wv, acc3);
+  }
+  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  for (var i = 0u; i < 4u; i++) {
+    let r = r0 + i;
+    if (r >= n) {
+      break;
+    }
+    for (var j = 0u; j < 4u; j++) {
+      let c = c0 + j;
+      if (c < p) {
+        let at = r * p + c;
+        var v = acc[i][j];
+        if (PREV_ACT != NO_PREV) {
+          v = activation_derivative(PREV_ACT, h_prev[at], a_prev[at]) * v;
+        }
+        out[at] = v;
+      }
+    }
+  }
+}
+`,
   'matmul-backprop': `// Backpropagation through a dense layer, with the previous layer's activation derivative fused
 // into the epilogue:
 //   D = G Wᵀ               (∂L/∂A_i; for layer 0 this is ∂L/∂X)
@@ -404,6 +519,123 @@ fn main(
   }
 }
 `,
+  'matmul-forward-direct': `// matmul-forward.wgsl for CPU-emulated adapters (SwiftShader): same math, same bindings,
+//   H = A W + 1 b,  A_next = act(H)
+// but no workgroup memory and no barriers. SwiftShader runs a workgroup's invocations as
+// coroutines and pays a switch for every one at each barrier, which made the tiled kernel ten
+// times slower there; caches do the tiling's job on a CPU. Each invocation computes a 4×4 block
+// from four rows of A and four columns of W; out-of-range rows/columns are clamped to the last
+// one (computed and discarded) so the loop has no branches.
+
+// ---- _activations.wgsl ----
+// Element-wise activations and their derivatives, side by side (FORMATS.md). Included by the
+// kernels that fuse them; \`kind\` is always an override constant, so the switch folds away.
+// Codes (kernels.ts ACTIVATION_CODE): 0 identity, 1 tanh, 2 sigmoid, 3 relu.
+
+fn activate(kind: u32, h: f32) -> f32 {
+  switch kind {
+    case 1u: {
+      // Some drivers compute tanh as (e^2x − 1)/(e^2x + 1), which is NaN once e^2x overflows;
+      // tanh(±10) already rounds to ±1 in f32, so clamping changes no result.
+      return tanh(clamp(h, -10.0, 10.0));
+    }
+    case 2u: {
+      // Stable logistic: never exponentiate a large positive number.
+      if (h >= 0.0) {
+        return 1.0 / (1.0 + exp(-h));
+      }
+      let e = exp(h);
+      return e / (1.0 + e);
+    }
+    case 3u: {
+      return select(0.0, h, h > 0.0);
+    }
+    default: {
+      return h;
+    }
+  }
+}
+
+// act'(h) from what the forward pass stored: h and a = act(h). relu'(0) = 0, as in PyTorch.
+fn activation_derivative(kind: u32, h: f32, a: f32) -> f32 {
+  switch kind {
+    case 1u: {
+      return 1.0 - a * a;
+    }
+    case 2u: {
+      return a * (1.0 - a);
+    }
+    case 3u: {
+      return select(0.0, 1.0, h > 0.0);
+    }
+    default: {
+      return 1.0;
+    }
+  }
+}
+// ---- end _activations.wgsl ----
+
+override WG_X: u32 = 4u;
+override WG_Y: u32 = 4u;
+override ACT: u32 = 0u;
+override STORE_A: bool = true;
+
+struct Params {
+  n: u32,
+  p: u32,
+  q: u32,
+}
+
+@group(0) @binding(0) var<storage, read> a_in: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> h_out: array<f32>;
+@group(0) @binding(4) var<storage, read_write> a_out: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let n = params.n;
+  let p = params.p;
+  let q = params.q;
+  let r0 = gid.y * 4u;
+  let c0 = gid.x * 4u;
+  if (r0 >= n || c0 >= q) {
+    return;
+  }
+  let ra = vec4u(r0, min(r0 + 1u, n - 1u), min(r0 + 2u, n - 1u), min(r0 + 3u, n - 1u)) * p;
+  let cb = vec4u(c0, min(c0 + 1u, q - 1u), min(c0 + 2u, q - 1u), min(c0 + 3u, q - 1u));
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var k = 0u; k < p; k++) {
+    let o = k * q;
+    let wv = vec4f(w[o + cb.x], w[o + cb.y], w[o + cb.z], w[o + cb.w]);
+    acc0 = fma(vec4f(a_in[ra.x + k]), wv, acc0);
+    acc1 = fma(vec4f(a_in[ra.y + k]), wv, acc1);
+    acc2 = fma(vec4f(a_in[ra.z + k]), wv, acc2);
+    acc3 = fma(vec4f(a_in[ra.w + k]), wv, acc3);
+  }
+  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  for (var i = 0u; i < 4u; i++) {
+    let r = r0 + i;
+    if (r >= n) {
+      break;
+    }
+    for (var j = 0u; j < 4u; j++) {
+      let c = c0 + j;
+      if (c < q) {
+        let h = acc[i][j] + bias[c];
+        h_out[r * q + c] = h;
+        if (STORE_A) {
+          a_out[r * q + c] = activate(ACT, h);
+        }
+      }
+    }
+  }
+}
+`,
   'matmul-forward': `// Forward product of a dense layer, with bias and activation fused into the epilogue:
 //   H = A W + 1 b,  A_next = act(H)
 // A: n×p, W: p×q, b: 1×q, H and A_next: n×q, all row-major f32.
@@ -552,6 +784,65 @@ fn main(
         if (STORE_A) {
           a_out[r * q + c] = activate(ACT, h);
         }
+      }
+    }
+  }
+}
+`,
+  'matmul-weight-grad-direct': `// matmul-weight-grad.wgsl for CPU-emulated adapters (see matmul-forward-direct.wgsl for why):
+//   ∂L/∂W = Aᵀ G
+// A: n×p, G: n×q, dW: p×q. Each invocation computes a 4×4 block of dW, walking the n samples:
+// four neighbouring elements of a row of A times four of the same row of G.
+
+override WG_X: u32 = 4u;
+override WG_Y: u32 = 4u;
+
+struct Params {
+  n: u32,
+  p: u32,
+  q: u32,
+}
+
+@group(0) @binding(0) var<storage, read> a_in: array<f32>;
+@group(0) @binding(1) var<storage, read> g: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dw: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let n = params.n;
+  let p = params.p;
+  let q = params.q;
+  let r0 = gid.y * 4u;
+  let c0 = gid.x * 4u;
+  if (r0 >= p || c0 >= q) {
+    return;
+  }
+  let ra = vec4u(r0, min(r0 + 1u, p - 1u), min(r0 + 2u, p - 1u), min(r0 + 3u, p - 1u));
+  let cg = vec4u(c0, min(c0 + 1u, q - 1u), min(c0 + 2u, q - 1u), min(c0 + 3u, q - 1u));
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var i = 0u; i < n; i++) {
+    let oa = i * p;
+    let og = i * q;
+    let gv = vec4f(g[og + cg.x], g[og + cg.y], g[og + cg.z], g[og + cg.w]);
+    acc0 = fma(vec4f(a_in[oa + ra.x]), gv, acc0);
+    acc1 = fma(vec4f(a_in[oa + ra.y]), gv, acc1);
+    acc2 = fma(vec4f(a_in[oa + ra.z]), gv, acc2);
+    acc3 = fma(vec4f(a_in[oa + ra.w]), gv, acc3);
+  }
+  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  for (var i = 0u; i < 4u; i++) {
+    let r = r0 + i;
+    if (r >= p) {
+      break;
+    }
+    for (var j = 0u; j < 4u; j++) {
+      let c = c0 + j;
+      if (c < q) {
+        dw[r * q + c] = acc[i][j];
       }
     }
   }

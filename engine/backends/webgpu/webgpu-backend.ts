@@ -21,6 +21,11 @@ import { MapMode } from './gpu-constants.js';
 import {
   ACTIVATION_CODE,
   BIG_TILING,
+  CPU_EMULATION_PROFILE,
+  DIRECT_WG,
+  GPU_PROFILE,
+  directGroups,
+  type KernelProfile,
   NO_PREV_ACTIVATION,
   SMALL_TILING,
   chooseTiling,
@@ -29,6 +34,8 @@ import {
   strideGroups,
   u32,
   type MatmulTiling,
+  type Overrides,
+  type ParamField,
 } from './kernels.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { StagingPool } from './staging-pool.js';
@@ -43,15 +50,17 @@ export interface WebGpuBackendOptions {
   readonly ownsDevice?: boolean;
   /** Override the matrix-product tilings (benchmarks and tuning). */
   readonly tiling?: { readonly big?: MatmulTiling; readonly small?: MatmulTiling };
+  /**
+   * Kernel shapes for the adapter: 'gpu' (default) or 'cpu-emulation' for SwiftShader and other
+   * software adapters; the providers pick it from the adapter (isCpuEmulatedAdapter).
+   */
+  readonly profile?: KernelProfile['name'];
   readonly onError?: ErrorListener;
   readonly onDeviceLost?: LostListener;
 }
 
-/** Workgroup sizes of the element-wise and reduction kernels. */
-const ELEMENTWISE_WG = 256;
-const ROW_WG = 64;
-const LOSS_WG = 256;
-const COLSUM = { COLS: 32, ROWS_PER_COLUMN: 8 } as const;
+/** Most workgroups a loss kernel uses (the size of its partial-sum buffer). */
+const MAX_LOSS_GROUPS = 256;
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu-f32' as const;
@@ -66,6 +75,7 @@ export class WebGpuBackend implements Backend {
   private readonly placeholder: GPUBuffer;
   private readonly bigTiling: MatmulTiling;
   private readonly smallTiling: MatmulTiling;
+  readonly profile: KernelProfile;
   private lostInfo: DeviceLostInfo | null = null;
   private disposed = false;
 
@@ -93,6 +103,7 @@ export class WebGpuBackend implements Backend {
     this.placeholder = this.pool.acquire(16, `${label} placeholder`);
     this.bigTiling = options.tiling?.big ?? BIG_TILING;
     this.smallTiling = options.tiling?.small ?? SMALL_TILING;
+    this.profile = options.profile === 'cpu-emulation' ? CPU_EMULATION_PROFILE : GPU_PROFILE;
   }
 
   /** Subscribe to validation / out-of-memory errors; returns an unsubscribe function. */
@@ -200,22 +211,17 @@ export class WebGpuBackend implements Backend {
     const H = this.alloc(n, q, 'H');
     const out = this.alloc(n, q, 'A');
     const softmax = activation === 'softmax';
-    const t = this.tiling(n, q);
-    this.batch.dispatch(
+    this.matmul(
       'matmul-forward',
-      { ...t, ACT: softmax ? 0 : ACTIVATION_CODE[activation], STORE_A: softmax ? 0 : 1 },
+      n,
+      q,
+      { ACT: softmax ? 0 : ACTIVATION_CODE[activation], STORE_A: softmax ? 0 : 1 },
       [a.buffer, w.buffer, bias.buffer, H.buffer, out.buffer],
       [u32(n), u32(p), u32(q)],
-      matmulGroups(n, q, t),
     );
     if (softmax) {
-      this.batch.dispatch(
-        'softmax-rows',
-        { WG: ROW_WG },
-        [H.buffer, out.buffer],
-        [u32(n), u32(q)],
-        [Math.ceil(n / ROW_WG)],
-      );
+      const wg = this.profile.rowWG;
+      this.batch.dispatch('softmax-rows', { WG: wg }, [H.buffer, out.buffer], [u32(n), u32(q)], [Math.ceil(n / wg)]);
     }
     return { H, A: out };
   }
@@ -242,31 +248,32 @@ export class WebGpuBackend implements Backend {
     const value = this.alloc(1, 1, 'loss');
     let groups: number;
     let scale: number;
-    const partials = this.pool.acquire(4 * 256, 'loss partial sums');
+    const partials = this.pool.acquire(4 * MAX_LOSS_GROUPS, 'loss partial sums');
+    const { rowWG, reduceWG } = this.profile;
     if (loss === 'cross-entropy') {
-      groups = strideGroups(n, ROW_WG, 256);
+      groups = strideGroups(n, rowWG, MAX_LOSS_GROUPS);
       scale = 1 / n;
       this.batch.dispatch(
         'loss-cross-entropy',
-        { WG: ROW_WG },
+        { WG: rowWG },
         [h.buffer, f.buffer, y.buffer, G.buffer, partials],
         [u32(n), u32(p)],
         [groups],
       );
     } else {
       const count = n * p;
-      groups = strideGroups(count, LOSS_WG, 256);
+      groups = strideGroups(count, reduceWG, MAX_LOSS_GROUPS);
       scale = loss === 'sse' ? 0.5 : 1 / count;
       const gradScale = loss === 'sse' ? 1 : 2 / count;
       this.batch.dispatch(
         'loss-elementwise',
-        { WG: LOSS_WG, ACT: ACTIVATION_CODE[activation as Exclude<Activation, 'softmax'>] },
+        { WG: reduceWG, ACT: ACTIVATION_CODE[activation as Exclude<Activation, 'softmax'>] },
         [h.buffer, f.buffer, y.buffer, G.buffer, partials],
         [u32(count), f32(gradScale)],
         [groups],
       );
     }
-    this.batch.dispatch('reduce-loss', { WG: ROW_WG }, [partials, value.buffer], [u32(groups), f32(scale)], [1]);
+    this.batch.dispatch('reduce-loss', { WG: reduceWG }, [partials, value.buffer], [u32(groups), f32(scale)], [1]);
     this.pool.release(partials);
     return { loss: value, G };
   }
@@ -285,15 +292,9 @@ export class WebGpuBackend implements Backend {
       this.batch.clear(db.buffer);
       return { dW, db };
     }
-    const t = this.tiling(p, q);
-    this.batch.dispatch(
-      'matmul-weight-grad',
-      { ...t },
-      [a.buffer, g.buffer, dW.buffer],
-      [u32(n), u32(p), u32(q)],
-      matmulGroups(p, q, t),
-    );
-    this.batch.dispatch('column-sums', COLSUM, [g.buffer, db.buffer], [u32(n), u32(q)], [Math.ceil(q / COLSUM.COLS)]);
+    this.matmul('matmul-weight-grad', p, q, {}, [a.buffer, g.buffer, dW.buffer], [u32(n), u32(p), u32(q)]);
+    const cs = this.profile.columnSums;
+    this.batch.dispatch('column-sums', cs, [g.buffer, db.buffer], [u32(n), u32(q)], [Math.ceil(q / cs.COLS)]);
     return { dW, db };
   }
 
@@ -317,13 +318,13 @@ export class WebGpuBackend implements Backend {
       prevAct = ACTIVATION_CODE[prev.activation];
     }
     const out = this.alloc(n, p, prev ? 'G' : 'dX');
-    const t = this.tiling(n, p);
-    this.batch.dispatch(
+    this.matmul(
       'matmul-backprop',
-      { ...t, PREV_ACT: prevAct },
+      n,
+      p,
+      { PREV_ACT: prevAct },
       [g.buffer, w.buffer, hPrev, aPrev, out.buffer],
       [u32(n), u32(p), u32(q)],
-      matmulGroups(n, p, t),
     );
     return out;
   }
@@ -339,10 +340,10 @@ export class WebGpuBackend implements Backend {
     const count = w.length;
     this.batch.dispatch(
       'sgd',
-      { WG: ELEMENTWISE_WG, MOMENTUM: momentum ? 1 : 0 },
+      { WG: this.profile.elementwiseWG, MOMENTUM: momentum ? 1 : 0 },
       [w.buffer, g.buffer, momentum ? v.buffer : this.placeholder],
       [u32(count), f32(opts.lr), f32(opts.momentum), f32(opts.weightDecay)],
-      [strideGroups(count, ELEMENTWISE_WG)],
+      [strideGroups(count, this.profile.elementwiseWG, this.profile.maxStrideGroups)],
     );
   }
 
@@ -360,7 +361,7 @@ export class WebGpuBackend implements Backend {
     const count = w.length;
     this.batch.dispatch(
       'adam',
-      { WG: ELEMENTWISE_WG },
+      { WG: this.profile.elementwiseWG },
       [w.buffer, g.buffer, mm.buffer, vv.buffer],
       [
         u32(count),
@@ -374,7 +375,7 @@ export class WebGpuBackend implements Backend {
         f32(1 - opts.beta1),
         f32(1 - opts.beta2),
       ],
-      [strideGroups(count, ELEMENTWISE_WG)],
+      [strideGroups(count, this.profile.elementwiseWG, this.profile.maxStrideGroups)],
     );
   }
 
@@ -389,8 +390,27 @@ export class WebGpuBackend implements Backend {
     if (this.options.ownsDevice) this.device.destroy();
   }
 
-  private tiling(rows: number, cols: number): MatmulTiling {
-    return chooseTiling(rows, cols, this.bigTiling, this.smallTiling);
+  /** A matrix product with a rows×cols output, in the profile's kernel family. */
+  private matmul(
+    kernel: 'matmul-forward' | 'matmul-weight-grad' | 'matmul-backprop',
+    rows: number,
+    cols: number,
+    overrides: Overrides,
+    buffers: readonly GPUBuffer[],
+    params: readonly ParamField[],
+  ): void {
+    if (this.profile.matmul === 'direct') {
+      this.batch.dispatch(
+        `${kernel}-direct`,
+        { ...overrides, WG_X: DIRECT_WG, WG_Y: DIRECT_WG },
+        buffers,
+        params,
+        directGroups(rows, cols),
+      );
+    } else {
+      const t = chooseTiling(rows, cols, this.bigTiling, this.smallTiling);
+      this.batch.dispatch(kernel, { ...overrides, ...t }, buffers, params, matmulGroups(rows, cols, t));
+    }
   }
 
   private alloc(rows: number, cols: number, label: string): WebGpuTensor {

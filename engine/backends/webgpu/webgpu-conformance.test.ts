@@ -6,14 +6,19 @@
 import { describeConformance } from '../../testing/conformance.js';
 import { makeTestBackend } from './node-test-device.js';
 
-describeConformance(
-  'webgpu-f32',
-  () =>
-    makeTestBackend({
-      // A validation error would otherwise only reach the console: make it fail the run.
-      onError: (e) => {
-        throw e;
-      },
-    }),
-  { timeout: 120_000 },
-);
+// Both kernel families run here: SwiftShader gets the barrier-free 'cpu-emulation' kernels by
+// default, and the workgroup-tiled 'gpu' kernels are forced so they are checked on every machine.
+for (const profile of ['cpu-emulation', 'gpu'] as const) {
+  describeConformance(
+    `webgpu-f32 (${profile} kernels)`,
+    () =>
+      makeTestBackend({
+        profile,
+        // A validation error would otherwise only reach the console: make it fail the run.
+        onError: (e) => {
+          throw e;
+        },
+      }),
+    { timeout: 120_000 },
+  );
+}

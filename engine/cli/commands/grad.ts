@@ -14,6 +14,7 @@ import { displayPath, resolvePath } from '../paths.js';
 
 export const gradSpec: CommandSpec = {
   name: 'grad',
+  brief: 'One forward + backward pass of a weights file on a batch → a gradients file.',
   summary:
     'Run one forward and one backward pass of a weights file on a batch and write every intermediate (A_i, H_i, G_i = ∂L/∂H_i, ∂L/∂W_i, ∂L/∂b_i, ∂L/∂X) to a gradients file. No update is made.',
   usage: '--weights W.json --data BATCH.json [--out GRADS.json] [--backend cpu|cpu32|gpu]',

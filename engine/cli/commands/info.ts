@@ -14,12 +14,13 @@ import { layerWidths, parameterCount } from '../../model/spec.js';
 import { type CommandSpec, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { num, plural, table } from '../format.js';
+import { architecture, num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
 import { displayPath, resolvePath } from '../paths.js';
 
 export const infoSpec: CommandSpec = {
   name: 'info',
+  brief: 'Describe a weights, batch, gradients or dataset file, or a built-in dataset.',
   summary:
     'Describe a file: a weights file (model, parameter norms, how it was trained), a batch or gradients file (shapes, norms), or a dataset file (CSV/TSV/text, JSON, .npy, IDX, gzipped or not). A built-in dataset name describes that dataset and its parameters.',
   usage: 'FILE | BUILTIN',
@@ -102,7 +103,7 @@ function range(m: Matrix): string {
 
 function describeWeights(w: WeightsFile): string {
   const p = layerWidths(w.model);
-  const arch = [String(w.model.inputSize), ...w.model.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+  const arch = architecture(w.model);
   const lines = [`model: ${arch}; loss ${w.model.loss}; ${plural(parameterCount(w.model), 'parameter')}`, ''];
   const rows = w.model.layers.map((l, i) => [
     String(i),
@@ -113,7 +114,7 @@ function describeWeights(w: WeightsFile): string {
     range(w.parameters.W[i]!),
     num(frobenius(w.parameters.b[i]!)),
   ]);
-  lines.push(table(['layer', 'W shape', 'activation', 'params', '‖W‖', 'W range', '‖b‖'], rows));
+  lines.push(table(['layer', 'W shape', 'activation', 'params', '‖W‖', 'W range', '‖b‖'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r']));
   const t = w.training;
   if (t) {
     const parts: string[] = [];
@@ -125,6 +126,8 @@ function describeWeights(w: WeightsFile): string {
     if (t.seed !== undefined) parts.push(`seed ${t.seed}`);
     if (t.finalLoss !== undefined) parts.push(`final loss ${num(t.finalLoss)}`);
     if (t.finalValidationLoss !== undefined && t.finalValidationLoss !== null) parts.push(`validation loss ${num(t.finalValidationLoss)}`);
+    if (typeof t['testRelativeL2Error'] === 'number') parts.push(`test rel. L2 error ${num(t['testRelativeL2Error'])}`);
+    if (typeof t['testAccuracy'] === 'number') parts.push(`test accuracy ${(100 * t['testAccuracy']).toFixed(1)}%`);
     lines.push(`training: ${parts.join(', ') || '(no details)'}`);
   }
   const d = w.dataset;

@@ -1,20 +1,11 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
-import { DatasetError } from '../errors.js';
+import { catchDatasetError } from '../test-helpers.js';
 import type { Table } from '../table.js';
 import { isNumericCell } from './number.js';
 import { DelimitedTextParser, parseDelimited, parseDelimitedStream, sniffDelimiter } from './delimited.js';
 
-function catchError(f: () => unknown): DatasetError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 function cells(t: Table): string[][] {
   return Array.from({ length: t.rows }, (_, i) => t.columns.map((c) => (c.text ? c.text[i]! : String(c.values[i]))));
@@ -86,8 +77,8 @@ describe('delimited text', () => {
       const lines: string[] = [];
       const want: string[][] = [];
       for (let i = 0; i < rows; i++) {
-        const row = Array.from({ length: cols }, () => pieces[rng.int(pieces.length)]!);
-        if (row.every((c) => c === '')) row[0] = '0';
+        const row: string[] = Array.from({ length: cols }, () => pieces[rng.int(pieces.length)]!);
+        if (!row.some((c) => c.length > 0)) row[0] = '0';
         want.push(row);
         lines.push(row.map((c) => (/[",\n ]/.test(c) || rng.next() < 0.2 ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
       }
@@ -101,31 +92,31 @@ describe('delimited text', () => {
   });
 
   it('reports ragged rows with line and column', () => {
-    const e = catchError(() => parseDelimited('x,y\n1,2\n3\n', { fileName: 'a.csv' }));
+    const e = catchDatasetError(() => parseDelimited('x,y\n1,2\n3\n', { fileName: 'a.csv' }));
     expect(e).toMatchObject({ code: 'ragged-row', file: 'a.csv', line: 3, column: 2 });
     expect(e.message).toBe('a.csv, line 3, column 2: row has 1 field, expected 2 as in the header (line 1)');
-    const extra = catchError(() => parseDelimited('1 2\n3 4\n5 6 7\n'));
+    const extra = catchDatasetError(() => parseDelimited('1 2\n3 4\n5 6 7\n'));
     expect(extra).toMatchObject({ code: 'ragged-row', line: 3, column: 3 });
     expect(extra.message).toContain('as in the first row (line 1)');
   });
 
   it('reports an unterminated quote where it opened, and junk after a closing quote', () => {
-    expect(catchError(() => parseDelimited('x,y\n1,"2\n3,4\n'))).toMatchObject({ code: 'unterminated-quote', line: 2, column: 2 });
-    expect(catchError(() => parseDelimited('x,y\n1,"2"z\n'))).toMatchObject({ code: 'bad-structure', line: 2, column: 2 });
+    expect(catchDatasetError(() => parseDelimited('x,y\n1,"2\n3,4\n'))).toMatchObject({ code: 'unterminated-quote', line: 2, column: 2 });
+    expect(catchDatasetError(() => parseDelimited('x,y\n1,"2"z\n'))).toMatchObject({ code: 'bad-structure', line: 2, column: 2 });
   });
 
   it('rejects empty files and header-only files', () => {
-    expect(catchError(() => parseDelimited('', { fileName: 'e.csv' }))).toMatchObject({ code: 'empty', file: 'e.csv' });
-    expect(catchError(() => parseDelimited('\n  \n# only comments\n'))).toMatchObject({ code: 'empty' });
-    expect(catchError(() => parseDelimited('x,y\n'))).toMatchObject({ code: 'empty', line: 1 });
+    expect(catchDatasetError(() => parseDelimited('', { fileName: 'e.csv' }))).toMatchObject({ code: 'empty', file: 'e.csv' });
+    expect(catchDatasetError(() => parseDelimited('\n  \n# only comments\n'))).toMatchObject({ code: 'empty' });
+    expect(catchDatasetError(() => parseDelimited('x,y\n'))).toMatchObject({ code: 'empty', line: 1 });
   });
 
   it('enforces the byte and cell limits with a message', () => {
     const text = '1,2\n'.repeat(100);
-    const cellsErr = catchError(() => parseDelimited(text, { limits: { maxCells: 50 } }));
+    const cellsErr = catchDatasetError(() => parseDelimited(text, { limits: { maxCells: 50 } }));
     expect(cellsErr).toMatchObject({ code: 'too-large', line: 26 });
     expect(cellsErr.message).toContain('50 cells');
-    expect(catchError(() => parseDelimited(new TextEncoder().encode(text), { limits: { maxBytes: 100 } }))).toMatchObject({ code: 'too-large' });
+    expect(catchDatasetError(() => parseDelimited(new TextEncoder().encode(text), { limits: { maxBytes: 100 } }))).toMatchObject({ code: 'too-large' });
   });
 
   it('streams async chunks with progress and can be cancelled', async () => {

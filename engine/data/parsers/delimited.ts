@@ -193,13 +193,28 @@ export class DelimitedTextParser {
           break;
         }
         case State.Unquoted: {
-          const endsField = ws ? c === SPACE || c === TAB : c === delim;
+          if (!ws) {
+            // Fast scan to the end of an unquoted field: the common case of numeric CSV.
+            let k = i;
+            while (k < n) {
+              const d = text.charCodeAt(k);
+              if (d === delim || d === LF || d === CR) break;
+              k++;
+            }
+            if (k === n) {
+              i = n;
+              break;
+            }
+            i = k;
+          }
+          const c2 = text.charCodeAt(i);
+          const endsField = ws ? c2 === SPACE || c2 === TAB : c2 === delim;
           if (endsField) {
             this.fields.push(this.carry + text.slice(start, i));
             this.carry = '';
             this.state = State.FieldStart;
             this.afterDelimiter = !ws;
-          } else if (c === LF || c === CR) {
+          } else if (c2 === LF || c2 === CR) {
             this.fields.push(this.carry + text.slice(start, i));
             this.carry = '';
             this.endRecord();

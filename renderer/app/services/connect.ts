@@ -11,9 +11,10 @@ import { useHistoryStore } from '../stores/history.js';
 import { useModelStore } from '../stores/model.js';
 import { useDataStore } from '../stores/data.js';
 import { markRaw } from 'vue';
+import { MATRIX_NAMES } from '../../../engine/protocol/index.js';
 
 /** Every matrix the Layers view can show, for all layers, with histograms. */
-export const DASHBOARD_TELEMETRY = { matrices: { names: ['A', 'H', 'G', 'W', 'b', 'dW', 'db', 'Y'] as ('A' | 'H' | 'G' | 'W' | 'b' | 'dW' | 'db' | 'Y')[] }, histograms: true };
+export const DASHBOARD_TELEMETRY = { matrices: { names: [...MATRIX_NAMES] }, histograms: true };
 
 export function connectStores(link: EngineLink): void {
   const session = useSessionStore();

@@ -47,7 +47,7 @@ function kindOf(name: string): 'json' | 'csv' | 'png' {
 export async function saveFile(defaultName: string, contents: string | Uint8Array | Blob, mimeType = 'application/octet-stream'): Promise<string | null> {
   const api = appApi();
   if (api) {
-    const body = contents instanceof Blob ? new Uint8Array(await contents.arrayBuffer()) : contents;
+    const body = contents instanceof Blob ? new Uint8Array(await contents.arrayBuffer()) : typeof contents === 'string' ? contents : new Uint8Array(contents);
     const r = await api.invoke('file:save', { suggestedName: defaultName, kind: kindOf(defaultName), contents: body });
     return r?.path ?? null;
   }

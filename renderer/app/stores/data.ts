@@ -6,7 +6,8 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { DatasetSourceInput, EventOf, MatrixPayload } from '../../../engine/protocol/index.js';
-import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
+import { builtinCatalog, defaultParams, generatePreview, type BuiltinInfo } from '../services/builtins.js';
+import { loadDataset } from '../../../engine/data/index.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import { columnStats } from '../services/stats.js';
 import type { MatrixView } from '../components/heatmap/paint.js';
@@ -43,6 +44,8 @@ type LoadedEvent = EventOf<'dataset-loaded'> & {
 };
 
 const RECENT_KEY = 'backprop-lens.recent';
+/** Files up to this size are parsed in the page too, for the preview. */
+const PREVIEW_PARSE_BYTES = 8 * 1024 * 1024;
 const DELIMITED = /\.(csv|tsv|txt)(\.gz)?$/i;
 
 function loadRecent(): RecentEntry[] {
@@ -59,6 +62,7 @@ export const useDataStore = defineStore('data', () => {
   const catalog = shallowRef<readonly BuiltinInfo[]>(builtinCatalog());
   const selected = ref<string>(catalog.value[0]?.name ?? '');
   const params = ref<Record<string, number | string | boolean>>(catalog.value[0] ? defaultParams(catalog.value[0]) : {});
+  // (the catalog is the engine's registry; it does not change at run time)
   const pending = shallowRef<PendingFile | null>(null);
   const roles = ref<ColumnRole[]>([]);
   const normalize = ref<'standardize' | 'min-max' | 'none'>('standardize');
@@ -96,10 +100,6 @@ export const useDataStore = defineStore('data', () => {
     selected.value = name;
     params.value = defaultParams(info);
   }
-  function setCatalog(list: readonly BuiltinInfo[]): void {
-    catalog.value = builtinCatalog(list);
-    if (!catalog.value.some((b) => b.name === selected.value)) select(catalog.value[0]?.name ?? '');
-  }
 
   function remember(entry: Omit<RecentEntry, 'at'>): void {
     const list = [{ ...entry, at: Date.now() }, ...recent.value.filter((e) => !(e.kind === entry.kind && e.name === entry.name))].slice(0, 10);
@@ -135,8 +135,13 @@ export const useDataStore = defineStore('data', () => {
   async function loadBuiltin(): Promise<boolean> {
     const info = selectedInfo.value;
     if (!info) return false;
-    const ok = await load({ kind: 'builtin', name: info.name, params: { ...params.value } });
-    if (ok) remember({ kind: 'builtin', name: info.name, params: { ...params.value } });
+    const given = { ...params.value };
+    const ok = await load({ kind: 'builtin', name: info.name, params: given });
+    if (ok) {
+      remember({ kind: 'builtin', name: info.name, params: given });
+      // Same generator, same seed: exactly the rows the engine received.
+      if (!sample.value) previewWith(() => generatePreview(info.name, given));
+    }
     return ok;
   }
 
@@ -178,9 +183,24 @@ export const useDataStore = defineStore('data', () => {
       }
     }
     // The engine takes ownership of a copy: the cached bytes stay usable for "recent".
-    const ok = await load({ kind: 'file', fileName: f.name, bytes: f.bytes.slice(), options: fileOptions() });
-    if (ok) remember({ kind: 'file', name: f.name, path: f.path });
+    const options = fileOptions();
+    const ok = await load({ kind: 'file', fileName: f.name, bytes: f.bytes.slice(), options });
+    if (ok) {
+      remember({ kind: 'file', name: f.name, path: f.path });
+      // Small files are parsed again here with the engine's own loader for the preview; big ones
+      // (which would stall the page) get their preview from the engine's A_0 after the first step.
+      if (!sample.value && f.bytes.byteLength <= PREVIEW_PARSE_BYTES) previewWith(() => loadDataset(f.bytes, { ...options, fileName: f.name } as Parameters<typeof loadDataset>[1]));
+    }
     return ok;
+  }
+
+  function previewWith(make: () => { X: MatrixView; Y: MatrixView }): void {
+    try {
+      const d = make();
+      sample.value = markRaw({ X: d.X, Y: d.Y });
+    } catch (err) {
+      useErrorsStore().report(err, 'Could not build the data preview');
+    }
   }
 
   function cachedFile(name: string): Uint8Array | null {
@@ -192,18 +212,14 @@ export const useDataStore = defineStore('data', () => {
     sample.value = markRaw({ X, Y });
   }
 
-  /** Asks the engine for the training inputs and targets (full-batch A_0 = X) when no preview came with the data. */
+  /** Big files: the inputs come from the engine (A_0 of the current batch); targets are not streamed, so Y stays empty. */
   let fetching = false;
   async function fetchSample(quiet = false): Promise<void> {
     if (sample.value || !loaded.value || fetching) return;
     fetching = true;
-    const link = useSessionStore().engine();
     try {
-      const [x, y] = await Promise.all([
-        link.request({ type: 'request-matrix', layer: 0, name: 'A' }, 'matrix'),
-        link.request({ type: 'request-matrix', layer: null, name: 'Y' }, 'matrix'),
-      ]);
-      if (x.matrix.rows === y.matrix.rows) setSample(x.matrix, y.matrix);
+      const x = await useSessionStore().engine().request({ type: 'request-matrix', layer: 0, name: 'A' }, 'matrix');
+      setSample(x.matrix, { rows: x.matrix.rows, cols: 0, data: new Float64Array(0) });
     } catch (err) {
       // Before the first step the engine may not hold A_0 yet; the first frame triggers a retry.
       if (!quiet) useErrorsStore().report(err, 'Could not fetch the data preview');
@@ -215,6 +231,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, normalize, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, setCatalog, loadBuiltin, pick, loadPending, accept, cachedFile, setSample, fetchSample, fileOptions,
+    select, loadBuiltin, pick, loadPending, accept, cachedFile, setSample, fetchSample, fileOptions,
   };
 });

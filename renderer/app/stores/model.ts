@@ -39,7 +39,7 @@ export type ParameterSource = { kind: 'init'; scheme: 'xavier' | 'he' } | { kind
 interface MatrixIn {
   rows: number;
   cols: number;
-  data: Float64Array | Float32Array | number[];
+  data: Float64Array<ArrayBuffer> | Float32Array<ArrayBuffer> | number[];
 }
 
 export const useModelStore = defineStore('model', () => {
@@ -181,7 +181,7 @@ export const useModelStore = defineStore('model', () => {
     const out = model.layers[model.layers.length - 1]!;
     outputActivation.value = out.activation;
     loss.value = model.loss;
-    imported.value = markRaw({ kind: 'imported', fileName, parameters });
+    imported.value = markRaw({ kind: 'imported' as const, fileName, parameters });
   }
   function clearImported(): void {
     imported.value = null;

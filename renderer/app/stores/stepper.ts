@@ -10,7 +10,7 @@ import { useSessionStore } from './session.js';
 
 export interface OperandRole {
   readonly name: MatrixName;
-  readonly layer: number | null;
+  readonly layer: number;
   readonly role: 'operand' | 'result';
 }
 
@@ -28,8 +28,9 @@ export function operandsOf(op: OpRef, layerCount: number): OperandRole[] {
       ];
     case 'loss':
       return [
+        // F = A_L against the targets Y (Y itself is not streamed)
+        { name: 'H', layer: layerCount - 1, role: 'operand' },
         { name: 'A', layer: layerCount, role: 'operand' },
-        { name: 'Y', layer: null, role: 'operand' },
         { name: 'G', layer: layerCount - 1, role: 'result' },
       ];
     case 'backward':
@@ -39,7 +40,7 @@ export function operandsOf(op: OpRef, layerCount: number): OperandRole[] {
         { name: 'W', layer: i, role: 'operand' },
         { name: 'dW', layer: i, role: 'result' },
         { name: 'db', layer: i, role: 'result' },
-        ...(i > 0 ? [{ name: 'H' as const, layer: i - 1, role: 'operand' as const }, { name: 'G' as const, layer: i - 1, role: 'result' as const }] : [{ name: 'dX' as const, layer: null, role: 'result' as const }]),
+        ...(i > 0 ? [{ name: 'H' as const, layer: i - 1, role: 'operand' as const }, { name: 'G' as const, layer: i - 1, role: 'result' as const }] : []),
       ];
     case 'update': {
       const out: OperandRole[] = [];

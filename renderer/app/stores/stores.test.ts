@@ -18,7 +18,7 @@ import { useGradcheckStore } from './gradcheck.js';
 const backend = { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null } as const;
 type Body = Omit<EngineEvent, 'v'>;
 
-function payload(name: MatrixPayload['name'], layer: number | null, rows: number, cols: number, fill: number): MatrixPayload {
+function payload(name: MatrixPayload['name'], layer: number, rows: number, cols: number, fill: number): MatrixPayload {
   return { layer, name, rows, cols, sourceRows: rows, sourceCols: cols, blockRows: 1, blockCols: 1, data: new Float32Array(rows * cols).fill(fill), min: fill, max: fill, nonFinite: 0 };
 }
 function frame(seq: number, step: number, loss: number, extra: Partial<Record<string, unknown>> = {}): Body {

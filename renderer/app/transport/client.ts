@@ -141,6 +141,11 @@ export class EngineClient implements EngineLink {
     this.lost(reason, true);
   }
 
+  /** Post a message as is, unchecked (protocol robustness tests and devtools). */
+  postRaw(message: unknown): void {
+    this.endpoint?.postMessage(message);
+  }
+
   /** Simulate a crash: the engine dies without telling anyone (recovery tests). */
   killEngine(): void {
     this.transport.kill();

@@ -21,6 +21,11 @@ const V8: ColVariant = { name: 'v8', width: 8, vecs: 2, lane: false };
 const V4: ColVariant = { name: 'v4', width: 4, vecs: 1, lane: false };
 const S1: ColVariant = { name: 's1', width: 1, vecs: 1, lane: true };
 
+/** acc + x·y: separate multiply and add (SIMD MVP), or one fused/relaxed multiply-add (relaxed SIMD). */
+let useFma = false;
+const madd = (acc: string, x: string, y: string): string =>
+  useFma ? `(f32x4.relaxed_madd ${x} ${y} ${acc})` : `(f32x4.add ${acc} (f32x4.mul ${x} ${y}))`;
+
 const load = (lane: boolean, addr: string, off = 0): string =>
   lane ? `(v128.load32_zero offset=${off} ${addr})` : `(v128.load offset=${off} ${addr})`;
 const store = (lane: boolean, addr: string, value: string, off = 0): string =>
@@ -44,7 +49,7 @@ function gemmTile(R: number, c: ColVariant): string {
   for (let v = 0; v < c.vecs; v++) body.push(`(local.set $b${v} ${load(c.lane, '(local.get $bp)', v * 16)})`);
   for (let r = 0; r < R; r++) {
     body.push(`(local.set $s (f32x4.splat (f32.load (local.get $a${r}))))`);
-    for (let v = 0; v < c.vecs; v++) body.push(`(local.set ${acc(r, v)} (f32x4.add (local.get ${acc(r, v)}) (f32x4.mul (local.get $s) (local.get $b${v}))))`);
+    for (let v = 0; v < c.vecs; v++) body.push(`(local.set ${acc(r, v)} ${madd(`(local.get ${acc(r, v)})`, '(local.get $s)', `(local.get $b${v})`)})`);
     body.push(`(local.set $a${r} (i32.add (local.get $a${r}) (local.get $aks)))`);
   }
   body.push(`(local.set $bp (i32.add (local.get $bp) (local.get $ldb)))`);
@@ -113,7 +118,7 @@ function ntTile(RI: number, CK: number): string {
     for (let r = 0; r < RI; r++) body.push(`(local.set $x${r} ${load(lane, `(local.get $g${r})`)})`);
     for (let c = 0; c < CK; c++) {
       body.push(`(local.set $y ${load(lane, `(local.get $w${c})`)})`);
-      for (let r = 0; r < RI; r++) body.push(`(local.set ${acc(r, c)} (f32x4.add (local.get ${acc(r, c)}) (f32x4.mul (local.get $x${r}) (local.get $y))))`);
+      for (let r = 0; r < RI; r++) body.push(`(local.set ${acc(r, c)} ${madd(`(local.get ${acc(r, c)})`, `(local.get $x${r})`, '(local.get $y)')})`);
     }
     for (let r = 0; r < RI; r++) body.push(`(local.set $g${r} (i32.add (local.get $g${r}) (i32.const ${bytes})))`);
     for (let c = 0; c < CK; c++) body.push(`(local.set $w${c} (i32.add (local.get $w${c}) (i32.const ${bytes})))`);
@@ -157,10 +162,19 @@ function gemmNT(): string {
   (local.set $k (i32.const 0))${ntPass(4)}${ntPass(1)})`;
 }
 
-/** The whole module: memory imported from JS as env.memory (the backend's heap). */
-export function matmulWat(): string {
+/**
+ * The whole module: memory imported from JS as env.memory (the backend's heap). With `fma`, the
+ * multiply-adds are f32x4.relaxed_madd (one instruction on FMA hardware: twice the peak), which
+ * Chromium ≥ 114 / Electron ≥ 25 enable by default and Node 20 only behind
+ * --experimental-wasm-relaxed-simd; the MVP module is the fallback. With `shared`, the memory is a
+ * shared one that worker threads instantiate the same kernels on.
+ */
+export function matmulWat(fma = false, shared = false): string {
+  useFma = fma;
+  // A shared memory (worker threads) must declare its maximum: 65536 pages = the 4 GiB wasm32 limit.
+  const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
- (import "env" "memory" (memory 1))${gemm()}${gemmNT()}
+ (import "env" "memory" ${memory})${gemm()}${gemmNT()}
 )
 `;
 }

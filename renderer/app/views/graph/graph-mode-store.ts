@@ -23,14 +23,12 @@ import {
   denseLayerInputs,
   evaluate,
   finiteDifferenceCheck,
-  layoutGraph,
   type BackwardStep,
   type BackwardStepper,
   type DenseComparison,
   type FiniteDifferenceReport,
   type ForwardResult,
   type Graph,
-  type GraphLayout,
 } from '../../../../engine/graph/index.js';
 
 export type GraphPreset = 'tutorial' | 'expression' | 'dense' | 'custom';
@@ -67,10 +65,9 @@ export const useGraphModeStore = defineStore('graphMode', () => {
   const dense = shallowRef<DenseComparison | null>(null);
   const denseError = ref<string | null>(null);
 
-  const layout = computed<GraphLayout | null>(() => (graph.value ? layoutGraph(graph.value) : null));
   const readers = computed(() => (graph.value ? consumers(graph.value) : []));
   const totalSteps = computed(() => stepper.value?.order.length ?? 0);
-  const history = computed<BackwardStep[]>(() => {
+  const history = computed<readonly BackwardStep[]>(() => {
     void position.value;
     return stepper.value?.history ?? [];
   });
@@ -239,7 +236,6 @@ export const useGraphModeStore = defineStore('graphMode', () => {
     fdReport,
     dense,
     denseError,
-    layout,
     readers,
     totalSteps,
     history,

@@ -1,0 +1,281 @@
+/**
+ * The dashboard in web mode (engine in a Web Worker, Chromium with WebGPU/SwiftShader), driven
+ * through its UI like a person would: load data, build a model, train, look at heatmaps, step
+ * op by op, hit a NaN breakpoint, check gradients, export and re-import weights. The engine
+ * client (`__backpropLensEngine`) is used only to read back ground truth (full-resolution
+ * matrices) to compare with what the dashboard shows. Screenshots go to test-results/dashboard/.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+
+const SHOTS = 'test-results/dashboard';
+
+interface Matrix {
+  rows: number;
+  cols: number;
+  data: number[];
+}
+
+async function engineMatrix(page: Page, name: string, layer: number): Promise<Matrix> {
+  return page.evaluate(
+    async ([n, l]) => {
+      const engine = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { rows: number; cols: number; data: ArrayLike<number> } }> } }).__backpropLensEngine;
+      const e = await engine.request({ type: 'request-matrix', layer: l, name: n });
+      return { rows: e.matrix.rows, cols: e.matrix.cols, data: Array.from(e.matrix.data) };
+    },
+    [name, layer] as const,
+  );
+}
+
+/** The pixels of a heatmap canvas (one per cell) by its label, e.g. "W_0". */
+async function heatmapPixels(page: Page, label: string): Promise<{ width: number; height: number; rgba: number[] }> {
+  return page.evaluate((l) => {
+    const c = document.querySelector<HTMLCanvasElement>(`canvas[aria-label^="${l} heatmap"]`);
+    if (!c) throw new Error(`no heatmap ${l}`);
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    return { width: c.width, height: c.height, rgba: Array.from(d.data) };
+  }, label);
+}
+
+async function open(page: Page): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('frame-ancestors')) console.log(`[console] ${m.text()}`);
+  });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/');
+  await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+}
+
+async function loadBuiltin(page: Page, name: string, params: Record<string, string> = {}): Promise<void> {
+  await page.click('[data-tab=data]');
+  await page.selectOption('[data-test=builtin-select]', name);
+  for (const [k, v] of Object.entries(params)) await page.fill(`[data-test=param-${k}]`, v);
+  await page.click('[data-test=load-builtin]');
+  await expect(page.locator('[data-test=dataset-summary]')).toContainText(name);
+}
+
+async function applyModel(page: Page, opts: { units?: number[]; act?: string; lr?: string; optimizer?: 'sgd' | 'adam'; loss?: string; outAct?: string } = {}): Promise<void> {
+  await page.click('[data-tab=model]');
+  const units = opts.units ?? [8];
+  // remove extra hidden layers, add missing ones
+  while ((await page.locator('[data-test^=units-]').count()) > units.length) await page.locator('[data-test^=layer-] button').last().click();
+  while ((await page.locator('[data-test^=units-]').count()) < units.length) await page.click('[data-test=add-layer]');
+  for (const [i, u] of units.entries()) {
+    await page.fill(`[data-test=units-${i}]`, String(u));
+    if (opts.act) await page.selectOption(`[data-test=act-${i}]`, opts.act);
+  }
+  if (opts.outAct) await page.selectOption('[data-test=act-out]', opts.outAct);
+  if (opts.loss) await page.selectOption('[data-test=loss]', opts.loss);
+  if (opts.optimizer) await page.selectOption('[data-test=optimizer]', opts.optimizer);
+  if (opts.lr) await page.fill('[data-test=lr]', opts.lr);
+  await expect(page.locator('[data-test=model-problem]')).toHaveCount(0);
+  await page.click('[data-test=apply-model]');
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
+}
+
+async function currentStep(page: Page): Promise<number> {
+  const t = await page.locator('[data-test=status-step]').textContent();
+  return Number(/step (\d+)/.exec(t ?? '')?.[1] ?? NaN);
+}
+
+async function trainLoss(page: Page): Promise<number> {
+  return Number(await page.locator('[data-test=train-loss]').textContent());
+}
+
+test('a built-in set trains until the loss falls, and the heatmaps draw the matrices', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'xor');
+  await expect(page.locator('[data-test=preview-table] tbody tr')).toHaveCount(20);
+  await page.screenshot({ path: `${SHOTS}/01-data-builtin.png` });
+  await applyModel(page, { units: [8], act: 'tanh', optimizer: 'adam', lr: '0.05' });
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=step]');
+  await expect.poll(() => trainLoss(page)).toBeGreaterThan(0);
+  const first = await trainLoss(page);
+  await page.keyboard.press('Space'); // run
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/running/i);
+  await expect.poll(() => trainLoss(page), { timeout: 90_000 }).toBeLessThan(first * 0.6);
+  await page.keyboard.press('Space'); // pause
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i);
+  await page.screenshot({ path: `${SHOTS}/02-train.png` });
+
+  // One more whole step (F10) so the last frame and the engine's state agree, then compare pixels to W_0.
+  const before = await currentStep(page);
+  await page.keyboard.press('F10');
+  await expect.poll(() => currentStep(page)).toBe(before + 1);
+  await page.click('[data-tab=layers]');
+  await page.waitForTimeout(1500);
+  const W = await engineMatrix(page, 'W', 0);
+  const px = await heatmapPixels(page, 'W_0');
+  expect([px.height, px.width]).toEqual([W.rows, W.cols]);
+  const maxAbs = Math.max(...W.data.map(Math.abs));
+  let checked = 0;
+  W.data.forEach((v, k) => {
+    const [r, , b, a] = px.rgba.slice(k * 4, k * 4 + 4);
+    expect(a).toBe(255);
+    if (Math.abs(v) < 0.05 * maxAbs) return; // near-white either way
+    checked++;
+    if (v > 0) expect(r!, `W_0 cell ${k} = ${v} should be red`).toBeGreaterThan(b!);
+    else expect(b!, `W_0 cell ${k} = ${v} should be blue`).toBeGreaterThan(r!);
+  });
+  expect(checked).toBeGreaterThan(W.data.length / 2);
+  // the cell of largest |value| sits at the end of the scale (the darkest colour of its sign)
+  const kMax = W.data.findIndex((v) => Math.abs(v) === maxAbs);
+  const [r0, g0, b0] = px.rgba.slice(kMax * 4, kMax * 4 + 3);
+  expect(r0! + g0! + b0!).toBeLessThan(260);
+  // G_0 (n × 8) is drawn too, with more than one colour
+  const g = await heatmapPixels(page, 'G_0');
+  expect(new Set(Array.from({ length: g.width * g.height }, (_, k) => g.rgba.slice(k * 4, k * 4 + 3).join())).size).toBeGreaterThan(10);
+  // hovering a cell shows its exact value and indices
+  const box = (await page.locator('canvas[aria-label^="W_0 heatmap"]').boundingBox())!;
+  await page.mouse.move(box.x + box.width / (2 * W.cols), box.y + box.height / (2 * W.rows));
+  await expect(page.locator('[role=tooltip]')).toContainText('W_0[0, 0] =');
+  await page.screenshot({ path: `${SHOTS}/03-layers.png` });
+});
+
+test('a CSV file loads with column choices and trains', async ({ page }) => {
+  await open(page);
+  await page.click('[data-tab=data]');
+  const rows = ['x1,x2,note,label'];
+  for (let i = 0; i < 80; i++) {
+    const x1 = Math.sin(i * 1.7) * 2;
+    const x2 = Math.cos(i * 0.9) * 2;
+    rows.push(`${x1.toFixed(4)},${x2.toFixed(4)},row${i},${x1 * x2 > 0 ? 'same' : 'diff'}`);
+  }
+  await page.setInputFiles('[data-test=file-input]', { name: 'quadrants.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await expect(page.locator('[data-test=pending-file]')).toContainText('quadrants.csv');
+  await page.selectOption('[data-test=role-2]', 'ignore'); // the text column is not a feature
+  await page.screenshot({ path: `${SHOTS}/04-csv-columns.png` });
+  await page.click('[data-test=load-file]');
+  await expect(page.locator('[data-test=dataset-summary]')).toContainText('80');
+  await expect(page.locator('[data-test=dataset-summary]')).toContainText('2 features');
+  await expect(page.locator('[data-test=stats-table] tbody tr')).toHaveCount(4); // x1, x2, diff, same
+  await page.screenshot({ path: `${SHOTS}/05-csv-loaded.png` });
+  await applyModel(page, { units: [6], act: 'tanh', optimizer: 'adam', lr: '0.05' });
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=step]');
+  await expect.poll(() => trainLoss(page)).toBeGreaterThan(0);
+  const first = await trainLoss(page);
+  await page.click('[data-test=run]');
+  await expect.poll(() => trainLoss(page), { timeout: 90_000 }).toBeLessThan(first * 0.8);
+  await page.click('[data-test=pause]');
+});
+
+test('the stepper walks one whole step op by op with typeset equations', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'circles');
+  await applyModel(page, { units: [4, 3], act: 'tanh', lr: '0.1' });
+  await page.click('[data-tab=stepper]');
+  const ops = await page.locator('[data-test=op-list] li').count();
+  expect(ops).toBe(2 * 3 + 2); // forward ×3, loss, backward ×3, update
+  const labels: string[] = [];
+  for (let k = 0; k < ops; k++) {
+    await page.keyboard.press('F11');
+    await expect(page.locator(`[data-test=op-list] li[data-op="${k}"]`)).toHaveClass(/done-last/);
+    labels.push((await page.locator('[data-test=op-detail] h2').textContent()) ?? '');
+    await expect(page.locator('[data-test=equation] .katex')).toBeVisible();
+    if (k === 4) await page.screenshot({ path: `${SHOTS}/06-stepper-backward.png` });
+  }
+  expect(labels[0]).toContain('forward layer 0');
+  expect(labels[ops - 1]).toContain('update');
+  await expect(page.locator('[data-test=status-step]')).toContainText('step 1');
+  await expect(page.locator('.stepper-view')).toContainText('(complete)');
+});
+
+test('a NaN breakpoint fires on a planted divergent learning rate', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'plane');
+  await applyModel(page, { units: [8], act: 'relu', outAct: 'identity', loss: 'mse', lr: '1e6' });
+  await page.click('[data-tab=breakpoints]');
+  await expect(page.locator('.bp-editor[data-kind=non-finite]')).toHaveCount(1);
+  await page.click('[data-test=bp-apply]');
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=run]');
+  // the hit pauses training and jumps to the Layers view with the offending cells marked
+  await expect(page.locator('[data-test=hit-banner]')).toBeVisible({ timeout: 90_000 });
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i);
+  await expect(page.locator('[data-tab=layers]')).toHaveClass(/active/);
+  await expect(page.locator('[data-test=hit-banner]')).toContainText(/NaN|Inf|non-finite/i);
+  await expect(page.locator('.mark').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/07-breakpoint.png` });
+  await page.click('[data-tab=breakpoints]');
+  await expect(page.locator('[data-test=bp-hits] tbody tr')).not.toHaveCount(0);
+});
+
+test('the gradient check passes', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'xor', { n: '40' });
+  await applyModel(page, { units: [5], act: 'tanh', lr: '0.1' });
+  await page.click('[data-test=step]').catch(() => undefined);
+  await page.click('[data-tab=gradcheck]');
+  await page.click('[data-test=gc-run]');
+  await expect(page.locator('[data-test=gc-summary]')).toContainText('PASSED', { timeout: 90_000 });
+  await expect(page.locator('[data-test=gc-layer-0]')).toContainText('pass');
+  await expect(page.locator('[data-test=gc-layer-1]')).toContainText('pass');
+  await page.screenshot({ path: `${SHOTS}/08-gradcheck.png` });
+});
+
+/** F = A_L on the current batch with the current weights: run the forward ops of a fresh step. */
+async function predictions(page: Page, layers: number): Promise<number[]> {
+  await page.click('[data-tab=stepper]');
+  for (let k = 0; k < layers; k++) await page.keyboard.press('F11');
+  await expect(page.locator(`[data-test=op-list] li[data-op="${layers - 1}"]`)).toHaveClass(/done-last/);
+  const F = await engineMatrix(page, 'A', layers);
+  return F.data.slice().sort((a, b) => a - b);
+}
+
+test('exported weights are a valid file and reload to the same predictions', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'moons', { n: '60' });
+  await applyModel(page, { units: [6], act: 'tanh', optimizer: 'adam', lr: '0.05' });
+  await page.click('[data-tab=train]');
+  for (let k = 0; k < 5; k++) await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page)).toBe(5);
+
+  await page.click('[data-tab=export]');
+  const download = page.waitForEvent('download');
+  await page.click('[data-test=export-weights]');
+  const file = await (await download).path();
+  const text = readFileSync(file, 'utf8');
+  const doc = JSON.parse(text) as { format: string; version: number; model: { inputSize: number; layers: { units: number }[] }; parameters: { W: number[][]; b: number[] }[] };
+  expect(doc.format).toBe('backprop-lens/weights');
+  expect(doc.version).toBe(1);
+  expect(doc.model.inputSize).toBe(2);
+  expect(doc.parameters).toHaveLength(2);
+  expect(doc.parameters[0]!.W).toHaveLength(2);
+  expect(doc.parameters[0]!.W[0]).toHaveLength(6);
+  expect(doc.parameters[1]!.W).toHaveLength(6);
+  expect(doc.parameters.flatMap((p) => [...p.W.flat(), ...p.b]).every(Number.isFinite)).toBe(true);
+
+  const before = await predictions(page, 2);
+
+  // Load the file back: the model starts from these weights (step 0).
+  await page.click('[data-tab=export]');
+  await page.setInputFiles('[data-test=import-input]', { name: 'weights.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect(page.locator('[data-test=imported]')).toContainText('weights.json');
+  await page.click('[data-test=apply-imported]');
+  await expect(page.locator('[data-test=status-step]')).toContainText('step 0');
+  const after = await predictions(page, 2);
+  expect(after).toHaveLength(before.length);
+  after.forEach((v, k) => expect(Math.abs(v - before[k]!)).toBeLessThan(1e-5));
+  await page.screenshot({ path: `${SHOTS}/09-export.png` });
+});
+
+test('dark theme, empty states and the error tray', async ({ page }) => {
+  await open(page);
+  await page.click('[data-tab=train]');
+  await expect(page.locator('.empty-state')).toContainText('Nothing to train yet');
+  await page.click('.theme');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.click('[data-tab=model]');
+  await page.fill('[data-test=lr]', '-1');
+  await expect(page.locator('[data-test=model-problem]')).toContainText('learning rate');
+  // A bad file shows an error with its detail, not a blank page.
+  await page.fill('[data-test=lr]', '0.1');
+  await page.click('[data-tab=data]');
+  await page.setInputFiles('[data-test=file-input]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,oops\n') });
+  await page.click('[data-test=load-file]');
+  await expect(page.locator('.tray [role=alert]').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/10-dark-error.png` });
+});

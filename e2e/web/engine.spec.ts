@@ -1,0 +1,80 @@
+/**
+ * Web mode: the engine in a Web Worker, driven through the page's engine client. Covers the
+ * flows of the desktop-shell issue: the backend report, streaming frames, rejection of a
+ * malformed message, and recovery after the engine is killed.
+ */
+import { expect, test } from '@playwright/test';
+import { events, postRaw, recordEvents, request, send, SMALL_CONFIG, SMALL_DATASET } from '../fixtures/engine.js';
+
+// A short watchdog so the kill test does not wait 8 s for the engine to be declared dead.
+const PAGE = '/?watchdog=1500';
+
+test.beforeEach(async ({ page }) => {
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log(`[page] ${m.text()}`);
+  });
+  await page.goto(PAGE);
+  await recordEvents(page);
+});
+
+test('the engine reports its backend', async ({ page }) => {
+  const ready = await request<{ backend: { name: string; precision: string; adapter: string | null; fallbackReason: string | null } }>(page, { type: 'hello' });
+  console.log(`engine backend: ${JSON.stringify(ready.backend)}`);
+  expect(['webgpu-f32', 'cpu-f64', 'cpu-f32']).toContain(ready.backend.name);
+  // With --enable-unsafe-webgpu (SwiftShader here) an adapter exists; otherwise the reason must be given.
+  if (ready.backend.name === 'webgpu-f32') expect(ready.backend.adapter).toBeTruthy();
+  else expect(ready.backend.fallbackReason).toBeTruthy();
+});
+
+test('a short training run streams frames', async ({ page }) => {
+  await request(page, SMALL_DATASET);
+  const configured = await request<{ ops: unknown[] }>(page, SMALL_CONFIG);
+  expect(configured.ops.length).toBe(6);
+  await request(page, { type: 'start', maxSteps: 40 });
+  await expect.poll(async () => (await events(page, 'state')).some((s) => s.reason === 'max-steps'), { timeout: 90_000 }).toBe(true);
+  const frames = await events(page, 'frame');
+  expect(frames.length).toBeGreaterThan(0);
+  const last = frames.at(-1)!;
+  expect(last.step).toBe(40);
+  expect(last.matrixCount).toBeGreaterThan(0);
+  expect((last.firstMatrix as { isF32: boolean }).isF32).toBe(true);
+  const losses = frames.flatMap((f) => (f.losses as { step: number }[]).map((l) => l.step));
+  expect(losses).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+});
+
+test('a malformed message is rejected with an error event and the engine carries on', async ({ page }) => {
+  await postRaw(page, { v: 1, type: 'configure', id: 777, config: { model: { inputSize: 'two' } } });
+  await postRaw(page, { hello: 'world' });
+  await expect.poll(async () => (await events(page, 'error')).length).toBeGreaterThanOrEqual(2);
+  const errs = await events(page, 'error');
+  expect(errs[0]).toMatchObject({ code: 'invalid-message', replyTo: 777, command: 'configure' });
+  expect(String(errs[0]!.path)).toContain('config');
+  const pong = await request<{ type: string }>(page, { type: 'ping' });
+  expect(pong.type).toBe('pong');
+});
+
+test('the engine survives being killed and training resumes', async ({ page }) => {
+  await request(page, SMALL_DATASET);
+  await request(page, SMALL_CONFIG);
+  await send(page, { type: 'set-frame-rate', fps: 10 });
+  await request(page, { type: 'start' });
+  await expect.poll(async () => (await events(page, 'checkpoint')).filter((c) => (c.checkpoint as { step: number }).step > 0).length, { timeout: 90_000 }).toBeGreaterThan(0);
+  const before = await page.evaluate(() => {
+    const evs = (globalThis as unknown as { __events: { type: string; checkpoint?: { step: number } }[] }).__events;
+    return evs.filter((e) => e.type === 'checkpoint').at(-1)!.checkpoint!.step;
+  });
+  await page.evaluate(() => (globalThis as unknown as { __backpropLensEngine: { killEngine(): void } }).__backpropLensEngine.killEngine());
+  // The watchdog notices, a new worker starts, the client replays data, model and checkpoint, and training goes on.
+  await expect
+    .poll(async () => page.evaluate(() => (globalThis as unknown as { __statuses: { state: string }[] }).__statuses.map((s) => s.state)), { timeout: 60_000 })
+    .toContain('restarting');
+  await expect
+    .poll(async () => (await events(page, 'state')).some((s) => s.reason === 'restored' && (s.step as number) >= before), { timeout: 60_000 })
+    .toBe(true);
+  await expect
+    .poll(async () => Math.max(0, ...(await events(page, 'frame')).map((f) => f.step as number)), { timeout: 60_000 })
+    .toBeGreaterThan(before);
+  const statuses = await page.evaluate(() => (globalThis as unknown as { __statuses: { state: string; reason: string | null }[] }).__statuses);
+  expect(statuses.at(-1)!.state).toBe('ready');
+  console.log(`restart reason: ${statuses.find((s) => s.state === 'restarting')!.reason}`);
+});

@@ -1,0 +1,30 @@
+/**
+ * The app-services contract, re-exported for main and the preloads. Its single definition is
+ * engine/protocol/app-contract.ts (the one module electron/ and renderer/ may both import), so
+ * main, the preload and the dashboard all derive from the same object.
+ */
+export {
+  APP_CHANNELS,
+  APP_CONTRACT,
+  APP_NOTIFICATIONS,
+  ENGINE_PORT_MESSAGE,
+  MAX_SAVE_BYTES,
+  MENU_COMMANDS,
+} from '../engine/protocol/app-contract.js';
+export type {
+  AppApi,
+  AppArgs,
+  AppChannel,
+  AppInfo,
+  AppNotification,
+  AppNotifications,
+  AppResult,
+  MenuCommand,
+  OpenedFile,
+  RecentFile,
+  SaveKind,
+  SaveRequest,
+} from '../engine/protocol/app-contract.js';
+
+/** IPC channel on which main hands each window its end of the engine MessageChannel. */
+export const ENGINE_PORT_CHANNEL = 'engine:port';

@@ -1,0 +1,121 @@
+/**
+ * Where `train` gets its data: a built-in generator (by name, with --param KEY=VALUE) or a file
+ * (CSV/TSV/text, JSON, .npy, IDX; optionally a --test file). Normalisation is fitted on the
+ * training rows only — the same seeded split the Session will make — so nothing about the
+ * validation rows leaks into training, and it is recorded for the weights file.
+ */
+import { stat } from 'node:fs/promises';
+import { readDatasetFile } from '../data/node-files.js';
+import { applyPreprocessing, normalizeDataset, type NormalizationMethod } from '../data/preprocessing.js';
+import { builtinNames, generateBuiltin, type BuiltinParams } from '../data/registry.js';
+import type { LabeledDataset } from '../data/types.js';
+import type { LossKind } from '../model/spec.js';
+import { splitTrainValidation } from '../train/batching.js';
+import type { CliIo } from './cli-io.js';
+import { CliFailure, UsageError } from './errors.js';
+import { displayPath, resolvePath } from './paths.js';
+
+export interface DataRequest {
+  readonly dataset: string;
+  /** KEY=VALUE strings for a built-in's parameters. */
+  readonly params: readonly string[];
+  readonly testFile: string | undefined;
+  readonly features: readonly string[] | undefined;
+  readonly targets: readonly string[] | undefined;
+  /** Input normalisation; undefined: standardize for files, none for built-ins (already well scaled). */
+  readonly normalize: NormalizationMethod | 'none' | undefined;
+  readonly normalizeTargets: NormalizationMethod | 'none';
+  readonly loss: LossKind | undefined;
+  readonly validationFraction: number;
+  readonly seed: number;
+}
+
+export interface TrainingData {
+  /** How the data is named in messages and in the weights file. */
+  readonly name: string;
+  readonly kind: 'builtin' | 'file';
+  readonly train: LabeledDataset;
+  readonly test: LabeledDataset | null;
+  /** The built-in's full parameter set (enough to regenerate it). */
+  readonly builtinParams: BuiltinParams | null;
+}
+
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+function parseParams(raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of raw.flatMap((r) => r.split(','))) {
+    const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$/.exec(item);
+    if (!m) throw new UsageError(`--param needs KEY=VALUE (e.g. --param n=200 --param noise=0.1), got '${item}'`, 'train');
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+export async function loadTrainingData(io: CliIo, req: DataRequest): Promise<TrainingData> {
+  const path = resolvePath(io, req.dataset);
+  const isFile = await exists(path);
+  const builtin = builtinNames().includes(req.dataset.trim().toLowerCase());
+  if (!isFile && !builtin) {
+    const looksLikePath = /[/\\.]/.test(req.dataset);
+    throw new CliFailure(
+      looksLikePath
+        ? `${displayPath(io, req.dataset)}: cannot read: no such file`
+        : `'${req.dataset}' is neither a file nor a built-in dataset (built-ins: ${builtinNames().join(', ')})`,
+    );
+  }
+  return isFile ? loadFile(io, req, path) : loadBuiltin(req);
+}
+
+function normalise(ds: LabeledDataset, req: DataRequest, method: NormalizationMethod | 'none'): LabeledDataset {
+  const targets = ds.meta.task === 'regression' ? req.normalizeTargets : 'none';
+  if (req.normalizeTargets !== 'none' && ds.meta.task !== 'regression') {
+    throw new UsageError('--normalize-targets applies to regression only (class targets are one-hot)', 'train');
+  }
+  if (method === 'none' && targets === 'none') return ds;
+  const split = splitTrainValidation(ds.X.rows, req.validationFraction, req.seed);
+  return normalizeDataset(ds, { inputs: method, outputs: targets, fitRows: split.train });
+}
+
+function loadBuiltin(req: DataRequest): TrainingData {
+  if (req.features || req.targets) throw new UsageError('--features and --targets choose columns of a file; a built-in has fixed columns', 'train');
+  if (req.testFile !== undefined) throw new UsageError('--test takes a file for file datasets; a built-in brings its own test set (--param testN=…)', 'train');
+  const name = req.dataset.trim().toLowerCase();
+  const generated = generateBuiltin(name, parseParams(req.params));
+  const train = normalise(generated.train, req, req.normalize ?? 'none');
+  const pre = train.meta.preprocessing;
+  const test = pre ? applyPreprocessing(generated.test, pre) : generated.test;
+  return { name, kind: 'builtin', train, test, builtinParams: generated.params };
+}
+
+async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<TrainingData> {
+  if (req.params.length > 0) throw new UsageError('--param sets a built-in dataset\'s parameters; it does not apply to a file', 'train');
+  const name = displayPath(io, req.dataset);
+  const columns = {
+    ...(req.features ? { features: req.features } : {}),
+    ...(req.targets ? { targets: req.targets } : {}),
+    ...(req.loss ? { loss: req.loss } : {}),
+  };
+  const raw = await readDatasetFile(path, { fileName: name, name, ...columns });
+  const train = normalise(raw, req, req.normalize ?? 'standardize');
+  let test: LabeledDataset | null = null;
+  if (req.testFile !== undefined) {
+    const testName = displayPath(io, req.testFile);
+    const rawTest = await readDatasetFile(resolvePath(io, req.testFile), {
+      fileName: testName,
+      name: testName,
+      ...columns,
+      // The test set's one-hot columns must be the training set's, in the same order.
+      ...(raw.meta.classNames ? { classes: raw.meta.classNames, task: 'classification' as const } : { task: 'regression' as const }),
+    });
+    if (rawTest.X.cols !== raw.X.cols || rawTest.Y.cols !== raw.Y.cols) {
+      throw new CliFailure(`${testName}: has ${rawTest.X.cols} features and ${rawTest.Y.cols} targets, the training file ${name} has ${raw.X.cols} and ${raw.Y.cols}`);
+    }
+    test = train.meta.preprocessing ? applyPreprocessing(rawTest, train.meta.preprocessing) : rawTest;
+  }
+  return { name, kind: 'file', train, test, builtinParams: null };
+}

@@ -1,0 +1,656 @@
+/**
+ * The engine side of the protocol: binds one port-like endpoint to a training Session. The same
+ * code runs in the hidden Electron window, in a Web Worker, and in Node (tests, benchmarks).
+ *
+ * - Every message is parsed by `parseCommand`; a malformed one gets an `error` event, nothing else.
+ * - Commands run one after another (a chain), except `pause`, `ack` and `ping`, which act at once
+ *   so they work while a long command or the training loop is busy.
+ * - Training runs in slices of a few milliseconds; between slices the loop yields to the event
+ *   loop, so messages are handled while training runs. Frames go out at the configured rate when
+ *   the consumer has credit (FrameGate); checkpoints every couple of seconds and on every pause.
+ */
+import type { BreakpointCondition, TrainConfig } from '../../train/types.js';
+import { Session } from '../../train/session.js';
+import { gatherRows } from '../../core/matrix.js';
+import type { LabeledDataset } from '../../data/types.js';
+import { gradcheck, gradcheckDefaults } from '../../gradcheck/index.js';
+import { forwardBackward } from '../../train/forward-backward.js';
+import { createRng } from '../../core/rng.js';
+import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
+import { layerWidths } from '../../model/spec.js';
+import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
+import { COMMAND_TYPES } from '../commands.js';
+import type { Endpoint, MessageLike } from '../endpoint.js';
+import type { BackendDiff, EventBody, RunState, StateReason } from '../events.js';
+import { decimate, fullResolution, transferablesOf } from '../matrix-payload.js';
+import type { MatrixPayload } from '../matrix-payload.js';
+import { parseCommand } from '../parse.js';
+import { DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW, DEFAULT_MAX_STREAM_SIZE, PROTOCOL_VERSION } from '../version.js';
+import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
+import { defaultBackendProvider } from './backend-provider.js';
+import type { DatasetProvider } from './dataset-provider.js';
+import { defaultDatasetProvider } from './dataset-provider.js';
+import { errorEvent, InvalidStateError, NotFoundError } from './errors.js';
+import { buildExport } from './exports.js';
+import { FrameGate } from './frame-gate.js';
+import { buildHistoryFrame, buildLiveFrame, DEFAULT_SELECTION, historyPayload, opOperands, readMatrices } from './telemetry.js';
+import type { TelemetrySettings } from './telemetry.js';
+import { sleep, yieldToEvents } from './yield.js';
+
+export interface EngineHostOptions {
+  readonly backendProvider?: BackendProvider;
+  readonly datasetProvider?: DatasetProvider;
+  /** Milliseconds clock (performance.now by default). */
+  readonly now?: () => number;
+  /** Training runs this long between yields to the event loop. */
+  readonly sliceMs?: number;
+  /** Checkpoints go out at most this often while training (and on every pause). */
+  readonly checkpointEveryMs?: number;
+}
+
+interface Run {
+  readonly token: number;
+  readonly maxSteps: number | null;
+  readonly stepsPerSecond: number | null;
+  done: number;
+  readonly startedAt: number;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export class EngineHost {
+  private readonly opts: Required<EngineHostOptions>;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly onMessage = (e: MessageLike): void => this.receive(e.data);
+  private provided: ProvidedBackend | null = null;
+  private sessionBackend: ProvidedBackend | null = null;
+  private dataset: LabeledDataset | null = null;
+  private config: TrainConfig | null = null;
+  private configBackend: ProtocolTrainConfig['backend'];
+  private session: Session | null = null;
+  private breakpoints: BreakpointCondition[] = [];
+  private readonly telemetry: TelemetrySettings = { matrices: DEFAULT_SELECTION, histograms: true, maxSize: DEFAULT_MAX_STREAM_SIZE };
+  private readonly gate = new FrameGate(DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW);
+  private run: Run | null = null;
+  private runToken = 0;
+  private lastFrameStep = 0;
+  private lastCheckpointAt = -Infinity;
+  private rate = { at: 0, step: 0, value: 0 };
+  private disposed = false;
+  private fatal = false;
+  private initialized: Promise<void> | null = null;
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    options: EngineHostOptions = {},
+  ) {
+    this.opts = {
+      backendProvider: options.backendProvider ?? defaultBackendProvider,
+      datasetProvider: options.datasetProvider ?? defaultDatasetProvider,
+      now: options.now ?? now,
+      sliceMs: options.sliceMs ?? 12,
+      checkpointEveryMs: options.checkpointEveryMs ?? 2000,
+    };
+  }
+
+  /** Start listening, pick the backend, announce `ready`. */
+  start(): Promise<void> {
+    if (this.initialized) return this.initialized;
+    this.endpoint.addEventListener('message', this.onMessage);
+    this.endpoint.start?.();
+    this.initialized = (async () => {
+      this.provided = await this.opts.backendProvider(undefined);
+      this.watchBackend(this.provided);
+      this.post(this.readyBody());
+    })();
+    return this.initialized;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.runToken++;
+    this.endpoint.removeEventListener('message', this.onMessage);
+    await this.session?.dispose().catch(() => undefined);
+    this.session = null;
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  private receive(data: unknown): void {
+    if (this.disposed) return;
+    const parsed = parseCommand(data);
+    if (!parsed.ok) {
+      this.send(parsed.error);
+      return;
+    }
+    const c = parsed.command;
+    // Immediate commands: they must work while the chain or the training loop is busy.
+    if (c.type === 'ack') return this.gate.ack(c.seq);
+    if (c.type === 'ping') return this.post({ type: 'pong', step: this.session?.position.step ?? 0 }, c.id);
+    if (c.type === 'pause') this.stopRun();
+    this.chain = this.chain.then(() => this.handle(c));
+  }
+
+  private async handle(c: Command): Promise<void> {
+    try {
+      await this.start();
+      if (this.fatal) throw new InvalidStateError('the engine lost its compute device and must be restarted');
+      await this.dispatch(c);
+    } catch (e) {
+      const event = errorEvent(e, c.type, c.id);
+      if (event.fatal) {
+        this.fatal = true;
+        this.stopRun();
+      }
+      this.send(event);
+      // A failure while running (a device lost mid-step, a read that failed) stops the run.
+      if (this.run === null && this.session && c.type !== 'pause') this.postState('error');
+    }
+  }
+
+  private async dispatch(c: Command): Promise<void> {
+    switch (c.type) {
+      case 'hello':
+        return this.post(this.readyBody(), c.id);
+      case 'load-dataset':
+        return this.loadDataset(c);
+      case 'configure':
+        return this.configure(c);
+      case 'start':
+        return this.startRun(c);
+      case 'pause':
+        await this.afterPause();
+        return this.postState('command', c.id);
+      case 'step':
+        return this.step(c);
+      case 'step-op':
+        return this.stepOp(c);
+      case 'reset':
+        return this.reset(c);
+      case 'set-breakpoints':
+        this.session?.setBreakpoints(c.breakpoints);
+        this.breakpoints = c.breakpoints;
+        return this.post({ type: 'accepted', command: c.type }, c.id);
+      case 'request-matrix':
+        return this.requestMatrix(c);
+      case 'request-frame':
+        return this.requestFrame(c);
+      case 'gradcheck':
+        return this.gradcheck(c);
+      case 'export': {
+        const { session, dataset } = this.need();
+        const body = await buildExport(c.what, session, dataset);
+        return this.post(body, c.id);
+      }
+      case 'set-frame-rate':
+        this.gate.setFrameRate(c.fps);
+        return this.post({ type: 'accepted', command: c.type }, c.id);
+      case 'set-telemetry':
+        if (c.matrices) this.telemetry.matrices = c.matrices;
+        if (c.histograms !== undefined) this.telemetry.histograms = c.histograms;
+        if (c.maxSize !== undefined) this.telemetry.maxSize = c.maxSize;
+        if (c.window !== undefined) this.gate.setWindow(c.window);
+        return this.post({ type: 'accepted', command: c.type }, c.id);
+      case 'restore':
+        return this.restore(c);
+      case 'ack':
+      case 'ping':
+        return; // handled in receive()
+    }
+  }
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  private async loadDataset(c: CommandOf<'load-dataset'>): Promise<void> {
+    this.stopRun();
+    let lastProgress = 0;
+    const ds = await this.opts.datasetProvider(c.source, (p) => {
+      const t = this.opts.now();
+      if (t - lastProgress < 100) return;
+      lastProgress = t;
+      this.post({ type: 'progress', task: 'load-dataset', done: p.done, total: p.total, message: `reading ${c.source.kind === 'file' ? c.source.fileName : 'data'}` }, c.id);
+    });
+    await this.dropSession();
+    this.dataset = ds;
+    this.post(
+      {
+        type: 'dataset-loaded',
+        name: ds.meta.name,
+        samples: ds.X.rows,
+        inputSize: ds.X.cols,
+        outputSize: ds.Y.cols,
+        featureNames: ds.meta.featureNames,
+        targetNames: ds.meta.targetNames,
+        classNames: ds.meta.classNames,
+      },
+      c.id,
+    );
+    this.postState('loaded');
+  }
+
+  private async configure(c: CommandOf<'configure'>): Promise<void> {
+    if (!this.dataset) throw new InvalidStateError('configure: load a dataset first');
+    this.stopRun();
+    const { backend: preference, ...rest } = c.config;
+    const config: TrainConfig = {
+      ...rest,
+      init: typeof rest.init === 'string' ? rest.init : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
+    };
+    await this.createSession(config, preference);
+    const session = this.session!;
+    const widths = layerWidths(config.model);
+    this.post(
+      {
+        type: 'configured',
+        parameterCount: widths.slice(1).reduce((n, w, i) => n + widths[i]! * w + w, 0),
+        shapes: config.model.layers.map((_, i) => ({ layer: i, W: [widths[i]!, widths[i + 1]!] as const, b: [1, widths[i + 1]!] as const })),
+        ops: session.ops(),
+        trainSize: session.trainRows.length,
+        validationSize: session.validationRows.length,
+        backend: this.sessionBackend!.info,
+      },
+      c.id,
+    );
+    this.postState('configured');
+  }
+
+  private async createSession(config: TrainConfig, preference: ProtocolTrainConfig['backend']): Promise<void> {
+    await this.dropSession();
+    const provided = await this.backendFor(preference);
+    this.session = await Session.create(config, this.dataset!, provided.backend, { breakpoints: this.validBreakpoints(config) });
+    this.sessionBackend = provided;
+    this.config = config;
+    this.configBackend = preference;
+    this.lastFrameStep = 0;
+    this.gate.resetCredit();
+  }
+
+  /** Breakpoints naming layers the new model lacks are dropped rather than failing the configuration. */
+  private validBreakpoints(config: TrainConfig): BreakpointCondition[] {
+    const L = config.model.layers.length;
+    return this.breakpoints.filter((b) => !('layer' in b) || b.layer === undefined || b.layer < L);
+  }
+
+  private async backendFor(preference: ProtocolTrainConfig['backend']): Promise<ProvidedBackend> {
+    if (preference === undefined || preference === this.provided?.info.name) return this.provided!;
+    const p = await this.opts.backendProvider(preference);
+    this.watchBackend(p);
+    return p;
+  }
+
+  private watchBackend(p: ProvidedBackend): void {
+    p.onLost?.((message) => {
+      if (this.disposed) return;
+      this.fatal = true;
+      this.stopRun();
+      this.send({ v: PROTOCOL_VERSION, type: 'error', code: 'device-lost', message, path: null, command: null, fatal: true });
+    });
+  }
+
+  private async dropSession(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    if (s) await s.dispose().catch(() => undefined);
+  }
+
+  private async reset(c: CommandOf<'reset'>): Promise<void> {
+    if (!this.config || !this.dataset) throw new InvalidStateError('reset: nothing to reset (configure a model first)');
+    this.stopRun();
+    await this.createSession(this.config, this.configBackend);
+    this.postState('reset', c.id);
+  }
+
+  private async restore(c: CommandOf<'restore'>): Promise<void> {
+    const { session } = this.need();
+    this.stopRun();
+    const cp = c.checkpoint;
+    const parameters = { W: cp.parameters.W.map(toMatrix), b: cp.parameters.b.map(toMatrix) };
+    const optimizer = cp.optimizer ? { updates: cp.optimizer.updates, buffers: cp.optimizer.buffers.map((list) => list.map(toMatrix)) } : await freshOptimizer(session);
+    // Session.restore works from its own history: give it the checkpoint as the entry to go back to.
+    session.history.push({ step: cp.step, epoch: cp.epoch, loss: null, validationLoss: null, parameters, optimizer, layers: [], matrices: {} });
+    await session.restore(cp.step);
+    this.lastFrameStep = cp.step;
+    this.postState('restored', c.id);
+  }
+
+  private startRun(c: CommandOf<'start'>): void {
+    this.need();
+    this.stopRun();
+    const run: Run = { token: ++this.runToken, maxSteps: c.maxSteps ?? null, stepsPerSecond: c.stepsPerSecond ?? null, done: 0, startedAt: this.opts.now() };
+    this.run = run;
+    this.rate = { at: run.startedAt, step: this.session!.position.step, value: this.rate.value };
+    this.postState('command', c.id);
+    void this.loop(run);
+  }
+
+  private stopRun(): void {
+    this.run = null;
+    this.runToken++;
+  }
+
+  private async loop(run: Run): Promise<void> {
+    let msPerStep = 1;
+    const alive = (): boolean => this.run === run && !this.disposed;
+    // The Session serialises its own calls, so commands handled meanwhile (step-op, configure) wait for the slice.
+    while (alive()) {
+      const session = this.session!;
+      let n = Math.max(1, Math.min(10_000, Math.floor(this.opts.sliceMs / Math.max(msPerStep, 1e-3))));
+      if (run.maxSteps !== null) n = Math.min(n, run.maxSteps - run.done);
+      if (run.stepsPerSecond !== null) {
+        const allowed = Math.floor(((this.opts.now() - run.startedAt) / 1000) * run.stepsPerSecond) + 1 - run.done;
+        if (allowed <= 0) {
+          await sleep(Math.min(1000 / run.stepsPerSecond, 50));
+          await this.maybeFrame();
+          continue;
+        }
+        n = Math.min(n, allowed);
+      }
+      const t0 = this.opts.now();
+      let result;
+      try {
+        result = await session.runSteps(n);
+      } catch (e) {
+        if (!alive()) return;
+        this.stopRun();
+        this.send(errorEvent(e, 'start', undefined));
+        if (!this.fatal) await this.afterPause();
+        this.postState('error');
+        return;
+      }
+      if (!alive()) return;
+      const dt = this.opts.now() - t0;
+      if (result.stepsCompleted > 0) msPerStep = 0.7 * msPerStep + 0.3 * (dt / result.stepsCompleted);
+      run.done += result.stepsCompleted;
+      if (result.hits.length > 0) {
+        this.stopRun();
+        for (const hit of result.hits) this.post({ type: 'breakpoint-hit', hit });
+        await this.afterPause();
+        this.postState('breakpoint');
+        return;
+      }
+      if (run.maxSteps !== null && run.done >= run.maxSteps) {
+        this.stopRun();
+        await this.afterPause();
+        this.postState('max-steps');
+        return;
+      }
+      await this.maybeFrame();
+      await this.maybeCheckpoint(false);
+      await yieldToEvents();
+    }
+  }
+
+  private async step(c: CommandOf<'step'>): Promise<void> {
+    const { session } = this.need();
+    this.stopRun();
+    const token = this.runToken;
+    let left = c.count;
+    let stopped: StateReason = 'command';
+    while (left > 0 && token === this.runToken && !this.disposed) {
+      const r = await session.runSteps(Math.min(left, 64));
+      left -= Math.max(1, r.stepsCompleted);
+      if (r.hits.length > 0) {
+        for (const hit of r.hits) this.post({ type: 'breakpoint-hit', hit });
+        stopped = 'breakpoint';
+        break;
+      }
+      if (left > 0) {
+        await this.maybeFrame();
+        await yieldToEvents();
+      }
+    }
+    await this.afterPause();
+    this.postState(stopped, c.id);
+  }
+
+  private async stepOp(c: CommandOf<'step-op'>): Promise<void> {
+    const { session } = this.need();
+    this.stopRun();
+    const r = await session.runOp();
+    const L = session.config.model.layers.length;
+    const matrices = await readMatrices(session, opOperands(r.op, L), this.telemetry.maxSize);
+    const next = session.position.opIndex === 0 ? null : session.nextOp();
+    this.post({ type: 'op-stepped', step: r.step, op: r.op, next, matrices }, c.id, transferablesOf(matrices));
+    for (const hit of r.hits) this.post({ type: 'breakpoint-hit', hit });
+    if (r.stepCompleted) await this.afterPause();
+    this.postState(r.hits.length > 0 ? 'breakpoint' : 'command');
+  }
+
+  private async requestMatrix(c: CommandOf<'request-matrix'>): Promise<void> {
+    const { session } = this.need();
+    const current = session.position.step;
+    let payload: MatrixPayload<Float64Array | Float32Array> | null;
+    if (c.step === undefined || c.step === current) {
+      const m = await session.getMatrix(c.layer, c.name);
+      payload = m ? fullResolution(m, c.layer, c.name) : null;
+      if (!payload) throw new NotFoundError(`${c.name}_${c.layer} has not been computed in step ${current + 1} yet`);
+    } else {
+      const entry = session.history.toArray().find((e) => e.step === c.step);
+      if (!entry) throw new NotFoundError(`step ${c.step} is not in the history any more`);
+      payload = historyPayload(entry, c.name, c.layer);
+      if (!payload) throw new NotFoundError(`the history of step ${c.step} has no ${c.name}_${c.layer}`);
+    }
+    this.post({ type: 'matrix', step: c.step ?? current, matrix: payload }, c.id, transferablesOf([payload]));
+  }
+
+  private async requestFrame(c: CommandOf<'request-frame'>): Promise<void> {
+    const { session } = this.need();
+    if (c.step === undefined) {
+      const frame = await buildLiveFrame(session, this.telemetry, { seq: -1, dropped: 0, afterStep: Math.max(0, session.position.step - 1), stepsPerSecond: this.rate.value });
+      if (!frame) throw new NotFoundError('no step has completed yet');
+      const f = { ...frame, historical: true };
+      return this.post(f, c.id, transferablesOf(f.matrices));
+    }
+    const entry = session.history.toArray().find((e) => e.step === c.step);
+    if (!entry) {
+      const kept = session.history.toArray().map((e) => e.step);
+      throw new NotFoundError(`step ${c.step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`);
+    }
+    const frame = buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined);
+    this.post(frame, c.id, transferablesOf(frame.matrices));
+  }
+
+  private async gradcheck(c: CommandOf<'gradcheck'>): Promise<void> {
+    const { session, dataset } = this.need();
+    this.stopRun();
+    const spec = session.config.model;
+    const parameters = await session.parameters();
+    const rng = createRng(c.seed);
+    const rows = Int32Array.from(session.trainRows);
+    rng.shuffle(rows);
+    const pick = rows.subarray(0, Math.min(rows.length, c.batchRows));
+    const X = gatherRows(dataset.X, pick);
+    const Y = gatherRows(dataset.Y, pick);
+    const precision = session.backend.precision;
+    const tolerance = c.tolerance ?? gradcheckDefaults(precision).tolerance;
+    this.post({ type: 'progress', task: 'gradcheck', done: 0, total: spec.layers.length, message: 'finite differences in float64' }, c.id);
+    await yieldToEvents();
+    const total = Math.max(...layerWidths(spec).slice(1).map((w, i) => layerWidths(spec)[i]! * w + w));
+    const r = await gradcheck(spec, parameters, X, Y, {
+      backend: session.backend,
+      eps: c.eps,
+      tolerance,
+      maxPerLayer: c.maxElementsPerLayer === 0 ? total : c.maxElementsPerLayer,
+      seed: c.seed,
+    });
+    const size = this.telemetry.maxSize;
+    const param = (rel: { rows: number; cols: number; data: Float64Array }, layer: number, name: 'W' | 'b') => {
+      let checked = 0;
+      let max = 0;
+      for (const v of rel.data) {
+        if (Number.isNaN(v)) continue;
+        checked++;
+        if (v > max) max = v;
+      }
+      return { maxRelError: max, checked, total: rel.data.length, relError: decimate(rel, layer, name, size) };
+    };
+    const reference = session.backend.name === 'cpu-f64' ? null : await compareWithReference(session, parameters, X, Y, size);
+    const body: EventBody<'gradcheck-result'> = {
+      type: 'gradcheck-result',
+      backend: session.backend.name,
+      eps: r.eps,
+      tolerance: r.tolerance,
+      loss: r.loss,
+      batchRows: X.rows,
+      passed: r.passed,
+      sampled: r.sampled,
+      maxRelError: r.maxRelError,
+      layers: r.layers.map((l) => ({ layer: l.layer, W: param(l.relErrorW, l.layer, 'W'), b: param(l.relErrorB, l.layer, 'b'), passed: l.passed })),
+      reference,
+    };
+    const payloads = [...body.layers.flatMap((l) => [l.W.relError, l.b.relError]), ...(reference?.layers.flatMap((l) => [l.dW.diff, l.db.diff]) ?? [])];
+    this.post(body, c.id, transferablesOf(payloads));
+  }
+
+  // ---- telemetry -------------------------------------------------------------------------------
+
+  /** Sends a frame if one is due and the consumer has credit. */
+  private async maybeFrame(force = false): Promise<void> {
+    const session = this.session;
+    if (!session || !session.summary()) return;
+    const t = this.opts.now();
+    if (!force && !this.gate.due(t)) return;
+    if (this.gate.frameRate === 0 && !force) return;
+    const ticket = this.gate.take(t);
+    if (!ticket) return;
+    this.updateRate(t, session.position.step);
+    try {
+      const frame = await buildLiveFrame(session, this.telemetry, { seq: ticket.seq, dropped: ticket.dropped, afterStep: this.lastFrameStep, stepsPerSecond: this.rate.value });
+      if (!frame) return this.gate.cancel(ticket.seq);
+      this.lastFrameStep = frame.step;
+      this.send(frame, transferablesOf(frame.matrices));
+    } catch (e) {
+      this.gate.cancel(ticket.seq);
+      throw e;
+    }
+  }
+
+  private updateRate(t: number, step: number): void {
+    const dt = t - this.rate.at;
+    if (dt < 250 && this.rate.value > 0) return;
+    const value = dt > 0 ? ((step - this.rate.step) * 1000) / dt : 0;
+    this.rate = { at: t, step, value: this.run ? Math.max(0, value) : 0 };
+  }
+
+  /** After any pause: a current frame (even at 0 fps: a paused view must be current) and a checkpoint. */
+  private async afterPause(): Promise<void> {
+    if (!this.session?.summary()) return;
+    await this.maybeFrame(true);
+    await this.maybeCheckpoint(true);
+  }
+
+  private async maybeCheckpoint(force: boolean): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const t = this.opts.now();
+    if (!force && t - this.lastCheckpointAt < this.opts.checkpointEveryMs) return;
+    this.lastCheckpointAt = t;
+    const pos = session.position;
+    const last = session.history.toArray().at(-1);
+    // The history's newest entry is the state after the last completed step (parameters and optimizer).
+    const entry = last && last.step === pos.step ? last : null;
+    const parameters = entry ? entry.parameters : await session.parameters();
+    const copy = (m: { rows: number; cols: number; data: Float64Array }) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() });
+    const checkpoint = {
+      step: pos.step,
+      epoch: entry?.epoch ?? pos.epoch,
+      parameters: { W: parameters.W.map(copy), b: parameters.b.map(copy) },
+      optimizer: entry ? { updates: entry.optimizer.updates, buffers: entry.optimizer.buffers.map((list) => list.map(copy)) } : null,
+    };
+    const buffers = [...checkpoint.parameters.W, ...checkpoint.parameters.b, ...(checkpoint.optimizer?.buffers.flat() ?? [])];
+    this.post({ type: 'checkpoint', checkpoint }, undefined, transferablesOf(buffers));
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  private need(): { session: Session; dataset: LabeledDataset } {
+    if (!this.dataset) throw new InvalidStateError('load a dataset first');
+    if (!this.session) throw new InvalidStateError('configure a model first');
+    return { session: this.session, dataset: this.dataset };
+  }
+
+  private runState(): RunState {
+    if (!this.session) return 'empty';
+    if (this.run) return 'running';
+    const pos = this.session.position;
+    return pos.step === 0 && pos.opIndex === 0 ? 'idle' : 'paused';
+  }
+
+  private postState(reason: StateReason, replyTo?: number): void {
+    const s = this.session;
+    const pos = s?.position;
+    this.post(
+      {
+        type: 'state',
+        state: this.runState(),
+        step: pos?.step ?? 0,
+        epoch: pos?.epoch ?? 0,
+        nextOp: s && pos && pos.opIndex > 0 ? s.nextOp() : null,
+        reason,
+      },
+      replyTo,
+    );
+  }
+
+  private readyBody(): EventBody<'ready'> {
+    return {
+      type: 'ready',
+      protocol: PROTOCOL_VERSION,
+      backend: this.provided!.info,
+      commands: COMMAND_TYPES,
+      telemetry: { frameRate: this.gate.frameRate, maxSize: this.telemetry.maxSize, window: this.gate.creditWindow },
+    };
+  }
+
+  private post(body: EventBody, replyTo?: number, transfer: ArrayBuffer[] = []): void {
+    const event = replyTo === undefined ? { v: PROTOCOL_VERSION, ...body } : { v: PROTOCOL_VERSION, ...body, replyTo };
+    this.send(event, transfer);
+  }
+
+  private send(event: object, transfer: ArrayBuffer[] = []): void {
+    if (this.disposed) return;
+    try {
+      this.endpoint.postMessage(event, transfer);
+    } catch (e) {
+      // A message that cannot be cloned is a bug here, not a reason to die.
+      console.error('[engine host] could not post an event', e);
+    }
+  }
+}
+
+function toMatrix(m: { rows: number; cols: number; data: Float64Array | Float32Array | number[] }): { rows: number; cols: number; data: Float64Array } {
+  return { rows: m.rows, cols: m.cols, data: m.data instanceof Float64Array ? m.data : Float64Array.from(m.data) };
+}
+
+/** Optimizer state of a fresh run (zero moments), for checkpoints taken without one. */
+async function freshOptimizer(session: Session): Promise<{ updates: number; buffers: { rows: number; cols: number; data: Float64Array }[][] }> {
+  const first = session.history.toArray()[0];
+  if (first && first.step === 0) return { updates: 0, buffers: first.optimizer.buffers.map((l) => l.map(toMatrix)) };
+  throw new InvalidStateError('restore: the checkpoint has no optimizer state and the session has no initial state to take it from');
+}
+
+/** The session backend's gradients against the cpu-f64 reference on the same batch and parameters. */
+async function compareWithReference(
+  session: Session,
+  parameters: { W: { rows: number; cols: number; data: Float64Array }[]; b: { rows: number; cols: number; data: Float64Array }[] },
+  X: { rows: number; cols: number; data: Float64Array },
+  Y: { rows: number; cols: number; data: Float64Array },
+  maxSize: number,
+): Promise<{ layers: { layer: number; dW: BackendDiff; db: BackendDiff }[] }> {
+  const spec = session.config.model;
+  const [fast, ref] = await Promise.all([forwardBackward(session.backend, spec, parameters, X, Y), forwardBackward(new Cpu64Backend(), spec, parameters, X, Y)]);
+  const diff = (a: { rows: number; cols: number; data: Float64Array }, b: { rows: number; cols: number; data: Float64Array }, layer: number, name: 'dW' | 'db'): BackendDiff => {
+    const d = new Float64Array(a.data.length);
+    let maxAbs = 0;
+    let maxRel = 0;
+    for (let k = 0; k < d.length; k++) {
+      const abs = Math.abs(a.data[k]! - b.data[k]!);
+      d[k] = abs;
+      if (abs > maxAbs || Number.isNaN(abs)) maxAbs = abs;
+      const rel = abs / Math.max(Math.abs(b.data[k]!), 1e-12);
+      if (rel > maxRel || Number.isNaN(rel)) maxRel = rel;
+    }
+    return { maxAbsDiff: maxAbs, maxRelDiff: maxRel, diff: decimate({ rows: a.rows, cols: a.cols, data: d }, layer, name, maxSize) };
+  };
+  return { layers: fast.layers.map((l, i) => ({ layer: i, dW: diff(l.dW, ref.layers[i]!.dW, i, 'dW'), db: diff(l.db, ref.layers[i]!.db, i, 'db') })) };
+}
