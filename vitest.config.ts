@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     include: ['engine/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 60_000,
+    // Mocks `electron` once for every test (electron/test/mocks); see electron/test/setup.ts.
+    setupFiles: ['./electron/test/setup.ts'],
     pool: 'forks',
   },
 });

@@ -43,6 +43,13 @@ describe('help and version', () => {
     }
   });
 
+  it('docs/cli.md shows the current help of every command', async () => {
+    const doc = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info']) {
+      expect(doc, `regenerate the ${cmd} help in docs/cli.md`).toContain((await run(cmd, '--help')).stdout.trimEnd());
+    }
+  });
+
   it('--help and --version', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);

@@ -75,7 +75,7 @@ export function arraysToDataset(X: NdArray, Y: NdArray, options: PairOptions = {
   };
   const labels = arrayToTable({ ...Y, shape: [ys.n, ys.width] });
   const merged: Table = {
-    source: X.file,
+    source: Y.file ?? X.file, // X values are checked while parsing; what can still fail here is about the labels
     rows: xs.n,
     columns: [
       ...table.columns.map((c, j) => ({ ...c, name: columns[j]! })),

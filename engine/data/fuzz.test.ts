@@ -188,13 +188,19 @@ describe('fuzzing every parser with mutated valid inputs', () => {
           return `${e.code}@${e.line}:${e.column}`;
         }
       };
-      const whole = summarize(() => parseDelimited(text, { fileName: 'f.csv' }));
-      const cuts = [rng.int(text.length + 1), rng.int(text.length + 1)].sort((a, b) => a - b);
+      // A given delimiter makes the parser scan each chunk as it arrives (no sniffing buffer).
+      const delimiter = s % 2 === 0 ? ('auto' as const) : ([',', '\t', 'whitespace'] as const)[rng.int(3)]!;
+      const whole = summarize(() => parseDelimited(text, { fileName: 'f.csv', delimiter }));
+      // Random piece sizes, empty pieces included, so boundaries fall everywhere (inside quotes, between \r and \n).
+      const pieces: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const len = rng.int(12);
+        pieces.push(text.slice(at, at + len));
+        at += len;
+      }
       const chunked = summarize(() => {
-        const p = new DelimitedTextParser({ fileName: 'f.csv' });
-        p.push(text.slice(0, cuts[0]));
-        p.push(text.slice(cuts[0], cuts[1]));
-        p.push(text.slice(cuts[1]));
+        const p = new DelimitedTextParser({ fileName: 'f.csv', delimiter });
+        for (const piece of pieces) p.push(piece);
         return p.finish();
       });
       expect(chunked, `seed ${20_000 + s}`).toBe(whole);

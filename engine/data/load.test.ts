@@ -47,8 +47,11 @@ describe('loading files end to end', () => {
     expectSameData(loadDataset(formatJson(plane)), plane);
     expectSameData(loadDataset(formatJson(plane, true), { fileName: 'batch.json' }), plane);
     const moons = generateBuiltin('moons', { n: 20 }).train;
-    // One-hot Y columns come back as regression targets unless labels are written.
-    expect(loadDataset(formatJson(moons)).Y.cols).toBe(2);
+    // One-hot Y columns come back as classes, named after the columns.
+    const back = loadDataset(formatJson(moons));
+    expectSameData(back, moons);
+    expect(back.meta).toMatchObject({ task: 'classification', classNames: ['upper', 'lower'] });
+    expect(loadDataset(formatJson(moons), { task: 'regression' }).meta.task).toBe('regression');
   });
 
   it('loads .npy pairs and single 2-D arrays', () => {
@@ -100,5 +103,13 @@ describe('loading files end to end', () => {
     }
     const train = readFileSync(fileURLToPath(new URL('../../assets/datasets/xsin-train.txt', import.meta.url)), 'utf8');
     expectSameData(loadDataset(train, { fileName: 'xsin-train.txt' }), generateBuiltin('xsin').train);
+  });
+});
+
+describe('array files of unknown kind', () => {
+  it('says which binary formats a pair accepts', () => {
+    const e = catchDatasetError(() => loadArrayPair({ bytes: new TextEncoder().encode('x,y\n1,2\n'), fileName: 'X.csv' }, { bytes: encodeNpy([1], [1]) }));
+    expect(e).toMatchObject({ code: 'unknown-format', file: 'X.csv', offset: 0 });
+    expect(e.message).toContain('.npy');
   });
 });

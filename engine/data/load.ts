@@ -87,6 +87,13 @@ export function loadArray(file: ArrayFile, options: ParseOptions = {}): NdArray 
     const integer = /^[<>|=][iub]/.test(a.dtype);
     return { shape: a.shape, data: a.data, integer, uint8: /^[<>|=]u1$/.test(a.dtype), ...where(file.fileName) };
   }
+  const idxLike = (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) || /(\.idx\d?|-ubyte)(\.gz)?$/i.test(file.fileName ?? '');
+  if (!idxLike && !isIdx(bytes)) {
+    throw new DatasetError('unknown-format', 'expected a NumPy .npy file (starting with "\\x93NUMPY") or an IDX file (starting with 0x00 0x00)', {
+      ...where(file.fileName),
+      offset: 0,
+    });
+  }
   const a = parseIdx(bytes, opts);
   const integer = a.type !== 'float32' && a.type !== 'float64';
   return { shape: a.shape, data: a.data, integer, uint8: a.type === 'uint8', ...where(file.fileName) };

@@ -20,7 +20,10 @@ export interface PrepareOptions {
   readonly features?: readonly ColumnRef[];
   /** Target columns; default: the last column (Y's columns for a JSON {X, Y} file). */
   readonly targets?: readonly ColumnRef[];
-  /** 'auto' (default): classification when the single target column is all text labels. */
+  /**
+   * 'auto' (default): classification when the single target column is all text labels, or when
+   * two or more target columns are already one-hot; otherwise regression.
+   */
   readonly task?: TaskKind | 'auto';
   /** Fixed classes in one-hot order (use the training set's for a test set); default: the sorted labels. */
   readonly classes?: readonly string[];
@@ -73,11 +76,18 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
     targetNames = targets.map((j) => table.columns[j]!.name);
     if (options.loss === 'cross-entropy') checkProbabilityRows(Y, (r) => table.rowLocation(r));
   }
+  // One-hot target columns (a batch file for cross-entropy, an exported classification set) are
+  // classes already: keep them as they are and name the classes after the columns.
+  let finalTask: TaskKind = task;
+  if (task === 'regression' && (options.task === undefined || options.task === 'auto') && isOneHot(Y)) {
+    finalTask = 'classification';
+    classNames = targetNames;
+  }
 
   let ds: LabeledDataset = {
     X,
     Y,
-    meta: { name: options.name ?? file ?? 'data', task, featureNames, targetNames, classNames, preprocessing: null },
+    meta: { name: options.name ?? file ?? 'data', task: finalTask, featureNames, targetNames, classNames, preprocessing: null },
   };
   if ((options.normalize ?? 'none') !== 'none' || (options.normalizeTargets ?? 'none') !== 'none') {
     ds = normalizeDataset(ds, {
@@ -102,6 +112,21 @@ function guessTask(table: Table, targets: number[]): TaskKind {
   if (targets.length !== 1) return 'regression';
   const col = table.columns[targets[0]!]!;
   return col.textCells > 0 && col.textCells === table.rows ? 'classification' : 'regression';
+}
+
+/** Two or more target columns of 0/1 with exactly one 1 per row: already one-hot classes. */
+function isOneHot(Y: Matrix): boolean {
+  if (Y.cols < 2) return false;
+  for (let i = 0; i < Y.rows; i++) {
+    let ones = 0;
+    for (let j = 0; j < Y.cols; j++) {
+      const v = Y.data[i * Y.cols + j]!;
+      if (v === 1) ones++;
+      else if (v !== 0) return false;
+    }
+    if (ones !== 1) return false;
+  }
+  return true;
 }
 
 /** Throws at the first cell of a used column that is not a finite number. */

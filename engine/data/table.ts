@@ -40,36 +40,57 @@ export interface Table {
   rowLocation(row: number): DatasetErrorLocation;
 }
 
-/** Accumulates one column cell by cell without knowing its final length. */
+/**
+ * Accumulates one column cell by cell without knowing its final length. Non-numeric cells are
+ * stored as an index into the column's distinct values: a label column of millions of rows costs
+ * 4 bytes a row, and each distinct label is copied once, so it does not pin the (large) chunk of
+ * file text it was sliced from.
+ */
 export class ColumnBuilder {
   private values = new Float64Array(1024);
   private length = 0;
-  /** Raw text of cells that were not numbers, by row: enough to rebuild label text later. */
-  private readonly odd = new Map<number, string>();
+  /** Per row: index into `distinct` for a non-numeric cell, −1 for a number. Allocated on the first such cell. */
+  private codes: Int32Array | null = null;
+  private readonly distinct: string[] = [];
+  private readonly distinctIndex = new Map<string, number>();
   private textCount = 0;
   firstIssue: CellIssue | null = null;
 
   constructor(readonly name: string) {}
 
+  private grow(): void {
+    const grown = new Float64Array(this.values.length * 2);
+    grown.set(this.values);
+    this.values = grown;
+    if (this.codes !== null) {
+      const codes = new Int32Array(grown.length).fill(-1);
+      codes.set(this.codes);
+      this.codes = codes;
+    }
+  }
+
   push(raw: string): void {
     const row = this.length;
-    if (row === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    if (row === this.values.length) this.grow();
     const fast = parseFiniteNumber(raw);
     this.values[row] = fast;
     this.length++;
-    if (fast !== fast) {
-      const cell = parseCell(raw);
-      const trimmed = raw.trim();
-      this.odd.set(row, trimmed);
-      if (cell.kind === 'text') this.textCount++;
-      // parseFiniteNumber and parseCell agree (fuzz-tested), so kind is never 'number' here.
-      const kind = cell.kind === 'number' ? 'text' : cell.kind;
-      if (this.firstIssue === null) this.firstIssue = { kind, raw: trimmed, row };
+    if (fast === fast) return;
+    const cell = parseCell(raw);
+    const trimmed = raw.trim();
+    if (this.codes === null) this.codes = new Int32Array(this.values.length).fill(-1);
+    let code = this.distinctIndex.get(trimmed);
+    if (code === undefined) {
+      code = this.distinct.length;
+      const own = trimmed.split('').join(''); // a flat copy, detached from the chunk text
+      this.distinct.push(own);
+      this.distinctIndex.set(own, code);
     }
+    this.codes[row] = code;
+    if (cell.kind === 'text') this.textCount++;
+    // parseFiniteNumber and parseCell agree (fuzz-tested), so kind is never 'number' here.
+    const kind = cell.kind === 'number' ? 'text' : cell.kind;
+    if (this.firstIssue === null) this.firstIssue = { kind, raw: this.distinct[code]!, row };
   }
 
   /** An already-parsed number (JSON, npy): skips text parsing on the common path. */
@@ -79,11 +100,7 @@ export class ColumnBuilder {
       return;
     }
     const row = this.length;
-    if (row === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    if (row === this.values.length) this.grow();
     this.values[row] = v;
     this.length++;
   }
@@ -91,9 +108,12 @@ export class ColumnBuilder {
   finish(): TableColumn {
     const values = this.values.slice(0, this.length);
     let text: string[] | null = null;
-    if (this.textCount > 0) {
+    if (this.textCount > 0 && this.codes !== null) {
       text = new Array<string>(this.length);
-      for (let i = 0; i < this.length; i++) text[i] = this.odd.get(i) ?? String(values[i]);
+      for (let i = 0; i < this.length; i++) {
+        const code = this.codes[i]!;
+        text[i] = code >= 0 ? this.distinct[code]! : String(values[i]);
+      }
     }
     return { name: this.name, values, text, firstIssue: this.firstIssue, textCells: this.textCount };
   }

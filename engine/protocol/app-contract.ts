@@ -48,23 +48,23 @@ const saveRequest = z.strictObject({
 });
 export type SaveRequest = z.output<typeof saveRequest>;
 
-/** A channel: its argument tuple schema, and (phantom) result type. */
-const channel = <A extends z.ZodTuple, R>(args: A) => ({ args, result: undefined as unknown as R });
+/** A channel: its argument tuple schema, and (phantom) result type R. Curried so R is given and the schema inferred. */
+const channel =
+  <R>() =>
+  <A extends z.ZodTuple<readonly z.core.SomeType[], null>>(args: A) => ({ args, result: undefined as unknown as R });
 
 export const APP_CONTRACT = {
   /** Native open dialog for a dataset; reads the chosen file. null when cancelled. */
-  'dataset:open': channel<z.ZodTuple<[]>, OpenedFile | null>(z.tuple([])),
+  'dataset:open': channel<OpenedFile | null>()(z.tuple([])),
   /** Re-reads a file from the recent list (only paths on that list: the renderer names no arbitrary path). */
-  'dataset:read-recent': channel<z.ZodTuple<[z.ZodString]>, OpenedFile>(z.tuple([z.string().min(1).max(4096)])),
-  'recent:list': channel<z.ZodTuple<[]>, RecentFile[]>(z.tuple([])),
-  'recent:clear': channel<z.ZodTuple<[]>, void>(z.tuple([])),
+  'dataset:read-recent': channel<OpenedFile>()(z.tuple([z.string().min(1).max(4096)])),
+  'recent:list': channel<RecentFile[]>()(z.tuple([])),
+  'recent:clear': channel<void>()(z.tuple([])),
   /** Native save dialog, then an atomic write (temp file + rename). null when cancelled. */
-  'file:save': channel<z.ZodTuple<[typeof saveRequest]>, { path: string } | null>(z.tuple([saveRequest])),
+  'file:save': channel<{ path: string } | null>()(z.tuple([saveRequest])),
   /** Kill the engine window and start a fresh one; new ports follow (see `engine:restarted`). */
-  'engine:restart': channel<z.ZodTuple<[z.ZodObject<{ reason: z.ZodString }, z.core.$strict>]>, void>(
-    z.tuple([z.strictObject({ reason: z.string().max(500) })]),
-  ),
-  'app:info': channel<z.ZodTuple<[]>, AppInfo>(z.tuple([])),
+  'engine:restart': channel<void>()(z.tuple([z.strictObject({ reason: z.string().max(500) })])),
+  'app:info': channel<AppInfo>()(z.tuple([])),
 } as const;
 
 export type AppChannel = keyof typeof APP_CONTRACT;

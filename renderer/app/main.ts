@@ -3,7 +3,7 @@
  * MessagePort in Electron), and the safety nets that turn any uncaught error into a visible
  * message instead of a blank window.
  */
-import { createApp } from 'vue';
+import { createApp, defineAsyncComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import './styles.css';
@@ -14,7 +14,15 @@ import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './services/menu.js';
 
-const app = createApp(App);
+const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
+const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
+
+const app = bench
+  ? createApp(defineAsyncComponent(async () => {
+      const { default: HeatmapBench } = await import('./bench/HeatmapBench.vue');
+      return { render: () => h(HeatmapBench, { link: getEngineClient(), seconds: benchSeconds }) };
+    }))
+  : createApp(App);
 const pinia = createPinia();
 app.use(pinia);
 

@@ -35,7 +35,7 @@ export class Cpu32Backend implements Backend {
 
   /** One line for logs and the benchmark: which kernels run. */
   describe(): string {
-    return `${this.kernels.name} kernels`;
+    return `${this.kernels.name} kernels, ${this.kernels.threads} thread${this.kernels.threads > 1 ? 's' : ''}`;
   }
 
   /** Which matrix kernels run: 'wasm-simd' or 'js'. */
@@ -170,6 +170,7 @@ export class Cpu32Backend implements Backend {
 
   dispose(): void {
     // The heap is garbage-collected with the backend; mark it so stale use fails loudly.
+    if (!this.disposed) this.kernels.dispose?.();
     this.disposed = true;
   }
 

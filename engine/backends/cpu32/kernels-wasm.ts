@@ -6,12 +6,18 @@
 import { WasmHeap, type WasmMemoryLike } from './heap.js';
 import { columnSums } from './kernels-js.js';
 import type { MatrixKernels, View } from './kernels.js';
-import { MATMUL_FMA_WASM_BASE64, MATMUL_WASM_BASE64 } from './wasm/matmul-wasm.generated.js';
+import { OP_GEMM, OP_GEMM_NT, PARALLEL_MIN_MACS, ThreadPool, browserSpawner, type WorkerSpawner } from './threads.js';
+import {
+  MATMUL_FMA_SHARED_WASM_BASE64,
+  MATMUL_FMA_WASM_BASE64,
+  MATMUL_SHARED_WASM_BASE64,
+  MATMUL_WASM_BASE64,
+} from './wasm/matmul-wasm.generated.js';
 
 /** The slice of the WebAssembly JS API used here (the engine's TS lib has no WebAssembly types). */
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemoryLike;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemoryLike;
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 
@@ -25,8 +31,8 @@ function wasmApi(): WasmApi | null {
 }
 
 const decoded = new Map<string, Uint8Array>();
-function moduleBytes(fma: boolean): Uint8Array {
-  const b64 = fma ? MATMUL_FMA_WASM_BASE64 : MATMUL_WASM_BASE64;
+function moduleBytes(fma: boolean, shared = false): Uint8Array {
+  const b64 = shared ? (fma ? MATMUL_FMA_SHARED_WASM_BASE64 : MATMUL_SHARED_WASM_BASE64) : fma ? MATMUL_FMA_WASM_BASE64 : MATMUL_WASM_BASE64;
   let bytes = decoded.get(b64);
   if (!bytes) {
     const bin = atob(b64);
@@ -58,35 +64,74 @@ export function wasmRelaxedSimdSupported(): boolean {
 }
 
 export interface WasmKernelOptions {
-  /** Use f32x4.relaxed_madd: 'auto' (default) when the host validates it. */
+  /**
+   * Use f32x4.relaxed_madd. Default false: on Node 20 (V8 11.3) it measured slower than separate
+   * multiply and add (BENCHMARKS.md); 'auto' uses it when the host validates it.
+   */
   readonly fma?: boolean | 'auto';
+  /** Threads sharing each large product (default 1: the calling thread only). */
+  readonly threads?: number;
+  /** How to start a worker; default: Blob-URL Workers when the page is cross-origin isolated. */
+  readonly spawn?: WorkerSpawner;
+  /** Products below this many multiply-adds stay on one thread (default PARALLEL_MIN_MACS; tests use 0). */
+  readonly parallelMinMacs?: number;
 }
 
 /** Instantiates the kernels on a fresh memory (one per backend: backends share nothing). */
 export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<MatrixKernels> {
   const wa = wasmApi();
   if (!wa) throw new Error('cpu-f32: WebAssembly is not available on this host');
-  const fma = opts.fma === 'auto' || opts.fma === undefined ? wasmRelaxedSimdSupported() : opts.fma;
+  const fma = opts.fma === 'auto' ? wasmRelaxedSimdSupported() : (opts.fma ?? false);
   if (fma && !wasmRelaxedSimdSupported()) throw new Error('cpu-f32: this host has no WebAssembly relaxed SIMD (fma: true was asked for)');
-  const memory = new wa.Memory({ initial: 16 });
-  const { instance } = await wa.instantiate(moduleBytes(fma), { env: { memory } });
+  const wantThreads = Math.max(1, Math.floor(opts.threads ?? 1));
+  const spawn = opts.spawn ?? browserSpawner();
+  const shared = wantThreads > 1 && spawn !== null && typeof SharedArrayBuffer !== 'undefined';
+  // 65536 pages is the wasm32 maximum; a shared memory must declare one.
+  const memory = shared ? new wa.Memory({ initial: 16, maximum: 65536, shared: true }) : new wa.Memory({ initial: 16 });
+  const bytes = moduleBytes(fma, shared);
+  const { instance } = await wa.instantiate(bytes, { env: { memory } });
   const x = instance.exports as unknown as MatmulExports;
+  const pool = shared ? await ThreadPool.start(wantThreads - 1, spawn!, bytes, memory) : null;
+  const minMacs = opts.parallelMinMacs ?? PARALLEL_MIN_MACS;
   const heap = new WasmHeap(memory);
   const at = (v: View): number => v.offset * 4;
+
+  /** Runs a product of M output rows on every thread, split into row ranges aligned to the tile height. */
+  const parallel = (op: number, M: number, macs: number, align: number, args: (m0: number, m1: number) => number[], local: (a: number[]) => void): void => {
+    if (!pool || macs < minMacs || M < 2 * align) {
+      local(args(0, M));
+      return;
+    }
+    const chunk = Math.ceil(M / pool.threads / align) * align;
+    const posted: number[] = [];
+    for (let w = 1; w < pool.threads && w * chunk < M; w++) {
+      pool.post(w - 1, op, args(w * chunk, Math.min(M, (w + 1) * chunk)));
+      posted.push(w - 1);
+    }
+    local(args(0, Math.min(M, chunk)));
+    for (const w of posted) pool.join(w);
+  };
+  const gemm = (a: number[]) => x.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
+  const gemmNt = (a: number[]) => x.gemm_nt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+
   return {
     name: fma ? 'wasm-relaxed-simd' : 'wasm-simd',
+    threads: pool?.threads ?? 1,
     heap,
     gemmNN(n, p, q, A, W, bias, C) {
-      x.gemm(n, q, p, at(A), p * 4, 4, at(W), at(C), bias ? at(bias) : 0);
+      parallel(OP_GEMM, n, n * p * q, 4, (m0, m1) => [m1 - m0, q, p, at(A) + m0 * p * 4, p * 4, 4, at(W), at(C) + m0 * q * 4, bias ? at(bias) : 0], gemm);
     },
     gemmTN(n, p, q, A, G, D, db) {
       // ∂W = Aᵀ G: rows of Aᵀ are columns of A (stride 1 float), the reduction walks samples (stride p).
-      x.gemm(p, q, n, at(A), 4, p * 4, at(G), at(D), 0);
+      parallel(OP_GEMM, p, n * p * q, 4, (m0, m1) => [m1 - m0, q, n, at(A) + m0 * 4, 4, p * 4, at(G), at(D) + m0 * q * 4, 0], gemm);
       if (db) columnSums(n, q, G, db);
     },
     gemmNT(n, q, p, G, W, X) {
-      x.gemm_nt(n, q, p, at(G), at(W), at(X));
+      parallel(OP_GEMM_NT, n, n * p * q, 2, (m0, m1) => [m1 - m0, q, p, at(G) + m0 * q * 4, at(W), at(X) + m0 * p * 4], gemmNt);
     },
     columnSums,
+    dispose() {
+      pool?.dispose();
+    },
   };
 }

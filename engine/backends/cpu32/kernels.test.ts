@@ -3,12 +3,13 @@
  * 8/4/1-column tiles, 4-wide SIMD reduction steps, JS blocks of 128 and 512), checked against
  * plain float64 loops for both kernel sets. A wrong remainder loop shows up as a wrong row/column.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { dotBound } from '../../testing/tolerances.js';
 import type { Float32Heap } from './heap.js';
 import { jsKernels, type MatrixKernels } from './kernels.js';
 import { wasmSimdKernels, wasmSimdSupported } from './kernels-wasm.js';
 import { JB, KB } from './kernels-js.js';
+import { nodeSpawner } from './node-threads.js';
 
 const EDGE = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17];
 const BLOCK_EDGE = [KB - 1, KB + 1, JB + 3];
@@ -50,7 +51,9 @@ function expectClose(got: Float32Array, off: number, want: { out: Float64Array; 
 
 const kernelSets: [string, () => Promise<MatrixKernels>, boolean][] = [
   ['js', async () => jsKernels(), true],
-  ['wasm-simd', wasmSimdKernels, wasmSimdSupported()],
+  ['wasm-simd', () => wasmSimdKernels(), wasmSimdSupported()],
+  // Every product split across 3 threads (uneven row ranges, ranges smaller than a tile).
+  ['wasm-simd ×3 threads', () => wasmSimdKernels({ threads: 3, spawn: nodeSpawner, parallelMinMacs: 0 }), wasmSimdSupported()],
 ];
 
 for (const [name, make, available] of kernelSets) {
@@ -61,6 +64,7 @@ for (const [name, make, available] of kernelSets) {
 
     it('gemmNN with and without bias', async () => {
       const K = await make();
+      onTestFinished(() => K.dispose?.());
       for (const [n, p, q] of shapes) {
         const h = K.heap;
         const A = fill(h, n * p, n);
@@ -83,6 +87,7 @@ for (const [name, make, available] of kernelSets) {
 
     it('gemmTN (Aᵀ G in place) and column sums', async () => {
       const K = await make();
+      onTestFinished(() => K.dispose?.());
       for (const [n, p, q] of shapes) {
         const h = K.heap;
         const A = fill(h, n * p, p + 1);
@@ -99,6 +104,7 @@ for (const [name, make, available] of kernelSets) {
 
     it('gemmNT (G Wᵀ in place)', async () => {
       const K = await make();
+      onTestFinished(() => K.dispose?.());
       for (const [n, p, q] of shapes) {
         const h = K.heap;
         const G = fill(h, n * q, n + 5);
@@ -113,6 +119,7 @@ for (const [name, make, available] of kernelSets) {
 
     it('does not write outside its output', async () => {
       const K = await make();
+      onTestFinished(() => K.dispose?.());
       const h = K.heap;
       const [n, p, q] = [5, 7, 9];
       const A = fill(h, n * p, 1);

@@ -6,6 +6,8 @@ export type { View };
 
 export interface MatrixKernels {
   readonly name: 'js' | 'wasm-simd' | 'wasm-relaxed-simd';
+  /** Threads that share each large product (1: the calling thread only). */
+  readonly threads: number;
   /** The heap every View handed to these kernels must live in. */
   readonly heap: Float32Heap;
   /** C (n×q) = A (n×p) · W (p×q) + 1·bias. */
@@ -15,8 +17,10 @@ export interface MatrixKernels {
   /** X (n×p) = G (n×q) · Wᵀ for W (p×q). */
   gemmNT(n: number, q: number, p: number, G: View, W: View, X: View): void;
   columnSums(n: number, q: number, G: View, db: View): void;
+  /** Stops worker threads, if any. */
+  dispose?(): void;
 }
 
 export function jsKernels(): MatrixKernels {
-  return { name: 'js', heap: new ArrayHeap(), gemmNN, gemmTN, gemmNT, columnSums };
+  return { name: 'js', threads: 1, heap: new ArrayHeap(), gemmNN, gemmTN, gemmNT, columnSums };
 }

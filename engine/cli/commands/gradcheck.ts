@@ -31,7 +31,7 @@ export const gradcheckSpec: CommandSpec = {
     { name: 'tolerance', short: 't', type: 'string', value: 'T', description: 'Largest relative error that passes.', defaultText: '1e-6 for float64 gradients, 1e-2 for float32' },
     { name: 'sample', short: 'n', type: 'string', value: 'N', description: 'Check at most N parameters per layer (a seeded random sample beyond that; the output says so).', defaultText: String(DEFAULT_MAX_PER_LAYER) },
     { name: 'seed', type: 'string', value: 'N', description: 'Seed of the sample.', defaultText: '0' },
-    { name: 'eps', type: 'string', value: 'EPS', description: 'Finite-difference step ε.', defaultText: String(DEFAULT_EPS) },
+    { name: 'eps', type: 'string', value: 'EPS', description: 'Finite-difference step ε.', defaultText: '1e-6' },
     { name: 'backend', short: 'b', type: 'string', value: 'NAME', description: 'Whose analytic gradients to check: cpu, cpu32 or gpu.', defaultText: 'cpu' },
     { name: 'gradients', short: 'g', type: 'string', value: 'FILE', description: 'Check the dW/db of a gradients file instead (e.g. from your own implementation or from `grad`).' },
     { name: 'json', type: 'boolean', description: 'Print the result as JSON on standard output.' },

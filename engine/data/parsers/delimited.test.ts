@@ -55,13 +55,22 @@ describe('delimited text', () => {
     const text = 'a,b,c\r\n1,"x\r\ny",3\r\n4,"q""",6\r\n# c\r\n7 , 8,9';
     const whole = parseDelimited(text);
     for (let cut = 0; cut <= text.length; cut++) {
-      const p = new DelimitedTextParser();
-      p.push(text.slice(0, cut));
-      p.push(text.slice(cut));
-      const t = p.finish();
-      expect(cells(t)).toEqual(cells(whole));
-      expect(t.rowLocation(2).line).toBe(whole.rowLocation(2).line);
+      for (const delimiter of [',', 'auto'] as const) {
+        // With a given delimiter the text is scanned as it arrives (no sniffing buffer).
+        const p = new DelimitedTextParser({ delimiter });
+        p.push(text.slice(0, cut));
+        p.push(text.slice(cut));
+        const t = p.finish();
+        expect(cells(t)).toEqual(cells(whole));
+        expect(t.rowLocation(2).line).toBe(whole.rowLocation(2).line);
+      }
     }
+    // Empty chunks between a \r and its \n change nothing.
+    const q = new DelimitedTextParser({ delimiter: ',' });
+    for (const piece of ['a,b\r', '', '\n1,2\r', '', '', '\n3,4']) q.push(piece);
+    const t = q.finish();
+    expect(t.rows).toBe(2);
+    expect(t.rowLocation(1).line).toBe(3);
     // And one character at a time (sniffing waits for enough text).
     const p = new DelimitedTextParser();
     for (const ch of text) p.push(ch);

@@ -82,6 +82,10 @@ export class DelimitedTextParser {
 
   /** Feeds the next piece of text (any split point, even inside a quoted field or a \r\n). */
   push(text: string): void {
+    if (this.sniffBuffer !== null && this.delimiter !== null && text.length > 0) {
+      this.startWith(this.sniffBuffer + text); // nothing to sniff: parse as the text arrives
+      return;
+    }
     if (this.sniffBuffer !== null) {
       this.sniffBuffer += text;
       if (this.sniffBuffer.length < SNIFF_BYTES) return;
@@ -151,9 +155,9 @@ export class DelimitedTextParser {
     let start = 0; // where the current unquoted/quoted run began in `text`
     let i = 0;
     const n = text.length;
-    if (this.pendingCR) {
+    if (this.pendingCR && n > 0) {
       this.pendingCR = false;
-      if (n > 0 && text.charCodeAt(0) === LF) i = start = 1;
+      if (text.charCodeAt(0) === LF) i = start = 1;
     }
     for (; i < n; i++) {
       const c = text.charCodeAt(i);

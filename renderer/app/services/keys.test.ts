@@ -15,6 +15,7 @@ describe('debugger keys', () => {
   it('leaves typing and modifier combos alone', () => {
     expect(actionForKey(key(' ', { tag: 'INPUT' }))).toBeNull();
     expect(actionForKey(key('F5', { ctrlKey: true }))).toBeNull();
-    expect(actionForKey(key(' ', { tag: 'BUTTON' }))).toBeNull();
+    expect(actionForKey(key(' ', { tag: 'BUTTON' }))).toBe('toggle-run');
+    expect(actionForKey(key(' ', { target: { tagName: 'INPUT', type: 'checkbox' } } as never))).toBeNull();
   });
 });

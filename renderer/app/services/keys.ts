@@ -1,6 +1,6 @@
 /**
  * Debugger keys, as in IDE debuggers: Space run/pause, F5 continue, F10 step, F11 step one op.
- * Ignored while the user types in a form field; the browser's own meaning of F5 (reload) and
+ * Ignored while the user types in a form field or toggles a checkbox; the browser's own meaning of F5 (reload) and
  * F11 (full screen) is suppressed only when we act on the key.
  */
 export type DebugAction = 'toggle-run' | 'continue' | 'step' | 'step-op';
@@ -19,7 +19,9 @@ export function actionForKey(ev: Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' 
   const t = ev.target as { tagName?: string; isContentEditable?: boolean } | null;
   const tag = t?.tagName?.toUpperCase();
   if (t?.isContentEditable || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return null;
-  if (ev.key === ' ' && tag === 'BUTTON') return null; // Space presses the focused button instead
+  // Space stays run/pause even on a focused button (tabs and toolbars keep focus after a click);
+  // Enter still presses a focused button.
+  if (ev.key === ' ' && t && 'type' in t && (t as { type?: string }).type === 'checkbox') return null;
   return KEYMAP[ev.key] ?? KEYMAP[ev.code] ?? null;
 }
 

@@ -66,6 +66,12 @@ export function conditionProblem(c: BreakpointCondition): string | null {
 
 let nextId = 1;
 
+/** The cells to outline: `matrixIndex` names the matrix (A_2 is the output of layer 1's op), `layer` the op's layer. */
+export function marksOf(hit: BreakpointHit): { matrix: string; layer: number | null; cells: readonly number[] } {
+  const index = (hit as BreakpointHit & { matrixIndex?: number | null }).matrixIndex;
+  return { matrix: hit.matrix, layer: index ?? hit.layer, cells: hit.cells };
+}
+
 export const useBreakpointsStore = defineStore('breakpoints', () => {
   const entries = ref<BreakpointEntry[]>([{ id: nextId++, enabled: true, condition: { kind: 'non-finite' } }]);
   const hits = shallowRef<readonly BreakpointHit[]>([]);
@@ -106,7 +112,7 @@ export const useBreakpointsStore = defineStore('breakpoints', () => {
 
   function onHit(hit: BreakpointHit): void {
     hits.value = markRaw([hit, ...hits.value].slice(0, 100));
-    marks.value = { matrix: hit.matrix, layer: hit.layer, cells: hit.cells };
+    marks.value = marksOf(hit);
     useUiStore().show('layers', hit.layer);
   }
 

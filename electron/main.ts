@@ -1,0 +1,46 @@
+/**
+ * Electron main: composition only. Each feature lives in its own setup module; this file
+ * decides the order. See docs/desktop.md for the process model.
+ */
+import { app, BrowserWindow, session } from 'electron';
+import { setupGpu } from './gpu.js';
+import { appPaths } from './paths.js';
+import { setupSecurity } from './security.js';
+import { setupEngine } from './setup-engine.js';
+import { setupMenu } from './setup-menu.js';
+import { setupServices } from './setup-services.js';
+import { createDashboardWindow } from './setup-windows.js';
+import { appOrigin } from './trust.js';
+
+const paths = appPaths(import.meta.dirname, process.env);
+const origin = appOrigin(paths.rendererDir, paths.devServerUrl);
+let dashboard: BrowserWindow | null = null;
+const getDashboard = (): BrowserWindow | null => (dashboard && !dashboard.isDestroyed() ? dashboard : null);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+setupGpu(app);
+setupSecurity(app, origin, () => session.defaultSession);
+
+void app.whenReady().then(() => {
+  dashboard = createDashboardWindow(paths);
+  const engine = setupEngine(app, paths, getDashboard);
+  dashboard.webContents.on('did-finish-load', () => engine.dashboardDidLoad());
+  // The hidden engine window would keep the app alive: closing the dashboard quits.
+  dashboard.on('closed', () => {
+    dashboard = null;
+    app.quit();
+  });
+  setupServices(origin, getDashboard, (reason) => engine.restart(reason));
+  setupMenu(getDashboard);
+});
+
+app.on('second-instance', () => {
+  const win = getDashboard();
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,53 @@
+/**
+ * The application menu as a pure template (unit-tested): the usual File/Edit/View/Window/Help
+ * roles plus the debugger's run controls. Items the dashboard handles are sent to it as
+ * `menu:command`; the keys match the dashboard's own shortcuts (Space, F5, F10, F11).
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from './contract.js';
+
+export function menuTemplate(platform: NodeJS.Platform, send: (command: MenuCommand) => void, appName = 'Backprop Lens'): MenuItemConstructorOptions[] {
+  const mac = platform === 'darwin';
+  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    click: () => send(command),
+    ...(accelerator ? { accelerator } : {}),
+  });
+  const template: MenuItemConstructorOptions[] = [];
+  if (mac) template.push({ label: appName, submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] });
+  template.push(
+    {
+      label: '&File',
+      submenu: [
+        item('Open Dataset…', 'open-dataset', 'CmdOrCtrl+O'),
+        { type: 'separator' },
+        item('Export Weights…', 'export-weights', 'CmdOrCtrl+S'),
+        item('Export Gradients…', 'export-gradients', 'CmdOrCtrl+Shift+S'),
+        item('Export Loss History…', 'export-loss-history'),
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { label: '&Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    {
+      label: '&Run',
+      submenu: [
+        // Space is the dashboard's key (a menu accelerator would steal it from text fields).
+        item('Run / Pause\tSpace', 'toggle-run'),
+        item('Continue', 'continue', 'F5'),
+        item('Step', 'step', 'F10'),
+        item('Step One Op', 'step-op', 'F11'),
+        item('Reset', 'reset', 'CmdOrCtrl+Shift+R'),
+        { type: 'separator' },
+        item('Gradient Check', 'gradcheck', 'CmdOrCtrl+G'),
+      ],
+    },
+    {
+      label: '&View',
+      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
+    { label: '&Window', submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }] },
+    { role: 'help', submenu: [{ role: 'about' }] },
+  );
+  return template;
+}

@@ -1,0 +1,7 @@
+/** Preload of the dashboard window: the typed app API and the engine port. */
+import { contextBridge, ipcRenderer } from 'electron';
+import { createAppApi } from './api.js';
+import { forwardEnginePort } from './forward-port.js';
+
+contextBridge.exposeInMainWorld('backpropLens', createAppApi(ipcRenderer, process.platform));
+forwardEnginePort();

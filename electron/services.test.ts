@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { dialog } from 'electron';
+import { RecentFiles, MAX_RECENT } from './recent-files.js';
+import { createServices, withExtension } from './services.js';
+
+let d: string;
+let recent: RecentFiles;
+const restart = vi.fn();
+
+function services() {
+  return createServices({
+    dialog: dialog as never,
+    recent,
+    window: () => null,
+    restartEngine: restart,
+    documentsDir: () => d,
+    info: () => ({ version: '1', platform: 'linux', versions: { electron: '', chrome: '', node: '' } }),
+  });
+}
+
+beforeEach(() => {
+  d = mkdtempSync(join(tmpdir(), 'lens-services-'));
+  recent = new RecentFiles(join(d, 'recent.json'));
+  dialog.showOpenDialog.mockReset();
+  dialog.showSaveDialog.mockReset();
+});
+
+describe('app services', () => {
+  it('opens a dataset through the dialog, returns its bytes and remembers it', async () => {
+    const file = join(d, 'xor.csv');
+    writeFileSync(file, 'x,y\n1,0\n');
+    dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [file] });
+    const r = await services()['dataset:open']();
+    expect(r).toMatchObject({ path: file, fileName: 'xor.csv' });
+    expect(new TextDecoder().decode(r!.bytes)).toBe('x,y\n1,0\n');
+    expect((await recent.list()).map((f) => f.path)).toEqual([file]);
+    // The list survives a restart of the app.
+    expect((await new RecentFiles(join(d, 'recent.json')).list())[0]!.fileName).toBe('xor.csv');
+  });
+
+  it('returns null when the dialog is cancelled', async () => {
+    dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] });
+    expect(await services()['dataset:open']()).toBeNull();
+  });
+
+  it('re-reads only files on the recent list, and drops ones that vanished', async () => {
+    const s = services();
+    await expect(s['dataset:read-recent']('/etc/passwd')).rejects.toThrow(/not on the recent files list/);
+    const file = join(d, 'gone.csv');
+    await recent.add(file);
+    await expect(s['dataset:read-recent'](file)).rejects.toThrow(/ENOENT/);
+    expect(await recent.list()).toEqual([]);
+  });
+
+  it('keeps at most MAX_RECENT files, newest first, without duplicates', async () => {
+    for (let i = 0; i < MAX_RECENT + 3; i++) await recent.add(`/data/${i}.csv`);
+    await recent.add('/data/5.csv');
+    const list = await recent.list();
+    expect(list).toHaveLength(MAX_RECENT);
+    expect(list[0]!.path).toBe('/data/5.csv');
+    expect(list.filter((f) => f.path === '/data/5.csv')).toHaveLength(1);
+  });
+
+  it('saves exports atomically, adding the extension when missing', async () => {
+    dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: join(d, 'weights') });
+    const r = await services()['file:save']({ suggestedName: 'w.json', kind: 'json', contents: '{"format":"backprop-lens/weights"}' });
+    expect(r).toEqual({ path: join(d, 'weights.json') });
+    expect(readFileSync(join(d, 'weights.json'), 'utf8')).toContain('backprop-lens/weights');
+    expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(withExtension('/a/b.csv', 'json')).toBe('/a/b.csv');
+  });
+
+  it('forwards engine restarts with their reason', async () => {
+    await services()['engine:restart']({ reason: 'user asked' });
+    expect(restart).toHaveBeenCalledWith('user asked');
+  });
+});

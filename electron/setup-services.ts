@@ -1,0 +1,26 @@
+/** Registers the app services on ipcMain, each checked against the dashboard as sender. */
+import { app, dialog, ipcMain } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { registerAppHandlers } from './ipc.js';
+import { RecentFiles } from './recent-files.js';
+import { createServices } from './services.js';
+import { isTrustedSender } from './trust.js';
+import type { AppOrigin } from './trust.js';
+
+export function setupServices(origin: AppOrigin, dashboard: () => BrowserWindow | null, restartEngine: (reason: string) => void): () => void {
+  const recent = new RecentFiles(join(app.getPath('userData'), 'recent-files.json'));
+  const handlers = createServices({
+    dialog,
+    recent,
+    window: dashboard,
+    restartEngine,
+    documentsDir: () => app.getPath('documents'),
+    info: () => ({
+      version: app.getVersion(),
+      platform: process.platform,
+      versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
+    }),
+  });
+  return registerAppHandlers(ipcMain, handlers, (event) => isTrustedSender(event, dashboard()?.webContents.id ?? null, origin));
+}
