@@ -20,6 +20,8 @@ export default defineConfig({
     build: {
       outDir: here('./out/preload'),
       externalizeDeps: false,
+      // One self-contained file per preload: a sandboxed preload cannot require shared chunks.
+      isolatedEntries: true,
       rolldownOptions: {
         input: { dashboard: here('./electron/preload/dashboard.ts'), engine: here('./electron/preload/engine.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

@@ -16,9 +16,11 @@ import { benchData, ourStepper, type Stepper } from './ours.js';
 import { timeSteps } from './stats.js';
 import { activateTfjs, tfjsStepper } from './tfjs-peer.js';
 import { createCpu32Backend } from '../engine/backends/cpu32/index.js';
+import { nodeSpawner } from '../engine/backends/cpu32/node-threads.js';
+import { cpu32OptionsFor } from '../engine/backends/select.js';
 import { isSoftwareAdapter } from '../engine/backends/select.js';
 
-const CONTENDERS = ['ours-cpu', 'ours-cpu-mvp', 'ours-cpu-js', 'ours-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
+const CONTENDERS = ['ours-cpu', 'ours-cpu-1t', 'ours-cpu-2t', 'ours-cpu-fma', 'ours-cpu-js', 'ours-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
 type Contender = (typeof CONTENDERS)[number];
 const DEFAULT_CONTENDERS: Contender[] = ['ours-cpu', 'ours-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'];
 
@@ -86,9 +88,16 @@ async function makeStepper(c: Contender, w: Workload): Promise<{ stepper: Steppe
   const data = benchData(w);
   switch (c) {
     case 'ours-cpu':
-    case 'ours-cpu-mvp':
+    case 'ours-cpu-1t':
+    case 'ours-cpu-2t':
+    case 'ours-cpu-fma':
     case 'ours-cpu-js': {
-      const be = await createCpu32Backend({ kernels: c === 'ours-cpu-js' ? 'js' : 'auto', fma: c === 'ours-cpu' ? 'auto' : false });
+      // ours-cpu: what the app picks by default for this size (selectCpu32Options); the others pin one choice.
+      const opts =
+        c === 'ours-cpu'
+          ? cpu32OptionsFor(flopsPerStep(w.widths, w.batch), cpus().length)
+          : { kernels: c === 'ours-cpu-js' ? ('js' as const) : ('auto' as const), fma: c === 'ours-cpu-fma', threads: c === 'ours-cpu-2t' ? 2 : 1 };
+      const be = await createCpu32Backend({ ...opts, spawn: nodeSpawner });
       return { stepper: ourStepper(be, w, data), detail: be.describe() };
     }
     case 'ours-webgpu': {

@@ -25,6 +25,4 @@ export type {
   SaveKind,
   SaveRequest,
 } from '../engine/protocol/app-contract.js';
-
-/** IPC channel on which main hands each window its end of the engine MessageChannel. */
-export const ENGINE_PORT_CHANNEL = 'engine:port';
+export { ENGINE_PORT_CHANNEL } from './channels.js';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ipcMain } from 'electron';
+import { ipcMain } from './test/mocks/electron.js';
 import type { IpcMainInvokeEvent } from 'electron';
 import { APP_CHANNELS } from './contract.js';
 import { guarded, IpcRefusedError, registerAppHandlers } from './ipc.js';

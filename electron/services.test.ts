@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { dialog } from 'electron';
+import { dialog } from './test/mocks/electron.js';
 import { RecentFiles, MAX_RECENT } from './recent-files.js';
 import { createServices, withExtension } from './services.js';
 

@@ -262,6 +262,43 @@ test('exported weights are a valid file and reload to the same predictions', asy
   await page.screenshot({ path: `${SHOTS}/09-export.png` });
 });
 
+test('time travel shows a past step and diffs two steps', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'gaussians', { n: '60' });
+  await applyModel(page, { units: [4], act: 'tanh', lr: '0.5' });
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=run]');
+  await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBeGreaterThan(12);
+  await page.click('[data-test=pause]');
+  await page.click('[data-tab=history]');
+  await page.fill('[data-test=history-slider]', '3');
+  await page.click('[data-test=history-show]');
+  await expect(page.locator('[data-test=status-bar]')).toContainText('viewing step 3');
+  await page.fill('[data-test=history-compare]', '10');
+  await page.click('[data-test=history-diff]');
+  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells
+  const diff = await heatmapPixels(page, 'Δ W_0');
+  const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(([r, g, b]) => r! + g! + b! < 700);
+  expect(coloured.length).toBeGreaterThan(0);
+  // the diff is exactly W_0(step 3) − W_0(step 10), cell by cell in sign
+  const [w3, w10] = await Promise.all([3, 10].map((step) => page.evaluate(async (st) => {
+    const engine = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { data: ArrayLike<number> } }> } }).__backpropLensEngine;
+    return Array.from((await engine.request({ type: 'request-matrix', layer: 0, name: 'W', step: st })).matrix.data);
+  }, step)));
+  const d = w3!.map((v, k) => v - w10![k]!);
+  const big = Math.max(...d.map(Math.abs));
+  d.forEach((v, k) => {
+    if (Math.abs(v) < 0.1 * big) return;
+    const [r, , b] = diff.rgba.slice(k * 4, k * 4 + 3);
+    expect(v > 0 ? r! > b! : b! > r!).toBe(true);
+  });
+  await page.click('[data-tab=layers]');
+  await expect(page.locator('.travel')).toContainText('Showing step 3');
+  await page.screenshot({ path: `${SHOTS}/11-history.png` });
+  await page.click('.travel button');
+  await expect(page.locator('[data-test=status-bar]')).not.toContainText('viewing step');
+});
+
 test('dark theme, empty states and the error tray', async ({ page }) => {
   await open(page);
   await page.click('[data-tab=train]');

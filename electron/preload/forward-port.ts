@@ -5,7 +5,7 @@
  * whose origin is opaque and cannot be named).
  */
 import { ipcRenderer } from 'electron';
-import { ENGINE_PORT_CHANNEL, ENGINE_PORT_MESSAGE } from '../contract.js';
+import { ENGINE_PORT_CHANNEL, ENGINE_PORT_MESSAGE } from '../channels.js';
 
 export function forwardEnginePort(): void {
   ipcRenderer.on(ENGINE_PORT_CHANNEL, (event, info: { reason?: unknown } | undefined) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../model/spec.js';
-import { GPU_CROSSOVER_FLOPS, isSoftwareAdapter, selectBackend, stepFlops } from './select.js';
+import { GPU_CROSSOVER_FLOPS, cpu32OptionsFor, isSoftwareAdapter, selectBackend, stepFlops } from './select.js';
 
 const net = (widths: number[]): ModelSpec => ({
   inputSize: widths[0]!,
@@ -50,5 +50,14 @@ describe('selectBackend', () => {
     const fallback = selectBackend({ spec: S, batchSize: 64, webgpu: null, requested: 'webgpu-f32' });
     expect(fallback.backend).toBe('cpu-f32');
     expect(fallback.reason).toMatch(/no adapter/);
+  });
+});
+
+describe('cpu32OptionsFor', () => {
+  it('uses threads only for steps big enough to pay for the per-product sync', () => {
+    expect(cpu32OptionsFor(stepFlops(S, 64), 2).threads).toBe(1);
+    expect(cpu32OptionsFor(stepFlops(M, 128), 2).threads).toBe(2);
+    expect(cpu32OptionsFor(stepFlops(L, 256), 16).threads).toBe(4);
+    expect(cpu32OptionsFor(stepFlops(L, 256), 1).threads).toBe(1);
   });
 });

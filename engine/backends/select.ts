@@ -80,3 +80,19 @@ export function selectBackend(input: SelectionInput): Selection {
   }
   return { backend: 'cpu-f32', reason: `${mflops} MFLOP per step < ${(crossover / 1e6).toFixed(0)} MFLOP: GPU dispatch overhead would dominate`, flopsPerStep: flops };
 }
+
+/**
+ * Step FLOPs above which cpu-f32 splits its products over worker threads: a split costs one
+ * notify/wait round trip per product (~10–20 µs, ~10 products a step), which pays once a step
+ * takes ≳1 ms on one thread (measured, BENCHMARKS.md: S loses with threads, M and L gain).
+ */
+export const THREADS_MIN_FLOPS = 10e6;
+
+/** Most threads worth starting: the kernels are memory-bound beyond a few cores for these sizes. */
+export const MAX_CPU_THREADS = 4;
+
+/** cpu-f32's kernel options for a step of `flops` on a host with `cores` logical cores. */
+export function cpu32OptionsFor(flops: number, cores: number): { kernels: 'auto'; fma: false; threads: number } {
+  const threads = flops >= THREADS_MIN_FLOPS ? Math.max(1, Math.min(cores, MAX_CPU_THREADS)) : 1;
+  return { kernels: 'auto', fma: false, threads };
+}

@@ -36,7 +36,12 @@ export interface CommandSpec {
   readonly notes?: readonly string[];
 }
 
-export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help and exit.' };
+export const HELP_OPTION: OptionSpec = {
+  name: 'help',
+  short: 'h',
+  type: 'boolean',
+  description: 'Show this help and exit.',
+};
 
 export interface ParsedArgs {
   readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
@@ -46,7 +51,11 @@ export interface ParsedArgs {
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const o of [...spec.options, HELP_OPTION]) {
-    options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    options[o.name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -59,18 +68,23 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   if (parsed.positionals.length > spec.maxPositionals) {
     const extra = parsed.positionals[spec.maxPositionals]!;
     throw new UsageError(
-      spec.maxPositionals === 0 ? `'${spec.name}' takes no arguments, got '${extra}'` : `unexpected argument '${extra}'`,
+      spec.maxPositionals === 0
+        ? `'${spec.name}' takes no arguments, got '${extra}'`
+        : `unexpected argument '${extra}'`,
       spec.name,
     );
   }
   for (const o of spec.options) {
-    if (o.required && values[o.name] === undefined) throw new UsageError(`missing --${o.name} ${o.value ?? ''}`.trimEnd(), spec.name);
+    if (o.required && values[o.name] === undefined)
+      throw new UsageError(`missing --${o.name} ${o.value ?? ''}`.trimEnd(), spec.name);
     const v = values[o.name];
     for (const one of Array.isArray(v) ? v : [v]) {
-      if (typeof one === 'string' && one.trim() === '') throw new UsageError(`--${o.name} needs a value, got an empty string`, spec.name);
+      if (typeof one === 'string' && one.trim() === '')
+        throw new UsageError(`--${o.name} needs a value, got an empty string`, spec.name);
     }
     // A repeated single-valued option is almost always a mistake in a script: say so.
-    if (!o.multiple && o.type === 'string' && countFlag(argv, o) > 1) throw new UsageError(`--${o.name} is given more than once`, spec.name);
+    if (!o.multiple && o.type === 'string' && countFlag(argv, o) > 1)
+      throw new UsageError(`--${o.name} is given more than once`, spec.name);
   }
   return { values, positionals: parsed.positionals };
 }
@@ -79,7 +93,12 @@ function countFlag(argv: readonly string[], o: OptionSpec): number {
   let n = 0;
   for (const a of argv) {
     if (a === '--') break;
-    if (a === `--${o.name}` || a.startsWith(`--${o.name}=`) || (o.short !== undefined && (a === `-${o.short}` || (a.startsWith(`-${o.short}`) && !a.startsWith('--'))))) n++;
+    if (
+      a === `--${o.name}` ||
+      a.startsWith(`--${o.name}=`) ||
+      (o.short !== undefined && (a === `-${o.short}` || (a.startsWith(`-${o.short}`) && !a.startsWith('--'))))
+    )
+      n++;
   }
   return n;
 }
@@ -91,7 +110,10 @@ function rewordParseError(e: unknown, spec: CommandSpec): string {
   const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-      const near = closest(flag.replace(/^-+/, ''), spec.options.map((o) => o.name));
+      const near = closest(
+        flag.replace(/^-+/, ''),
+        spec.options.map((o) => o.name),
+      );
       return `unknown option '${flag}' for '${spec.name}'${near ? ` (did you mean --${near}?)` : ''}`;
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
@@ -161,7 +183,13 @@ function toNumber(raw: string, name: string, command: string, what: string): num
   return v;
 }
 
-export function integerOption(raw: string, name: string, command: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integerOption(
+  raw: string,
+  name: string,
+  command: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const what = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`;
   const v = toNumber(raw, name, command, what);
   if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} needs ${what}, got '${raw}'`, command);

@@ -25,7 +25,8 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
     case 'gpu': {
       const { createNodeWebGpuBackend } = await import('../backends/webgpu/node-webgpu.js');
       try {
-        return (await createNodeWebGpuBackend({ label: 'backprop-lens cli', powerPreference: 'high-performance' })).backend;
+        return (await createNodeWebGpuBackend({ label: 'backprop-lens cli', powerPreference: 'high-performance' }))
+          .backend;
       } catch (e) {
         const name = (e as Error).name;
         if (name === 'NoWebGpuAdapterError' || /webgpu/i.test((e as Error).message)) {

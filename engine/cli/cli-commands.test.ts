@@ -33,7 +33,11 @@ afterAll(() => t.cleanup());
 
 describe('help and version', () => {
   it.each(['train', 'grad', 'gradcheck', 'info'])('%s --help lists usage, options and examples', async (cmd) => {
-    for (const args of [[cmd, '--help'], [cmd, '-h'], ['help', cmd]]) {
+    for (const args of [
+      [cmd, '--help'],
+      [cmd, '-h'],
+      ['help', cmd],
+    ]) {
       const r = await run(...args);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: backprop-lens ${cmd} `);
@@ -46,15 +50,20 @@ describe('help and version', () => {
   it('docs/cli.md shows the current help of every command', async () => {
     const doc = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');
     for (const cmd of ['train', 'grad', 'gradcheck', 'info']) {
-      expect(doc, `regenerate the ${cmd} help in docs/cli.md`).toContain((await run(cmd, '--help')).stdout.trimEnd());
+      expect(doc, `docs/cli.md is out of date: run npx tsx engine/cli/update-docs.ts`).toContain(
+        (await run(cmd, '--help')).stdout.trimEnd(),
+      );
     }
   });
 
   it('--help and --version', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
-    for (const cmd of ['train', 'grad', 'gradcheck', 'info']) expect(help.stdout).toMatch(new RegExp(`\\n  ${cmd} +\\S`));
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info'])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${cmd} +\\S`));
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect((await run('--version')).stdout).toBe(`backprop-lens ${pkg.version}\n`);
   });
 });
@@ -76,7 +85,7 @@ describe('grad', () => {
     expect(r.stdout).toContain('wrote g.json');
   });
 
-  it("writes the file to stdout with --out - and the summary to stderr", async () => {
+  it('writes the file to stdout with --out - and the summary to stderr', async () => {
     const r = await run('grad', '-w', 'w.json', '-d', 'batch.json', '--out', '-');
     expect(r.code).toBe(0);
     expect(parseGradients(r.stdout).layers).toHaveLength(2);
@@ -116,15 +125,25 @@ describe('gradcheck', () => {
 
   it('exits 1 and names the layer when gradients are over tolerance', async () => {
     const good = parseGradients(await read('g.json'));
-    const bad = { ...good, layers: good.layers.map((l, i) => (i === 1 ? { ...l, dW: { ...l.dW, data: l.dW.data.map((v, k) => (k === 2 ? v * 1.01 : v)) } } : l)) };
+    const bad = {
+      ...good,
+      layers: good.layers.map((l, i) =>
+        i === 1 ? { ...l, dW: { ...l.dW, data: l.dW.data.map((v, k) => (k === 2 ? v * 1.01 : v)) } } : l,
+      ),
+    };
     await t.write('bad-g.json', serializeGradients(bad));
     const r = await run('gradcheck', '-w', 'w.json', '-d', 'batch.json', '--gradients', 'bad-g.json');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\n0\s+.*\bok\n/);
     expect(r.stdout).toMatch(/\n1\s+.*W\[2\]\[0\].*FAIL\n/);
-    expect(r.stderr).toMatch(/^backprop-lens: gradient check failed: layer 1 over tolerance 1e-6 \(max relative error 0\.0099\d*\)\n$/);
+    expect(r.stderr).toMatch(
+      /^backprop-lens: gradient check failed: layer 1 over tolerance 1e-6 \(max relative error 0\.0099\d*\)\n$/,
+    );
     // A looser tolerance lets the same file pass.
-    expect((await run('gradcheck', '-w', 'w.json', '-d', 'batch.json', '--gradients', 'bad-g.json', '--tolerance', '0.02')).code).toBe(0);
+    expect(
+      (await run('gradcheck', '-w', 'w.json', '-d', 'batch.json', '--gradients', 'bad-g.json', '--tolerance', '0.02'))
+        .code,
+    ).toBe(0);
   });
 
   it('accepts the gradients file it wrote itself', async () => {
@@ -139,7 +158,9 @@ describe('gradcheck', () => {
     await t.write('other.json', serializeBatch(other));
     const r = await run('gradcheck', '-w', 'w.json', '-d', 'other.json', '--gradients', 'g.json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('backprop-lens: error: g.json: layers[0].A: is not the X of other.json: these gradients were computed on another batch\n');
+    expect(r.stderr).toBe(
+      'backprop-lens: error: g.json: layers[0].A: is not the X of other.json: these gradients were computed on another batch\n',
+    );
   });
 
   it('says when it checked a sample, and prints JSON on request', async () => {
@@ -156,24 +177,51 @@ describe('gradcheck', () => {
 
 describe('train', () => {
   it('trains a built-in, reports test error, and exports readable weights', async () => {
-    const r = await run('train', 'xsin', '--hidden', '2x5', '--loss', 'sse', '--batch', 'full', '--steps', '30', '--seed', '3', '--export', 'xs.json');
+    const r = await run(
+      'train',
+      'xsin',
+      '--hidden',
+      '2x5',
+      '--loss',
+      'sse',
+      '--batch',
+      'full',
+      '--steps',
+      '30',
+      '--seed',
+      '3',
+      '--export',
+      'xs.json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^trained 30 steps \(30 epochs\)/);
-    expect(r.stdout).toContain('model: 1 → 2×[5 tanh] → 1 identity; loss sse; 46 parameters; adam lr 0.001; batch full');
+    expect(r.stdout).toContain(
+      'model: 1 → 2×[5 tanh] → 1 identity; loss sse; 46 parameters; adam lr 0.001; batch full',
+    );
     expect(r.stdout).toMatch(/\ntest\s+1000\s+\S+\s+\S+\n/);
     expect(r.stdout).toContain('wrote xs.json');
     // Progress: plain lines on a non-terminal, the last at 100%.
     expect(r.stderr).toMatch(/step 30\/30 \(100%\)  epoch 30  loss \S+/);
     const w = parseWeights(await read('xs.json'));
     expect(w.model.layers.map((l) => l.units)).toEqual([5, 5, 1]);
-    expect(w.training).toMatchObject({ steps: 30, epochs: 30, learningRate: 0.001, batchSize: 'full', seed: 3, backend: 'cpu-f64' });
+    expect(w.training).toMatchObject({
+      steps: 30,
+      epochs: 30,
+      learningRate: 0.001,
+      batchSize: 'full',
+      seed: 3,
+      backend: 'cpu-f64',
+    });
     expect(w.dataset).toMatchObject({ name: 'xsin', features: ['x'], targets: ['y'], samples: 100 });
     expect(w.createdWith).toMatch(/^backprop-lens \S+ \(cli\)$/);
   });
 
   it('is reproducible from its seed and prints a JSON summary', async () => {
     const args = ['train', 'xsin', '--hidden', '4', '--batch', '16', '--epochs', '3', '--seed', '7', '--json'];
-    const a = JSON.parse((await run(...args)).stdout) as { steps: number; metrics: { train: { loss: number }; test: { relativeL2Error: number } } };
+    const a = JSON.parse((await run(...args)).stdout) as {
+      steps: number;
+      metrics: { train: { loss: number }; test: { relativeL2Error: number } };
+    };
     const b = JSON.parse((await run(...args)).stdout) as typeof a;
     expect(a.steps).toBe(3 * Math.ceil(100 / 16));
     expect(a.metrics.train.loss).toBe(b.metrics.train.loss);
@@ -181,7 +229,24 @@ describe('train', () => {
   });
 
   it('trains on a CSV with a label column, a validation split and a test file', async () => {
-    const r = await run('train', 'train.csv', '--targets', 'label', '--hidden', '8', '--epochs', '20', '--validation', '0.25', '--test', 'test.csv', '--lr', '0.05', '--export', 'cls.json');
+    const r = await run(
+      'train',
+      'train.csv',
+      '--targets',
+      'label',
+      '--hidden',
+      '8',
+      '--epochs',
+      '20',
+      '--validation',
+      '0.25',
+      '--test',
+      'test.csv',
+      '--lr',
+      '0.05',
+      '--export',
+      'cls.json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('loss cross-entropy');
     expect(r.stdout).toMatch(/\ntrain\s+30\s+\S+\s+\d+\.\d%\n/);
@@ -194,8 +259,52 @@ describe('train', () => {
     expect(w.preprocessing).toMatchObject({ version: 1, inputs: { method: 'standardize', names: ['x1', 'x2'] } });
   });
 
+  it('continues from a weights file: same model, same parameters, same preprocessing', async () => {
+    // A learning rate of 1e-300 leaves the parameters as they were: the loss on the same rows must
+    // be the one the first run recorded, which also needs the recorded standardisation applied.
+    const first = parseWeights(await read('cls.json'));
+    const r = await run(
+      'train',
+      'train.csv',
+      '--targets',
+      'label',
+      '--init-from',
+      'cls.json',
+      '--validation',
+      '0.25',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e-300',
+      '--steps',
+      '1',
+      '--export',
+      'cont.json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const cont = parseWeights(await read('cont.json'));
+    expect(cont.model).toEqual(first.model);
+    expect(cont.preprocessing).toEqual(first.preprocessing);
+    expect(cont.training?.['initializedFrom']).toBe('cls.json');
+    expect(cont.training?.finalLoss).toBeCloseTo(first.training!.finalLoss!, 12);
+    expect(Array.from(cont.parameters.W[0]!.data)).toEqual(Array.from(first.parameters.W[0]!.data));
+  });
+
   it('stops with exit 1 when training diverges', async () => {
-    const r = await run('train', 'plane', '--hidden', '8', '--optimizer', 'sgd', '--lr', '1e6', '--epochs', '50', '--export', 'never.json');
+    const r = await run(
+      'train',
+      'plane',
+      '--hidden',
+      '8',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e6',
+      '--epochs',
+      '50',
+      '--export',
+      'never.json',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^step .*\n|^/);
     expect(r.stderr).toMatch(/backprop-lens: error: the loss became (NaN|Infinity) at step \d+: training diverged/);
@@ -205,7 +314,9 @@ describe('train', () => {
   it('stops cleanly when interrupted, still reporting and exporting', async () => {
     const controller = new AbortController();
     controller.abort();
-    const r = await runCli(['train', 'xsin', '--hidden', '4', '--steps', '1000', '--export', 'partial.json'], t.dir, { signal: controller.signal });
+    const r = await runCli(['train', 'xsin', '--hidden', '4', '--steps', '1000', '--export', 'partial.json'], t.dir, {
+      signal: controller.signal,
+    });
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^interrupted after 0 steps/);
     expect(parseWeights(await read('partial.json')).training?.steps).toBe(0);
@@ -227,7 +338,18 @@ describe('info', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('xs.json: weights file (backprop-lens/weights, version 1)');
     expect(r.stdout).toContain('model: 1 → 2×[5 tanh] → 1 identity; loss sse; 46 parameters');
-    expect(r.stdout).toMatch(/training: 30 steps, 30 epochs, adam, lr 0\.001, batch full, seed 3, final loss \S+, test rel\. L2 error \S+/);
+    expect(r.stdout).toMatch(
+      /training: 30 steps, 30 epochs, adam, lr 0\.001, batch full, seed 3, final loss \S+, test rel\. L2 error \S+/,
+    );
+  });
+
+  it('recognises our files whatever the order of their keys', async () => {
+    const d = JSON.parse(await read('xs.json')) as Record<string, unknown>;
+    const { format, version, ...rest } = d;
+    await t.write('reordered.json', JSON.stringify({ ...rest, pad: 'x'.repeat(5000), version, format }));
+    const r = await run('info', 'reordered.json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('reordered.json: weights file');
   });
 
   it('describes batch and gradients files', async () => {
@@ -249,6 +371,12 @@ describe('info', () => {
   });
 
   it('reads back the batch file format it documents', async () => {
-    expect(parseBatch(await read('batch.json')).X).toEqual(fromRows([[0.5, -1], [0.1, 0.2], [-0.3, 0.9]]));
+    expect(parseBatch(await read('batch.json')).X).toEqual(
+      fromRows([
+        [0.5, -1],
+        [0.1, 0.2],
+        [-0.3, 0.9],
+      ]),
+    );
   });
 });

@@ -30,7 +30,9 @@ afterAll(() => t.cleanup());
 function expectOneLine(r: CliRun, code: number, pattern: RegExp | string): void {
   expect(r.code, r.stderr).toBe(code);
   const lines = r.stderr.trimEnd().split('\n');
-  expect(lines[0]).toMatch(typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern);
+  expect(lines[0]).toMatch(
+    typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern,
+  );
   expect(lines.length).toBe(code === 2 ? 2 : 1);
   if (code === 2) expect(lines[1]).toMatch(/^Run 'backprop-lens .*--help' for usage\.$/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -59,19 +61,37 @@ describe('grad and gradcheck command lines (exit 2)', () => {
     [['grad', '--data', 'batch.json'], 'missing --weights FILE'],
     [['grad', '--weights', 'w.json'], 'missing --data FILE'],
     [['gradcheck', '--data', 'batch.json'], 'missing --weights FILE'],
-    [['grad', '-w', 'w.json', '-d', 'batch.json', '--wieghts', 'x'], "unknown option '--wieghts' for 'grad' (did you mean --weights?)"],
+    [
+      ['grad', '-w', 'w.json', '-d', 'batch.json', '--wieghts', 'x'],
+      "unknown option '--wieghts' for 'grad' (did you mean --weights?)",
+    ],
     [['grad', '-w', 'w.json', '-d', 'batch.json', 'extra'], "'grad' takes no arguments, got 'extra'"],
-    [['grad', '-w', 'w.json', '-d', 'batch.json', '--out'], "--out needs a value (FILE)"],
+    [['grad', '-w', 'w.json', '-d', 'batch.json', '--out'], '--out needs a value (FILE)'],
     [['grad', '-w', '', '-d', 'batch.json'], '--weights needs a value, got an empty string'],
     [['grad', '-w', 'w.json', '-w', 'w.json', '-d', 'batch.json'], '--weights is given more than once'],
-    [['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cuda'], '--backend must be one of cpu, cpu32, gpu; got \'cuda\''],
-    [['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cpu3'], "(did you mean cpu?)"],
+    [
+      ['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cuda'],
+      "--backend must be one of cpu, cpu32, gpu; got 'cuda'",
+    ],
+    [['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cpu3'], '(did you mean cpu?)'],
     [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--tolerance', '0'], "--tolerance needs a number > 0, got '0'"],
-    [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--tolerance', 'tiny'], "--tolerance needs a number > 0, got 'tiny'"],
+    [
+      ['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--tolerance', 'tiny'],
+      "--tolerance needs a number > 0, got 'tiny'",
+    ],
     [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--sample', '0'], "--sample needs a positive integer, got '0'"],
-    [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--sample', '2.5'], "--sample needs a positive integer, got '2.5'"],
-    [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--eps', '0x10'], "--eps needs a number > 0 and ≤ 1, got '0x10'"],
-    [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cpu', '--gradients', 'g.json'], 'give either --backend'],
+    [
+      ['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--sample', '2.5'],
+      "--sample needs a positive integer, got '2.5'",
+    ],
+    [
+      ['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--eps', '0x10'],
+      "--eps needs a number > 0 and ≤ 1, got '0x10'",
+    ],
+    [
+      ['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cpu', '--gradients', 'g.json'],
+      'give either --backend',
+    ],
     [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--json=yes'], '--json does not take a value'],
     [['info'], 'info needs a FILE'],
     [['info', 'a', 'b'], "unexpected argument 'b'"],
@@ -88,7 +108,10 @@ describe('train command lines (exit 2)', () => {
     [['train', 'xsin', '--layers', '10,,1'], "--layers: empty entry in '10,,1'"],
     [['train', 'xsin', '--hidden', '10xa'], "--hidden: '10xa' is not a positive whole number of units"],
     [['train', 'xsin', '--hidden', '0x10'], "--hidden: '0x10' asks for 0 layers"],
-    [['train', 'xsin', '--activation', 'tnah'], "--activation must be one of identity, tanh, sigmoid, relu; got 'tnah' (did you mean tanh?)"],
+    [
+      ['train', 'xsin', '--activation', 'tnah'],
+      "--activation must be one of identity, tanh, sigmoid, relu; got 'tnah' (did you mean tanh?)",
+    ],
     [['train', 'xsin', '--activation', 'softmax'], '--activation must be one of identity, tanh, sigmoid, relu'],
     [['train', 'xsin', '--loss', 'l1'], '--loss must be one of sse, mse, cross-entropy'],
     [['train', 'xsin', '--output-activation', 'softmax'], '--loss: a softmax output needs the cross-entropy loss'],
@@ -105,13 +128,17 @@ describe('train command lines (exit 2)', () => {
     [['train', 'xsin', '--momentum', '0.9'], '--momentum applies to --optimizer sgd'],
     [['train', 'xsin', '--optimizer', 'sgd', '--momentum', '1'], "--momentum needs a number ≥ 0 and < 1, got '1'"],
     [['train', 'xsin', '--optimizer', 'rmsprop'], '--optimizer must be one of sgd, adam'],
-    [['train', 'xsin', '--param', 'n'], "--param needs KEY=VALUE"],
+    [['train', 'xsin', '--param', 'n'], '--param needs KEY=VALUE'],
     [['train', 'data.csv', '--param', 'n=3'], "--param sets a built-in dataset's parameters"],
     [['train', 'xsin', '--features', 'x'], '--features and --targets choose columns of a file'],
     [['train', 'xsin', '--normalize', 'zscore'], '--normalize must be one of standardize, min-max, none'],
     [['train', 'spiral', '--normalize-targets', 'standardize'], '--normalize-targets applies to regression only'],
     [['train', 'xsin', '--backend', 'tpu'], '--backend must be one of cpu, cpu32, gpu'],
     [['train', 'a', 'b'], "unexpected argument 'b'"],
+    [
+      ['train', 'xsin', '--init-from', 'w.json', '--hidden', '3', '--loss', 'mse'],
+      '--init-from takes the model and its preprocessing from the weights file; drop --hidden, --loss',
+    ],
   ])('%j', async (args, message) => {
     expectOneLine(await run(...args), 2, message);
   });
@@ -119,21 +146,48 @@ describe('train command lines (exit 2)', () => {
 
 describe('failures (exit 1)', () => {
   it.each([
-    [['grad', '-w', 'missing.json', '-d', 'batch.json'], 'backprop-lens: error: missing.json: cannot read: no such file'],
+    [
+      ['grad', '-w', 'missing.json', '-d', 'batch.json'],
+      'backprop-lens: error: missing.json: cannot read: no such file',
+    ],
     [['grad', '-w', 'folder', '-d', 'batch.json'], 'folder: cannot read: is a folder, not a file'],
-    [['grad', '-w', 'bad.json', '-d', 'batch.json'], "bad.json: invalid JSON: expected a value (line 4, column 13)"],
-    [['grad', '-w', 'batch.json', '-d', 'batch.json'], 'batch.json: format: expected "backprop-lens/weights", got "backprop-lens/batch" (this is a batch file, not a weights file)'],
-    [['grad', '-w', 'w.json', '-d', 'wide-batch.json'], 'wide-batch.json: X: has 3 columns but model.inputSize in w.json is 2'],
-    [['gradcheck', '-w', 'w.json', '-d', 'two-out-batch.json'], 'two-out-batch.json: Y: has 2 columns but the output layer in w.json has 1 unit'],
+    [['grad', '-w', 'bad.json', '-d', 'batch.json'], 'bad.json: invalid JSON: expected a value (line 4, column 13)'],
+    [
+      ['grad', '-w', 'batch.json', '-d', 'batch.json'],
+      'batch.json: format: expected "backprop-lens/weights", got "backprop-lens/batch" (this is a batch file, not a weights file)',
+    ],
+    [
+      ['grad', '-w', 'w.json', '-d', 'wide-batch.json'],
+      'wide-batch.json: X: has 3 columns but model.inputSize in w.json is 2',
+    ],
+    [
+      ['gradcheck', '-w', 'w.json', '-d', 'two-out-batch.json'],
+      'two-out-batch.json: Y: has 2 columns but the output layer in w.json has 1 unit',
+    ],
     [['grad', '-w', 'w.json', '-d', 'data.csv'], 'data.csv: invalid JSON'],
-    [['grad', '-w', 'w.json', '-d', 'w.json'], 'w.json: format: expected "backprop-lens/batch", got "backprop-lens/weights"'],
-    [['grad', '-w', 'w.json', '-d', 'batch.json', '--out', 'nowhere/g.json'], /nowhere\/g\.json: cannot write: the folder .*nowhere does not exist/],
-    [['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--gradients', 'missing.json'], 'missing.json: cannot read: no such file'],
+    [
+      ['grad', '-w', 'w.json', '-d', 'w.json'],
+      'w.json: format: expected "backprop-lens/batch", got "backprop-lens/weights"',
+    ],
+    [
+      ['grad', '-w', 'w.json', '-d', 'batch.json', '--out', 'nowhere/g.json'],
+      /nowhere\/g\.json: cannot write: the folder .*nowhere does not exist/,
+    ],
+    [
+      ['gradcheck', '-w', 'w.json', '-d', 'batch.json', '--gradients', 'missing.json'],
+      'missing.json: cannot read: no such file',
+    ],
     [['train', 'nosuchset'], "'nosuchset' is neither a file nor a built-in dataset (built-ins: "],
     [['train', 'missing.csv'], 'missing.csv: cannot read: no such file'],
     [['train', 'bad.csv'], /bad\.csv.*line 3.*abc/],
     [['train', 'xsin', '--param', 'n=0'], 'n must be between 1 and 100000, got 0'],
     [['train', 'xsin', '--param', 'size=3'], '"xsin" has no parameter "size"'],
+    [['train', 'xsin', '--export', 'nowhere/w.json'], '--export nowhere/w.json: the folder nowhere does not exist'],
+    [
+      ['train', 'xsin', '--init-from', 'w.json'],
+      'xsin has 1 feature and 1 target column, the model in --init-from has inputSize 2 and 1 output',
+    ],
+    [['train', 'xsin', '--init-from', 'bad.json'], 'bad.json: invalid JSON'],
     [['info', 'missing.json'], /missing\.json/],
     [['info', 'bad.json'], 'bad.json: invalid JSON'],
     [['info', 'bad.csv'], /bad\.csv.*abc/],
@@ -144,7 +198,11 @@ describe('failures (exit 1)', () => {
   it('a JSON dataset passed as --data says what a batch file is', async () => {
     await t.write('xy.json', '{"X": [[1, 2]], "Y": [[1]]}');
     const r = await run('grad', '-w', 'w.json', '-d', 'xy.json');
-    expectOneLine(r, 1, 'xy.json: format: missing (expected "backprop-lens/batch": is this a Backprop Lens batch file?). --data takes a batch file');
+    expectOneLine(
+      r,
+      1,
+      'xy.json: format: missing (expected "backprop-lens/batch": is this a Backprop Lens batch file?). --data takes a batch file',
+    );
   });
 
   it('--debug adds the stack trace', async () => {

@@ -6,7 +6,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { readDatasetFile } from '../data/node-files.js';
-import { applyPreprocessing, normalizeDataset, type NormalizationMethod } from '../data/preprocessing.js';
+import {
+  applyPreprocessing,
+  normalizeDataset,
+  type NormalizationMethod,
+  type Preprocessing,
+} from '../data/preprocessing.js';
 import { builtinNames, generateBuiltin, type BuiltinParams } from '../data/registry.js';
 import type { LabeledDataset } from '../data/types.js';
 import type { LossKind } from '../model/spec.js';
@@ -28,6 +33,11 @@ export interface DataRequest {
   readonly loss: LossKind | undefined;
   readonly validationFraction: number;
   readonly seed: number;
+  /**
+   * Continuing from a weights file: its recorded preprocessing (null: none) replaces fitting a
+   * new one, so the network sees its inputs scaled exactly as when it was trained.
+   */
+  readonly fixedPreprocessing?: Preprocessing | null;
 }
 
 export interface TrainingData {
@@ -50,7 +60,8 @@ function parseParams(raw: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of raw.flatMap((r) => r.split(','))) {
     const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$/.exec(item);
-    if (!m) throw new UsageError(`--param needs KEY=VALUE (e.g. --param n=200 --param noise=0.1), got '${item}'`, 'train');
+    if (!m)
+      throw new UsageError(`--param needs KEY=VALUE (e.g. --param n=200 --param noise=0.1), got '${item}'`, 'train');
     out[m[1]!] = m[2]!;
   }
   return out;
@@ -72,6 +83,8 @@ export async function loadTrainingData(io: CliIo, req: DataRequest): Promise<Tra
 }
 
 function normalise(ds: LabeledDataset, req: DataRequest, method: NormalizationMethod | 'none'): LabeledDataset {
+  if (req.fixedPreprocessing !== undefined)
+    return req.fixedPreprocessing ? applyPreprocessing(ds, req.fixedPreprocessing) : ds;
   const targets = ds.meta.task === 'regression' ? req.normalizeTargets : 'none';
   if (req.normalizeTargets !== 'none' && ds.meta.task !== 'regression') {
     throw new UsageError('--normalize-targets applies to regression only (class targets are one-hot)', 'train');
@@ -82,8 +95,13 @@ function normalise(ds: LabeledDataset, req: DataRequest, method: NormalizationMe
 }
 
 function loadBuiltin(req: DataRequest): TrainingData {
-  if (req.features || req.targets) throw new UsageError('--features and --targets choose columns of a file; a built-in has fixed columns', 'train');
-  if (req.testFile !== undefined) throw new UsageError('--test takes a file for file datasets; a built-in brings its own test set (--param testN=…)', 'train');
+  if (req.features || req.targets)
+    throw new UsageError('--features and --targets choose columns of a file; a built-in has fixed columns', 'train');
+  if (req.testFile !== undefined)
+    throw new UsageError(
+      '--test takes a file for file datasets; a built-in brings its own test set (--param testN=…)',
+      'train',
+    );
   const name = req.dataset.trim().toLowerCase();
   const generated = generateBuiltin(name, parseParams(req.params));
   const train = normalise(generated.train, req, req.normalize ?? 'none');
@@ -93,7 +111,8 @@ function loadBuiltin(req: DataRequest): TrainingData {
 }
 
 async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<TrainingData> {
-  if (req.params.length > 0) throw new UsageError('--param sets a built-in dataset\'s parameters; it does not apply to a file', 'train');
+  if (req.params.length > 0)
+    throw new UsageError("--param sets a built-in dataset's parameters; it does not apply to a file", 'train');
   const name = displayPath(io, req.dataset);
   const columns = {
     ...(req.features ? { features: req.features } : {}),
@@ -110,10 +129,14 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
       name: testName,
       ...columns,
       // The test set's one-hot columns must be the training set's, in the same order.
-      ...(raw.meta.classNames ? { classes: raw.meta.classNames, task: 'classification' as const } : { task: 'regression' as const }),
+      ...(raw.meta.classNames
+        ? { classes: raw.meta.classNames, task: 'classification' as const }
+        : { task: 'regression' as const }),
     });
     if (rawTest.X.cols !== raw.X.cols || rawTest.Y.cols !== raw.Y.cols) {
-      throw new CliFailure(`${testName}: has ${rawTest.X.cols} features and ${rawTest.Y.cols} targets, the training file ${name} has ${raw.X.cols} and ${raw.Y.cols}`);
+      throw new CliFailure(
+        `${testName}: has ${rawTest.X.cols} features and ${rawTest.Y.cols} targets, the training file ${name} has ${raw.X.cols} and ${raw.Y.cols}`,
+      );
     }
     test = train.meta.preprocessing ? applyPreprocessing(rawTest, train.meta.preprocessing) : rawTest;
   }

@@ -55,6 +55,9 @@ export function reportError(e: unknown, io: CliIo, debug: boolean): number {
   const message = e instanceof Error ? e.message : String(e);
   err.write(`backprop-lens: internal error: ${message}\n`);
   if (debug) err.write(`${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
-  else err.write('This looks like a bug in Backprop Lens. Run again with --debug for the stack trace, and please report it.\n');
+  else
+    err.write(
+      'This looks like a bug in Backprop Lens. Run again with --debug for the stack trace, and please report it.\n',
+    );
   return EXIT_FAILURE;
 }

@@ -19,12 +19,18 @@ export function duration(ms: number): string {
 }
 
 /** Two spaces between columns; by default the first column is left-aligned and the others right-aligned (numbers). */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly ('l' | 'r')[],
+): string {
   const all = [header, ...rows];
   const widths = header.map((_, j) => Math.max(...all.map((r) => (r[j] ?? '').length)));
   const line = (r: readonly string[]): string =>
     r
-      .map((cell, j) => ((align?.[j] ?? (j === 0 ? 'l' : 'r')) === 'l' ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
+      .map((cell, j) =>
+        (align?.[j] ?? (j === 0 ? 'l' : 'r')) === 'l' ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!),
+      )
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
@@ -35,12 +41,20 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** "1 → 10×[10 tanh] → 1 identity": runs of identical layers collapsed, as the tutorial writes them. */
-export function architecture(model: { inputSize: number; layers: readonly { units: number; activation: string }[] }): string {
+export function architecture(model: {
+  inputSize: number;
+  layers: readonly { units: number; activation: string }[];
+}): string {
   const parts = [String(model.inputSize)];
-  for (let i = 0; i < model.layers.length; ) {
+  for (let i = 0; i < model.layers.length;) {
     const l = model.layers[i]!;
     let j = i + 1;
-    while (j < model.layers.length && model.layers[j]!.units === l.units && model.layers[j]!.activation === l.activation) j++;
+    while (
+      j < model.layers.length &&
+      model.layers[j]!.units === l.units &&
+      model.layers[j]!.activation === l.activation
+    )
+      j++;
     parts.push(j - i > 1 ? `${j - i}×[${l.units} ${l.activation}]` : `${l.units} ${l.activation}`);
     i = j;
   }

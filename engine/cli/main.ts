@@ -31,8 +31,13 @@ const COMMANDS: readonly Command[] = [
 function findCommand(name: string): Command {
   const cmd = COMMANDS.find((c) => c.spec.name === name);
   if (cmd) return cmd;
-  const near = closest(name, COMMANDS.map((c) => c.spec.name));
-  throw new UsageError(`unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ''}; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}`);
+  const near = closest(
+    name,
+    COMMANDS.map((c) => c.spec.name),
+  );
+  throw new UsageError(
+    `unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ''}; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}`,
+  );
 }
 
 /** Runs one CLI invocation; `argv` is what follows the program name. Never throws. */
@@ -45,11 +50,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   try {
     const first = args[0];
     if (first === undefined) {
-      io.stderr.write(globalHelp(COMMANDS.map((c) => c.spec), packageVersion()));
+      io.stderr.write(
+        globalHelp(
+          COMMANDS.map((c) => c.spec),
+          packageVersion(),
+        ),
+      );
       return EXIT_USAGE;
     }
     if (first === '-h' || first === '--help') {
-      io.stdout.write(globalHelp(COMMANDS.map((c) => c.spec), packageVersion()));
+      io.stdout.write(
+        globalHelp(
+          COMMANDS.map((c) => c.spec),
+          packageVersion(),
+        ),
+      );
       return EXIT_OK;
     }
     if (first === '-V' || first === '--version') {
@@ -58,10 +73,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     if (first === 'help') {
       const topic = args[1];
-      io.stdout.write(topic === undefined ? globalHelp(COMMANDS.map((c) => c.spec), packageVersion()) : commandHelp(findCommand(topic).spec));
+      io.stdout.write(
+        topic === undefined
+          ? globalHelp(
+              COMMANDS.map((c) => c.spec),
+              packageVersion(),
+            )
+          : commandHelp(findCommand(topic).spec),
+      );
       return EXIT_OK;
     }
-    if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command: backprop-lens <command> [options])`);
+    if (first.startsWith('-'))
+      throw new UsageError(
+        `unknown option '${first}' (options go after the command: backprop-lens <command> [options])`,
+      );
     return await findCommand(first).run(args.slice(1), io);
   } catch (e) {
     return reportError(e, io, debug);

@@ -10,9 +10,11 @@ const MAX_LAYERS = 256;
 const MAX_UNITS = 1_000_000;
 
 function width(raw: string, flagName: string): number {
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--${flagName}: '${raw}' is not a positive whole number of units`, 'train');
+  if (!/^\d+$/.test(raw))
+    throw new UsageError(`--${flagName}: '${raw}' is not a positive whole number of units`, 'train');
   const n = Number(raw);
-  if (n < 1 || n > MAX_UNITS) throw new UsageError(`--${flagName}: a layer needs 1 to ${MAX_UNITS} units, got ${raw}`, 'train');
+  if (n < 1 || n > MAX_UNITS)
+    throw new UsageError(`--${flagName}: a layer needs 1 to ${MAX_UNITS} units, got ${raw}`, 'train');
   return n;
 }
 
@@ -26,33 +28,45 @@ export function parseHidden(spec: string): number[] {
     const m = /^(\d+)\s*[x×*]\s*(\d+)$/.exec(part);
     if (m) {
       const count = Number(m[1]);
-      if (count < 1 || count > MAX_LAYERS) throw new UsageError(`--hidden: '${part}' asks for ${m[1]} layers (1 to ${MAX_LAYERS})`, 'train');
+      if (count < 1 || count > MAX_LAYERS)
+        throw new UsageError(`--hidden: '${part}' asks for ${m[1]} layers (1 to ${MAX_LAYERS})`, 'train');
       const w = width(m[2]!, 'hidden');
       for (let k = 0; k < count; k++) out.push(w);
     } else out.push(width(part, 'hidden'));
   }
-  if (out.length > MAX_LAYERS) throw new UsageError(`--hidden: ${out.length} layers is more than ${MAX_LAYERS}`, 'train');
+  if (out.length > MAX_LAYERS)
+    throw new UsageError(`--hidden: ${out.length} layers is more than ${MAX_LAYERS}`, 'train');
   return out;
 }
 
 /** "10,10,1" → [10, 10, 1]: every layer after the input, the output layer last. */
 export function parseLayers(spec: string): number[] {
   const parts = spec.split(',').map((p) => p.trim());
-  if (parts.some((p) => p === '')) throw new UsageError(`--layers: empty entry in '${spec}' (write e.g. 10,10,1)`, 'train');
+  if (parts.some((p) => p === ''))
+    throw new UsageError(`--layers: empty entry in '${spec}' (write e.g. 10,10,1)`, 'train');
   const out: number[] = [];
   for (const part of parts) {
     const m = /^(\d+)\s*[x×*]\s*(\d+)$/.exec(part);
     if (m) for (let k = 0; k < Number(m[1]); k++) out.push(width(m[2]!, 'layers'));
     else out.push(width(part, 'layers'));
   }
-  if (out.length > MAX_LAYERS + 1) throw new UsageError(`--layers: ${out.length} layers is more than ${MAX_LAYERS + 1}`, 'train');
+  if (out.length > MAX_LAYERS + 1)
+    throw new UsageError(`--layers: ${out.length} layers is more than ${MAX_LAYERS + 1}`, 'train');
   return out;
 }
 
 /** Hidden widths from whichever flag was given, checking the output width against the data. */
-export function hiddenWidths(layers: string | undefined, hidden: string | undefined, outputs: number, datasetName: string): number[] {
+export function hiddenWidths(
+  layers: string | undefined,
+  hidden: string | undefined,
+  outputs: number,
+  datasetName: string,
+): number[] {
   if (layers !== undefined && hidden !== undefined) {
-    throw new UsageError('give either --layers (every layer, output last) or --hidden (hidden layers only), not both', 'train');
+    throw new UsageError(
+      'give either --layers (every layer, output last) or --hidden (hidden layers only), not both',
+      'train',
+    );
   }
   if (layers !== undefined) {
     const all = parseLayers(layers);

@@ -19,7 +19,12 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export function createProgress(stream: OutStream, totalSteps: number, mode: 'auto' | 'none', now: () => number): ProgressReporter {
+export function createProgress(
+  stream: OutStream,
+  totalSteps: number,
+  mode: 'auto' | 'none',
+  now: () => number,
+): ProgressReporter {
   if (mode === 'none') return { update: () => undefined, stop: () => undefined };
   return stream.isTTY ? new BarProgress(stream, totalSteps) : new LineProgress(stream, totalSteps, now);
 }
@@ -30,7 +35,8 @@ class BarProgress implements ProgressReporter {
     this.bar = new cliProgress.SingleBar(
       {
         stream: stream as unknown as NodeJS.WritableStream,
-        format: 'train |{bar}| {percentage}% | step {value}/{total} | epoch {epoch} | loss {loss}{val} | ETA {eta_formatted}',
+        format:
+          'train |{bar}| {percentage}% | step {value}/{total} | epoch {epoch} | loss {loss}{val} | ETA {eta_formatted}',
         barsize: 30,
         hideCursor: true,
         clearOnComplete: false,
@@ -42,7 +48,11 @@ class BarProgress implements ProgressReporter {
     this.bar.start(total, 0, { epoch: 0, loss: '-', val: '' });
   }
   update(s: ProgressState): void {
-    this.bar.update(s.step, { epoch: s.epoch, loss: num(s.loss), val: s.validationLoss === null ? '' : ` | val ${num(s.validationLoss)}` });
+    this.bar.update(s.step, {
+      epoch: s.epoch,
+      loss: num(s.loss),
+      val: s.validationLoss === null ? '' : ` | val ${num(s.validationLoss)}`,
+    });
   }
   stop(): void {
     this.bar.stop();
@@ -69,7 +79,9 @@ class LineProgress implements ProgressReporter {
     this.last = s.step;
     const pct = ((100 * s.step) / this.total).toFixed(0).padStart(3);
     const val = this.lastValidation === null ? '' : `  val ${num(this.lastValidation)}`;
-    this.stream.write(`step ${s.step}/${this.total} (${pct}%)  epoch ${s.epoch}  loss ${num(s.loss)}${val}  ${duration(this.now() - this.start)}\n`);
+    this.stream.write(
+      `step ${s.step}/${this.total} (${pct}%)  epoch ${s.epoch}  loss ${num(s.loss)}${val}  ${duration(this.now() - this.start)}\n`,
+    );
   }
   stop(): void {
     // Lines need no clean-up.

@@ -11,7 +11,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export async function runCli(args: readonly string[], cwd: string, options: { tty?: boolean; signal?: AbortSignal } = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  cwd: string,
+  options: { tty?: boolean; signal?: AbortSignal } = {},
+): Promise<CliRun> {
   const stdout = new MemoryStream(false);
   const stderr = new MemoryStream(options.tty ?? false);
   let t = 0;
@@ -27,7 +31,11 @@ export async function runCli(args: readonly string[], cwd: string, options: { tt
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-export async function tempDir(): Promise<{ dir: string; write: (name: string, text: string) => Promise<string>; cleanup: () => Promise<void> }> {
+export async function tempDir(): Promise<{
+  dir: string;
+  write: (name: string, text: string) => Promise<string>;
+  cleanup: () => Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'bpl-cli-'));
   return {
     dir,

@@ -19,7 +19,12 @@ export interface NdArray {
 }
 
 function samples(a: NdArray): { n: number; width: number } {
-  if (a.shape.length === 0) throw new DatasetError('bad-structure', 'a 0-d array (one number) is not a dataset', a.file !== undefined ? { file: a.file } : {});
+  if (a.shape.length === 0)
+    throw new DatasetError(
+      'bad-structure',
+      'a 0-d array (one number) is not a dataset',
+      a.file !== undefined ? { file: a.file } : {},
+    );
   const n = a.shape[0]!;
   const width = a.shape.slice(1).reduce((x, y) => x * y, 1);
   return { n, width };
@@ -29,7 +34,12 @@ function samples(a: NdArray): { n: number; width: number } {
 export function arrayToTable(a: NdArray): Table {
   const { n, width } = samples(a);
   const file = a.file;
-  if (n === 0 || width === 0) throw new DatasetError('empty', `the array has shape (${a.shape.join(', ')}): no values`, file !== undefined ? { file } : {});
+  if (n === 0 || width === 0)
+    throw new DatasetError(
+      'empty',
+      `the array has shape (${a.shape.join(', ')}): no values`,
+      file !== undefined ? { file } : {},
+    );
   const builders = Array.from({ length: width }, (_, j) => new ColumnBuilder(defaultColumnName(j)));
   for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) builders[j]!.pushNumber(a.data[i * width + j]!);
   const columns = builders.map((b) => b.finish());
@@ -56,7 +66,11 @@ export interface PairOptions {
   readonly fitRows?: ArrayLike<number>;
 }
 
-/** X and Y arrays with the same first dimension → dataset (MNIST: images + labels). */
+/**
+ * X and Y arrays with the same first dimension → dataset (MNIST: images + labels). X is used in
+ * place (its row-major n × prod(…) layout is already the matrix layout; no copy of 60 000 MNIST
+ * images), and only Y goes through the label logic of prepareDataset.
+ */
 export function arraysToDataset(X: NdArray, Y: NdArray, options: PairOptions = {}): LabeledDataset {
   const xs = samples(X);
   const ys = samples(Y);
@@ -67,41 +81,60 @@ export function arraysToDataset(X: NdArray, Y: NdArray, options: PairOptions = {
       Y.file !== undefined ? { file: Y.file } : {},
     );
   }
-  if (xs.n === 0 || xs.width === 0) throw new DatasetError('empty', `the inputs have shape (${X.shape.join(', ')}): no values`, X.file !== undefined ? { file: X.file } : {});
-  const columns = [...Array.from({ length: xs.width }, (_, j) => `x${j + 1}`)];
-  const table: Table = {
-    ...arrayToTable({ ...X, shape: [xs.n, xs.width] }),
-    defaultTargets: [],
-  };
+  if (xs.n === 0 || xs.width === 0) {
+    throw new DatasetError(
+      'empty',
+      `the inputs have shape (${X.shape.join(', ')}): no values`,
+      X.file !== undefined ? { file: X.file } : {},
+    );
+  }
+  const featureNames = Array.from({ length: xs.width }, (_, j) => `x${j + 1}`);
+  // Y alone, behind one constant dummy feature column, so prepareDataset's label handling applies.
   const labels = arrayToTable({ ...Y, shape: [ys.n, ys.width] });
-  const merged: Table = {
-    source: Y.file ?? X.file, // X values are checked while parsing; what can still fail here is about the labels
-    rows: xs.n,
-    columns: [
-      ...table.columns.map((c, j) => ({ ...c, name: columns[j]! })),
-      ...labels.columns.map((c, k) => ({ ...c, name: ys.width === 1 ? 'label' : `y${k + 1}` })),
-    ],
-    hasHeader: false,
-    defaultTargets: labels.columns.map((_, k) => xs.width + k),
-    cellLocation: (r, c) => (c < xs.width ? table.cellLocation(r, c) : labels.cellLocation(r, c - xs.width)),
-    rowLocation: (r) => labels.rowLocation(r),
+  const dummy = { name: 'x', values: new Float64Array(ys.n), text: null, firstIssue: null, textCells: 0 };
+  const yTable: Table = {
+    ...labels,
+    columns: [dummy, ...labels.columns.map((c, k) => ({ ...c, name: ys.width === 1 ? 'label' : `y${k + 1}` }))],
+    defaultTargets: labels.columns.map((_, k) => k + 1),
+    cellLocation: (r, c) => labels.cellLocation(r, c - 1),
   };
-  const task = options.task === undefined || options.task === 'auto' ? (ys.width === 1 && Y.integer ? 'classification' : 'regression') : options.task;
-  let ds = prepareDataset(merged, {
-    name: options.name ?? X.file ?? 'arrays',
+  const task =
+    options.task === undefined || options.task === 'auto'
+      ? ys.width === 1 && Y.integer
+        ? 'classification'
+        : 'regression'
+      : options.task;
+  const prepared = prepareDataset(yTable, {
     task,
     ...(options.classes !== undefined ? { classes: options.classes } : {}),
   });
   const image = X.shape.length === 3 ? { height: X.shape[1]!, width: X.shape[2]! } : undefined;
-  if (image) ds = { ...ds, meta: { ...ds.meta, image } };
+  let ds: LabeledDataset = {
+    X: { rows: xs.n, cols: xs.width, data: X.data },
+    Y: prepared.Y,
+    meta: { ...prepared.meta, name: options.name ?? X.file ?? 'arrays', featureNames, ...(image ? { image } : {}) },
+  };
   const normalize = options.normalize ?? 'none';
   if (normalize !== 'none') {
-    ds = normalizeDataset(ds, { inputs: normalize, ...(options.fitRows !== undefined ? { fitRows: options.fitRows } : {}) });
+    ds = normalizeDataset(ds, {
+      inputs: normalize,
+      ...(options.fitRows !== undefined ? { fitRows: options.fitRows } : {}),
+    });
   } else if (X.uint8 && options.scalePixels !== false) {
-    const p = ds.X.cols;
-    const data = ds.X.data.map((v) => v / 255);
-    const inputs = { method: 'min-max' as const, names: ds.meta.featureNames, offset: new Array<number>(p).fill(0), scale: new Array<number>(p).fill(255) };
-    ds = { X: { rows: ds.X.rows, cols: p, data }, Y: ds.Y, meta: { ...ds.meta, preprocessing: { version: 1, inputs, outputs: null } } };
+    const p = xs.width;
+    const data = new Float64Array(X.data.length);
+    for (let k = 0; k < data.length; k++) data[k] = X.data[k]! / 255;
+    const inputs = {
+      method: 'min-max' as const,
+      names: featureNames,
+      offset: new Array<number>(p).fill(0),
+      scale: new Array<number>(p).fill(255),
+    };
+    ds = {
+      ...ds,
+      X: { rows: xs.n, cols: p, data },
+      meta: { ...ds.meta, preprocessing: { version: 1, inputs, outputs: null } },
+    };
   }
   return ds;
 }

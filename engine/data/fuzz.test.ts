@@ -20,7 +20,34 @@ import { formatDelimited, formatJson } from './utils.js';
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const LIMITS = { maxBytes: 256 * 1024, maxCells: 50_000 };
 
-const TOKENS = ['NaN', 'Infinity', '-inf', '1e999', '""', '"', ',,', '\n\n', '\r', '#', '\t', ' ', '{', '}', '[', ']', ':', 'null', 'true', '0x1F', '-', '.', 'e', '\uFEFF', '\u0000', 'é'];
+const TOKENS = [
+  'NaN',
+  'Infinity',
+  '-inf',
+  '1e999',
+  '""',
+  '"',
+  ',,',
+  '\n\n',
+  '\r',
+  '#',
+  '\t',
+  ' ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  'null',
+  'true',
+  '0x1F',
+  '-',
+  '.',
+  'e',
+  '\uFEFF',
+  '\u0000',
+  'é',
+];
 
 function mutate(input: Uint8Array, rng: Rng): Uint8Array {
   let b = Array.from(input);
@@ -113,7 +140,16 @@ function textSeeds(): { name: string; bytes: Uint8Array }[] {
     { name: 'semi.csv', bytes: enc('a;b;c\n1,5;2;x\n3;4;y\n') },
     { name: 'plane.json', bytes: enc(formatJson(plane)) },
     { name: 'batch.json', bytes: enc(formatJson(plane, true)) },
-    { name: 'objects.json', bytes: enc(JSON.stringify([{ a: 1, b: 2, label: 'x' }, { a: 3, b: 4, label: 'y' }, { a: 5, b: null, label: 'x' }])) },
+    {
+      name: 'objects.json',
+      bytes: enc(
+        JSON.stringify([
+          { a: 1, b: 2, label: 'x' },
+          { a: 3, b: 4, label: 'y' },
+          { a: 5, b: null, label: 'x' },
+        ]),
+      ),
+    },
     { name: 'rows.json', bytes: enc('[[1, 2, 3], [4, 5, 6], [7, 8, 9]]') },
   ];
 }
@@ -138,7 +174,11 @@ describe('fuzzing every parser with mutated valid inputs', () => {
 
   it('IDX pairs, plain and gzipped (1200 inputs)', () => {
     const digits = generateBuiltin('digits', { n: 6 }).train;
-    const images = encodeIdx('uint8', [6, 8, 8], Array.from(digits.X.data, (v) => Math.round(v * 255)));
+    const images = encodeIdx(
+      'uint8',
+      [6, 8, 8],
+      Array.from(digits.X.data, (v) => Math.round(v * 255)),
+    );
     const labels = encodeIdx('uint8', [6], [0, 1, 2, 3, 4, 5]);
     const floats = encodeIdx('float32', [6, 2], [0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const out: Outcome = { ok: 0, rejected: 0, codes: new Set() };
@@ -149,10 +189,22 @@ describe('fuzzing every parser with mutated valid inputs', () => {
       const mutX = s % 2 === 0;
       const mx = mutX ? mutate(gz ? gzipSync(x) : x, rng) : x;
       const my = mutX ? labels : mutate(gz ? gzipSync(labels) : labels, rng);
-      attempt('idx', 5000 + s, mutX ? mx : my, () => loadArrayPair({ bytes: mx, fileName: 'images-idx3-ubyte' }, { bytes: my, fileName: 'labels-idx1-ubyte' }, { limits: LIMITS }), out);
+      attempt(
+        'idx',
+        5000 + s,
+        mutX ? mx : my,
+        () =>
+          loadArrayPair(
+            { bytes: mx, fileName: 'images-idx3-ubyte' },
+            { bytes: my, fileName: 'labels-idx1-ubyte' },
+            { limits: LIMITS },
+          ),
+        out,
+      );
     }
     expect(out.rejected).toBeGreaterThan(300);
-    for (const code of ['bad-magic', 'truncated', 'trailing-bytes', 'length-mismatch']) expect(out.codes).toContain(code);
+    for (const code of ['bad-magic', 'truncated', 'trailing-bytes', 'length-mismatch'])
+      expect(out.codes).toContain(code);
   });
 
   it('.npy files, single and paired (1200 inputs)', () => {
@@ -167,8 +219,16 @@ describe('fuzzing every parser with mutated valid inputs', () => {
     for (let s = 0; s < 1200; s++) {
       const rng = createRng(9000 + s);
       const input = mutate(seeds[s % seeds.length]!, rng);
-      if (s % 2 === 0) attempt('npy', 9000 + s, input, () => loadDataset(input, { fileName: 'a.npy', limits: LIMITS }), out);
-      else attempt('npy pair', 9000 + s, input, () => loadArrayPair({ bytes: input, fileName: 'X.npy' }, { bytes: y, fileName: 'y.npy' }, { limits: LIMITS }), out);
+      if (s % 2 === 0)
+        attempt('npy', 9000 + s, input, () => loadDataset(input, { fileName: 'a.npy', limits: LIMITS }), out);
+      else
+        attempt(
+          'npy pair',
+          9000 + s,
+          input,
+          () => loadArrayPair({ bytes: input, fileName: 'X.npy' }, { bytes: y, fileName: 'y.npy' }, { limits: LIMITS }),
+          out,
+        );
     }
     expect(out.rejected).toBeGreaterThan(300);
     for (const code of ['bad-magic', 'bad-header', 'truncated', 'unsupported-dtype']) expect(out.codes).toContain(code);
@@ -182,7 +242,10 @@ describe('fuzzing every parser with mutated valid inputs', () => {
       const summarize = (f: () => { rows: number; columns: readonly { values: Float64Array }[] }): string => {
         try {
           const t = f();
-          return JSON.stringify([t.rows, t.columns.map((c) => Array.from(c.values, (v) => (Number.isNaN(v) ? 'NaN' : v)))]);
+          return JSON.stringify([
+            t.rows,
+            t.columns.map((c) => Array.from(c.values, (v) => (Number.isNaN(v) ? 'NaN' : v))),
+          ]);
         } catch (e) {
           if (!(e instanceof DatasetError)) throw e;
           return `${e.code}@${e.line}:${e.column}`;
@@ -193,7 +256,7 @@ describe('fuzzing every parser with mutated valid inputs', () => {
       const whole = summarize(() => parseDelimited(text, { fileName: 'f.csv', delimiter }));
       // Random piece sizes, empty pieces included, so boundaries fall everywhere (inside quotes, between \r and \n).
       const pieces: string[] = [];
-      for (let at = 0; at < text.length; ) {
+      for (let at = 0; at < text.length;) {
         const len = rng.int(12);
         pieces.push(text.slice(at, at + len));
         at += len;
@@ -209,7 +272,28 @@ describe('fuzzing every parser with mutated valid inputs', () => {
 
   it('the fast number path agrees with the strict cell classifier', () => {
     const rng = createRng(77);
-    const alphabet = ['0', '1', '9', '.', 'e', 'E', '+', '-', ' ', 'x', 'b', 'o', 'I', 'n', 'f', 'N', 'a', '\t', '_', '\u00a0'];
+    const alphabet = [
+      '0',
+      '1',
+      '9',
+      '.',
+      'e',
+      'E',
+      '+',
+      '-',
+      ' ',
+      'x',
+      'b',
+      'o',
+      'I',
+      'n',
+      'f',
+      'N',
+      'a',
+      '\t',
+      '_',
+      '\u00a0',
+    ];
     for (let s = 0; s < 20_000; s++) {
       const len = rng.int(7);
       let str = '';

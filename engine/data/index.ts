@@ -16,13 +16,27 @@ export {
 } from './types.js';
 export type { Table, TableColumn, CellIssue } from './table.js';
 export { resolveColumn } from './table.js';
-export { DelimitedTextParser, parseDelimited, parseDelimitedStream, sniffDelimiter, type Delimiter, type DelimitedOptions } from './parsers/delimited.js';
+export {
+  DelimitedTextParser,
+  parseDelimited,
+  parseDelimitedStream,
+  sniffDelimiter,
+  type Delimiter,
+  type DelimitedOptions,
+} from './parsers/delimited.js';
 export { parseJsonTable } from './parsers/json.js';
 export { parseIdx, encodeIdx, isIdx, type IdxArray, type IdxType } from './parsers/idx.js';
 export { parseNpy, encodeNpy, isNpy, type NpyArray } from './parsers/npy.js';
 export { gunzip, isGzip } from './parsers/gzip.js';
 export { arraysToDataset, arrayToTable, type NdArray, type PairOptions } from './arrays.js';
-export { prepareDataset, checkProbabilityRows, checkTargetsForLoss, compareLabels, type ColumnRef, type PrepareOptions } from './prepare.js';
+export {
+  prepareDataset,
+  checkProbabilityRows,
+  checkTargetsForLoss,
+  compareLabels,
+  type ColumnRef,
+  type PrepareOptions,
+} from './prepare.js';
 export {
   applyPreprocessing,
   applyTransform,
@@ -35,7 +49,16 @@ export {
   type NormalizeOptions,
   type Preprocessing,
 } from './preprocessing.js';
-export { detectFormat, loadArray, loadArrayPair, loadDataset, loadTable, type ArrayFile, type FileFormat, type LoadOptions } from './load.js';
+export {
+  detectFormat,
+  loadArray,
+  loadArrayPair,
+  loadDataset,
+  loadTable,
+  type ArrayFile,
+  type FileFormat,
+  type LoadOptions,
+} from './load.js';
 export {
   BUILTIN_DATASETS,
   builtinInfo,

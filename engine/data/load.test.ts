@@ -64,23 +64,44 @@ describe('loading files end to end', () => {
     expect(reg.meta.task).toBe('regression');
     const single = loadDataset(encodeNpy([3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]), { fileName: 'a.npy' });
     expect(Array.from(single.Y.data)).toEqual([3, 6, 9]);
-    const mismatch = catchDatasetError(() => loadArrayPair({ bytes: X, fileName: 'X.npy' }, { bytes: encodeNpy([3], [1, 2, 3]), fileName: 'y.npy' }));
+    const mismatch = catchDatasetError(() =>
+      loadArrayPair({ bytes: X, fileName: 'X.npy' }, { bytes: encodeNpy([3], [1, 2, 3]), fileName: 'y.npy' }),
+    );
     expect(mismatch).toMatchObject({ code: 'length-mismatch', file: 'y.npy' });
     expect(mismatch.message).toContain('X.npy has 4 samples but y.npy has 3');
-    expect(catchDatasetError(() => loadDataset(encodeNpy([2, 2, 2], new Array(8).fill(1)), { fileName: 'c.npy' }))).toMatchObject({ code: 'bad-structure', file: 'c.npy' });
+    expect(
+      catchDatasetError(() => loadDataset(encodeNpy([2, 2, 2], new Array(8).fill(1)), { fileName: 'c.npy' })),
+    ).toMatchObject({ code: 'bad-structure', file: 'c.npy' });
   });
 
   it('loads MNIST-style IDX pairs (gzipped), scaling pixels to [0, 1] and recording it', () => {
     const images = gzipSync(encodeIdx('uint8', [3, 2, 2], [0, 255, 51, 102, 1, 2, 3, 4, 5, 6, 7, 8]));
     const labels = gzipSync(encodeIdx('uint8', [3], [7, 2, 7]));
-    const ds = loadArrayPair({ bytes: images, fileName: 'train-images-idx3-ubyte.gz' }, { bytes: labels, fileName: 'train-labels-idx1-ubyte.gz' });
+    const ds = loadArrayPair(
+      { bytes: images, fileName: 'train-images-idx3-ubyte.gz' },
+      { bytes: labels, fileName: 'train-labels-idx1-ubyte.gz' },
+    );
     expect(ds.meta).toMatchObject({ task: 'classification', classNames: ['2', '7'], image: { width: 2, height: 2 } });
     expect(Array.from(ds.X.data.subarray(0, 4))).toEqual([0, 1, 0.2, 0.4]);
-    expect(ds.meta.preprocessing?.inputs).toMatchObject({ method: 'min-max', offset: [0, 0, 0, 0], scale: [255, 255, 255, 255] });
-    const fixed = loadArrayPair({ bytes: images }, { bytes: labels }, { classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
+    expect(ds.meta.preprocessing?.inputs).toMatchObject({
+      method: 'min-max',
+      offset: [0, 0, 0, 0],
+      scale: [255, 255, 255, 255],
+    });
+    const fixed = loadArrayPair(
+      { bytes: images },
+      { bytes: labels },
+      { classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+    );
     expect(fixed.Y.cols).toBe(10);
-    expect(catchDatasetError(() => loadArrayPair({ bytes: images }, { bytes: encodeIdx('uint8', [2], [1, 2]), fileName: 'l.idx' }))).toMatchObject({ code: 'length-mismatch' });
-    expect(catchDatasetError(() => loadTable(encodeIdx('uint8', [2], [1, 2]), { fileName: 'l-idx1-ubyte' }))).toMatchObject({ code: 'bad-param', file: 'l-idx1-ubyte' });
+    expect(
+      catchDatasetError(() =>
+        loadArrayPair({ bytes: images }, { bytes: encodeIdx('uint8', [2], [1, 2]), fileName: 'l.idx' }),
+      ),
+    ).toMatchObject({ code: 'length-mismatch' });
+    expect(
+      catchDatasetError(() => loadTable(encodeIdx('uint8', [2], [1, 2]), { fileName: 'l-idx1-ubyte' })),
+    ).toMatchObject({ code: 'bad-param', file: 'l-idx1-ubyte' });
   });
 
   it('normalises on the training rows only', () => {
@@ -108,7 +129,12 @@ describe('loading files end to end', () => {
 
 describe('array files of unknown kind', () => {
   it('says which binary formats a pair accepts', () => {
-    const e = catchDatasetError(() => loadArrayPair({ bytes: new TextEncoder().encode('x,y\n1,2\n'), fileName: 'X.csv' }, { bytes: encodeNpy([1], [1]) }));
+    const e = catchDatasetError(() =>
+      loadArrayPair(
+        { bytes: new TextEncoder().encode('x,y\n1,2\n'), fileName: 'X.csv' },
+        { bytes: encodeNpy([1], [1]) },
+      ),
+    );
     expect(e).toMatchObject({ code: 'unknown-format', file: 'X.csv', offset: 0 });
     expect(e.message).toContain('.npy');
   });

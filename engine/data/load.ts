@@ -46,7 +46,8 @@ function unzip(input: Uint8Array | string, options: ParseOptions): Uint8Array | 
 export function loadTable(input: Uint8Array | string, options: LoadOptions = {}): Table {
   try {
     const raw = unzip(input, options);
-    const format = options.format === undefined || options.format === 'auto' ? detectFormat(raw, options.fileName) : options.format;
+    const format =
+      options.format === undefined || options.format === 'auto' ? detectFormat(raw, options.fileName) : options.format;
     switch (format) {
       case 'text':
         return parseDelimited(raw, options);
@@ -55,12 +56,20 @@ export function loadTable(input: Uint8Array | string, options: LoadOptions = {})
       case 'npy': {
         const arr = parseNpy(toBytes(raw), options);
         if (arr.shape.length > 2) {
-          throw new DatasetError('bad-structure', `a ${arr.shape.length}-d array (shape (${arr.shape.join(', ')})) has no columns to choose; load it as X with a separate Y file`, where(options.fileName));
+          throw new DatasetError(
+            'bad-structure',
+            `a ${arr.shape.length}-d array (shape (${arr.shape.join(', ')})) has no columns to choose; load it as X with a separate Y file`,
+            where(options.fileName),
+          );
         }
         return arrayToTable({ ...arr, integer: false, uint8: false, ...where(options.fileName) });
       }
       case 'idx':
-        throw new DatasetError('bad-param', 'an IDX file holds only images or only labels: load the images and labels files together (loadArrayPair)', where(options.fileName));
+        throw new DatasetError(
+          'bad-param',
+          'an IDX file holds only images or only labels: load the images file together with its labels file',
+          where(options.fileName),
+        );
     }
   } catch (e) {
     throw e instanceof DatasetError ? e.withFile(options.fileName) : e;
@@ -87,12 +96,17 @@ export function loadArray(file: ArrayFile, options: ParseOptions = {}): NdArray 
     const integer = /^[<>|=][iub]/.test(a.dtype);
     return { shape: a.shape, data: a.data, integer, uint8: /^[<>|=]u1$/.test(a.dtype), ...where(file.fileName) };
   }
-  const idxLike = (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) || /(\.idx\d?|-ubyte)(\.gz)?$/i.test(file.fileName ?? '');
+  const idxLike =
+    (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) || /(\.idx\d?|-ubyte)(\.gz)?$/i.test(file.fileName ?? '');
   if (!idxLike && !isIdx(bytes)) {
-    throw new DatasetError('unknown-format', 'expected a NumPy .npy file (starting with "\\x93NUMPY") or an IDX file (starting with 0x00 0x00)', {
-      ...where(file.fileName),
-      offset: 0,
-    });
+    throw new DatasetError(
+      'unknown-format',
+      'expected a NumPy .npy file (starting with "\\x93NUMPY") or an IDX file (starting with 0x00 0x00)',
+      {
+        ...where(file.fileName),
+        offset: 0,
+      },
+    );
   }
   const a = parseIdx(bytes, opts);
   const integer = a.type !== 'float32' && a.type !== 'float64';
@@ -101,7 +115,10 @@ export function loadArray(file: ArrayFile, options: ParseOptions = {}): NdArray 
 
 /** X and Y from two files: MNIST's images + labels IDX files, or X.npy + Y.npy. */
 export function loadArrayPair(X: ArrayFile, Y: ArrayFile, options: ParseOptions & PairOptions = {}): LabeledDataset {
-  return arraysToDataset(loadArray(X, options), loadArray(Y, options), { ...options, name: options.name ?? X.fileName ?? 'arrays' });
+  return arraysToDataset(loadArray(X, options), loadArray(Y, options), {
+    ...options,
+    name: options.name ?? X.fileName ?? 'arrays',
+  });
 }
 
 function toBytes(x: Uint8Array | string): Uint8Array {

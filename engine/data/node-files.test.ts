@@ -30,16 +30,30 @@ describe('reading dataset files from disk (CLI)', () => {
   it('fails with a message, not a crash, on limits and unreadable paths', async () => {
     const path = join(dir, 'small.txt');
     writeFileSync(path, '1 2\n3 4\n'.repeat(1000));
-    await expect(readDatasetFile(path, { limits: { maxBytes: 1000 } })).rejects.toMatchObject({ code: 'too-large', file: 'small.txt' });
-    await expect(readDatasetFile(path, { limits: { maxCells: 100 } })).rejects.toMatchObject({ code: 'too-large', line: 51 });
-    await expect(readDatasetFile(join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'unreadable', message: expect.stringContaining('no such file') });
+    await expect(readDatasetFile(path, { limits: { maxBytes: 1000 } })).rejects.toMatchObject({
+      code: 'too-large',
+      file: 'small.txt',
+    });
+    await expect(readDatasetFile(path, { limits: { maxCells: 100 } })).rejects.toMatchObject({
+      code: 'too-large',
+      line: 51,
+    });
+    await expect(readDatasetFile(join(dir, 'missing.csv'))).rejects.toMatchObject({
+      code: 'unreadable',
+      message: expect.stringContaining('no such file'),
+    });
     await expect(readDatasetFile(dir)).rejects.toMatchObject({ code: 'unreadable' });
   });
 
   it('reports the file name and line of a bad cell in a streamed file', async () => {
     const path = join(dir, 'bad.txt');
     writeFileSync(path, '0.1 0.2\n0.3 0.4\n0.5 x\n');
-    await expect(readDatasetFile(path)).rejects.toMatchObject({ code: 'non-numeric', file: 'bad.txt', line: 3, column: 2 });
+    await expect(readDatasetFile(path)).rejects.toMatchObject({
+      code: 'non-numeric',
+      file: 'bad.txt',
+      line: 3,
+      column: 2,
+    });
   });
 
   it('reads gzipped text, JSON and .npy files whole', async () => {

@@ -23,7 +23,13 @@ function isErrno(e: unknown): e is NodeJS.ErrnoException {
 function unreadable(path: string, e: unknown): unknown {
   if (e instanceof DatasetError || !isErrno(e)) return e;
   const reason =
-    e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    e.code === 'ENOENT'
+      ? 'no such file'
+      : e.code === 'EISDIR'
+        ? 'it is a directory'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : e.message;
   return new DatasetError('unreadable', `cannot read the file: ${reason}`, { file: path });
 }
 
@@ -58,7 +64,11 @@ export async function readDatasetFile(path: string, options: LoadOptions = {}): 
 }
 
 /** MNIST-style pairs: images + labels IDX files (plain or .gz), or X.npy + Y.npy. */
-export async function readArrayPairFiles(xPath: string, yPath: string, options: ParseOptions & PairOptions = {}): Promise<LabeledDataset> {
+export async function readArrayPairFiles(
+  xPath: string,
+  yPath: string,
+  options: ParseOptions & PairOptions = {},
+): Promise<LabeledDataset> {
   const [xb, yb] = [await readBytes(xPath, options), await readBytes(yPath, options)];
   return loadArrayPair({ bytes: xb, fileName: basename(xPath) }, { bytes: yb, fileName: basename(yPath) }, options);
 }

@@ -21,7 +21,9 @@ export function sampleFiles(): SampleFile[] {
   const spiral = generateBuiltin('spiral', { classes: 3 });
   const digits = generateBuiltin('digits', { n: 200 }).train;
   const pixels = Array.from(digits.X.data, (v) => Math.round(v * 255));
-  const labels = Array.from({ length: digits.Y.rows }, (_, i) => digits.Y.data.subarray(i * 10, i * 10 + 10).indexOf(1));
+  const labels = Array.from({ length: digits.Y.rows }, (_, i) =>
+    digits.Y.data.subarray(i * 10, i * 10 + 10).indexOf(1),
+  );
   // mtime 0 in the gzip header keeps the bytes reproducible.
   const gz = (b: Uint8Array): Uint8Array => gzipSync(b, { mtime: 0, level: 9 });
   return [

@@ -31,7 +31,9 @@ describe('prepareDataset: columns, labels, checks', () => {
     expect(two.Y.cols).toBe(2);
     expect(catchDatasetError(() => prepareDataset(t, { targets: ['zz'] }))).toMatchObject({ code: 'unknown-column' });
     expect(catchDatasetError(() => prepareDataset(t, { targets: [9] })).message).toContain('4 columns');
-    expect(catchDatasetError(() => prepareDataset(t, { features: ['a'], targets: ['a'] }))).toMatchObject({ code: 'bad-param' });
+    expect(catchDatasetError(() => prepareDataset(t, { features: ['a'], targets: ['a'] }))).toMatchObject({
+      code: 'bad-param',
+    });
   });
 
   it('makes numeric labels classes when asked, sorted numerically', () => {
@@ -41,11 +43,15 @@ describe('prepareDataset: columns, labels, checks', () => {
     expect(Array.from(ds.Y.data)).toEqual([0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0]);
   });
 
-  it('uses a fixed class list (the training set\'s) and rejects labels outside it', () => {
+  it("uses a fixed class list (the training set's) and rejects labels outside it", () => {
     const t = parseDelimited('x,y\n1,b\n2,b\n');
     const ds = prepareDataset(t, { classes: ['a', 'b', 'c'] });
     expect(Array.from(ds.Y.data)).toEqual([0, 1, 0, 0, 1, 0]);
-    expect(catchDatasetError(() => prepareDataset(t, { classes: ['a', 'c'] }))).toMatchObject({ code: 'unknown-class', line: 2, column: 2 });
+    expect(catchDatasetError(() => prepareDataset(t, { classes: ['a', 'c'] }))).toMatchObject({
+      code: 'unknown-class',
+      line: 2,
+      column: 2,
+    });
   });
 
   it('rejects a label column with one class', () => {
@@ -58,10 +64,25 @@ describe('prepareDataset: columns, labels, checks', () => {
     const nonNum = catchDatasetError(() => prepareDataset(parseDelimited('x,y\n1,2\nabc,3\n', { fileName: 'd.csv' })));
     expect(nonNum).toMatchObject({ code: 'non-numeric', file: 'd.csv', line: 3, column: 1, field: '"x"' });
     expect(nonNum.message).toBe('d.csv, line 3, column 1 (field "x"): non-numeric cell "abc" in feature column "x"');
-    expect(catchDatasetError(() => prepareDataset(parseDelimited('1 2\n3 NaN\n4 5\n')))).toMatchObject({ code: 'non-finite', line: 2, column: 2 });
-    expect(catchDatasetError(() => prepareDataset(parseDelimited('1 inf 2\n3 4 5\n')))).toMatchObject({ code: 'non-finite', line: 1, column: 2 });
-    expect(catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,2\n,3\n')))).toMatchObject({ code: 'missing-value', line: 3, column: 1 });
-    expect(catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,1e999\n2,3\n')))).toMatchObject({ code: 'non-finite', line: 2 });
+    expect(catchDatasetError(() => prepareDataset(parseDelimited('1 2\n3 NaN\n4 5\n')))).toMatchObject({
+      code: 'non-finite',
+      line: 2,
+      column: 2,
+    });
+    expect(catchDatasetError(() => prepareDataset(parseDelimited('1 inf 2\n3 4 5\n')))).toMatchObject({
+      code: 'non-finite',
+      line: 1,
+      column: 2,
+    });
+    expect(catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,2\n,3\n')))).toMatchObject({
+      code: 'missing-value',
+      line: 3,
+      column: 1,
+    });
+    expect(catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,1e999\n2,3\n')))).toMatchObject({
+      code: 'non-finite',
+      line: 2,
+    });
   });
 
   it('keeps a numeric target with a stray word as regression and reports the word', () => {
@@ -72,18 +93,34 @@ describe('prepareDataset: columns, labels, checks', () => {
 
   it('reports errors in JSON at their key path and line', () => {
     const t = parseJsonTable('{"X": [[1, 2],\n [3, "x"]], "Y": [0, 1]}', { fileName: 'j.json' });
-    expect(catchDatasetError(() => prepareDataset(t))).toMatchObject({ code: 'non-numeric', field: 'X[1][1]', line: 2, column: 6 });
+    expect(catchDatasetError(() => prepareDataset(t))).toMatchObject({
+      code: 'non-numeric',
+      field: 'X[1][1]',
+      line: 2,
+      column: 6,
+    });
   });
 
   it('checks cross-entropy targets are probability rows', () => {
     const ok = parseDelimited('x,p,q\n1,0.25,0.75\n2,1,0\n');
     expect(prepareDataset(ok, { targets: ['p', 'q'], loss: 'cross-entropy' }).Y.cols).toBe(2);
     const neg = parseDelimited('x,p,q\n1,0.25,0.75\n2,-0.5,1.5\n');
-    expect(catchDatasetError(() => prepareDataset(neg, { targets: ['p', 'q'], loss: 'cross-entropy' }))).toMatchObject({ code: 'bad-targets', line: 3 });
+    expect(catchDatasetError(() => prepareDataset(neg, { targets: ['p', 'q'], loss: 'cross-entropy' }))).toMatchObject({
+      code: 'bad-targets',
+      line: 3,
+    });
     const sum = parseDelimited('x,p,q\n1,0.5,0.6\n');
-    expect(catchDatasetError(() => prepareDataset(sum, { targets: ['p', 'q'], loss: 'cross-entropy' })).message).toContain('sums to 1.1');
-    expect(catchDatasetError(() => checkTargetsForLoss({ Y: { rows: 1, cols: 2, data: Float64Array.of(0.5, 0.4) } }, 'cross-entropy'))).toMatchObject({ field: 'Y[0]' });
-    expect(() => checkProbabilityRows({ rows: 1, cols: 3, data: Float64Array.of(0.1, 0.2, 0.7) }, () => ({}))).not.toThrow();
+    expect(
+      catchDatasetError(() => prepareDataset(sum, { targets: ['p', 'q'], loss: 'cross-entropy' })).message,
+    ).toContain('sums to 1.1');
+    expect(
+      catchDatasetError(() =>
+        checkTargetsForLoss({ Y: { rows: 1, cols: 2, data: Float64Array.of(0.5, 0.4) } }, 'cross-entropy'),
+      ),
+    ).toMatchObject({ field: 'Y[0]' });
+    expect(() =>
+      checkProbabilityRows({ rows: 1, cols: 3, data: Float64Array.of(0.1, 0.2, 0.7) }, () => ({})),
+    ).not.toThrow();
   });
 
   it('needs at least one feature column', () => {

@@ -50,9 +50,14 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
       : table.columns.map((_, j) => j).filter((j) => !targets.includes(j));
   const overlap = features.find((j) => targets.includes(j));
   if (overlap !== undefined) {
-    throw new DatasetError('bad-param', 'a column cannot be both a feature and a target', at(`"${table.columns[overlap]!.name}"`));
+    throw new DatasetError(
+      'bad-param',
+      'a column cannot be both a feature and a target',
+      at(`"${table.columns[overlap]!.name}"`),
+    );
   }
-  if (features.length === 0) throw new DatasetError('bad-param', 'no feature columns: the file has only the target column', at());
+  if (features.length === 0)
+    throw new DatasetError('bad-param', 'no feature columns: the file has only the target column', at());
 
   for (const j of features) requireNumeric(table, j, 'feature');
   const X = gather(table, features);
@@ -87,7 +92,14 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
   let ds: LabeledDataset = {
     X,
     Y,
-    meta: { name: options.name ?? file ?? 'data', task: finalTask, featureNames, targetNames, classNames, preprocessing: null },
+    meta: {
+      name: options.name ?? file ?? 'data',
+      task: finalTask,
+      featureNames,
+      targetNames,
+      classNames,
+      preprocessing: null,
+    },
   };
   if ((options.normalize ?? 'none') !== 'none' || (options.normalizeTargets ?? 'none') !== 'none') {
     ds = normalizeDataset(ds, {
@@ -135,12 +147,21 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
   const issue = col.firstIssue;
   if (issue === null) return;
   const where = table.cellLocation(issue.row, j);
-  if (issue.kind === 'empty') throw new DatasetError('missing-value', `empty cell in ${role} column "${col.name}"`, where);
+  if (issue.kind === 'empty')
+    throw new DatasetError('missing-value', `empty cell in ${role} column "${col.name}"`, where);
   if (issue.kind === 'non-finite') {
-    throw new DatasetError('non-finite', `${role} value "${issue.raw}" is not finite (NaN and Infinity are not allowed)`, where);
+    throw new DatasetError(
+      'non-finite',
+      `${role} value "${issue.raw}" is not finite (NaN and Infinity are not allowed)`,
+      where,
+    );
   }
   const hint = role === 'target' ? ' (for class labels, choose task "classification")' : '';
-  throw new DatasetError('non-numeric', `non-numeric cell "${clip(issue.raw)}" in ${role} column "${col.name}"${hint}`, where);
+  throw new DatasetError(
+    'non-numeric',
+    `non-numeric cell "${clip(issue.raw)}" in ${role} column "${col.name}"${hint}`,
+    where,
+  );
 }
 
 function clip(s: string): string {
@@ -204,7 +225,11 @@ function oneHot(table: Table, j: number, fixed: readonly string[] | undefined): 
     const label = labelOf(col, i);
     const k = index.get(label);
     if (k === undefined) {
-      throw new DatasetError('unknown-class', `label "${clip(label)}" is not one of the classes ${classes.join(', ')}`, table.cellLocation(i, j));
+      throw new DatasetError(
+        'unknown-class',
+        `label "${clip(label)}" is not one of the classes ${classes.join(', ')}`,
+        table.cellLocation(i, j),
+      );
     }
     data[i * K + k] = 1;
   }
@@ -221,17 +246,29 @@ export function checkProbabilityRows(Y: Matrix, where: (row: number) => DatasetE
     for (let j = 0; j < Y.cols; j++) {
       const v = Y.data[i * Y.cols + j]!;
       if (!(v >= 0)) {
-        throw new DatasetError('bad-targets', `cross-entropy target ${v} in column ${j + 1} is negative (targets must be probabilities)`, where(i));
+        throw new DatasetError(
+          'bad-targets',
+          `cross-entropy target ${v} in column ${j + 1} is negative (targets must be probabilities)`,
+          where(i),
+        );
       }
       sum += v;
     }
     if (Math.abs(sum - 1) > tolerance) {
-      throw new DatasetError('bad-targets', `cross-entropy target row sums to ${sum}, not 1 (use one-hot or probability rows)`, where(i));
+      throw new DatasetError(
+        'bad-targets',
+        `cross-entropy target row sums to ${sum}, not 1 (use one-hot or probability rows)`,
+        where(i),
+      );
     }
   }
 }
 
 /** Checks a built dataset's targets for a loss (for callers that pick the loss after loading). */
-export function checkTargetsForLoss(ds: { Y: Matrix }, loss: LossKind, where: (row: number) => DatasetErrorLocation = (r) => ({ field: `Y[${r}]` })): void {
+export function checkTargetsForLoss(
+  ds: { Y: Matrix },
+  loss: LossKind,
+  where: (row: number) => DatasetErrorLocation = (r) => ({ field: `Y[${r}]` }),
+): void {
   if (loss === 'cross-entropy') checkProbabilityRows(ds.Y, where);
 }

@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows, maxAbsDiff } from '../core/matrix.js';
-import { applyPreprocessing, applyTransform, fitTransform, invertTransform, normalizeDataset, parsePreprocessing } from './preprocessing.js';
+import {
+  applyPreprocessing,
+  applyTransform,
+  fitTransform,
+  invertTransform,
+  normalizeDataset,
+  parsePreprocessing,
+} from './preprocessing.js';
 import { catchDatasetError } from './test-helpers.js';
 import type { LabeledDataset } from './types.js';
 
 const ds: LabeledDataset = {
-  X: fromRows([[1, 10], [3, 10], [5, 10], [100, 10]]),
+  X: fromRows([
+    [1, 10],
+    [3, 10],
+    [5, 10],
+    [100, 10],
+  ]),
   Y: fromRows([[2], [4], [6], [8]]),
-  meta: { name: 't', task: 'regression', featureNames: ['a', 'b'], targetNames: ['y'], classNames: null, preprocessing: null },
+  meta: {
+    name: 't',
+    task: 'regression',
+    featureNames: ['a', 'b'],
+    targetNames: ['y'],
+    classNames: null,
+    preprocessing: null,
+  },
 };
 
 describe('normalisation recorded as data', () => {
@@ -38,15 +57,33 @@ describe('normalisation recorded as data', () => {
     expect(maxAbsDiff(test.X, norm.X)).toBe(0);
     expect(catchDatasetError(() => normalizeDataset(norm, { inputs: 'min-max' }))).toMatchObject({ code: 'bad-param' });
     const cls = { ...ds, meta: { ...ds.meta, task: 'classification' as const, classNames: ['y'] } };
-    expect(catchDatasetError(() => normalizeDataset(cls, { outputs: 'standardize' }))).toMatchObject({ code: 'bad-param' });
+    expect(catchDatasetError(() => normalizeDataset(cls, { outputs: 'standardize' }))).toMatchObject({
+      code: 'bad-param',
+    });
   });
 
   it('names the key path of a bad preprocessing record', () => {
-    expect(catchDatasetError(() => parsePreprocessing({ version: 2 }))).toMatchObject({ field: 'preprocessing.version' });
-    expect(catchDatasetError(() => parsePreprocessing({ version: 1, inputs: { method: 'zscore', offset: [], scale: [] } }))).toMatchObject({ field: 'preprocessing.inputs.method' });
-    expect(catchDatasetError(() => parsePreprocessing({ version: 1, inputs: { method: 'min-max', offset: [0, 1], scale: [1, 0] } }))).toMatchObject({ field: 'preprocessing.inputs.scale[1]' });
-    expect(catchDatasetError(() => parsePreprocessing({ version: 1, inputs: { method: 'min-max', offset: [0, 'x'], scale: [1, 1] } }))).toMatchObject({ field: 'preprocessing.inputs.offset[1]' });
-    expect(catchDatasetError(() => parsePreprocessing({ version: 1, outputs: { method: 'min-max', offset: [0], scale: [1, 2] } }))).toMatchObject({ field: 'preprocessing.outputs.scale' });
+    expect(catchDatasetError(() => parsePreprocessing({ version: 2 }))).toMatchObject({
+      field: 'preprocessing.version',
+    });
+    expect(
+      catchDatasetError(() => parsePreprocessing({ version: 1, inputs: { method: 'zscore', offset: [], scale: [] } })),
+    ).toMatchObject({ field: 'preprocessing.inputs.method' });
+    expect(
+      catchDatasetError(() =>
+        parsePreprocessing({ version: 1, inputs: { method: 'min-max', offset: [0, 1], scale: [1, 0] } }),
+      ),
+    ).toMatchObject({ field: 'preprocessing.inputs.scale[1]' });
+    expect(
+      catchDatasetError(() =>
+        parsePreprocessing({ version: 1, inputs: { method: 'min-max', offset: [0, 'x'], scale: [1, 1] } }),
+      ),
+    ).toMatchObject({ field: 'preprocessing.inputs.offset[1]' });
+    expect(
+      catchDatasetError(() =>
+        parsePreprocessing({ version: 1, outputs: { method: 'min-max', offset: [0], scale: [1, 2] } }),
+      ),
+    ).toMatchObject({ field: 'preprocessing.outputs.scale' });
     expect(parsePreprocessing({ version: 1, inputs: null }).outputs).toBeNull();
   });
 });

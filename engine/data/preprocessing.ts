@@ -97,7 +97,10 @@ export function invertTransform(Y: Matrix, t: ColumnTransform): Matrix {
 
 function checkWidth(M: Matrix, t: ColumnTransform): void {
   if (M.cols !== t.offset.length) {
-    throw new DatasetError('length-mismatch', `the normalisation is for ${t.offset.length} columns, the data has ${M.cols}`);
+    throw new DatasetError(
+      'length-mismatch',
+      `the normalisation is for ${t.offset.length} columns, the data has ${M.cols}`,
+    );
   }
 }
 
@@ -149,13 +152,18 @@ function parseTransform(value: unknown, path: string): ColumnTransform | null {
   }
   const offset = numberArray(obj.offset, `${path}.offset`);
   const scale = numberArray(obj.scale, `${path}.scale`);
-  if (scale.length !== offset.length) throw bad(`${path}.scale`, `has ${scale.length} entries, offset has ${offset.length}`);
+  if (scale.length !== offset.length)
+    throw bad(`${path}.scale`, `has ${scale.length} entries, offset has ${offset.length}`);
   scale.forEach((s, j) => {
     if (s === 0) throw bad(`${path}.scale[${j}]`, 'must not be 0');
   });
   let names: string[];
   if (obj.names === undefined) names = offset.map((_, j) => `x${j + 1}`);
-  else if (Array.isArray(obj.names) && obj.names.every((n) => typeof n === 'string') && obj.names.length === offset.length) {
+  else if (
+    Array.isArray(obj.names) &&
+    obj.names.every((n) => typeof n === 'string') &&
+    obj.names.length === offset.length
+  ) {
     names = obj.names as string[];
   } else throw bad(`${path}.names`, `must be ${offset.length} strings`);
   return { method, names, offset, scale };
@@ -169,7 +177,8 @@ function asObject(value: unknown, path: string): Record<string, unknown> {
 function numberArray(value: unknown, path: string): number[] {
   if (!Array.isArray(value)) throw bad(path, 'must be an array of numbers');
   return value.map((v, j) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${path}[${j}]`, `must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw bad(`${path}[${j}]`, `must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   });
 }

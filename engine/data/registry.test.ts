@@ -15,7 +15,18 @@ function classCounts(ds: LabeledDataset): number[] {
 
 describe('built-in datasets', () => {
   it('lists every built-in with description, task and parameters, matching what it generates', () => {
-    expect(builtinNames()).toEqual(['circles', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'gaussian-regression', 'xsin', 'sine', 'digits']);
+    expect(builtinNames()).toEqual([
+      'circles',
+      'xor',
+      'gaussians',
+      'spiral',
+      'moons',
+      'plane',
+      'gaussian-regression',
+      'xsin',
+      'sine',
+      'digits',
+    ]);
     for (const info of BUILTIN_DATASETS) {
       expect(info.description.length).toBeGreaterThan(10);
       const params = Object.fromEntries(info.params.map((q) => [q.name, q.default]));
@@ -75,7 +86,8 @@ describe('built-in datasets', () => {
     };
     expect(spread(0.5)).toBeGreaterThan(2 * spread(0.1));
     const plane = generateBuiltin('plane', { noise: 0 }).train;
-    for (let i = 0; i < plane.X.rows; i++) expect(plane.Y.data[i]).toBeCloseTo((plane.X.data[2 * i]! + plane.X.data[2 * i + 1]!) / 2, 15);
+    for (let i = 0; i < plane.X.rows; i++)
+      expect(plane.Y.data[i]).toBeCloseTo((plane.X.data[2 * i]! + plane.X.data[2 * i + 1]!) / 2, 15);
   });
 
   it('circles and xor labels follow their geometry when noise is 0', () => {
@@ -123,7 +135,10 @@ describe('built-in datasets', () => {
   it('validates parameters and names with clear errors', () => {
     expect(resolveParams('spiral', { noise: '0.2', classes: 3 })).toMatchObject({ noise: 0.2, classes: 3, n: 300 });
     expect(catchDatasetError(() => generateBuiltin('spirals')).message).toContain('built-ins: circles');
-    expect(catchDatasetError(() => resolveParams('spiral', { classes: 1 }))).toMatchObject({ code: 'bad-param', field: 'classes' });
+    expect(catchDatasetError(() => resolveParams('spiral', { classes: 1 }))).toMatchObject({
+      code: 'bad-param',
+      field: 'classes',
+    });
     expect(catchDatasetError(() => resolveParams('spiral', { classes: 2.5 })).message).toContain('whole number');
     expect(catchDatasetError(() => resolveParams('xor', { noise: 'lots' })).message).toContain('must be a number');
     expect(catchDatasetError(() => resolveParams('xor', { colour: 1 })).message).toContain('no parameter "colour"');

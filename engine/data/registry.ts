@@ -53,7 +53,8 @@ const seed = p('seed', 'random seed: the same seed gives the same data', 1, 0, 2
 const samples = (def: number, max = 100_000): ParamSpec => p('n', 'number of training samples', def, 1, max, true);
 const testSamples = (def: number, description = 'number of test samples', max = 100_000): ParamSpec =>
   p('testN', description, def, 1, max, true);
-const noise = (def: number, description = 'std of Gaussian noise added to the inputs'): ParamSpec => p('noise', description, def, 0, 10);
+const noise = (def: number, description = 'std of Gaussian noise added to the inputs'): ParamSpec =>
+  p('noise', description, def, 0, 10);
 
 interface Entry {
   readonly info: BuiltinInfo;
@@ -66,15 +67,39 @@ function entry(info: Omit<BuiltinInfo, 'params'> & { params: ParamSpec[] }, make
 
 const ENTRIES: readonly Entry[] = [
   entry(
-    { name: 'circles', title: 'Circles', task: 'classification', inputSize: 2, outputSize: 2, description: 'A disc inside a ring: not linearly separable, needs a hidden layer.', params: [samples(200), testSamples(200), noise(0.05)] },
+    {
+      name: 'circles',
+      title: 'Circles',
+      task: 'classification',
+      inputSize: 2,
+      outputSize: 2,
+      description: 'A disc inside a ring: not linearly separable, needs a hidden layer.',
+      params: [samples(200), testSamples(200), noise(0.05)],
+    },
     (rng, q, part) => circles(rng, part === 'train' ? q.n! : q.testN!, q.noise!),
   ),
   entry(
-    { name: 'xor', title: 'XOR', task: 'classification', inputSize: 2, outputSize: 2, description: 'Four quadrants, opposite corners share a class: the classic XOR problem.', params: [samples(200), testSamples(200), noise(0.05)] },
+    {
+      name: 'xor',
+      title: 'XOR',
+      task: 'classification',
+      inputSize: 2,
+      outputSize: 2,
+      description: 'Four quadrants, opposite corners share a class: the classic XOR problem.',
+      params: [samples(200), testSamples(200), noise(0.05)],
+    },
     (rng, q, part) => xor(rng, part === 'train' ? q.n! : q.testN!, q.noise!),
   ),
   entry(
-    { name: 'gaussians', title: 'Two Gaussians', task: 'classification', inputSize: 2, outputSize: 2, description: 'Two Gaussian blobs; linearly separable unless the noise (their spread) is large.', params: [samples(200), testSamples(200), noise(0.25, 'std of each blob')] },
+    {
+      name: 'gaussians',
+      title: 'Two Gaussians',
+      task: 'classification',
+      inputSize: 2,
+      outputSize: 2,
+      description: 'Two Gaussian blobs; linearly separable unless the noise (their spread) is large.',
+      params: [samples(200), testSamples(200), noise(0.25, 'std of each blob')],
+    },
     (rng, q, part) => gaussians(rng, part === 'train' ? q.n! : q.testN!, q.noise!),
   ),
   entry(
@@ -85,20 +110,50 @@ const ENTRIES: readonly Entry[] = [
       inputSize: 2,
       outputSize: 2,
       description: 'Interleaved spiral arms, one class each: hard, needs depth or width.',
-      params: [samples(300), testSamples(300), noise(0.05, 'angular jitter of the arms'), p('classes', 'number of arms (classes)', 2, 2, 10, true), p('turns', 'turns of each arm', 1, 0.25, 4)],
+      params: [
+        samples(300),
+        testSamples(300),
+        noise(0.05, 'angular jitter of the arms'),
+        p('classes', 'number of arms (classes)', 2, 2, 10, true),
+        p('turns', 'turns of each arm', 1, 0.25, 4),
+      ],
     },
     (rng, q, part) => spiral(rng, part === 'train' ? q.n! : q.testN!, q.noise!, q.classes!, q.turns!),
   ),
   entry(
-    { name: 'moons', title: 'Two moons', task: 'classification', inputSize: 2, outputSize: 2, description: 'Two interleaving half circles (scikit-learn make_moons).', params: [samples(200), testSamples(200), noise(0.1)] },
+    {
+      name: 'moons',
+      title: 'Two moons',
+      task: 'classification',
+      inputSize: 2,
+      outputSize: 2,
+      description: 'Two interleaving half circles (scikit-learn make_moons).',
+      params: [samples(200), testSamples(200), noise(0.1)],
+    },
     (rng, q, part) => moons(rng, part === 'train' ? q.n! : q.testN!, q.noise!),
   ),
   entry(
-    { name: 'plane', title: 'Plane (regression)', task: 'regression', inputSize: 2, outputSize: 1, description: 'y = (x1 + x2)/2 on [-1, 1]²: a linear model fits it exactly.', params: [samples(200), testSamples(200), noise(0.05, 'std of Gaussian noise added to y')] },
+    {
+      name: 'plane',
+      title: 'Plane (regression)',
+      task: 'regression',
+      inputSize: 2,
+      outputSize: 1,
+      description: 'y = (x1 + x2)/2 on [-1, 1]²: a linear model fits it exactly.',
+      params: [samples(200), testSamples(200), noise(0.05, 'std of Gaussian noise added to y')],
+    },
     (rng, q, part) => plane(rng, part === 'train' ? q.n! : q.testN!, q.noise!),
   ),
   entry(
-    { name: 'gaussian-regression', title: 'Gaussian bumps (regression)', task: 'regression', inputSize: 2, outputSize: 1, description: 'Two positive and two negative Gaussian bumps on [-1, 1]²: a smooth non-linear surface.', params: [samples(300), testSamples(300), noise(0.05, 'std of Gaussian noise added to y')] },
+    {
+      name: 'gaussian-regression',
+      title: 'Gaussian bumps (regression)',
+      task: 'regression',
+      inputSize: 2,
+      outputSize: 1,
+      description: 'Two positive and two negative Gaussian bumps on [-1, 1]²: a smooth non-linear surface.',
+      params: [samples(300), testSamples(300), noise(0.05, 'std of Gaussian noise added to y')],
+    },
     (rng, q, part) => gaussianBumps(rng, part === 'train' ? q.n! : q.testN!, q.noise!),
   ),
   entry(
@@ -108,8 +163,13 @@ const ENTRIES: readonly Entry[] = [
       task: 'regression',
       inputSize: 1,
       outputSize: 1,
-      description: 'The first tutorial\'s task: 100 random training points on [0, 1], tested on a 1000-point grid.',
-      params: [samples(100), testSamples(1000, 'points of the evenly spaced test grid on [0, 1]'), noise(0, 'std of Gaussian noise added to training y'), p('grid', '1: evenly spaced training points instead of random', 0, 0, 1, true)],
+      description: "The first tutorial's task: 100 random training points on [0, 1], tested on a 1000-point grid.",
+      params: [
+        samples(100),
+        testSamples(1000, 'points of the evenly spaced test grid on [0, 1]'),
+        noise(0, 'std of Gaussian noise added to training y'),
+        p('grid', '1: evenly spaced training points instead of random', 0, 0, 1, true),
+      ],
     },
     (rng, q, part) => (part === 'train' ? xsin(rng, q.n!, q.noise!, q.grid === 1) : xsin(rng, q.testN!, 0, true)),
   ),
@@ -121,7 +181,12 @@ const ENTRIES: readonly Entry[] = [
       inputSize: 1,
       outputSize: 1,
       description: 'One period of a sine on [-π, π]; tested on an evenly spaced grid.',
-      params: [samples(100), testSamples(1000, 'points of the evenly spaced test grid on [-π, π]'), noise(0, 'std of Gaussian noise added to training y'), p('grid', '1: evenly spaced training points instead of random', 0, 0, 1, true)],
+      params: [
+        samples(100),
+        testSamples(1000, 'points of the evenly spaced test grid on [-π, π]'),
+        noise(0, 'std of Gaussian noise added to training y'),
+        p('grid', '1: evenly spaced training points instead of random', 0, 0, 1, true),
+      ],
     },
     (rng, q, part) => (part === 'train' ? sine(rng, q.n!, q.noise!, q.grid === 1) : sine(rng, q.testN!, 0, true)),
   ),
@@ -132,8 +197,14 @@ const ENTRIES: readonly Entry[] = [
       task: 'classification',
       inputSize: 64,
       outputSize: 10,
-      description: 'Generated 8×8 grey images of the digits 0–9 (stroke glyphs with random distortion and noise; not real handwriting).',
-      params: [samples(1000, 20_000), testSamples(500, 'number of test images', 20_000), noise(0.05, 'std of pixel noise (intensities are in [0, 1])'), p('jitter', 'strength of the random rotation, scale, shear and shift', 1, 0, 3)],
+      description:
+        'Generated 8×8 grey images of the digits 0–9 (stroke glyphs with random distortion and noise; not real handwriting).',
+      params: [
+        samples(1000, 20_000),
+        testSamples(500, 'number of test images', 20_000),
+        noise(0.05, 'std of pixel noise (intensities are in [0, 1])'),
+        p('jitter', 'strength of the random rotation, scale, shear and shift', 1, 0, 3),
+      ],
     },
     (rng, q, part) => digits(rng, part === 'train' ? q.n! : q.testN!, q.noise!, q.jitter!),
   ),
@@ -149,7 +220,11 @@ function findEntry(name: string): Entry {
   const key = name.trim().toLowerCase();
   const e = ENTRIES.find((x) => x.info.name === key);
   if (e === undefined) {
-    throw new DatasetError('unknown-dataset', `no built-in dataset "${name}" (built-ins: ${builtinNames().join(', ')})`, { field: 'dataset' });
+    throw new DatasetError(
+      'unknown-dataset',
+      `no built-in dataset "${name}" (built-ins: ${builtinNames().join(', ')})`,
+      { field: 'dataset' },
+    );
   }
   return e;
 }
@@ -159,12 +234,19 @@ export function builtinInfo(name: string): BuiltinInfo {
 }
 
 /** Fills defaults and checks every value (strings from a command line are parsed). */
-export function resolveParams(name: string, given: Readonly<Record<string, number | string | boolean>> = {}): BuiltinParams {
+export function resolveParams(
+  name: string,
+  given: Readonly<Record<string, number | string | boolean>> = {},
+): BuiltinParams {
   const info = findEntry(name).info;
   const out: Record<string, number> = {};
   for (const key of Object.keys(given)) {
     if (!info.params.some((q) => q.name === key)) {
-      throw new DatasetError('bad-param', `"${info.name}" has no parameter "${key}" (parameters: ${info.params.map((q) => q.name).join(', ')})`, { field: key });
+      throw new DatasetError(
+        'bad-param',
+        `"${info.name}" has no parameter "${key}" (parameters: ${info.params.map((q) => q.name).join(', ')})`,
+        { field: key },
+      );
     }
   }
   for (const spec of info.params) {
@@ -175,10 +257,16 @@ export function resolveParams(name: string, given: Readonly<Record<string, numbe
     else if (typeof raw === 'string') {
       v = raw.trim() === '' ? NaN : Number(raw);
     } else v = raw;
-    if (!Number.isFinite(v)) throw new DatasetError('bad-param', `${spec.name} must be a number, got ${JSON.stringify(raw)}`, { field: spec.name });
-    if (spec.integer && !Number.isInteger(v)) throw new DatasetError('bad-param', `${spec.name} must be a whole number, got ${v}`, { field: spec.name });
+    if (!Number.isFinite(v))
+      throw new DatasetError('bad-param', `${spec.name} must be a number, got ${JSON.stringify(raw)}`, {
+        field: spec.name,
+      });
+    if (spec.integer && !Number.isInteger(v))
+      throw new DatasetError('bad-param', `${spec.name} must be a whole number, got ${v}`, { field: spec.name });
     if (v < spec.min || v > spec.max) {
-      throw new DatasetError('bad-param', `${spec.name} must be between ${spec.min} and ${spec.max}, got ${v}`, { field: spec.name });
+      throw new DatasetError('bad-param', `${spec.name} must be between ${spec.min} and ${spec.max}, got ${v}`, {
+        field: spec.name,
+      });
     }
     out[spec.name] = v;
   }
@@ -186,7 +274,10 @@ export function resolveParams(name: string, given: Readonly<Record<string, numbe
 }
 
 /** Generates a built-in's training and test sets from its parameters (defaults for those not given). */
-export function generateBuiltin(name: string, given: Readonly<Record<string, number | string | boolean>> = {}): GeneratedBuiltin {
+export function generateBuiltin(
+  name: string,
+  given: Readonly<Record<string, number | string | boolean>> = {},
+): GeneratedBuiltin {
   const e = findEntry(name);
   const params = resolveParams(name, given);
   const root = createRng(params.seed!);

@@ -24,7 +24,10 @@ describe('loading from streams', () => {
     const text = 'x,label\n' + Array.from({ length: 300 }, (_, i) => `${i},${i % 2 ? 'odd' : 'even'}`).join('\n');
     const bytes = enc(text);
     const progress: number[] = [];
-    const ds = await loadDatasetStream(webStream(bytes), bytes.length, { fileName: 'p.csv', onProgress: (p) => progress.push(p.bytesDone) });
+    const ds = await loadDatasetStream(webStream(bytes), bytes.length, {
+      fileName: 'p.csv',
+      onProgress: (p) => progress.push(p.bytesDone),
+    });
     expect(ds.X.rows).toBe(300);
     expect(ds.meta.classNames).toEqual(['even', 'odd']);
     expect(progress.at(-1)).toBe(bytes.length);
@@ -42,8 +45,14 @@ describe('loading from streams', () => {
   });
 
   it('fails cleanly on empty streams and over-limit streams', async () => {
-    await expect(loadTableStream(webStream(new Uint8Array()), 0, { fileName: 'e.csv' })).rejects.toMatchObject({ code: 'empty' });
-    await expect(loadTableStream(webStream(gzipSync(new Uint8Array(10_000))), null, { limits: { maxBytes: 1000 } })).rejects.toMatchObject({ code: 'too-large' });
-    await expect(loadTableStream(webStream(enc('1 2\n'.repeat(1000))), null, { limits: { maxBytes: 1000 } })).rejects.toMatchObject({ code: 'too-large' });
+    await expect(loadTableStream(webStream(new Uint8Array()), 0, { fileName: 'e.csv' })).rejects.toMatchObject({
+      code: 'empty',
+    });
+    await expect(
+      loadTableStream(webStream(gzipSync(new Uint8Array(10_000))), null, { limits: { maxBytes: 1000 } }),
+    ).rejects.toMatchObject({ code: 'too-large' });
+    await expect(
+      loadTableStream(webStream(enc('1 2\n'.repeat(1000))), null, { limits: { maxBytes: 1000 } }),
+    ).rejects.toMatchObject({ code: 'too-large' });
   });
 });

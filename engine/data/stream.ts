@@ -35,7 +35,11 @@ export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> 
 const PEEK_BYTES = 512;
 
 /** Parses a table from a stream; `totalBytes` (if known) drives progress and the early size check. */
-export async function loadTableStream(source: ByteSource, totalBytes: number | null, options: LoadOptions = {}): Promise<Table> {
+export async function loadTableStream(
+  source: ByteSource,
+  totalBytes: number | null,
+  options: LoadOptions = {},
+): Promise<Table> {
   if (totalBytes !== null) checkByteLimit(totalBytes, options);
   const it = chunksOf(source)[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
@@ -51,7 +55,8 @@ export async function loadTableStream(source: ByteSource, totalBytes: number | n
     headBytes += r.value.length;
   }
   const first = concat(head, headBytes);
-  const format = options.format === undefined || options.format === 'auto' ? detectFormat(first, options.fileName) : options.format;
+  const format =
+    options.format === undefined || options.format === 'auto' ? detectFormat(first, options.fileName) : options.format;
   async function* rest(): AsyncGenerator<Uint8Array> {
     yield first;
     if (ended) return;
@@ -73,7 +78,11 @@ export async function loadTableStream(source: ByteSource, totalBytes: number | n
 }
 
 /** Parses and prepares one dataset from a stream. */
-export async function loadDatasetStream(source: ByteSource, totalBytes: number | null, options: LoadOptions = {}): Promise<LabeledDataset> {
+export async function loadDatasetStream(
+  source: ByteSource,
+  totalBytes: number | null,
+  options: LoadOptions = {},
+): Promise<LabeledDataset> {
   const table = await loadTableStream(source, totalBytes, options);
   return prepareDataset(table, { ...options, name: options.name ?? options.fileName ?? 'data' });
 }

@@ -47,7 +47,8 @@ export function summarizeDataset(ds: LabeledDataset): DatasetSummary {
     const counts = new Array<number>(classes.length).fill(0);
     for (let i = 0; i < ds.Y.rows; i++) {
       let best = 0;
-      for (let k = 1; k < ds.Y.cols; k++) if (ds.Y.data[i * ds.Y.cols + k]! > ds.Y.data[i * ds.Y.cols + best]!) best = k;
+      for (let k = 1; k < ds.Y.cols; k++)
+        if (ds.Y.data[i * ds.Y.cols + k]! > ds.Y.data[i * ds.Y.cols + best]!) best = k;
       counts[best]!++;
     }
     classCounts = classes.map((name, k) => ({ name, count: counts[k]! }));

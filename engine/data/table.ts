@@ -129,9 +129,13 @@ export function resolveColumn(table: Table, ref: string | number): number {
   if (typeof ref === 'number') {
     const i = ref < 0 ? table.columns.length + ref : ref;
     if (!Number.isInteger(ref) || i < 0 || i >= table.columns.length) {
-      throw new DatasetError('unknown-column', `no column ${ref}: the file has ${table.columns.length} columns (0-based indexes)`, {
-        ...(table.source !== undefined ? { file: table.source } : {}),
-      });
+      throw new DatasetError(
+        'unknown-column',
+        `no column ${ref}: the file has ${table.columns.length} columns (0-based indexes)`,
+        {
+          ...(table.source !== undefined ? { file: table.source } : {}),
+        },
+      );
     }
     return i;
   }

@@ -27,9 +27,16 @@ export function decodeAnyFile(doc: unknown): AnyFile {
     case 'gradients':
       return { kind, version, file: decodeGradients(doc) };
     case null: {
-      const format = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>)['format'] : undefined;
-      const known = Object.values(FORMAT_IDS).map((id) => `"${id}"`).join(', ');
-      throw new FormatError(`not a Backprop Lens file: expected one of ${known}, got ${describeValue(format)}`, ['format']);
+      const format =
+        typeof doc === 'object' && doc !== null && !Array.isArray(doc)
+          ? (doc as Record<string, unknown>)['format']
+          : undefined;
+      const known = Object.values(FORMAT_IDS)
+        .map((id) => `"${id}"`)
+        .join(', ');
+      throw new FormatError(`not a Backprop Lens file: expected one of ${known}, got ${describeValue(format)}`, [
+        'format',
+      ]);
     }
   }
 }

@@ -19,7 +19,9 @@ const KNOWN_KEYS = ['format', 'version', 'X', 'Y'] as const;
 
 function decodeV1(obj: Record<string, unknown>): BatchFile {
   const X = expectMatrix(requireKey(obj, 'X', []), ['X'], { minRows: 1 });
-  const Y = expectMatrix(requireKey(obj, 'Y', []), ['Y'], { rows: { n: X.rows, why: 'one target row per sample of X' } });
+  const Y = expectMatrix(requireKey(obj, 'Y', []), ['Y'], {
+    rows: { n: X.rows, why: 'one target row per sample of X' },
+  });
   const extra = unknownKeys(obj, KNOWN_KEYS);
   if (extra) for (const [k, v] of Object.entries(extra)) expectFiniteJson(v, [k]);
   return extra ? { X, Y, extra } : { X, Y };
@@ -37,8 +39,16 @@ export function parseBatch(text: string): BatchFile {
 }
 
 export function encodeBatch(b: BatchFile): JsonObject {
-  const extra = Object.fromEntries(Object.entries(b.extra ?? {}).filter(([k]) => !(KNOWN_KEYS as readonly string[]).includes(k)));
-  const doc = { format: FORMAT_IDS.batch, version: LATEST_VERSION.batch, X: toRows(b.X), Y: toRows(b.Y), ...extra } as JsonObject;
+  const extra = Object.fromEntries(
+    Object.entries(b.extra ?? {}).filter(([k]) => !(KNOWN_KEYS as readonly string[]).includes(k)),
+  );
+  const doc = {
+    format: FORMAT_IDS.batch,
+    version: LATEST_VERSION.batch,
+    X: toRows(b.X),
+    Y: toRows(b.Y),
+    ...extra,
+  } as JsonObject;
   assertWritable(doc);
   decodeBatch(doc);
   return doc;

@@ -35,7 +35,10 @@ function checkProbabilityRows(batch: BatchFile): void {
       sum += y;
     }
     if (Math.abs(sum - 1) > 1e-6) {
-      throw new FormatError(`cross-entropy targets must sum to 1 in each row (one-hot or probabilities), this row sums to ${sum}`, ['Y', i]);
+      throw new FormatError(
+        `cross-entropy targets must sum to 1 in each row (one-hot or probabilities), this row sums to ${sum}`,
+        ['Y', i],
+      );
     }
   }
 }

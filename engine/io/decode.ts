@@ -39,7 +39,8 @@ export function expectArray(value: unknown, at: readonly PathSegment[]): unknown
 export function expectFinite(value: unknown, at: readonly PathSegment[]): number {
   if (typeof value !== 'number') throw new FormatError(`expected a finite number, got ${describeValue(value)}`, at);
   // JSON cannot spell NaN or Infinity, but 1e999 parses to Infinity.
-  if (!Number.isFinite(value)) throw new FormatError(`expected a finite number, got ${value} (out of float64 range)`, at);
+  if (!Number.isFinite(value))
+    throw new FormatError(`expected a finite number, got ${value} (out of float64 range)`, at);
   return value;
 }
 
@@ -58,14 +59,20 @@ export function expectString(value: unknown, at: readonly PathSegment[]): string
 
 export function expectOneOf<T extends string>(value: unknown, options: readonly T[], at: readonly PathSegment[]): T {
   if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
-    throw new FormatError(`expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describeValue(value)}`, at);
+    throw new FormatError(
+      `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describeValue(value)}`,
+      at,
+    );
   }
   return value as T;
 }
 
 function checkCount(got: number, expected: Expected | undefined, noun: string, at: readonly PathSegment[]): void {
   if (expected !== undefined && got !== expected.n) {
-    throw new FormatError(`expected ${expected.n} ${noun}${expected.n === 1 ? '' : 's'} (${expected.why}), got ${got}`, at);
+    throw new FormatError(
+      `expected ${expected.n} ${noun}${expected.n === 1 ? '' : 's'} (${expected.why}), got ${got}`,
+      at,
+    );
   }
 }
 
@@ -90,7 +97,10 @@ export function expectMatrix(
   const arr = expectArray(value, at);
   checkCount(arr.length, shape.rows, 'row', at);
   if (arr.length < (shape.minRows ?? 0)) {
-    throw new FormatError(`expected at least ${shape.minRows} row${shape.minRows === 1 ? '' : 's'}, got ${arr.length}`, at);
+    throw new FormatError(
+      `expected at least ${shape.minRows} row${shape.minRows === 1 ? '' : 's'}, got ${arr.length}`,
+      at,
+    );
   }
   let cols = shape.cols?.n ?? -1;
   const colsWhy = shape.cols?.why ?? 'as wide as row 0';

@@ -31,7 +31,11 @@ export function claimedKind(doc: unknown): FileKind | null {
  * Checks `format` and `version` against what this build reads and returns the version.
  * `readable` lists the versions there is a reader for.
  */
-export function checkEnvelope(doc: unknown, kind: FileKind, readable: readonly number[]): { obj: Record<string, unknown>; version: number } {
+export function checkEnvelope(
+  doc: unknown,
+  kind: FileKind,
+  readable: readonly number[],
+): { obj: Record<string, unknown>; version: number } {
   const obj = expectObject(doc, []);
   const expectedId = FORMAT_IDS[kind];
   if (!Object.hasOwn(obj, 'format')) {

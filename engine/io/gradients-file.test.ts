@@ -12,7 +12,8 @@ type Doc = any;
 
 /** n = 2 samples through 2 → 3 → 1. Values are arbitrary: only shapes matter to the codec. */
 function tinyGradients(): GradientsFile {
-  const m = (r: number, c: number, base: number) => fromRows(Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => base + i * c + j + 0.5)));
+  const m = (r: number, c: number, base: number) =>
+    fromRows(Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => base + i * c + j + 0.5)));
   return {
     backend: 'cpu-f64',
     loss: 0.1234,
@@ -48,16 +49,44 @@ describe('gradients file', () => {
   });
 
   it.each<[string, (d: Doc) => void, string]>([
-    ['unknown backend', (d) => (d.backend = 'cuda'), 'backend: expected one of "cpu-f64", "cpu-f32", "webgpu-f32", got "cuda"'],
+    [
+      'unknown backend',
+      (d) => (d.backend = 'cuda'),
+      'backend: expected one of "cpu-f64", "cpu-f32", "webgpu-f32", got "cuda"',
+    ],
     ['loss missing', (d) => delete d.loss, 'loss: missing (this key is required)'],
     ['loss a string', (d) => (d.loss = 'NaN'), 'loss: expected a finite number, got "NaN"'],
     ['no layers', (d) => (d.layers = []), 'layers: expected at least one layer, got an empty array'],
-    ['H rows ≠ batch size', (d) => d.layers[0].H.pop(), 'layers[0].H: expected 2 rows (the batch size, from layers[0].A), got 1'],
-    ['G narrower than H', (d) => d.layers[0].G[1].pop(), 'layers[0].G[1]: expected 3 numbers (the width of layers[0].H), got 2'],
-    ['next A not as wide as H', (d) => d.layers[1].A[0].pop(), 'layers[1].A[0]: expected 3 numbers (the width of layers[0].H), got 2'],
-    ['dW rows ≠ fan-in', (d) => d.layers[1].dW.pop(), 'layers[1].dW: expected 3 rows (the width of layers[1].A), got 2'],
+    [
+      'H rows ≠ batch size',
+      (d) => d.layers[0].H.pop(),
+      'layers[0].H: expected 2 rows (the batch size, from layers[0].A), got 1',
+    ],
+    [
+      'G narrower than H',
+      (d) => d.layers[0].G[1].pop(),
+      'layers[0].G[1]: expected 3 numbers (the width of layers[0].H), got 2',
+    ],
+    [
+      'next A not as wide as H',
+      (d) => d.layers[1].A[0].pop(),
+      'layers[1].A[0]: expected 3 numbers (the width of layers[0].H), got 2',
+    ],
+    [
+      'dW rows ≠ fan-in',
+      (d) => d.layers[1].dW.pop(),
+      'layers[1].dW: expected 3 rows (the width of layers[1].A), got 2',
+    ],
     ['db length', (d) => d.layers[1].db.push(0), 'layers[1].db: expected 1 number (the width of layers[1].H), got 2'],
-    ['output width', (d) => (d.output = [[1, 2], [3, 4]]), 'output[0]: expected 1 number (the width of layers[1].H), got 2'],
+    [
+      'output width',
+      (d) =>
+        (d.output = [
+          [1, 2],
+          [3, 4],
+        ]),
+      'output[0]: expected 1 number (the width of layers[1].H), got 2',
+    ],
     ['dX width', (d) => (d.dX = [[1], [2]]), 'dX[0]: expected 2 numbers (the width of layers[0].A), got 1'],
     ['dX entry', (d) => (d.dX[1][0] = {}), 'dX[1][0]: expected a finite number, got an object'],
   ])('%s', (_name, mutate, expected) => {

@@ -97,14 +97,22 @@ export function parseGradients(text: string): GradientsFile {
 }
 
 export function encodeGradients(g: GradientsFile): JsonObject {
-  const extra = Object.fromEntries(Object.entries(g.extra ?? {}).filter(([k]) => !(KNOWN_KEYS as readonly string[]).includes(k)));
+  const extra = Object.fromEntries(
+    Object.entries(g.extra ?? {}).filter(([k]) => !(KNOWN_KEYS as readonly string[]).includes(k)),
+  );
   const doc = {
     format: FORMAT_IDS.gradients,
     version: LATEST_VERSION.gradients,
     backend: g.backend,
     loss: g.loss,
     output: toRows(g.output),
-    layers: g.layers.map((l) => ({ A: toRows(l.A), H: toRows(l.H), G: toRows(l.G), dW: toRows(l.dW), db: Array.from(l.db.data) })),
+    layers: g.layers.map((l) => ({
+      A: toRows(l.A),
+      H: toRows(l.H),
+      G: toRows(l.G),
+      dW: toRows(l.dW),
+      db: Array.from(l.db.data),
+    })),
     dX: toRows(g.dX),
     ...extra,
   } as JsonObject;

@@ -15,7 +15,13 @@ export { decodeWeights, encodeWeights, parseWeights, serializeWeights, weightsCh
 export type { WeightsFile } from './weights-file.js';
 export { batchChunks, decodeBatch, encodeBatch, parseBatch, serializeBatch } from './batch-file.js';
 export type { BatchFile } from './batch-file.js';
-export { decodeGradients, encodeGradients, gradientsChunks, parseGradients, serializeGradients } from './gradients-file.js';
+export {
+  decodeGradients,
+  encodeGradients,
+  gradientsChunks,
+  parseGradients,
+  serializeGradients,
+} from './gradients-file.js';
 export type { GradientLayer, GradientsFile } from './gradients-file.js';
 export { decodeAnyFile, isBackpropLensDocument, parseAnyFile } from './any-file.js';
 export type { AnyFile } from './any-file.js';

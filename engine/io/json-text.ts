@@ -37,7 +37,8 @@ function stripBom(text: string): string {
 /** Parses JSON text; a syntax error becomes a FormatError with a 1-based line and column. */
 export function parseJsonText(text: string): unknown {
   const clean = stripBom(text);
-  if (clean.trim() === '') throw new FormatError('the file is empty (expected a JSON object)', [], { location: { line: 1, column: 1 } });
+  if (clean.trim() === '')
+    throw new FormatError('the file is empty (expected a JSON object)', [], { location: { line: 1, column: 1 } });
   try {
     return JSON.parse(clean) as unknown;
   } catch (nativeError) {
@@ -54,7 +55,9 @@ function locateSyntaxError(text: string): FormatError | null {
         if (found) return;
         let reason = SYNTAX_REASONS[printParseErrorCode(code)] ?? 'invalid JSON';
         if (isTrailingComma(text, offset)) reason += ' (JSON allows no comma before a closing bracket)';
-        found = new FormatError(`invalid JSON: ${reason}`, [], { location: { line: startLine + 1, column: startCharacter + 1 } });
+        found = new FormatError(`invalid JSON: ${reason}`, [], {
+          location: { line: startLine + 1, column: startCharacter + 1 },
+        });
       },
     },
     STRICT_JSON,

@@ -33,14 +33,21 @@ export const datasetInfoSchema = z.looseObject({
   samples: count.optional(),
 });
 
-export const createdWithSchema = z.union([z.string(), z.looseObject({ name: z.string().optional(), version: z.string().optional() })]);
+export const createdWithSchema = z.union([
+  z.string(),
+  z.looseObject({ name: z.string().optional(), version: z.string().optional() }),
+]);
 
 export type TrainingInfo = z.output<typeof trainingInfoSchema>;
 export type DatasetInfo = z.output<typeof datasetInfoSchema>;
 export type CreatedWith = z.output<typeof createdWithSchema>;
 
 /** Runs a zod schema and turns its first issue into a FormatError with the full key path. */
-export function decodeWithSchema<S extends z.ZodType>(schema: S, value: unknown, at: readonly PathSegment[]): z.output<S> {
+export function decodeWithSchema<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  at: readonly PathSegment[],
+): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -52,7 +59,9 @@ function issueReason(issue: z.core.$ZodIssue): string {
   const got = 'input' in issue ? describeValue(issue.input) : 'something else';
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'number' ? `expected a finite number, got ${got}` : `expected ${article(issue.expected)}, got ${got}`;
+      return issue.expected === 'number'
+        ? `expected a finite number, got ${got}`
+        : `expected ${article(issue.expected)}, got ${got}`;
     case 'too_small':
       return `expected ${issue.origin === 'number' ? 'a number' : issue.origin} ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}, got ${got}`;
     case 'too_big':

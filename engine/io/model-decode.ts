@@ -1,5 +1,12 @@
 /** Decoding the `model` object of a weights file into a ModelSpec (FORMATS.md rules included). */
-import { ACTIVATIONS, LOSSES, type LayerSpec, type ModelSpec, ModelSpecError, validateModelSpec } from '../model/spec.js';
+import {
+  ACTIVATIONS,
+  LOSSES,
+  type LayerSpec,
+  type ModelSpec,
+  ModelSpecError,
+  validateModelSpec,
+} from '../model/spec.js';
 import { FormatError, type PathSegment } from './format-error.js';
 import { expectArray, expectInteger, expectObject, expectOneOf, requireKey } from './decode.js';
 
@@ -23,7 +30,8 @@ export function decodeModel(value: unknown, at: readonly PathSegment[]): ModelSp
     // The cross-field rules (softmax only on the output, softmax ⇔ cross-entropy) live with the spec.
     validateModelSpec(spec, 'model');
   } catch (e) {
-    if (e instanceof ModelSpecError) throw new FormatError(e.message.slice(e.path.length + 2), [...at, ...parsePath(e.path).slice(1)]);
+    if (e instanceof ModelSpecError)
+      throw new FormatError(e.message.slice(e.path.length + 2), [...at, ...parsePath(e.path).slice(1)]);
     throw e;
   }
   return spec;

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FormatError } from './format-error.js';
-import { FileAccessError, readBatchFile, readTextFile, readWeightsFile, writeFileAtomic, writeWeightsFile } from './node-files.js';
+import {
+  FileAccessError,
+  readBatchFile,
+  readTextFile,
+  readWeightsFile,
+  writeFileAtomic,
+  writeWeightsFile,
+} from './node-files.js';
 import { serializeWeights } from './weights-file.js';
 import { tinyWeights } from './test-fixtures.js';
 
@@ -27,9 +34,12 @@ describe('atomic writes', () => {
   it('streams chunks larger than its buffer', async () => {
     const file = join(dir, 'big.txt');
     const chunk = 'x'.repeat(300_000);
-    await writeFileAtomic(file, (function* () {
-      for (let i = 0; i < 10; i++) yield chunk;
-    })());
+    await writeFileAtomic(
+      file,
+      (function* () {
+        for (let i = 0; i < 10; i++) yield chunk;
+      })(),
+    );
     expect((await stat(file)).size).toBe(3_000_000);
   });
 
@@ -62,7 +72,9 @@ describe('atomic writes', () => {
 
   it('says when the folder does not exist', async () => {
     const file = join(dir, 'missing', 'w.json');
-    await expect(writeFileAtomic(file, 'x')).rejects.toThrow(`${file}: cannot write: the folder ${join(dir, 'missing')} does not exist`);
+    await expect(writeFileAtomic(file, 'x')).rejects.toThrow(
+      `${file}: cannot write: the folder ${join(dir, 'missing')} does not exist`,
+    );
   });
 
   it('keeps the permissions of the file it replaces', async () => {
@@ -90,7 +102,9 @@ describe('reading files', () => {
   });
 
   it('says a file is missing or a folder', async () => {
-    await expect(readTextFile(join(dir, 'nope.json'))).rejects.toThrow(`${join(dir, 'nope.json')}: cannot read: no such file`);
+    await expect(readTextFile(join(dir, 'nope.json'))).rejects.toThrow(
+      `${join(dir, 'nope.json')}: cannot read: no such file`,
+    );
     await expect(readTextFile(dir)).rejects.toThrow(`${dir}: cannot read: is a folder, not a file`);
   });
 
@@ -98,13 +112,17 @@ describe('reading files', () => {
     const file = join(dir, 'w.json');
     await writeFile(file, serializeWeights(tinyWeights()).replace('-0.25', '"abc"'));
     await expect(readWeightsFile(file)).rejects.toThrow(
-      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: parameters\\[1\\]\\.W\\[1\\]\\[0\\]: expected a finite number, got "abc" \\(line \\d+, column \\d+\\)$`),
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: parameters\\[1\\]\\.W\\[1\\]\\[0\\]: expected a finite number, got "abc" \\(line \\d+, column \\d+\\)$`,
+      ),
     );
   });
 
   it('names the file on a JSON syntax error', async () => {
     const file = join(dir, 'b.json');
     await writeFile(file, '{"format": "backprop-lens/batch",\n "X": [[1, 2]\n}');
-    await expect(readBatchFile(file)).rejects.toThrow(`${file}: invalid JSON: expected ',' between items, or a closing ']' or '}' (line 3, column 1)`);
+    await expect(readBatchFile(file)).rejects.toThrow(
+      `${file}: invalid JSON: expected ',' between items, or a closing ']' or '}' (line 3, column 1)`,
+    );
   });
 });

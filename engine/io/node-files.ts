@@ -57,7 +57,11 @@ export async function readTextFile(file: string): Promise<string> {
     const info = await stat(file);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     if (info.size > MAX_TEXT_BYTES) {
-      throw new FileAccessError(file, 'EFBIG', `cannot read: the file is ${(info.size / 2 ** 20).toFixed(0)} MiB, over the 512 MiB limit for JSON files`);
+      throw new FileAccessError(
+        file,
+        'EFBIG',
+        `cannot read: the file is ${(info.size / 2 ** 20).toFixed(0)} MiB, over the 512 MiB limit for JSON files`,
+      );
     }
     return await readFile(file, 'utf8');
   } catch (e) {
@@ -174,7 +178,8 @@ async function readAs<T>(file: string, parse: (text: string) => T, name: string)
 
 export const readWeightsFile = (file: string, name = file): Promise<WeightsFile> => readAs(file, parseWeights, name);
 export const readBatchFile = (file: string, name = file): Promise<BatchFile> => readAs(file, parseBatch, name);
-export const readGradientsFile = (file: string, name = file): Promise<GradientsFile> => readAs(file, parseGradients, name);
+export const readGradientsFile = (file: string, name = file): Promise<GradientsFile> =>
+  readAs(file, parseGradients, name);
 export const readAnyFile = (file: string, name = file): Promise<AnyFile> => readAs(file, parseAnyFile, name);
 
 /** Validation errors on write (found before or while streaming) name the file being written. */
@@ -188,7 +193,9 @@ async function writeAs(file: string, chunks: () => Iterable<string>, name: strin
   }
 }
 
-export const writeWeightsFile = (file: string, w: WeightsFile, name = file): Promise<void> => writeAs(file, () => weightsChunks(w), name);
-export const writeBatchFile = (file: string, b: BatchFile, name = file): Promise<void> => writeAs(file, () => batchChunks(b), name);
+export const writeWeightsFile = (file: string, w: WeightsFile, name = file): Promise<void> =>
+  writeAs(file, () => weightsChunks(w), name);
+export const writeBatchFile = (file: string, b: BatchFile, name = file): Promise<void> =>
+  writeAs(file, () => batchChunks(b), name);
 export const writeGradientsFile = (file: string, g: GradientsFile, name = file): Promise<void> =>
   writeAs(file, () => gradientsChunks(g), name);

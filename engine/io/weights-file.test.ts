@@ -84,10 +84,22 @@ describe('weights file round trip', () => {
 
 describe('weights file validation names the key path', () => {
   it.each<[string, (d: Doc) => void, string]>([
-    ['missing format', (d) => delete d.format, 'format: missing (expected "backprop-lens/weights": is this a Backprop Lens weights file?)'],
-    ['another of our formats', (d) => (d.format = 'backprop-lens/batch'), 'format: expected "backprop-lens/weights", got "backprop-lens/batch" (this is a batch file, not a weights file)'],
+    [
+      'missing format',
+      (d) => delete d.format,
+      'format: missing (expected "backprop-lens/weights": is this a Backprop Lens weights file?)',
+    ],
+    [
+      'another of our formats',
+      (d) => (d.format = 'backprop-lens/batch'),
+      'format: expected "backprop-lens/weights", got "backprop-lens/batch" (this is a batch file, not a weights file)',
+    ],
     ['unknown format', (d) => (d.format = 'keras'), 'format: expected "backprop-lens/weights", got "keras"'],
-    ['newer version', (d) => (d.version = 2), 'version: version 2 is newer than this build of Backprop Lens can read (it reads weights files up to version 1); update Backprop Lens'],
+    [
+      'newer version',
+      (d) => (d.version = 2),
+      'version: version 2 is newer than this build of Backprop Lens can read (it reads weights files up to version 1); update Backprop Lens',
+    ],
     ['unknown older version', (d) => (d.version = 0), 'version: unknown version 0 (this build reads versions 1)'],
     ['version as a string', (d) => (d.version = '1'), 'version: expected an integer, got "1"'],
     ['missing version', (d) => delete d.version, 'version: missing (this key is required)'],
@@ -96,28 +108,96 @@ describe('weights file validation names the key path', () => {
     ['inputSize zero', (d) => (d.model.inputSize = 0), 'model.inputSize: expected an integer ≥ 1, got 0'],
     ['inputSize fractional', (d) => (d.model.inputSize = 1.5), 'model.inputSize: expected an integer, got 1.5'],
     ['no layers', (d) => (d.model.layers = []), 'model.layers: expected at least one layer, got an empty array'],
-    ['layer units missing', (d) => delete d.model.layers[1].units, 'model.layers[1].units: missing (this key is required)'],
-    ['unknown activation', (d) => (d.model.layers[0].activation = 'gelu'), 'model.layers[0].activation: expected one of "identity", "tanh", "sigmoid", "relu", "softmax", got "gelu"'],
-    ['unknown loss', (d) => (d.model.loss = 'l1'), 'model.loss: expected one of "sse", "mse", "cross-entropy", got "l1"'],
-    ['softmax inside', (d) => (d.model.layers[0].activation = 'softmax'), 'model.layers[0].activation: softmax is allowed on the output layer only'],
-    ['softmax with sse', (d) => (d.model.layers[1].activation = 'softmax'), 'model.loss: a softmax output needs the cross-entropy loss'],
+    [
+      'layer units missing',
+      (d) => delete d.model.layers[1].units,
+      'model.layers[1].units: missing (this key is required)',
+    ],
+    [
+      'unknown activation',
+      (d) => (d.model.layers[0].activation = 'gelu'),
+      'model.layers[0].activation: expected one of "identity", "tanh", "sigmoid", "relu", "softmax", got "gelu"',
+    ],
+    [
+      'unknown loss',
+      (d) => (d.model.loss = 'l1'),
+      'model.loss: expected one of "sse", "mse", "cross-entropy", got "l1"',
+    ],
+    [
+      'softmax inside',
+      (d) => (d.model.layers[0].activation = 'softmax'),
+      'model.layers[0].activation: softmax is allowed on the output layer only',
+    ],
+    [
+      'softmax with sse',
+      (d) => (d.model.layers[1].activation = 'softmax'),
+      'model.loss: a softmax output needs the cross-entropy loss',
+    ],
     ['missing parameters', (d) => delete d.parameters, 'parameters: missing (this key is required)'],
-    ['too few parameter entries', (d) => d.parameters.pop(), 'parameters: expected 2 entries (one per model.layers entry), got 1'],
+    [
+      'too few parameter entries',
+      (d) => d.parameters.pop(),
+      'parameters: expected 2 entries (one per model.layers entry), got 1',
+    ],
     ['parameter entry not an object', (d) => (d.parameters[1] = 3), 'parameters[1]: expected an object, got 3'],
     ['missing W', (d) => delete d.parameters[0].W, 'parameters[0].W: missing (this key is required)'],
     ['missing b', (d) => delete d.parameters[1].b, 'parameters[1].b: missing (this key is required)'],
-    ['W with a row too many', (d) => d.parameters[0].W.push([1, 2, 3]), 'parameters[0].W: expected 2 rows (model.inputSize), got 3'],
-    ['W rows of layer 1 follow layer 0', (d) => d.parameters[1].W.pop(), 'parameters[1].W: expected 3 rows (model.layers[0].units), got 2'],
-    ['W row too short', (d) => d.parameters[0].W[1].pop(), 'parameters[0].W[1]: expected 3 numbers (model.layers[0].units), got 2'],
-    ['W row not an array', (d) => (d.parameters[1].W[2] = 2), 'parameters[1].W[2]: expected a row (an array of numbers), got 2'],
-    ['W entry a string', (d) => (d.parameters[1].W[2][0] = 'abc'), 'parameters[1].W[2][0]: expected a finite number, got "abc"'],
-    ['W entry null (how JSON.stringify writes NaN)', (d) => (d.parameters[0].W[0][1] = null), 'parameters[0].W[0][1]: expected a finite number, got null'],
-    ['b too long', (d) => d.parameters[0].b.push(1), 'parameters[0].b: expected 3 numbers (model.layers[0].units), got 4'],
-    ['b a matrix', (d) => (d.parameters[1].b = [[0.7]]), 'parameters[1].b[0]: expected a finite number, got an array of 1'],
+    [
+      'W with a row too many',
+      (d) => d.parameters[0].W.push([1, 2, 3]),
+      'parameters[0].W: expected 2 rows (model.inputSize), got 3',
+    ],
+    [
+      'W rows of layer 1 follow layer 0',
+      (d) => d.parameters[1].W.pop(),
+      'parameters[1].W: expected 3 rows (model.layers[0].units), got 2',
+    ],
+    [
+      'W row too short',
+      (d) => d.parameters[0].W[1].pop(),
+      'parameters[0].W[1]: expected 3 numbers (model.layers[0].units), got 2',
+    ],
+    [
+      'W row not an array',
+      (d) => (d.parameters[1].W[2] = 2),
+      'parameters[1].W[2]: expected a row (an array of numbers), got 2',
+    ],
+    [
+      'W entry a string',
+      (d) => (d.parameters[1].W[2][0] = 'abc'),
+      'parameters[1].W[2][0]: expected a finite number, got "abc"',
+    ],
+    [
+      'W entry null (how JSON.stringify writes NaN)',
+      (d) => (d.parameters[0].W[0][1] = null),
+      'parameters[0].W[0][1]: expected a finite number, got null',
+    ],
+    [
+      'b too long',
+      (d) => d.parameters[0].b.push(1),
+      'parameters[0].b: expected 3 numbers (model.layers[0].units), got 4',
+    ],
+    [
+      'b a matrix',
+      (d) => (d.parameters[1].b = [[0.7]]),
+      'parameters[1].b[0]: expected a finite number, got an array of 1',
+    ],
     ['training.steps negative', (d) => (d.training = { steps: -1 }), 'training.steps: expected a number ≥ 0, got -1'],
-    ['training.learningRate a string', (d) => (d.training = { learningRate: 'fast' }), 'training.learningRate: expected a finite number, got "fast"'],
-    ['dataset.features not strings', (d) => (d.dataset = { features: ['x', 2] }), 'dataset.features[1]: expected a string, got 2'],
-    ['preprocessing not an object', (d) => (d.preprocessing = 'zscore'), 'preprocessing: expected an object, got "zscore"'],
+    [
+      'training.learningRate a string',
+      (d) => (d.training = { learningRate: 'fast' }),
+      'training.learningRate: expected a finite number, got "fast"',
+    ],
+    [
+      'dataset.features not strings',
+      (d) => (d.dataset = { features: ['x', 2] }),
+      'dataset.features[1]: expected a string, got 2',
+    ],
+    [
+      'preprocessing not an object',
+      (d) => (d.preprocessing = 'zscore'),
+      'preprocessing: expected an object, got "zscore"',
+    ],
     ['createdWith a number', (d) => (d.createdWith = 5), 'createdWith: unexpected value 5'],
   ])('%s', (_name, mutate, message) => {
     const e = errorFor(mutate);
@@ -126,7 +206,9 @@ describe('weights file validation names the key path', () => {
 
   it('says where a non-finite number is: 1e999 is Infinity', () => {
     const text = serializeWeights(tinyWeights()).replace('0.7', '1e999');
-    expect(errorOf(text).message).toMatch(/^parameters\[1\]\.b\[0\]: expected a finite number, got Infinity \(out of float64 range\) \(line \d+, column \d+\)$/);
+    expect(errorOf(text).message).toMatch(
+      /^parameters\[1\]\.b\[0\]: expected a finite number, got Infinity \(out of float64 range\) \(line \d+, column \d+\)$/,
+    );
   });
 
   it('gives the line and column of the offending key', () => {
@@ -152,7 +234,12 @@ describe('weights file validation names the key path', () => {
   });
 
   it.each([
-    ['{\n  "format": "backprop-lens/weights",\n  "version": 1,\n}', 4, 1, 'expected a property name in double quotes (JSON allows no comma before a closing bracket)'],
+    [
+      '{\n  "format": "backprop-lens/weights",\n  "version": 1,\n}',
+      4,
+      1,
+      'expected a property name in double quotes (JSON allows no comma before a closing bracket)',
+    ],
     ['{"format": "backprop-lens/weights", "version": NaN}', 1, 48, 'unexpected character'],
     ['{"format": "backprop-lens/weights"', 1, 35, "expected ',' or '}'"],
     ['', 1, 1, 'the file is empty'],

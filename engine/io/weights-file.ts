@@ -7,7 +7,15 @@ import { type Matrix, toRows } from '../core/matrix.js';
 import { type ModelSpec, layerWidths } from '../model/spec.js';
 import type { ParameterSet } from '../train/types.js';
 import { FormatError } from './format-error.js';
-import { type JsonObject, expectArray, expectMatrix, expectObject, expectVector, requireKey, unknownKeys } from './decode.js';
+import {
+  type JsonObject,
+  expectArray,
+  expectMatrix,
+  expectObject,
+  expectVector,
+  requireKey,
+  unknownKeys,
+} from './decode.js';
 import { FORMAT_IDS, LATEST_VERSION, checkEnvelope } from './envelope.js';
 import { decodeModel } from './model-decode.js';
 import {
@@ -37,14 +45,26 @@ export interface WeightsFile {
   readonly extra?: JsonObject;
 }
 
-const KNOWN_KEYS = ['format', 'version', 'model', 'parameters', 'preprocessing', 'training', 'dataset', 'createdWith'] as const;
+const KNOWN_KEYS = [
+  'format',
+  'version',
+  'model',
+  'parameters',
+  'preprocessing',
+  'training',
+  'dataset',
+  'createdWith',
+] as const;
 
 function decodeParameters(value: unknown, model: ModelSpec): ParameterSet {
   const at = ['parameters'];
   const list = expectArray(value, at);
   const L = model.layers.length;
   if (list.length !== L) {
-    throw new FormatError(`expected ${L} entr${L === 1 ? 'y' : 'ies'} (one per model.layers entry), got ${list.length}`, at);
+    throw new FormatError(
+      `expected ${L} entr${L === 1 ? 'y' : 'ies'} (one per model.layers entry), got ${list.length}`,
+      at,
+    );
   }
   const p = layerWidths(model);
   const W: Matrix[] = [];
@@ -72,7 +92,9 @@ function decodeV1(obj: Record<string, unknown>): WeightsFile {
     ...(has('preprocessing') ? { preprocessing: decodePreprocessing(obj['preprocessing'], ['preprocessing']) } : {}),
     ...(has('training') ? { training: decodeWithSchema(trainingInfoSchema, obj['training'], ['training']) } : {}),
     ...(has('dataset') ? { dataset: decodeWithSchema(datasetInfoSchema, obj['dataset'], ['dataset']) } : {}),
-    ...(has('createdWith') ? { createdWith: decodeWithSchema(createdWithSchema, obj['createdWith'], ['createdWith']) } : {}),
+    ...(has('createdWith')
+      ? { createdWith: decodeWithSchema(createdWithSchema, obj['createdWith'], ['createdWith']) }
+      : {}),
     ...(extra ? { extra } : {}),
   };
 }
@@ -92,7 +114,9 @@ export function parseWeights(text: string): WeightsFile {
 
 /** The JSON document of the latest version, checked: shapes must fit the model, numbers be finite. */
 export function encodeWeights(w: WeightsFile): JsonObject {
-  const extra = Object.fromEntries(Object.entries(w.extra ?? {}).filter(([k]) => !(KNOWN_KEYS as readonly string[]).includes(k)));
+  const extra = Object.fromEntries(
+    Object.entries(w.extra ?? {}).filter(([k]) => !(KNOWN_KEYS as readonly string[]).includes(k)),
+  );
   const doc = {
     format: FORMAT_IDS.weights,
     version: LATEST_VERSION.weights,

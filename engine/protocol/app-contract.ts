@@ -9,6 +9,10 @@
  * Bulk engine traffic never goes through here: it flows over the MessagePort (docs/protocol.md).
  */
 import { z } from 'zod';
+import { APP_CHANNEL_NAMES, APP_NOTIFICATION_NAMES } from './app-channels.js';
+import type { MenuCommand } from './app-channels.js';
+export { ENGINE_PORT_MESSAGE, MENU_COMMANDS } from './app-channels.js';
+export type { MenuCommand } from './app-channels.js';
 
 export interface OpenedFile {
   readonly path: string;
@@ -70,22 +74,8 @@ export const APP_CONTRACT = {
 export type AppChannel = keyof typeof APP_CONTRACT;
 export type AppArgs<C extends AppChannel> = z.input<(typeof APP_CONTRACT)[C]['args']>;
 export type AppResult<C extends AppChannel> = (typeof APP_CONTRACT)[C]['result'];
-export const APP_CHANNELS = Object.keys(APP_CONTRACT) as AppChannel[];
-
-/** Menu items the dashboard acts on (sent as `menu:command`). */
-export const MENU_COMMANDS = [
-  'open-dataset',
-  'export-weights',
-  'export-gradients',
-  'export-loss-history',
-  'toggle-run',
-  'continue',
-  'step',
-  'step-op',
-  'reset',
-  'gradcheck',
-] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
+export const APP_CHANNELS: readonly AppChannel[] = APP_CHANNEL_NAMES;
+export const APP_NOTIFICATIONS: readonly AppNotification[] = APP_NOTIFICATION_NAMES;
 
 /** Main → dashboard notifications and their payloads. */
 export interface AppNotifications {
@@ -94,10 +84,10 @@ export interface AppNotifications {
   'engine:restarted': { readonly reason: string };
 }
 export type AppNotification = keyof AppNotifications;
-export const APP_NOTIFICATIONS: readonly AppNotification[] = ['menu:command', 'engine:restarted'];
-
-/** window.postMessage type the preloads use to hand the engine port to the page (ports cannot cross contextBridge). */
-export const ENGINE_PORT_MESSAGE = 'backprop-lens:engine-port';
+// Both lists must name exactly the contract's keys (checked at compile time).
+const sameKeys = <A extends string, B extends string>(_check: [A] extends [B] ? ([B] extends [A] ? true : never) : never): void => undefined;
+sameKeys<AppChannel, (typeof APP_CHANNEL_NAMES)[number]>(true);
+sameKeys<AppNotification, (typeof APP_NOTIFICATION_NAMES)[number]>(true);
 
 /** What the dashboard preload exposes as `window.backpropLens`. */
 export interface AppApi {

@@ -10,6 +10,12 @@ describe('histogram', () => {
     expect(histogram([5, 5, 5], 3).counts).toEqual([0, 3, 0]);
     expect(finiteRange([NaN])).toEqual({ min: NaN, max: NaN });
   });
+
+  it('bins values whose range overflows a double (exploding weights) instead of losing them', () => {
+    const h = histogram([-1.5e308, 0, 1.5e308], 4);
+    expect(h.counts).toEqual([1, 0, 1, 1]);
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(3);
+  });
 });
 
 describe('layer stats', () => {

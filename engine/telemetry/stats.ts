@@ -51,14 +51,15 @@ export function histogram(data: ArrayLike<number>, bins = DEFAULT_HISTOGRAM_BINS
   const { min, max } = finiteRange(data);
   const counts = new Array<number>(bins).fill(0);
   let nonFinite = 0;
-  const width = (max - min) / bins;
+  // Halved so that max − min cannot overflow to Infinity when the values span more than ±1.8e308.
+  const halfWidth = (max / 2 - min / 2) / bins;
   for (let k = 0; k < data.length; k++) {
     const v = data[k]!;
     if (!Number.isFinite(v)) {
       nonFinite++;
       continue;
     }
-    const b = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : Math.floor(bins / 2);
+    const b = halfWidth > 0 ? Math.min(bins - 1, Math.floor((v / 2 - min / 2) / halfWidth)) : Math.floor(bins / 2);
     counts[b]!++;
   }
   return { min, max, counts, nonFinite };

@@ -22,6 +22,7 @@ import {
   type MatrixName,
   type Product,
   type ProductRef,
+  DEFAULT_LOSS_SPIKE_WINDOW,
   evaluateBreakpoints,
   neededProducts,
   opProducts,
@@ -33,7 +34,7 @@ import { stepOps } from './equations.js';
 import { validateBatch } from './forward-backward.js';
 import { type HistoryEntry, RingBuffer } from './history.js';
 import { resolveInitialParameters, validateParameters } from './init.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, validateOptimizerConfig } from './optimizer.js';
 import type {
   BreakpointCondition,
   BreakpointHit,
@@ -49,6 +50,7 @@ export const DEFAULT_HISTORY_SIZE = 100;
 export const DEFAULT_HISTORY_MATRIX_SIZE = 64;
 /** Losses kept for loss curves and the loss-spike breakpoint. */
 export const LOSS_LOG_SIZE = 100_000;
+const LOSS_LOG_TRIM = 10_000;
 
 export interface SessionOptions {
   /** Compute per-layer stats and push a history entry every k-th step (default 1; 0: never). */
@@ -132,6 +134,14 @@ export class Session {
   private readonly trainSet: { X: Tensor; Y: Tensor } | null;
   private readonly validationSet: { X: Tensor; Y: Tensor } | null;
   private conditions: readonly BreakpointCondition[] = [];
+  /** Per op (index in opList): what it produces, and what the breakpoints need read back. */
+  private readonly opProducts: readonly ProductRef[][];
+  private opNeeds: readonly ProductRef[][];
+  /** Largest window of the loss-spike conditions (0: none). */
+  private lossSpikeWindow = 0;
+  /** W_0, b_0, W_1, b_1, … and which of them take weight decay, in the optimizer's order. */
+  private readonly updateParams: Tensor[] = [];
+  private readonly updateIsWeight: boolean[] = [];
   private completed = 0;
   private opIndex = 0;
   private cur: StepState | null = null;
@@ -148,10 +158,15 @@ export class Session {
     readonly trainRows: Int32Array,
     readonly validationRows: Int32Array,
     params: ParameterSet,
+    schedule: BatchSchedule,
+    history: RingBuffer<HistoryEntry>,
   ) {
     const spec = config.model;
     this.opList = stepOps(spec, config.optimizer);
-    this.history = new RingBuffer<HistoryEntry>(config.historySize ?? DEFAULT_HISTORY_SIZE);
+    this.opProducts = this.opList.map((op) => opProducts(op, spec.layers.length));
+    this.opNeeds = this.opList.map(() => []);
+    this.history = history;
+    this.schedule = schedule;
     this.W = params.W.map((w, i) => backend.upload(w, `W${i}`));
     this.b = params.b.map((v, i) => backend.upload(v, `b${i}`));
     const shapes = params.W.flatMap((w, i) => [
@@ -159,7 +174,10 @@ export class Session {
       { rows: 1, cols: w.cols, label: `b${i}` },
     ]);
     this.optimizer = new Optimizer(backend, config.optimizer, shapes);
-    this.schedule = new BatchSchedule(trainRows, config.batchSize, config.seed);
+    for (let i = 0; i < spec.layers.length; i++) {
+      this.updateParams.push(this.W[i]!, this.b[i]!);
+      this.updateIsWeight.push(true, false);
+    }
     // Full batch: the batch never changes, so it is uploaded once.
     this.trainSet = this.schedule.fullBatch
       ? {
@@ -193,7 +211,13 @@ export class Session {
     const recordEvery = options.recordEvery ?? 1;
     if (!Number.isInteger(recordEvery) || recordEvery < 0)
       throw new RangeError(`recordEvery: must be an integer ≥ 0, got ${recordEvery}`);
+    // Everything that can be wrong is checked before the first upload, so a bad config leaks no backend memory.
+    validateOptimizerConfig(config.optimizer);
+    const breakpoints = options.breakpoints ?? [];
+    checkBreakpoints(config, breakpoints);
+    const history = new RingBuffer<HistoryEntry>(config.historySize ?? DEFAULT_HISTORY_SIZE);
     const split = splitTrainValidation(dataset.X.rows, config.validationFraction, config.seed);
+    const schedule = new BatchSchedule(split.train, config.batchSize, config.seed);
     const params = resolveInitialParameters(config.model, config.init, config.seed);
     const session = new Session(
       config,
@@ -207,8 +231,10 @@ export class Session {
       split.train,
       split.validation,
       params,
+      schedule,
+      history,
     );
-    session.setBreakpoints(options.breakpoints ?? []);
+    session.setBreakpoints(breakpoints);
     if (session.history.capacity > 0) {
       session.history.push({
         step: 0,
@@ -244,15 +270,15 @@ export class Session {
   }
 
   setBreakpoints(conditions: readonly BreakpointCondition[]): void {
-    validateBreakpoints(conditions);
-    for (const c of conditions) {
-      if ('layer' in c && c.layer !== undefined && c.layer >= this.config.model.layers.length) {
-        throw new RangeError(
-          `breakpoint ${c.kind}: layer ${c.layer} does not exist (the model has ${this.config.model.layers.length} layers)`,
-        );
-      }
-    }
+    checkBreakpoints(this.config, conditions);
     this.conditions = [...conditions];
+    // What each op must read back for these conditions: worked out once here, not on every op.
+    const L = this.config.model.layers.length;
+    this.opNeeds = this.opList.map((op) => neededProducts(this.conditions, op, L, this.activationOf));
+    const spikes = this.conditions.flatMap((c) =>
+      c.kind === 'loss-spike' ? [c.window ?? DEFAULT_LOSS_SPIKE_WINDOW] : [],
+    );
+    this.lossSpikeWindow = spikes.length > 0 ? Math.max(...spikes) : 0;
   }
 
   breakpoints(): readonly BreakpointCondition[] {
@@ -283,7 +309,7 @@ export class Session {
 
   /** Loss (and validation loss, where measured) of every completed step, oldest first (bounded). */
   lossCurve(): readonly { step: number; loss: number; validationLoss: number | null }[] {
-    return this.lossLog;
+    return this.lossLog.length > LOSS_LOG_SIZE ? this.lossLog.slice(-LOSS_LOG_SIZE) : this.lossLog;
   }
 
   /**
@@ -470,9 +496,8 @@ export class Session {
     const st = this.cur!;
     const op = this.opList[this.opIndex]!;
     this.execute(op, st);
-    const L = this.config.model.layers.length;
-    const produced = opProducts(op, L);
-    const needed = neededProducts(this.conditions, op, L, this.activationOf);
+    const produced = this.opProducts[this.opIndex]!;
+    const needed = this.opNeeds[this.opIndex]!;
     // Start reads now (the device can overlap them with the next ops); await only what breakpoints need.
     for (const p of st.recording ? produced : needed) this.request(st, p);
     if (op.kind === 'loss') this.request(st, { name: 'loss', index: null, layer: null });
@@ -485,7 +510,11 @@ export class Session {
         step: st.number,
         op,
         activationOf: this.activationOf,
-        previousLosses: this.lossLog.slice(-1000).map((l) => l.loss),
+        // Only a loss-spike condition looks at past losses, and only on the loss op.
+        previousLosses:
+          op.kind === 'loss' && this.lossSpikeWindow > 0
+            ? this.lossLog.slice(-this.lossSpikeWindow).map((l) => l.loss)
+            : [],
       });
     }
     this.opIndex++;
@@ -560,15 +589,9 @@ export class Session {
         return;
       }
       case 'update': {
-        const params: Tensor[] = [];
         const grads: Tensor[] = [];
-        const isWeight: boolean[] = [];
-        for (let i = 0; i < L; i++) {
-          params.push(this.W[i]!, this.b[i]!);
-          grads.push(st.dW[i]!, st.db[i]!);
-          isWeight.push(true, false);
-        }
-        this.optimizer.apply(params, grads, isWeight);
+        for (let i = 0; i < L; i++) grads.push(st.dW[i]!, st.db[i]!);
+        this.optimizer.apply(this.updateParams, grads, this.updateIsWeight);
         return;
       }
     }
@@ -660,7 +683,8 @@ export class Session {
       }
     }
     this.lossLog.push({ step: st.number, loss, validationLoss });
-    if (this.lossLog.length > LOSS_LOG_SIZE) this.lossLog.splice(0, this.lossLog.length - LOSS_LOG_SIZE);
+    // Trimmed in chunks (lossCurve() shows the last LOSS_LOG_SIZE): one splice per step would move 100 000 entries every step.
+    if (this.lossLog.length >= LOSS_LOG_SIZE + LOSS_LOG_TRIM) this.lossLog.splice(0, this.lossLog.length - LOSS_LOG_SIZE);
     this.lastSummary = { step: st.number, epoch, loss, validationLoss, layers };
     return this.lastSummary;
   }
@@ -726,6 +750,17 @@ export class Session {
     for (const t of tensors) if (t) this.backend.release(t);
     this.cur = null;
   }
+}
+
+/** Validates breakpoint conditions, including that a `layer` they name exists in the model. */
+function checkBreakpoints(config: TrainConfig, conditions: readonly BreakpointCondition[]): void {
+  validateBreakpoints(conditions);
+  const L = config.model.layers.length;
+  conditions.forEach((c, k) => {
+    if ('layer' in c && c.layer !== undefined && c.layer >= L) {
+      throw new RangeError(`breakpoints[${k}].layer: layer ${c.layer} does not exist (the model has ${L} layers: 0…${L - 1})`);
+    }
+  });
 }
 
 /** Shapes, sizes and finiteness of a dataset against the model (errors name `dataset.X[r][c]`). */

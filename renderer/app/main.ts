@@ -20,7 +20,7 @@ const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
 const app = bench
   ? createApp(defineAsyncComponent(async () => {
       const { default: HeatmapBench } = await import('./bench/HeatmapBench.vue');
-      return { render: () => h(HeatmapBench, { link: getEngineClient(), seconds: benchSeconds }) };
+      return { render: () => h(HeatmapBench, { link: getEngineClient(), seconds: benchSeconds, backend: new URLSearchParams(location.search).get('backend') }) };
     }))
   : createApp(App);
 const pinia = createPinia();

@@ -39,8 +39,10 @@ listen(async (msg) => {
     const x = instance.exports;
     const ctrl = new Int32Array(msg.ctrl);
     const base = msg.slot * ${SLOT};
+    // The sequence starts at 0 and only moves after 'ready': starting from 0 (not from a load)
+    // means a post that lands before the first wait is still seen.
+    let seen = 0;
     port.postMessage({ type: 'ready' });
-    let seen = Atomics.load(ctrl, base);
     for (;;) {
       Atomics.wait(ctrl, base, seen);
       seen = Atomics.load(ctrl, base);

@@ -20,9 +20,29 @@ export const gradSpec: CommandSpec = {
   usage: '--weights W.json --data BATCH.json [--out GRADS.json] [--backend cpu|cpu32|gpu]',
   maxPositionals: 0,
   options: [
-    { name: 'weights', short: 'w', type: 'string', value: 'FILE', description: 'Weights file (backprop-lens/weights).', required: true },
-    { name: 'data', short: 'd', type: 'string', value: 'FILE', description: 'Batch file with X and Y (backprop-lens/batch).', required: true },
-    { name: 'out', short: 'o', type: 'string', value: 'FILE', description: "Gradients file to write ('-' for standard output). Without it only the summary is printed." },
+    {
+      name: 'weights',
+      short: 'w',
+      type: 'string',
+      value: 'FILE',
+      description: 'Weights file (backprop-lens/weights).',
+      required: true,
+    },
+    {
+      name: 'data',
+      short: 'd',
+      type: 'string',
+      value: 'FILE',
+      description: 'Batch file with X and Y (backprop-lens/batch).',
+      required: true,
+    },
+    {
+      name: 'out',
+      short: 'o',
+      type: 'string',
+      value: 'FILE',
+      description: "Gradients file to write ('-' for standard output). Without it only the summary is printed.",
+    },
     {
       name: 'backend',
       short: 'b',
@@ -32,10 +52,15 @@ export const gradSpec: CommandSpec = {
       defaultText: 'cpu',
     },
   ],
-  notes: ['The file is written atomically: a failed run never leaves a partial file. The summary goes to standard output (to standard error with --out -).'],
+  notes: [
+    'The file is written atomically: a failed run never leaves a partial file. The summary goes to standard output (to standard error with --out -).',
+  ],
   examples: [
     ['backprop-lens grad --weights w.json --data batch.json --out grads.json', 'gradients of a batch in float64'],
-    ['backprop-lens grad -w w.json -d batch.json --backend gpu --out grads-gpu.json', 'the same pass on the GPU, to compare with the float64 file'],
+    [
+      'backprop-lens grad -w w.json -d batch.json --backend gpu --out grads-gpu.json',
+      'the same pass on the GPU, to compare with the float64 file',
+    ],
   ],
 };
 
@@ -70,7 +95,7 @@ export async function runGrad(argv: readonly string[], io: CliIo): Promise<numbe
     num(frobenius(l.db)),
   ]);
   report.write(
-    `${result.backend}: ${plural(batch.X.rows, 'sample')} from ${batchName}, loss (${weights.model.loss}) = ${num(result.loss, 8)}\n`,
+    `${result.backend}: ${plural(batch.X.rows, 'sample')} from ${batchName}, loss (${weights.model.loss}) = ${num(result.loss, 8)}\n\n`,
   );
   report.write(table(['layer', 'shape', 'activation', '‖G‖', '‖∂L/∂W‖', '‖∂L/∂b‖'], rows));
   report.write(`‖∂L/∂X‖ = ${num(frobenius(result.dX))}\n`);

@@ -23,17 +23,59 @@ export const gradcheckSpec: CommandSpec = {
   brief: 'Check gradients against float64 finite differences, per layer (exit 1 if over tolerance).',
   summary:
     'Check the gradients ∂L/∂W_i and ∂L/∂b_i against central finite differences of the float64 reference, element by element, and print the largest relative error of each layer. Exits with 1 when any layer is over the tolerance.',
-  usage: '--weights W.json --data BATCH.json [--tolerance T] [--sample N] [--backend cpu|cpu32|gpu | --gradients GRADS.json]',
+  usage:
+    '--weights W.json --data BATCH.json [--tolerance T] [--sample N] [--backend cpu|cpu32|gpu | --gradients GRADS.json]',
   maxPositionals: 0,
   options: [
-    { name: 'weights', short: 'w', type: 'string', value: 'FILE', description: 'Weights file (backprop-lens/weights).', required: true },
-    { name: 'data', short: 'd', type: 'string', value: 'FILE', description: 'Batch file with X and Y (backprop-lens/batch).', required: true },
-    { name: 'tolerance', short: 't', type: 'string', value: 'T', description: 'Largest relative error that passes.', defaultText: '1e-6 for float64 gradients, 1e-2 for float32' },
-    { name: 'sample', short: 'n', type: 'string', value: 'N', description: 'Check at most N parameters per layer (a seeded random sample beyond that; the output says so).', defaultText: String(DEFAULT_MAX_PER_LAYER) },
+    {
+      name: 'weights',
+      short: 'w',
+      type: 'string',
+      value: 'FILE',
+      description: 'Weights file (backprop-lens/weights).',
+      required: true,
+    },
+    {
+      name: 'data',
+      short: 'd',
+      type: 'string',
+      value: 'FILE',
+      description: 'Batch file with X and Y (backprop-lens/batch).',
+      required: true,
+    },
+    {
+      name: 'tolerance',
+      short: 't',
+      type: 'string',
+      value: 'T',
+      description: 'Largest relative error that passes.',
+      defaultText: '1e-6 for float64 gradients, 1e-2 for float32',
+    },
+    {
+      name: 'sample',
+      short: 'n',
+      type: 'string',
+      value: 'N',
+      description: 'Check at most N parameters per layer (a seeded random sample beyond that; the output says so).',
+      defaultText: String(DEFAULT_MAX_PER_LAYER),
+    },
     { name: 'seed', type: 'string', value: 'N', description: 'Seed of the sample.', defaultText: '0' },
     { name: 'eps', type: 'string', value: 'EPS', description: 'Finite-difference step ε.', defaultText: '1e-6' },
-    { name: 'backend', short: 'b', type: 'string', value: 'NAME', description: 'Whose analytic gradients to check: cpu, cpu32 or gpu.', defaultText: 'cpu' },
-    { name: 'gradients', short: 'g', type: 'string', value: 'FILE', description: 'Check the dW/db of a gradients file instead (e.g. from your own implementation or from `grad`).' },
+    {
+      name: 'backend',
+      short: 'b',
+      type: 'string',
+      value: 'NAME',
+      description: 'Whose analytic gradients to check: cpu, cpu32 or gpu.',
+      defaultText: 'cpu',
+    },
+    {
+      name: 'gradients',
+      short: 'g',
+      type: 'string',
+      value: 'FILE',
+      description: 'Check the dW/db of a gradients file instead (e.g. from your own implementation or from `grad`).',
+    },
     { name: 'json', type: 'boolean', description: 'Print the result as JSON on standard output.' },
   ],
   notes: [
@@ -41,8 +83,14 @@ export const gradcheckSpec: CommandSpec = {
   ],
   examples: [
     ['backprop-lens gradcheck --weights w.json --data batch.json', 'the float64 reference against finite differences'],
-    ['backprop-lens gradcheck -w w.json -d batch.json --gradients mine.json --tolerance 1e-5', 'check gradients your own code wrote'],
-    ['backprop-lens gradcheck -w big.json -d batch.json --sample 200 --backend gpu', 'a sample of 200 per layer, WebGPU gradients'],
+    [
+      'backprop-lens gradcheck -w w.json -d batch.json --gradients mine.json --tolerance 1e-5',
+      'check gradients your own code wrote',
+    ],
+    [
+      'backprop-lens gradcheck -w big.json -d batch.json --sample 200 --backend gpu',
+      'a sample of 200 per layer, WebGPU gradients',
+    ],
   ],
 };
 
@@ -52,13 +100,23 @@ export async function runGradcheck(argv: readonly string[], io: CliIo): Promise<
     io.stdout.write(commandHelp(gradcheckSpec));
     return EXIT_OK;
   }
-  const tolerance = str(values, 'tolerance') === undefined ? undefined : numberOption(str(values, 'tolerance')!, 'tolerance', 'gradcheck', { min: 0, minExclusive: true });
+  const tolerance =
+    str(values, 'tolerance') === undefined
+      ? undefined
+      : numberOption(str(values, 'tolerance')!, 'tolerance', 'gradcheck', { min: 0, minExclusive: true });
   const maxPerLayer = integerOption(str(values, 'sample') ?? String(DEFAULT_MAX_PER_LAYER), 'sample', 'gradcheck', 1);
   const seed = integerOption(str(values, 'seed') ?? '0', 'seed', 'gradcheck', 0, 2 ** 32 - 1);
-  const eps = numberOption(str(values, 'eps') ?? String(DEFAULT_EPS), 'eps', 'gradcheck', { min: 0, minExclusive: true, max: 1 });
+  const eps = numberOption(str(values, 'eps') ?? String(DEFAULT_EPS), 'eps', 'gradcheck', {
+    min: 0,
+    minExclusive: true,
+    max: 1,
+  });
   const gradientsArg = str(values, 'gradients');
   if (gradientsArg !== undefined && str(values, 'backend') !== undefined) {
-    throw new UsageError('give either --backend (compute the gradients) or --gradients (check a file), not both', 'gradcheck');
+    throw new UsageError(
+      'give either --backend (compute the gradients) or --gradients (check a file), not both',
+      'gradcheck',
+    );
   }
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'gradcheck', BACKEND_CHOICES);
   const inputs = await loadWeightsAndBatch(io, str(values, 'weights')!, str(values, 'data')!);
@@ -103,11 +161,19 @@ export async function runGradcheck(argv: readonly string[], io: CliIo): Promise<
 function checkGradientsFit(g: GradientsFile, { weights, batch, batchName }: WeightsAndBatch, name: string): void {
   const p = layerWidths(weights.model);
   if (g.layers.length !== weights.model.layers.length) {
-    throw new FormatError(`has ${plural(g.layers.length, 'layer')}, the model has ${weights.model.layers.length}`, ['layers'], { file: name });
+    throw new FormatError(
+      `has ${plural(g.layers.length, 'layer')}, the model has ${weights.model.layers.length}`,
+      ['layers'],
+      { file: name },
+    );
   }
   g.layers.forEach((l, i) => {
     if (l.dW.rows !== p[i] || l.dW.cols !== p[i + 1]) {
-      throw new FormatError(`is ${l.dW.rows}×${l.dW.cols}, W_${i} of the model is ${p[i]}×${p[i + 1]}`, ['layers', i, 'dW'], { file: name });
+      throw new FormatError(
+        `is ${l.dW.rows}×${l.dW.cols}, W_${i} of the model is ${p[i]}×${p[i + 1]}`,
+        ['layers', i, 'dW'],
+        { file: name },
+      );
     }
   });
   const A0 = g.layers[0]!.A;
@@ -117,7 +183,11 @@ function checkGradientsFit(g: GradientsFile, { weights, batch, batchName }: Weig
     A0.cols === batch.X.cols &&
     A0.data.every((v, k) => v === batch.X.data[k] || v === Math.fround(batch.X.data[k]!));
   if (!same) {
-    throw new FormatError(`is not the X of ${batchName}: these gradients were computed on another batch`, ['layers', 0, 'A'], { file: name });
+    throw new FormatError(
+      `is not the X of ${batchName}: these gradients were computed on another batch`,
+      ['layers', 0, 'A'],
+      { file: name },
+    );
   }
 }
 
@@ -142,11 +212,17 @@ function describe(r: GradcheckResult, source: string, inputs: WeightsAndBatch): 
     `gradient check of ${inputs.weightsName} on ${inputs.batchName} (${plural(inputs.batch.X.rows, 'sample')}), loss ${num(r.loss, 8)}`,
     `analytic: ${source}; numeric: float64 central differences, ε = ${num(r.eps)}; tolerance ${num(r.tolerance)}`,
     '',
-    table(['layer', 'params', 'checked', 'max rel error', 'max abs error', 'worst (analytic vs numeric)', 'result'], rows, ['l', 'r', 'r', 'r', 'r', 'l', 'l']),
+    table(
+      ['layer', 'params', 'checked', 'max rel error', 'max abs error', 'worst (analytic vs numeric)', 'result'],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ),
   ];
   const kinks = r.layers.reduce((s, l) => s + kinkCount(l), 0);
-  if (kinks > 0) lines.push(`${plural(kinks, 'element')} at a ReLU kink (the finite difference straddles 0) not counted.`);
-  if (r.sampled) lines.push('Layers marked (sample) were checked on a seeded random sample of their parameters (--sample, --seed).');
+  if (kinks > 0)
+    lines.push(`${plural(kinks, 'element')} at a ReLU kink (the finite difference straddles 0) not counted.`);
+  if (r.sampled)
+    lines.push('Layers marked (sample) were checked on a seeded random sample of their parameters (--sample, --seed).');
   lines.push(r.passed ? 'PASS: every layer is within the tolerance.' : 'FAIL: see the layers marked FAIL.');
   return `${lines.join('\n')}\n`;
 }

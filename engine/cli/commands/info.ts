@@ -5,11 +5,11 @@ import { builtinInfo, builtinNames, generateBuiltin } from '../../data/registry.
 import { readDatasetFile } from '../../data/node-files.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { AnyFile } from '../../io/any-file.js';
-import { readAnyFile } from '../../io/node-files.js';
+import { readAnyFile, readTextFile } from '../../io/node-files.js';
 import type { BatchFile } from '../../io/batch-file.js';
 import type { GradientsFile } from '../../io/gradients-file.js';
 import type { WeightsFile } from '../../io/weights-file.js';
-import { FORMAT_IDS } from '../../io/envelope.js';
+import { FORMAT_IDS, claimedKind } from '../../io/envelope.js';
 import { layerWidths, parameterCount } from '../../model/spec.js';
 import { type CommandSpec, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../cli-io.js';
@@ -24,7 +24,12 @@ export const infoSpec: CommandSpec = {
   summary:
     'Describe a file: a weights file (model, parameter norms, how it was trained), a batch or gradients file (shapes, norms), or a dataset file (CSV/TSV/text, JSON, .npy, IDX, gzipped or not). A built-in dataset name describes that dataset and its parameters.',
   usage: 'FILE | BUILTIN',
-  positionals: [['FILE', 'the file to describe; a name that is not a file but a built-in dataset (e.g. xsin) describes the built-in']],
+  positionals: [
+    [
+      'FILE',
+      'the file to describe; a name that is not a file but a built-in dataset (e.g. xsin) describes the built-in',
+    ],
+  ],
   maxPositionals: 1,
   options: [],
   examples: [
@@ -60,7 +65,10 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
   return EXIT_OK;
 }
 
-/** Our files are JSON objects naming a backprop-lens format near the top; anything else is a dataset. */
+/**
+ * Our files are JSON objects with a backprop-lens `format` key; anything else is a dataset. Only
+ * a file that starts with `{` is read whole to decide (the key may come after big matrices).
+ */
 async function claimsOurFormat(path: string): Promise<boolean> {
   let head = '';
   try {
@@ -73,10 +81,28 @@ async function claimsOurFormat(path: string): Promise<boolean> {
       await fh.close();
     }
   } catch {
-    return true; // let readAnyFile report the access error with its own wording
+    return true; // let readAnyFile report the access error in its own words
   }
-  const trimmed = head.replace(/^\uFEFF/, '').trimStart();
-  return trimmed.startsWith('{') && Object.values(FORMAT_IDS).some((id) => head.includes(`"${id}"`));
+  if (
+    !head
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{')
+  )
+    return false;
+  const mentionsUs = (text: string): boolean => Object.values(FORMAT_IDS).some((id) => text.includes(`"${id}"`));
+  if (mentionsUs(head)) return true;
+  let text: string;
+  try {
+    text = await readTextFile(path);
+  } catch {
+    return false; // too big for one string: a dataset, which the data loader streams
+  }
+  try {
+    return claimedKind(JSON.parse(text.replace(/^\uFEFF/, ''))) !== null;
+  } catch {
+    return mentionsUs(text);
+  }
 }
 
 function describeOurFile(name: string, any: AnyFile): string {
@@ -114,7 +140,17 @@ function describeWeights(w: WeightsFile): string {
     range(w.parameters.W[i]!),
     num(frobenius(w.parameters.b[i]!)),
   ]);
-  lines.push(table(['layer', 'W shape', 'activation', 'params', '‖W‖', 'W range', '‖b‖'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r']));
+  lines.push(
+    table(['layer', 'W shape', 'activation', 'params', '‖W‖', 'W range', '‖b‖'], rows, [
+      'l',
+      'r',
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+    ]),
+  );
   const t = w.training;
   if (t) {
     const parts: string[] = [];
@@ -125,7 +161,8 @@ function describeWeights(w: WeightsFile): string {
     if (t.batchSize !== undefined) parts.push(`batch ${t.batchSize}`);
     if (t.seed !== undefined) parts.push(`seed ${t.seed}`);
     if (t.finalLoss !== undefined) parts.push(`final loss ${num(t.finalLoss)}`);
-    if (t.finalValidationLoss !== undefined && t.finalValidationLoss !== null) parts.push(`validation loss ${num(t.finalValidationLoss)}`);
+    if (t.finalValidationLoss !== undefined && t.finalValidationLoss !== null)
+      parts.push(`validation loss ${num(t.finalValidationLoss)}`);
     if (typeof t['testRelativeL2Error'] === 'number') parts.push(`test rel. L2 error ${num(t['testRelativeL2Error'])}`);
     if (typeof t['testAccuracy'] === 'number') parts.push(`test accuracy ${(100 * t['testAccuracy']).toFixed(1)}%`);
     lines.push(`training: ${parts.join(', ') || '(no details)'}`);
@@ -188,11 +225,19 @@ function describeBatch(b: BatchFile): string {
 
 function describeGradients(g: GradientsFile): string {
   const n = g.layers[0]!.A.rows;
-  const rows = g.layers.map((l, i) => [String(i), `${l.A.cols}→${l.H.cols}`, num(frobenius(l.A)), num(frobenius(l.G)), num(frobenius(l.dW)), num(frobenius(l.db))]);
+  const rows = g.layers.map((l, i) => [
+    String(i),
+    `${l.A.cols}→${l.H.cols}`,
+    num(frobenius(l.A)),
+    num(frobenius(l.G)),
+    num(frobenius(l.dW)),
+    num(frobenius(l.db)),
+  ]);
   return [
     `computed by ${g.backend} on ${plural(n, 'sample')}; loss ${num(g.loss, 8)}`,
     '',
-    table(['layer', 'shape', '‖A‖', '‖G‖', '‖∂L/∂W‖', '‖∂L/∂b‖'], rows) + `output F is ${g.output.rows}×${g.output.cols}, range ${range(g.output)}; ‖∂L/∂X‖ = ${num(frobenius(g.dX))}`,
+    table(['layer', 'shape', '‖A‖', '‖G‖', '‖∂L/∂W‖', '‖∂L/∂b‖'], rows) +
+      `output F is ${g.output.rows}×${g.output.cols}, range ${range(g.output)}; ‖∂L/∂X‖ = ${num(frobenius(g.dX))}`,
     '',
   ].join('\n');
 }
@@ -209,11 +254,17 @@ function describeDataset(name: string, ds: LabeledDataset): string {
     const counts = new Array<number>(m.classNames.length).fill(0);
     for (let i = 0; i < ds.Y.rows; i++) {
       let best = 0;
-      for (let j = 1; j < ds.Y.cols; j++) if (ds.Y.data[i * ds.Y.cols + j]! > ds.Y.data[i * ds.Y.cols + best]!) best = j;
+      for (let j = 1; j < ds.Y.cols; j++)
+        if (ds.Y.data[i * ds.Y.cols + j]! > ds.Y.data[i * ds.Y.cols + best]!) best = j;
       counts[best]!++;
     }
     lines.push('classes (one-hot columns of Y, in this order):');
-    lines.push(table(['class', 'samples'], m.classNames.map((c, k) => [c, String(counts[k])])));
+    lines.push(
+      table(
+        ['class', 'samples'],
+        m.classNames.map((c, k) => [c, String(counts[k])]),
+      ),
+    );
   } else {
     lines.push('targets:', columnTable(ds.Y, m.targetNames));
   }
@@ -232,7 +283,12 @@ function describeBuiltin(name: string): string {
     'parameters (train NAME --param KEY=VALUE):',
     table(
       ['name', 'default', 'range', 'meaning'],
-      info.params.map((p) => [p.name, String(p.default), `${p.min}…${p.max}${p.integer ? ' (integer)' : ''}`, p.description]),
+      info.params.map((p) => [
+        p.name,
+        String(p.default),
+        `${p.min}…${p.max}${p.integer ? ' (integer)' : ''}`,
+        p.description,
+      ]),
       ['l', 'r', 'r', 'l'],
     ),
   ];

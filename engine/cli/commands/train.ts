@@ -1,9 +1,12 @@
 /** `backprop-lens train`: train a dense network on a built-in or file dataset, with progress and an export. */
 import { type Matrix, gatherRows } from '../../core/matrix.js';
-import { invertTransform } from '../../data/preprocessing.js';
+import { access, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname } from 'node:path';
+import { invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { JsonObject } from '../../io/decode.js';
-import { writeWeightsFile } from '../../io/node-files.js';
+import { readWeightsFile, writeWeightsFile } from '../../io/node-files.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import {
   ACTIVATIONS,
@@ -18,7 +21,7 @@ import {
 import { checkTargetsForLoss } from '../../data/prepare.js';
 import { DEFAULT_ADAM } from '../../train/optimizer.js';
 import { Session } from '../../train/session.js';
-import type { InitScheme, OptimizerConfig, TrainConfig } from '../../train/types.js';
+import type { OptimizerConfig, TrainConfig } from '../../train/types.js';
 import {
   type CommandSpec,
   choiceOption,
@@ -49,35 +52,181 @@ export const trainSpec: CommandSpec = {
     'Train a dense network on a built-in dataset or a data file, showing the loss as it goes; report training, validation and test loss (and the relative L2 error ‖F−Y‖/‖Y‖ for regression, accuracy for classification) and optionally export the weights.',
   usage: 'DATASET [options]',
   positionals: [
-    ['DATASET', 'a built-in dataset (circles, xor, gaussians, spiral, moons, plane, gaussian-regression, xsin, sine, digits; see `backprop-lens info NAME`) or a data file (CSV/TSV/text, JSON, .npy, IDX, optionally gzipped)'],
+    [
+      'DATASET',
+      'a built-in dataset (circles, xor, gaussians, spiral, moons, plane, gaussian-regression, xsin, sine, digits; see `backprop-lens info NAME`) or a data file (CSV/TSV/text, JSON, .npy, IDX, optionally gzipped)',
+    ],
   ],
   maxPositionals: 1,
   options: [
-    { name: 'param', short: 'p', type: 'string', value: 'KEY=VALUE', multiple: true, description: "A built-in dataset's parameter, e.g. -p n=500 -p noise=0.1 (repeatable; see `info NAME`)." },
-    { name: 'test', type: 'string', value: 'FILE', description: 'Test set for a file dataset (same columns); built-ins bring their own.' },
-    { name: 'features', type: 'string', value: 'COLS', description: 'Feature columns of a file, by name or 0-based index, comma-separated (default: all but the targets).' },
-    { name: 'targets', type: 'string', value: 'COLS', description: 'Target column(s) of a file (default: the last column).' },
-    { name: 'normalize', type: 'string', value: 'METHOD', description: 'Input normalisation, fitted on the training rows: standardize, min-max or none.', defaultText: 'standardize for files, none for built-ins' },
-    { name: 'normalize-targets', type: 'string', value: 'METHOD', description: 'Regression target normalisation: standardize, min-max or none.', defaultText: 'none' },
-    { name: 'layers', short: 'l', type: 'string', value: 'W,W,…', description: 'Width of every layer after the input, output last, e.g. 10,10,1.' },
-    { name: 'hidden', type: 'string', value: 'SPEC', description: 'Hidden layers only: 16,8 or CxW for C layers of W units (10x10 is the tutorial\'s [1]+10×[10]+[1]); none for a linear model.', defaultText: '16,16' },
-    { name: 'activation', short: 'a', type: 'string', value: 'NAME', description: `Hidden-layer activation: ${HIDDEN_ACTIVATIONS.join(', ')}.`, defaultText: 'tanh' },
-    { name: 'output-activation', type: 'string', value: 'NAME', description: `Output activation: ${ACTIVATIONS.join(', ')}.`, defaultText: 'softmax for classification, identity for regression' },
-    { name: 'loss', type: 'string', value: 'NAME', description: `Loss: ${LOSSES.join(', ')}.`, defaultText: 'cross-entropy for classification, mse for regression' },
-    { name: 'init', type: 'string', value: 'SCHEME', description: 'Weight initialisation: xavier or he.', defaultText: 'he for relu hidden layers, else xavier' },
+    {
+      name: 'param',
+      short: 'p',
+      type: 'string',
+      value: 'KEY=VALUE',
+      multiple: true,
+      description: "A built-in dataset's parameter, e.g. -p n=500 -p noise=0.1 (repeatable; see `info NAME`).",
+    },
+    {
+      name: 'test',
+      type: 'string',
+      value: 'FILE',
+      description: 'Test set for a file dataset (same columns); built-ins bring their own.',
+    },
+    {
+      name: 'features',
+      type: 'string',
+      value: 'COLS',
+      description:
+        'Feature columns of a file, by name or 0-based index, comma-separated (default: all but the targets).',
+    },
+    {
+      name: 'targets',
+      type: 'string',
+      value: 'COLS',
+      description: 'Target column(s) of a file (default: the last column).',
+    },
+    {
+      name: 'normalize',
+      type: 'string',
+      value: 'METHOD',
+      description: 'Input normalisation, fitted on the training rows: standardize, min-max or none.',
+      defaultText: 'standardize for files, none for built-ins',
+    },
+    {
+      name: 'normalize-targets',
+      type: 'string',
+      value: 'METHOD',
+      description: 'Regression target normalisation: standardize, min-max or none.',
+      defaultText: 'none',
+    },
+    {
+      name: 'layers',
+      short: 'l',
+      type: 'string',
+      value: 'W,W,…',
+      description: 'Width of every layer after the input, output last, e.g. 10,10,1.',
+    },
+    {
+      name: 'hidden',
+      type: 'string',
+      value: 'SPEC',
+      description:
+        "Hidden layers only: 16,8 or CxW for C layers of W units (10x10 is the tutorial's [1]+10×[10]+[1]); none for a linear model.",
+      defaultText: '16,16',
+    },
+    {
+      name: 'activation',
+      short: 'a',
+      type: 'string',
+      value: 'NAME',
+      description: `Hidden-layer activation: ${HIDDEN_ACTIVATIONS.join(', ')}.`,
+      defaultText: 'tanh',
+    },
+    {
+      name: 'output-activation',
+      type: 'string',
+      value: 'NAME',
+      description: `Output activation: ${ACTIVATIONS.join(', ')}.`,
+      defaultText: 'softmax for classification, identity for regression',
+    },
+    {
+      name: 'loss',
+      type: 'string',
+      value: 'NAME',
+      description: `Loss: ${LOSSES.join(', ')}.`,
+      defaultText: 'cross-entropy for classification, mse for regression',
+    },
+    {
+      name: 'init',
+      type: 'string',
+      value: 'SCHEME',
+      description: 'Weight initialisation: xavier or he.',
+      defaultText: 'he for relu hidden layers, else xavier',
+    },
+    {
+      name: 'init-from',
+      type: 'string',
+      value: 'FILE',
+      description:
+        'Start from a weights file (continue or fine-tune): its model, parameters and preprocessing are used, so the model flags and --normalize do not apply.',
+    },
     { name: 'optimizer', short: 'O', type: 'string', value: 'NAME', description: 'sgd or adam.', defaultText: 'adam' },
-    { name: 'lr', type: 'string', value: 'RATE', description: 'Learning rate.', defaultText: '0.001 for adam, 0.01 for sgd' },
-    { name: 'momentum', type: 'string', value: 'MU', description: 'SGD heavy-ball momentum in [0, 1).', defaultText: '0' },
+    {
+      name: 'lr',
+      type: 'string',
+      value: 'RATE',
+      description: 'Learning rate.',
+      defaultText: '0.001 for adam, 0.01 for sgd',
+    },
+    {
+      name: 'momentum',
+      type: 'string',
+      value: 'MU',
+      description: 'SGD heavy-ball momentum in [0, 1).',
+      defaultText: '0',
+    },
     { name: 'beta1', type: 'string', value: 'B1', description: 'Adam β1.', defaultText: '0.9' },
     { name: 'beta2', type: 'string', value: 'B2', description: 'Adam β2.', defaultText: '0.999' },
-    { name: 'weight-decay', type: 'string', value: 'LAMBDA', description: 'L2 weight decay on the weights (not the biases).', defaultText: '0' },
-    { name: 'batch', short: 'B', type: 'string', value: 'N|full', description: 'Mini-batch size, or full for full-batch gradient descent.', defaultText: '32' },
-    { name: 'epochs', short: 'e', type: 'string', value: 'N', description: 'Passes over the training set.', defaultText: '100' },
-    { name: 'steps', short: 's', type: 'string', value: 'N', description: 'Optimizer steps instead of epochs (with --batch full, one step per epoch).' },
-    { name: 'seed', type: 'string', value: 'N', description: 'Seeds initialisation, the validation split and shuffling.', defaultText: '1' },
-    { name: 'validation', type: 'string', value: 'FRACTION', description: 'Fraction of the samples held out for validation, in [0, 1).', defaultText: '0' },
-    { name: 'backend', short: 'b', type: 'string', value: 'NAME', description: 'cpu (float64), cpu32 (float32) or gpu (WebGPU).', defaultText: 'cpu' },
-    { name: 'export', short: 'x', type: 'string', value: 'FILE', description: 'Write the trained weights (backprop-lens/weights) to FILE, atomically.' },
+    {
+      name: 'weight-decay',
+      type: 'string',
+      value: 'LAMBDA',
+      description: 'L2 weight decay on the weights (not the biases).',
+      defaultText: '0',
+    },
+    {
+      name: 'batch',
+      short: 'B',
+      type: 'string',
+      value: 'N|full',
+      description: 'Mini-batch size, or full for full-batch gradient descent.',
+      defaultText: '32',
+    },
+    {
+      name: 'epochs',
+      short: 'e',
+      type: 'string',
+      value: 'N',
+      description: 'Passes over the training set.',
+      defaultText: '100',
+    },
+    {
+      name: 'steps',
+      short: 's',
+      type: 'string',
+      value: 'N',
+      description: 'Optimizer steps instead of epochs (with --batch full, one step per epoch).',
+    },
+    {
+      name: 'seed',
+      type: 'string',
+      value: 'N',
+      description: 'Seeds initialisation, the validation split and shuffling.',
+      defaultText: '1',
+    },
+    {
+      name: 'validation',
+      type: 'string',
+      value: 'FRACTION',
+      description: 'Fraction of the samples held out for validation, in [0, 1).',
+      defaultText: '0',
+    },
+    {
+      name: 'backend',
+      short: 'b',
+      type: 'string',
+      value: 'NAME',
+      description: 'cpu (float64), cpu32 (float32) or gpu (WebGPU).',
+      defaultText: 'cpu',
+    },
+    {
+      name: 'export',
+      short: 'x',
+      type: 'string',
+      value: 'FILE',
+      description: 'Write the trained weights (backprop-lens/weights) to FILE, atomically.',
+    },
     { name: 'json', type: 'boolean', description: 'Print the summary as JSON on standard output (for scripts).' },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output.' },
   ],
@@ -85,12 +234,18 @@ export const trainSpec: CommandSpec = {
     'Progress goes to standard error (a bar on a terminal, about ten plain lines otherwise); the summary goes to standard output. Ctrl-C stops after the current steps and still prints the summary and writes --export.',
   ],
   examples: [
-    ['backprop-lens train spiral --hidden 16,16 --activation relu --epochs 300 --export spiral.json', 'a classifier on a built-in set'],
+    [
+      'backprop-lens train spiral --hidden 16,16 --activation relu --epochs 300 --export spiral.json',
+      'a classifier on a built-in set',
+    ],
     [
       'backprop-lens train xsin --hidden 10x10 --activation tanh --loss sse --batch full --optimizer adam --lr 0.001 --steps 20000',
       "the first tutorial's experiment: y = x·sin(4πx), [1]+10×[10]+[1]",
     ],
-    ['backprop-lens train iris.csv --targets species --validation 0.2 --test iris-test.csv', 'a CSV file with a named label column'],
+    [
+      'backprop-lens train iris.csv --targets species --validation 0.2 --test iris-test.csv',
+      'a CSV file with a named label column',
+    ],
   ],
 };
 
@@ -118,9 +273,34 @@ interface Metrics {
   readonly accuracy?: number;
 }
 
-function parseOptions(values: Record<string, unknown>, data: TrainingData) {
+/** Flags that describe a model or its input scaling, which a weights file already fixes. */
+const MODEL_FLAGS = [
+  'layers',
+  'hidden',
+  'activation',
+  'output-activation',
+  'loss',
+  'init',
+  'normalize',
+  'normalize-targets',
+] as const;
+
+function parseOptions(values: Record<string, unknown>, data: TrainingData, start: WeightsFile | null) {
   const v = values as Parameters<typeof str>[0];
   const task = data.train.meta.task;
+  const training = parseTrainingOptions(v);
+  if (start) {
+    const m = start.model;
+    const pL = m.layers[m.layers.length - 1]!.units;
+    if (m.inputSize !== data.train.X.cols || pL !== data.train.Y.cols) {
+      throw new CliFailure(
+        `${data.name} has ${plural(data.train.X.cols, 'feature')} and ${plural(data.train.Y.cols, 'target column')}, the model in --init-from has inputSize ${m.inputSize} and ${plural(pL, 'output')}`,
+      );
+    }
+    checkTargetsForLoss(data.train, m.loss, (r) => ({ file: data.name, field: `Y[${r}]` }));
+    const init: TrainConfig['init'] = { parameters: start.parameters };
+    return { model: m, init, ...training };
+  }
   const activation = choiceOption(str(v, 'activation') ?? 'tanh', 'activation', 'train', HIDDEN_ACTIVATIONS);
   const outputActivation = choiceOption(
     str(v, 'output-activation') ?? (task === 'classification' ? 'softmax' : 'identity'),
@@ -128,21 +308,46 @@ function parseOptions(values: Record<string, unknown>, data: TrainingData) {
     'train',
     ACTIVATIONS,
   ) as Activation;
-  const loss = choiceOption(str(v, 'loss') ?? (task === 'classification' ? 'cross-entropy' : 'mse'), 'loss', 'train', LOSSES) as LossKind;
+  const loss = choiceOption(
+    str(v, 'loss') ?? (task === 'classification' ? 'cross-entropy' : 'mse'),
+    'loss',
+    'train',
+    LOSSES,
+  ) as LossKind;
   const hidden = hiddenWidths(str(v, 'layers'), str(v, 'hidden'), data.train.Y.cols, data.name);
   const model: ModelSpec = {
     inputSize: data.train.X.cols,
-    layers: [...hidden.map((units) => ({ units, activation })), { units: data.train.Y.cols, activation: outputActivation }],
+    layers: [
+      ...hidden.map((units) => ({ units, activation })),
+      { units: data.train.Y.cols, activation: outputActivation },
+    ],
     loss,
   };
   checkModelFlags(model);
   checkTargetsForLoss(data.train, loss, (r) => ({ file: data.name, field: `Y[${r}]` }));
   if (data.test) checkTargetsForLoss(data.test, loss, (r) => ({ file: `${data.name} (test set)`, field: `Y[${r}]` }));
+  const init: TrainConfig['init'] = choiceOption(
+    str(v, 'init') ?? (activation === 'relu' ? 'he' : 'xavier'),
+    'init',
+    'train',
+    ['xavier', 'he'] as const,
+  );
+  return { model, init, ...training };
+}
+
+/** Optimizer, batching and run length: the same whether the model is new or continued. */
+function parseTrainingOptions(v: Parameters<typeof str>[0]) {
   const kind = choiceOption(str(v, 'optimizer') ?? 'adam', 'optimizer', 'train', ['sgd', 'adam'] as const);
   const lrRaw = str(v, 'lr');
-  const lr = lrRaw === undefined ? (kind === 'adam' ? 0.001 : 0.01) : numberOption(lrRaw, 'lr', 'train', { min: 0, minExclusive: true });
+  const lr =
+    lrRaw === undefined
+      ? kind === 'adam'
+        ? 0.001
+        : 0.01
+      : numberOption(lrRaw, 'lr', 'train', { min: 0, minExclusive: true });
   const weightDecay = numberOption(str(v, 'weight-decay') ?? '0', 'weight-decay', 'train', { min: 0 });
-  if (kind === 'adam' && str(v, 'momentum') !== undefined) throw new UsageError('--momentum applies to --optimizer sgd (Adam has --beta1)', 'train');
+  if (kind === 'adam' && str(v, 'momentum') !== undefined)
+    throw new UsageError('--momentum applies to --optimizer sgd (Adam has --beta1)', 'train');
   if (kind === 'sgd' && (str(v, 'beta1') !== undefined || str(v, 'beta2') !== undefined)) {
     throw new UsageError('--beta1/--beta2 apply to --optimizer adam', 'train');
   }
@@ -158,15 +363,16 @@ function parseOptions(values: Record<string, unknown>, data: TrainingData) {
           eps: DEFAULT_ADAM.eps,
           weightDecay,
         };
-  const init: InitScheme = choiceOption(str(v, 'init') ?? (activation === 'relu' ? 'he' : 'xavier'), 'init', 'train', ['xavier', 'he'] as const);
   const batchRaw = str(v, 'batch') ?? '32';
-  const batchSize: number | 'full' = batchRaw.trim().toLowerCase() === 'full' ? 'full' : integerOption(batchRaw, 'batch', 'train', 1);
-  if (str(v, 'epochs') !== undefined && str(v, 'steps') !== undefined) throw new UsageError('give either --epochs or --steps, not both', 'train');
+  const batchSize: number | 'full' =
+    batchRaw.trim().toLowerCase() === 'full' ? 'full' : integerOption(batchRaw, 'batch', 'train', 1);
+  if (str(v, 'epochs') !== undefined && str(v, 'steps') !== undefined)
+    throw new UsageError('give either --epochs or --steps, not both', 'train');
   const length: { readonly unit: 'steps' | 'epochs'; readonly n: number } =
     str(v, 'steps') !== undefined
       ? { unit: 'steps', n: integerOption(str(v, 'steps')!, 'steps', 'train', 1, 100_000_000) }
       : { unit: 'epochs', n: integerOption(str(v, 'epochs') ?? '100', 'epochs', 'train', 1, 100_000_000) };
-  return { model, optimizer, init, batchSize, length };
+  return { optimizer, batchSize, length };
 }
 
 /** The spec's cross-field rules (softmax ⇔ cross-entropy), reported in terms of the flags. */
@@ -176,7 +382,11 @@ function checkModelFlags(model: ModelSpec): void {
   } catch (e) {
     if (!(e instanceof ModelSpecError)) throw e;
     const reason = e.message.slice(e.path.length + 2);
-    const flagName = e.path.endsWith('.loss') ? '--loss' : e.path.includes(`layers[${model.layers.length - 1}]`) ? '--output-activation' : '--activation';
+    const flagName = e.path.endsWith('.loss')
+      ? '--loss'
+      : e.path.includes(`layers[${model.layers.length - 1}]`)
+        ? '--output-activation'
+        : '--activation';
     throw new UsageError(`${flagName}: ${reason}`, 'train');
   }
 }
@@ -218,15 +428,37 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     return EXIT_OK;
   }
   const dataset = positionals[0];
-  if (dataset === undefined) throw new UsageError('train needs a DATASET: a built-in name (e.g. spiral, xsin) or a data file', 'train');
-  const validationFraction = numberOption(str(values, 'validation') ?? '0', 'validation', 'train', { min: 0, max: 1, maxExclusive: true });
+  if (dataset === undefined)
+    throw new UsageError('train needs a DATASET: a built-in name (e.g. spiral, xsin) or a data file', 'train');
+  const validationFraction = numberOption(str(values, 'validation') ?? '0', 'validation', 'train', {
+    min: 0,
+    max: 1,
+    maxExclusive: true,
+  });
   const seed = integerOption(str(values, 'seed') ?? '1', 'seed', 'train', 0, 2 ** 32 - 1);
   const normalizeChoices = ['standardize', 'min-max', 'none'] as const;
   const normalize = str(values, 'normalize');
   const lossFlag = str(values, 'loss');
-  const cols = (name: string): string[] | undefined => str(values, name)?.split(',').map((s) => s.trim());
+  const cols = (name: string): string[] | undefined =>
+    str(values, name)
+      ?.split(',')
+      .map((s) => s.trim());
   // Check the flags that need no data first, so a typo fails before a big file is read.
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
+  const exportPath = str(values, 'export');
+  if (exportPath !== undefined) await checkWritableFolder(io, exportPath);
+  const initFrom = str(values, 'init-from');
+  let start: WeightsFile | null = null;
+  if (initFrom !== undefined) {
+    const given = MODEL_FLAGS.filter((f) => values[f] !== undefined);
+    if (given.length > 0) {
+      throw new UsageError(
+        `--init-from takes the model and its preprocessing from the weights file; drop ${given.map((f) => `--${f}`).join(', ')}`,
+        'train',
+      );
+    }
+    start = await readWeightsFile(resolvePath(io, initFrom), displayPath(io, initFrom));
+  }
   const data = await loadTrainingData(io, {
     dataset,
     params: list(values, 'param'),
@@ -234,12 +466,18 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     features: cols('features'),
     targets: cols('targets'),
     normalize: normalize === undefined ? undefined : choiceOption(normalize, 'normalize', 'train', normalizeChoices),
-    normalizeTargets: choiceOption(str(values, 'normalize-targets') ?? 'none', 'normalize-targets', 'train', normalizeChoices),
+    normalizeTargets: choiceOption(
+      str(values, 'normalize-targets') ?? 'none',
+      'normalize-targets',
+      'train',
+      normalizeChoices,
+    ),
     loss: lossFlag === undefined ? undefined : choiceOption(lossFlag, 'loss', 'train', LOSSES),
     validationFraction,
     seed,
+    ...(start ? { fixedPreprocessing: start.preprocessing ? parsePreprocessing(start.preprocessing) : null } : {}),
   });
-  const opts = parseOptions(values, data);
+  const opts = parseOptions(values, data, start);
   const config: TrainConfig = {
     model: opts.model,
     init: opts.init,
@@ -249,7 +487,6 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     validationFraction,
     historySize: 0,
   };
-  const exportPath = str(values, 'export');
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
   try {
@@ -289,7 +526,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
 
     const metrics: Summary['metrics'] = {
       train: await measure(session, rowsOf(data.train, session.trainRows)),
-      validation: session.validationRows.length > 0 ? await measure(session, rowsOf(data.train, session.validationRows)) : null,
+      validation:
+        session.validationRows.length > 0 ? await measure(session, rowsOf(data.train, session.validationRows)) : null,
       test: data.test ? await measure(session, data.test) : null,
     };
     const position = session.position;
@@ -308,7 +546,14 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       exported: exportPath === undefined ? null : displayPath(io, exportPath),
     };
     if (exportPath !== undefined) {
-      await writeWeightsFile(resolvePath(io, exportPath), weightsFor(summary, data, await session.parameters(), seed), displayPath(io, exportPath));
+      const w = weightsFor(
+        summary,
+        data,
+        await session.parameters(),
+        seed,
+        initFrom === undefined ? null : displayPath(io, initFrom),
+      );
+      await writeWeightsFile(resolvePath(io, exportPath), w, displayPath(io, exportPath));
     }
     io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;
@@ -318,7 +563,30 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   }
 }
 
-function weightsFor(s: Summary, data: TrainingData, parameters: WeightsFile['parameters'], seed: number): WeightsFile {
+/** A long run must not end in "cannot write": check the export's folder before training. */
+async function checkWritableFolder(io: CliIo, file: string): Promise<void> {
+  const folder = dirname(resolvePath(io, file));
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory())
+    throw new CliFailure(
+      `--export ${displayPath(io, file)}: the folder ${displayPath(io, folder) || '.'} does not exist`,
+    );
+  try {
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new CliFailure(
+      `--export ${displayPath(io, file)}: the folder ${displayPath(io, folder) || '.'} is not writable`,
+    );
+  }
+}
+
+function weightsFor(
+  s: Summary,
+  data: TrainingData,
+  parameters: WeightsFile['parameters'],
+  seed: number,
+  initFrom: string | null,
+): WeightsFile {
   const m = s.metrics;
   const meta = data.train.meta;
   return {
@@ -339,6 +607,7 @@ function weightsFor(s: Summary, data: TrainingData, parameters: WeightsFile['par
       ...(m.test ? { testLoss: m.test.loss } : {}),
       ...(m.test?.relativeL2Error !== undefined ? { testRelativeL2Error: m.test.relativeL2Error } : {}),
       ...(m.test?.accuracy !== undefined ? { testAccuracy: m.test.accuracy } : {}),
+      ...(initFrom !== null ? { initializedFrom: initFrom } : {}),
     },
     dataset: {
       name: data.name,

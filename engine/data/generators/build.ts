@@ -20,7 +20,14 @@ export function classification(
   };
 }
 
-export function regression(name: string, X: Float64Array, p: number, Y: Float64Array, featureNames: readonly string[], targetName = 'y'): LabeledDataset {
+export function regression(
+  name: string,
+  X: Float64Array,
+  p: number,
+  Y: Float64Array,
+  featureNames: readonly string[],
+  targetName = 'y',
+): LabeledDataset {
   const n = X.length / p;
   return {
     X: { rows: n, cols: p, data: X },

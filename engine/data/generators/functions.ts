@@ -42,7 +42,16 @@ export function gaussianBumps(rng: Rng, n: number, noise: number): LabeledDatase
 }
 
 /** Samples f on [lo, hi]: uniform random x (seeded) or, with grid, n evenly spaced points including both ends. */
-function curve(name: string, f: (x: number) => number, lo: number, hi: number, rng: Rng, n: number, noise: number, grid: boolean): LabeledDataset {
+function curve(
+  name: string,
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  rng: Rng,
+  n: number,
+  noise: number,
+  grid: boolean,
+): LabeledDataset {
   const X = new Float64Array(n);
   const Y = new Float64Array(n);
   for (let i = 0; i < n; i++) {

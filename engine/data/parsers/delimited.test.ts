@@ -6,7 +6,6 @@ import type { Table } from '../table.js';
 import { isNumericCell } from './number.js';
 import { DelimitedTextParser, parseDelimited, parseDelimitedStream, sniffDelimiter } from './delimited.js';
 
-
 function cells(t: Table): string[][] {
   return Array.from({ length: t.rows }, (_, i) => t.columns.map((c) => (c.text ? c.text[i]! : String(c.values[i]))));
 }
@@ -89,12 +88,15 @@ describe('delimited text', () => {
         const row: string[] = Array.from({ length: cols }, () => pieces[rng.int(pieces.length)]!);
         if (!row.some((c) => c.length > 0)) row[0] = '0';
         want.push(row);
-        lines.push(row.map((c) => (/[",\n ]/.test(c) || rng.next() < 0.2 ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
+        lines.push(
+          row.map((c) => (/[",\n ]/.test(c) || rng.next() < 0.2 ? `"${c.replace(/"/g, '""')}"` : c)).join(','),
+        );
       }
       const text = lines.join(rng.next() < 0.5 ? '\n' : '\r\n');
       const papa = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true }).data;
       const ours = parseDelimited(text, { delimiter: ',', header: false, comment: null });
-      const norm = (c: string): string => (c.trim() === '' || c === 'NaN' ? '' : isNumericCell(c) ? String(Number(c)) : c.trim());
+      const norm = (c: string): string =>
+        c.trim() === '' || c === 'NaN' ? '' : isNumericCell(c) ? String(Number(c)) : c.trim();
       expect(cells(ours).map((r) => r.map(norm))).toEqual(papa.map((r) => r.map(norm)));
       expect(ours.rows).toBe(want.length);
     }
@@ -110,12 +112,23 @@ describe('delimited text', () => {
   });
 
   it('reports an unterminated quote where it opened, and junk after a closing quote', () => {
-    expect(catchDatasetError(() => parseDelimited('x,y\n1,"2\n3,4\n'))).toMatchObject({ code: 'unterminated-quote', line: 2, column: 2 });
-    expect(catchDatasetError(() => parseDelimited('x,y\n1,"2"z\n'))).toMatchObject({ code: 'bad-structure', line: 2, column: 2 });
+    expect(catchDatasetError(() => parseDelimited('x,y\n1,"2\n3,4\n'))).toMatchObject({
+      code: 'unterminated-quote',
+      line: 2,
+      column: 2,
+    });
+    expect(catchDatasetError(() => parseDelimited('x,y\n1,"2"z\n'))).toMatchObject({
+      code: 'bad-structure',
+      line: 2,
+      column: 2,
+    });
   });
 
   it('rejects empty files and header-only files', () => {
-    expect(catchDatasetError(() => parseDelimited('', { fileName: 'e.csv' }))).toMatchObject({ code: 'empty', file: 'e.csv' });
+    expect(catchDatasetError(() => parseDelimited('', { fileName: 'e.csv' }))).toMatchObject({
+      code: 'empty',
+      file: 'e.csv',
+    });
     expect(catchDatasetError(() => parseDelimited('\n  \n# only comments\n'))).toMatchObject({ code: 'empty' });
     expect(catchDatasetError(() => parseDelimited('x,y\n'))).toMatchObject({ code: 'empty', line: 1 });
   });
@@ -125,7 +138,9 @@ describe('delimited text', () => {
     const cellsErr = catchDatasetError(() => parseDelimited(text, { limits: { maxCells: 50 } }));
     expect(cellsErr).toMatchObject({ code: 'too-large', line: 26 });
     expect(cellsErr.message).toContain('50 cells');
-    expect(catchDatasetError(() => parseDelimited(new TextEncoder().encode(text), { limits: { maxBytes: 100 } }))).toMatchObject({ code: 'too-large' });
+    expect(
+      catchDatasetError(() => parseDelimited(new TextEncoder().encode(text), { limits: { maxBytes: 100 } })),
+    ).toMatchObject({ code: 'too-large' });
   });
 
   it('streams async chunks with progress and can be cancelled', async () => {
@@ -143,8 +158,12 @@ describe('delimited text', () => {
 
     const controller = new AbortController();
     controller.abort();
-    await expect(parseDelimitedStream(chunks(), bytes.length, { signal: controller.signal })).rejects.toMatchObject({ code: 'aborted' });
-    await expect(parseDelimitedStream(chunks(), null, { limits: { maxBytes: 1000 } })).rejects.toMatchObject({ code: 'too-large' });
+    await expect(parseDelimitedStream(chunks(), bytes.length, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'aborted',
+    });
+    await expect(parseDelimitedStream(chunks(), null, { limits: { maxBytes: 1000 } })).rejects.toMatchObject({
+      code: 'too-large',
+    });
   });
 
   it('records the first bad cell of each column without failing (the use decides)', () => {

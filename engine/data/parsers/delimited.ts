@@ -349,7 +349,11 @@ export class DelimitedTextParser {
     this.rowLines[this.rows++] = line;
   }
 
-  private error(code: ConstructorParameters<typeof DatasetError>[0], detail: string, where: { line?: number; column?: number }) {
+  private error(
+    code: ConstructorParameters<typeof DatasetError>[0],
+    detail: string,
+    where: { line?: number; column?: number },
+  ) {
     return new DatasetError(code, detail, { ...(this.file !== undefined ? { file: this.file } : {}), ...where });
   }
 }

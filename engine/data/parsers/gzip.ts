@@ -21,7 +21,11 @@ export function gunzip(bytes: Uint8Array, options: ParseOptions = {}): Uint8Arra
   const stream = new Gunzip((chunk, final) => {
     size += chunk.length;
     if (size > maxBytes) {
-      throw new DatasetError('too-large', `decompresses to more than the ${formatBytes(maxBytes)} limit; raise maxBytes or use a smaller file`, where(file));
+      throw new DatasetError(
+        'too-large',
+        `decompresses to more than the ${formatBytes(maxBytes)} limit; raise maxBytes or use a smaller file`,
+        where(file),
+      );
     }
     parts.push(chunk);
     if (final) ended = true;
@@ -38,9 +42,13 @@ export function gunzip(bytes: Uint8Array, options: ParseOptions = {}): Uint8Arra
   } catch (e) {
     if (e instanceof DatasetError) throw e;
     const reason = e instanceof Error ? e.message : String(e);
-    throw new DatasetError('bad-gzip', `cannot decompress the gzip data (${reason})`, { ...where(file), offset: Math.min(at, bytes.length) });
+    throw new DatasetError('bad-gzip', `cannot decompress the gzip data (${reason})`, {
+      ...where(file),
+      offset: Math.min(at, bytes.length),
+    });
   }
-  if (!ended) throw new DatasetError('bad-gzip', 'the gzip data is cut short', { ...where(file), offset: bytes.length });
+  if (!ended)
+    throw new DatasetError('bad-gzip', 'the gzip data is cut short', { ...where(file), offset: bytes.length });
   const out = new Uint8Array(size);
   let o = 0;
   for (const p of parts) {

@@ -33,17 +33,25 @@ describe('IDX (MNIST) files', () => {
   });
 
   it('rejects wrong magic, unknown types and a zero rank at their byte offset', () => {
-    expect(catchDatasetError(() => parseIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0]), { fileName: 'x.idx' }))).toMatchObject({ code: 'bad-magic', offset: 0, file: 'x.idx' });
+    expect(
+      catchDatasetError(() => parseIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0]), { fileName: 'x.idx' })),
+    ).toMatchObject({ code: 'bad-magic', offset: 0, file: 'x.idx' });
     const e = catchDatasetError(() => parseIdx(new Uint8Array([0, 0, 0x0a, 1, 0, 0, 0, 0])));
     expect(e).toMatchObject({ code: 'unsupported-dtype', offset: 2 });
     expect(e.message).toContain('0x0a');
-    expect(catchDatasetError(() => parseIdx(new Uint8Array([0, 0, 8, 0])))).toMatchObject({ code: 'bad-header', offset: 3 });
+    expect(catchDatasetError(() => parseIdx(new Uint8Array([0, 0, 8, 0])))).toMatchObject({
+      code: 'bad-header',
+      offset: 3,
+    });
   });
 
   it('rejects empty, truncated and over-long files with the offset where it goes wrong', () => {
     expect(catchDatasetError(() => parseIdx(new Uint8Array()))).toMatchObject({ code: 'empty' });
     expect(catchDatasetError(() => parseIdx(new Uint8Array([0, 0])))).toMatchObject({ code: 'truncated', offset: 2 });
-    expect(catchDatasetError(() => parseIdx(new Uint8Array([0, 0, 8, 2, 0, 0, 0, 3])))).toMatchObject({ code: 'truncated', offset: 8 });
+    expect(catchDatasetError(() => parseIdx(new Uint8Array([0, 0, 8, 2, 0, 0, 0, 3])))).toMatchObject({
+      code: 'truncated',
+      offset: 8,
+    });
     const full = encodeIdx('int16', [4], [1, 2, 3, 4]);
     const cut = catchDatasetError(() => parseIdx(full.subarray(0, full.length - 1)));
     expect(cut).toMatchObject({ code: 'truncated', offset: full.length - 1 });
@@ -60,12 +68,16 @@ describe('IDX (MNIST) files', () => {
     expect(catchDatasetError(() => parseIdx(gz.subarray(0, gz.length - 12)))).toMatchObject({ code: 'bad-gzip' });
     const broken = gz.slice();
     broken[12] = broken[12]! ^ 0xff;
-    expect(['bad-gzip', 'truncated', 'trailing-bytes', 'bad-magic']).toContain(catchDatasetError(() => parseIdx(broken)).code);
+    expect(['bad-gzip', 'truncated', 'trailing-bytes', 'bad-magic']).toContain(
+      catchDatasetError(() => parseIdx(broken)).code,
+    );
     // Dimensions claiming more values than the limit fail before any allocation.
     const huge = new Uint8Array([0, 0, 8, 2, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff]);
     expect(catchDatasetError(() => parseIdx(huge))).toMatchObject({ code: 'too-large', offset: 4 });
     // A small gzip that inflates past maxBytes stops while inflating.
     const bomb = gzipSync(new Uint8Array(1 << 20));
-    expect(catchDatasetError(() => parseIdx(bomb, { limits: { maxBytes: 64 * 1024 } }))).toMatchObject({ code: 'too-large' });
+    expect(catchDatasetError(() => parseIdx(bomb, { limits: { maxBytes: 64 * 1024 } }))).toMatchObject({
+      code: 'too-large',
+    });
   });
 });

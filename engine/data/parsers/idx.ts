@@ -25,7 +25,9 @@ export interface IdxArray {
 }
 
 export function isIdx(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2]! in TYPES && bytes[3]! >= 1 && bytes[3]! <= 8;
+  return (
+    bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2]! in TYPES && bytes[3]! >= 1 && bytes[3]! <= 8
+  );
 }
 
 export function parseIdx(input: Uint8Array, options: ParseOptions = {}): IdxArray {
@@ -34,21 +36,36 @@ export function parseIdx(input: Uint8Array, options: ParseOptions = {}): IdxArra
   const bytes = maybeGunzip(input, options);
   if (bytes.length === 0) throw new DatasetError('empty', 'the file is empty', where(file));
   if (bytes.length < 4) {
-    throw new DatasetError('truncated', `the file is ${bytes.length} bytes, shorter than the 4-byte IDX magic`, { ...where(file), offset: bytes.length });
+    throw new DatasetError('truncated', `the file is ${bytes.length} bytes, shorter than the 4-byte IDX magic`, {
+      ...where(file),
+      offset: bytes.length,
+    });
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     const got = Array.from(bytes.subarray(0, 4), (b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
-    throw new DatasetError('bad-magic', `not an IDX file: it starts with ${got}, IDX files start with 0x00 0x00 <type> <rank>`, { ...where(file), offset: 0 });
+    throw new DatasetError(
+      'bad-magic',
+      `not an IDX file: it starts with ${got}, IDX files start with 0x00 0x00 <type> <rank>`,
+      { ...where(file), offset: 0 },
+    );
   }
   const kind = TYPES[bytes[2]!];
   if (kind === undefined) {
-    throw new DatasetError('unsupported-dtype', `unknown IDX type code 0x${bytes[2]!.toString(16).padStart(2, '0')} (known: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64)`, { ...where(file), offset: 2 });
+    throw new DatasetError(
+      'unsupported-dtype',
+      `unknown IDX type code 0x${bytes[2]!.toString(16).padStart(2, '0')} (known: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64)`,
+      { ...where(file), offset: 2 },
+    );
   }
   const rank = bytes[3]!;
   if (rank === 0) throw new DatasetError('bad-header', 'IDX rank is 0 (no dimensions)', { ...where(file), offset: 3 });
   const headerEnd = 4 + 4 * rank;
   if (bytes.length < headerEnd) {
-    throw new DatasetError('truncated', `the header needs ${headerEnd} bytes for ${rank} dimensions, the file has ${bytes.length}`, { ...where(file), offset: bytes.length });
+    throw new DatasetError(
+      'truncated',
+      `the header needs ${headerEnd} bytes for ${rank} dimensions, the file has ${bytes.length}`,
+      { ...where(file), offset: bytes.length },
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
@@ -60,14 +77,26 @@ export function parseIdx(input: Uint8Array, options: ParseOptions = {}): IdxArra
   }
   const { maxCells } = resolveLimits(options.limits);
   if (count > maxCells) {
-    throw new DatasetError('too-large', `dimensions ${shape.join('×')} hold ${count} values, over the ${maxCells.toLocaleString('en-US')}-cell limit`, { ...where(file), offset: 4 });
+    throw new DatasetError(
+      'too-large',
+      `dimensions ${shape.join('×')} hold ${count} values, over the ${maxCells.toLocaleString('en-US')}-cell limit`,
+      { ...where(file), offset: 4 },
+    );
   }
   const expected = headerEnd + count * kind.size;
   if (bytes.length < expected) {
-    throw new DatasetError('truncated', `data is cut short: dimensions ${shape.join('×')} of ${kind.type} need ${expected} bytes, the file has ${bytes.length}`, { ...where(file), offset: bytes.length });
+    throw new DatasetError(
+      'truncated',
+      `data is cut short: dimensions ${shape.join('×')} of ${kind.type} need ${expected} bytes, the file has ${bytes.length}`,
+      { ...where(file), offset: bytes.length },
+    );
   }
   if (bytes.length > expected) {
-    throw new DatasetError('trailing-bytes', `${bytes.length - expected} unexpected bytes after the data (dimensions ${shape.join('×')} of ${kind.type} end here)`, { ...where(file), offset: expected });
+    throw new DatasetError(
+      'trailing-bytes',
+      `${bytes.length - expected} unexpected bytes after the data (dimensions ${shape.join('×')} of ${kind.type} end here)`,
+      { ...where(file), offset: expected },
+    );
   }
   const data = new Float64Array(count);
   const o = headerEnd;
@@ -94,7 +123,10 @@ export function parseIdx(input: Uint8Array, options: ParseOptions = {}): IdxArra
   if (kind.type === 'float32' || kind.type === 'float64') {
     for (let k = 0; k < count; k++) {
       if (!Number.isFinite(data[k])) {
-        throw new DatasetError('non-finite', `value ${data[k]} at index ${k} is not finite`, { ...where(file), offset: o + k * kind.size });
+        throw new DatasetError('non-finite', `value ${data[k]} at index ${k} is not finite`, {
+          ...where(file),
+          offset: o + k * kind.size,
+        });
       }
     }
   }
@@ -106,7 +138,8 @@ export function encodeIdx(type: IdxType, shape: readonly number[], values: Array
   const code = Number(Object.entries(TYPES).find(([, t]) => t.type === type)![0]);
   const size = TYPES[code]!.size;
   const count = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== count) throw new RangeError(`encodeIdx: shape ${shape.join('×')} needs ${count} values, got ${values.length}`);
+  if (values.length !== count)
+    throw new RangeError(`encodeIdx: shape ${shape.join('×')} needs ${count} values, got ${values.length}`);
   const out = new Uint8Array(4 + 4 * shape.length + count * size);
   const view = new DataView(out.buffer);
   out[2] = code;

@@ -8,7 +8,14 @@
  * JSON.parse does the parsing; only on an error is the text scanned again (jsonc-parser) to turn
  * a character offset or key path into a line and column.
  */
-import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  parseTree,
+  printParseErrorCode,
+  visit,
+  type JSONPath,
+  type ParseErrorCode,
+} from 'jsonc-parser';
 import { DatasetError, type DatasetErrorLocation } from '../errors.js';
 import { ColumnBuilder, defaultColumnName, type Table } from '../table.js';
 import { resolveLimits, type ParseOptions } from '../types.js';
@@ -23,6 +30,18 @@ export function parseJsonTable(input: string | Uint8Array, options: ParseOptions
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const file = options.fileName;
   if (text.trim() === '') throw new DatasetError('empty', 'the file is empty', where(file));
+  const maxCells = resolveLimits(options.limits).maxCells;
+  // JSON.parse builds every value before the cell limit could be checked; a comma count is a
+  // cheap upper bound on the values, so an oversized file fails here instead of exhausting memory.
+  let commas = 0;
+  for (let at = text.indexOf(','); at >= 0; at = text.indexOf(',', at + 1)) commas++;
+  if (commas > 2 * maxCells) {
+    throw new DatasetError(
+      'too-large',
+      `about ${commas.toLocaleString('en-US')} values, over the ${maxCells.toLocaleString('en-US')}-cell limit`,
+      where(file),
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -31,14 +50,18 @@ export function parseJsonTable(input: string | Uint8Array, options: ParseOptions
   }
   options.onProgress?.({ bytesDone: input.length, bytesTotal: input.length });
   const locate = (path: JSONPath, field: string): DatasetErrorLocation => locatePath(text, file, path, field);
-  const maxCells = resolveLimits(options.limits).maxCells;
   if (Array.isArray(value)) return fromArray(value, file, locate, maxCells);
-  if (typeof value === 'object' && value !== null) return fromXY(value as Record<string, unknown>, file, locate, maxCells);
-  throw new DatasetError('bad-structure', `expected an array of samples or an object with "X" and "Y", got ${typeName(value)}`, {
-    ...where(file),
-    line: 1,
-    column: 1,
-  });
+  if (typeof value === 'object' && value !== null)
+    return fromXY(value as Record<string, unknown>, file, locate, maxCells);
+  throw new DatasetError(
+    'bad-structure',
+    `expected an array of samples or an object with "X" and "Y", got ${typeName(value)}`,
+    {
+      ...where(file),
+      line: 1,
+      column: 1,
+    },
+  );
 }
 
 function syntaxError(text: string, file: string | undefined, native: unknown): DatasetError {
@@ -84,7 +107,10 @@ function reason(code: ParseErrorCode): string {
 /** V8's own message, minus the copy of the text it quotes (used when jsonc-parser finds nothing). */
 function nativeReason(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.replace(/,? (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').slice(0, 120);
+  return msg
+    .replace(/,? (\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .slice(0, 120);
 }
 
 /** Line and column of the value at a key path; parsed again only when an error needs it. */
@@ -109,7 +135,11 @@ function fromArray(rows: unknown[], file: string | undefined, locate: Locate, ma
   const first = rows[0];
   if (Array.isArray(first)) return fromRows(rows, file, locate, maxCells);
   if (typeof first !== 'object' || first === null) {
-    throw new DatasetError('bad-structure', `each sample must be an object or an array of numbers, got ${typeName(first)}`, locate([0], '[0]'));
+    throw new DatasetError(
+      'bad-structure',
+      `each sample must be an object or an array of numbers, got ${typeName(first)}`,
+      locate([0], '[0]'),
+    );
   }
   const keys = Object.keys(first);
   if (keys.length === 0) throw new DatasetError('bad-structure', 'the first sample has no keys', locate([0], '[0]'));
@@ -117,16 +147,29 @@ function fromArray(rows: unknown[], file: string | undefined, locate: Locate, ma
   const builders = keys.map((k) => new ColumnBuilder(k));
   rows.forEach((row, i) => {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new DatasetError('bad-structure', `sample must be an object like the first one, got ${typeName(row)}`, locate([i], `[${i}]`));
+      throw new DatasetError(
+        'bad-structure',
+        `sample must be an object like the first one, got ${typeName(row)}`,
+        locate([i], `[${i}]`),
+      );
     }
     const obj = row as Record<string, unknown>;
     keys.forEach((k, j) => {
-      if (!(k in obj)) throw new DatasetError('bad-structure', `sample has no "${k}" (the first sample has it)`, locate([i], `[${i}].${k}`));
+      if (!(k in obj))
+        throw new DatasetError(
+          'bad-structure',
+          `sample has no "${k}" (the first sample has it)`,
+          locate([i], `[${i}].${k}`),
+        );
       pushCell(builders[j]!, obj[k], () => locate([i, k], `[${i}].${k}`));
     });
     if (Object.keys(obj).length !== keys.length) {
       const extra = Object.keys(obj).find((k) => !keys.includes(k))!;
-      throw new DatasetError('bad-structure', `sample has key "${extra}" that the first sample lacks`, locate([i, extra], `[${i}].${extra}`));
+      throw new DatasetError(
+        'bad-structure',
+        `sample has key "${extra}" that the first sample lacks`,
+        locate([i, extra], `[${i}].${extra}`),
+      );
     }
   });
   const columns = builders.map((b) => b.finish());
@@ -147,9 +190,14 @@ function fromRows(rows: unknown[], file: string | undefined, locate: Locate, max
   checkCells(rows.length, width, maxCells, file);
   const builders = Array.from({ length: width }, (_, j) => new ColumnBuilder(defaultColumnName(j)));
   rows.forEach((row, i) => {
-    if (!Array.isArray(row)) throw new DatasetError('bad-structure', `row must be an array, got ${typeName(row)}`, locate([i], `[${i}]`));
+    if (!Array.isArray(row))
+      throw new DatasetError('bad-structure', `row must be an array, got ${typeName(row)}`, locate([i], `[${i}]`));
     if (row.length !== width) {
-      throw new DatasetError('ragged-row', `row has ${row.length} values, expected ${width} as in row 0`, locate([i], `[${i}]`));
+      throw new DatasetError(
+        'ragged-row',
+        `row has ${row.length} values, expected ${width} as in row 0`,
+        locate([i], `[${i}]`),
+      );
     }
     row.forEach((v, j) => pushCell(builders[j]!, v, () => locate([i, j], `[${i}][${j}]`)));
   });
@@ -168,16 +216,33 @@ function fromRows(rows: unknown[], file: string | undefined, locate: Locate, max
 /** {X, Y} objects, the batch file among them. */
 function fromXY(obj: Record<string, unknown>, file: string | undefined, locate: Locate, maxCells: number): Table {
   if ('format' in obj && obj.format !== BATCH_FORMAT) {
-    throw new DatasetError('bad-structure', `this is a ${JSON.stringify(obj.format)} file, not a dataset (expected "${BATCH_FORMAT}" or plain {"X", "Y"})`, locate(['format'], 'format'));
+    throw new DatasetError(
+      'bad-structure',
+      `this is a ${JSON.stringify(obj.format)} file, not a dataset (expected "${BATCH_FORMAT}" or plain {"X", "Y"})`,
+      locate(['format'], 'format'),
+    );
   }
   if (obj.format === BATCH_FORMAT && obj.version !== 1) {
-    throw new DatasetError('bad-structure', `unsupported ${BATCH_FORMAT} version ${JSON.stringify(obj.version)} (this build reads version 1)`, locate(['version'], 'version'));
+    throw new DatasetError(
+      'bad-structure',
+      `unsupported ${BATCH_FORMAT} version ${JSON.stringify(obj.version)} (this build reads version 1)`,
+      locate(['version'], 'version'),
+    );
   }
   for (const key of ['X', 'Y'] as const) {
     if (!(key in obj)) {
-      throw new DatasetError('bad-structure', `missing "${key}": expected an object with "X" (rows of inputs) and "Y" (targets)`, { ...where(file), field: key });
+      throw new DatasetError(
+        'bad-structure',
+        `missing "${key}": expected an object with "X" (rows of inputs) and "Y" (targets)`,
+        { ...where(file), field: key },
+      );
     }
-    if (!Array.isArray(obj[key])) throw new DatasetError('bad-structure', `"${key}" must be an array, got ${typeName(obj[key])}`, locate([key], key));
+    if (!Array.isArray(obj[key]))
+      throw new DatasetError(
+        'bad-structure',
+        `"${key}" must be an array, got ${typeName(obj[key])}`,
+        locate([key], key),
+      );
   }
   const X = obj.X as unknown[];
   const Y = obj.Y as unknown[];
@@ -189,12 +254,21 @@ function fromXY(obj: Record<string, unknown>, file: string | undefined, locate: 
   const yShape = matrixShape(Y, 'Y', locate);
   checkCells(X.length, xShape.width + yShape.width, maxCells, file);
   const featureNames = names(obj.featureNames, xShape.width, 'featureNames', (j) => `x${j + 1}`, locate);
-  const targetNames = names(obj.targetNames, yShape.width, 'targetNames', (j) => (yShape.width === 1 ? 'y' : `y${j + 1}`), locate);
+  const targetNames = names(
+    obj.targetNames,
+    yShape.width,
+    'targetNames',
+    (j) => (yShape.width === 1 ? 'y' : `y${j + 1}`),
+    locate,
+  );
   const builders = [...featureNames, ...targetNames].map((n) => new ColumnBuilder(n));
   const fill = (rows: unknown[], key: 'X' | 'Y', vector: boolean, base: number): void => {
     rows.forEach((row, i) => {
       if (vector) pushCell(builders[base]!, row, () => locate([key, i], `${key}[${i}]`));
-      else (row as unknown[]).forEach((v, j) => pushCell(builders[base + j]!, v, () => locate([key, i, j], `${key}[${i}][${j}]`)));
+      else
+        (row as unknown[]).forEach((v, j) =>
+          pushCell(builders[base + j]!, v, () => locate([key, i, j], `${key}[${i}][${j}]`)),
+        );
     });
   };
   fill(X, 'X', xShape.vector, 0);
@@ -220,14 +294,23 @@ function fromXY(obj: Record<string, unknown>, file: string | undefined, locate: 
 function matrixShape(rows: unknown[], key: string, locate: Locate): { width: number; vector: boolean } {
   const vector = !Array.isArray(rows[0]);
   const width = vector ? 1 : (rows[0] as unknown[]).length;
-  if (width === 0) throw new DatasetError('bad-structure', `"${key}[0]" is an empty row`, locate([key, 0], `${key}[0]`));
+  if (width === 0)
+    throw new DatasetError('bad-structure', `"${key}[0]" is an empty row`, locate([key, 0], `${key}[0]`));
   rows.forEach((row, i) => {
     if (Array.isArray(row) === vector) {
       const want = vector ? 'a number or label like the first entry' : 'an array like the first row';
-      throw new DatasetError('bad-structure', `expected ${want}, got ${typeName(row)}`, locate([key, i], `${key}[${i}]`));
+      throw new DatasetError(
+        'bad-structure',
+        `expected ${want}, got ${typeName(row)}`,
+        locate([key, i], `${key}[${i}]`),
+      );
     }
     if (!vector && (row as unknown[]).length !== width) {
-      throw new DatasetError('ragged-row', `row has ${(row as unknown[]).length} values, expected ${width} as in ${key}[0]`, locate([key, i], `${key}[${i}]`));
+      throw new DatasetError(
+        'ragged-row',
+        `row has ${(row as unknown[]).length} values, expected ${width} as in ${key}[0]`,
+        locate([key, i], `${key}[${i}]`),
+      );
     }
   });
   return { width, vector };
@@ -251,6 +334,10 @@ function pushCell(b: ColumnBuilder, v: unknown, where: () => DatasetErrorLocatio
 
 function checkCells(rows: number, cols: number, maxCells: number, file: string | undefined): void {
   if (rows * cols > maxCells) {
-    throw new DatasetError('too-large', `${rows} rows × ${cols} columns is over the ${maxCells.toLocaleString('en-US')}-cell limit`, where(file));
+    throw new DatasetError(
+      'too-large',
+      `${rows} rows × ${cols} columns is over the ${maxCells.toLocaleString('en-US')}-cell limit`,
+      where(file),
+    );
   }
 }

@@ -5,7 +5,8 @@ import { catchDatasetError } from '../test-helpers.js';
 import { encodeNpy, parseNpy } from './npy.js';
 
 /** Files written by NumPy itself (engine/data/fixtures/make-npy-fixtures.py). */
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))));
+const fixture = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))));
 
 describe('NumPy .npy files', () => {
   it('reads arrays written by NumPy: dtypes, byte orders, ranks and format 2.0', () => {
@@ -53,11 +54,17 @@ describe('NumPy .npy files', () => {
 
   it('rejects bad magic, truncated preambles, headers and data, and trailing bytes', () => {
     const good = fixture('f8-3x2.npy');
-    expect(catchDatasetError(() => parseNpy(new TextEncoder().encode('hello world')))).toMatchObject({ code: 'bad-magic', offset: 0 });
+    expect(catchDatasetError(() => parseNpy(new TextEncoder().encode('hello world')))).toMatchObject({
+      code: 'bad-magic',
+      offset: 0,
+    });
     expect(catchDatasetError(() => parseNpy(new Uint8Array()))).toMatchObject({ code: 'empty' });
     expect(catchDatasetError(() => parseNpy(good.subarray(0, 4)))).toMatchObject({ code: 'truncated', offset: 4 });
     expect(catchDatasetError(() => parseNpy(good.subarray(0, 40)))).toMatchObject({ code: 'truncated', offset: 40 });
-    expect(catchDatasetError(() => parseNpy(good.subarray(0, good.length - 3)))).toMatchObject({ code: 'truncated', offset: good.length - 3 });
+    expect(catchDatasetError(() => parseNpy(good.subarray(0, good.length - 3)))).toMatchObject({
+      code: 'truncated',
+      offset: good.length - 3,
+    });
     const long = new Uint8Array(good.length + 8);
     long.set(good);
     expect(catchDatasetError(() => parseNpy(long))).toMatchObject({ code: 'trailing-bytes', offset: good.length });

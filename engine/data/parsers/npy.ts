@@ -29,7 +29,12 @@ export function parseNpy(input: Uint8Array, options: ParseOptions = {}): NpyArra
   const file = options.fileName;
   checkByteLimit(input.length, options);
   const bytes = maybeGunzip(input, options);
-  const fail = (code: ConstructorParameters<typeof DatasetError>[0], detail: string, offset: number, field?: string): DatasetError =>
+  const fail = (
+    code: ConstructorParameters<typeof DatasetError>[0],
+    detail: string,
+    offset: number,
+    field?: string,
+  ): DatasetError =>
     new DatasetError(code, detail, { ...where(file), offset, ...(field !== undefined ? { field } : {}) });
   if (bytes.length === 0) throw new DatasetError('empty', 'the file is empty', where(file));
   if (!isNpy(bytes)) {
@@ -40,7 +45,8 @@ export function parseNpy(input: Uint8Array, options: ParseOptions = {}): NpyArra
   }
   if (bytes.length < 10) throw fail('truncated', 'the file ends inside the .npy preamble', bytes.length);
   const major = bytes[6]!;
-  if (major < 1 || major > 3) throw fail('bad-header', `unsupported .npy format version ${major}.${bytes[7]} (known: 1.0, 2.0, 3.0)`, 6);
+  if (major < 1 || major > 3)
+    throw fail('bad-header', `unsupported .npy format version ${major}.${bytes[7]} (known: 1.0, 2.0, 3.0)`, 6);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenSize = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenSize) throw fail('truncated', 'the file ends inside the .npy preamble', bytes.length);
@@ -48,42 +54,82 @@ export function parseNpy(input: Uint8Array, options: ParseOptions = {}): NpyArra
   const headerStart = 8 + lenSize;
   const dataStart = headerStart + headerLen;
   if (bytes.length < dataStart) {
-    throw fail('truncated', `the header says it is ${headerLen} bytes, the file ends ${bytes.length - headerStart} bytes into it`, bytes.length);
+    throw fail(
+      'truncated',
+      `the header says it is ${headerLen} bytes, the file ends ${bytes.length - headerStart} bytes into it`,
+      bytes.length,
+    );
   }
   const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
   const header = parseHeader(headerText, (detail, at) => fail('bad-header', detail, headerStart + at));
 
   const descr = header.get('descr');
   if (typeof descr !== 'string') {
-    throw fail('unsupported-dtype', `structured or unknown dtype ${describe(descr)}: only plain numeric arrays are supported`, headerStart, 'descr');
+    throw fail(
+      'unsupported-dtype',
+      `structured or unknown dtype ${describe(descr)}: only plain numeric arrays are supported`,
+      headerStart,
+      'descr',
+    );
   }
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const kind = m?.[2] as Kind | undefined;
   const size = Number(m?.[3]);
   if (m === null || kind === undefined || !SIZES[kind].includes(size)) {
-    throw fail('unsupported-dtype', `dtype '${descr}' is not supported (use float32/float64, int8–int64, uint8–uint64 or bool: e.g. a.astype(np.float64))`, headerStart, 'descr');
+    throw fail(
+      'unsupported-dtype',
+      `dtype '${descr}' is not supported (use float32/float64, int8–int64, uint8–uint64 or bool: e.g. a.astype(np.float64))`,
+      headerStart,
+      'descr',
+    );
   }
   const little = m[1] !== '>';
   const fortran = header.get('fortran_order');
   if (fortran === true) {
-    throw fail('fortran-order', 'Fortran-ordered (column-major) arrays are not supported: save np.ascontiguousarray(a) instead', headerStart, 'fortran_order');
+    throw fail(
+      'fortran-order',
+      'Fortran-ordered (column-major) arrays are not supported: save np.ascontiguousarray(a) instead',
+      headerStart,
+      'fortran_order',
+    );
   }
-  if (fortran !== false) throw fail('bad-header', `'fortran_order' must be True or False, got ${describe(fortran)}`, headerStart, 'fortran_order');
+  if (fortran !== false)
+    throw fail(
+      'bad-header',
+      `'fortran_order' must be True or False, got ${describe(fortran)}`,
+      headerStart,
+      'fortran_order',
+    );
   const shape = header.get('shape');
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw fail('bad-header', `'shape' must be a tuple of non-negative integers, got ${describe(shape)}`, headerStart, 'shape');
+    throw fail(
+      'bad-header',
+      `'shape' must be a tuple of non-negative integers, got ${describe(shape)}`,
+      headerStart,
+      'shape',
+    );
   }
   const dims = shape as number[];
   const count = dims.reduce((a, b) => a * b, 1);
   const { maxCells } = resolveLimits(options.limits);
   if (count > maxCells) {
-    throw fail('too-large', `shape (${dims.join(', ')}) holds ${count} values, over the ${maxCells.toLocaleString('en-US')}-cell limit`, headerStart, 'shape');
+    throw fail(
+      'too-large',
+      `shape (${dims.join(', ')}) holds ${count} values, over the ${maxCells.toLocaleString('en-US')}-cell limit`,
+      headerStart,
+      'shape',
+    );
   }
   const expected = dataStart + count * size;
   if (bytes.length < expected) {
-    throw fail('truncated', `data is cut short: shape (${dims.join(', ')}) of '${descr}' needs ${expected} bytes, the file has ${bytes.length}`, bytes.length);
+    throw fail(
+      'truncated',
+      `data is cut short: shape (${dims.join(', ')}) of '${descr}' needs ${expected} bytes, the file has ${bytes.length}`,
+      bytes.length,
+    );
   }
-  if (bytes.length > expected) throw fail('trailing-bytes', `${bytes.length - expected} unexpected bytes after the data`, expected);
+  if (bytes.length > expected)
+    throw fail('trailing-bytes', `${bytes.length - expected} unexpected bytes after the data`, expected);
 
   const data = new Float64Array(count);
   const read = reader(view, kind, size, little);

@@ -66,6 +66,8 @@ export const useDataStore = defineStore('data', () => {
   const pending = shallowRef<PendingFile | null>(null);
   const roles = ref<ColumnRole[]>([]);
   const normalize = ref<'standardize' | 'min-max' | 'none'>('standardize');
+  /** 'auto': classification when the single target column holds text labels. */
+  const taskChoice = ref<'auto' | 'classification' | 'regression'>('auto');
   const loading = ref(false);
   const loaded = shallowRef<LoadedEvent | null>(null);
   const sample = shallowRef<DataSample | null>(null);
@@ -158,7 +160,7 @@ export const useDataStore = defineStore('data', () => {
 
   function fileOptions(): Record<string, unknown> {
     const p = pending.value?.preview;
-    const options: Record<string, unknown> = { normalize: normalize.value };
+    const options: Record<string, unknown> = { normalize: normalize.value, task: taskChoice.value };
     if (p && roles.value.length === p.columns.length) {
       const byRole = (r: ColumnRole) => roles.value.flatMap((role, j) => (role === r ? [p.hasHeader ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
@@ -229,7 +231,7 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    catalog, selected, params, pending, roles, normalize, loading, loaded, sample, recent,
+    catalog, selected, params, pending, roles, normalize, taskChoice, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
     select, loadBuiltin, pick, loadPending, accept, cachedFile, setSample, fetchSample, fileOptions,
   };

@@ -88,6 +88,10 @@ export const useSessionStore = defineStore('session', () => {
       l.on('progress', (e) => {
         progress.value = e.done >= e.total ? null : { task: e.task, done: e.done, total: e.total, message: e.message };
       }),
+      // The answer to long work ends its progress bar even when no final 100 % progress event came.
+      l.on('gradcheck-result', () => void (progress.value = null)),
+      l.on('dataset-loaded', () => void (progress.value = null)),
+      l.on('export', () => void (progress.value = null)),
       l.on('breakpoint-hit', (e) => {
         lastHit.value = e.hit;
       }),
