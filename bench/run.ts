@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { flopsPerStep, parseWorkload, type Workload } from './workloads.js';
 import { benchData, ourStepper, type Stepper } from './ours.js';
@@ -95,8 +95,8 @@ async function makeStepper(c: Contender, w: Workload): Promise<{ stepper: Steppe
       // ours-cpu: what the app picks by default for this size (selectCpu32Options); the others pin one choice.
       const opts =
         c === 'ours-cpu'
-          ? cpu32OptionsFor(flopsPerStep(w.widths, w.batch), cpus().length)
-          : { kernels: c === 'ours-cpu-js' ? ('js' as const) : ('auto' as const), fma: c === 'ours-cpu-fma', threads: c === 'ours-cpu-2t' ? 2 : 1 };
+          ? cpu32OptionsFor(flopsPerStep(w.widths, w.batch), availableParallelism())
+          : { kernels: c === 'ours-cpu-js' ? ('js' as const) : ('auto' as const), fma: c === 'ours-cpu-fma' ? ('auto' as const) : false, threads: c === 'ours-cpu-2t' ? 2 : 1 };
       const be = await createCpu32Backend({ ...opts, spawn: nodeSpawner });
       return { stepper: ourStepper(be, w, data), detail: be.describe() };
     }
@@ -123,7 +123,7 @@ async function makeStepper(c: Contender, w: Workload): Promise<{ stepper: Steppe
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const cells: Cell[] = [];
-console.log(`backprop-lens bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'} — node ${process.version}`);
+console.log(`backprop-lens bench — ${new Date().toISOString()} — ${availableParallelism()} of ${cpus().length}× ${cpus()[0]?.model ?? '?'} — node ${process.version}`);
 for (const w of workloads) {
   const it = itersFor(w);
   const iters = values.iters ? Number(values.iters) : it.iters;

@@ -37,8 +37,12 @@ describe('EngineSupervisor', () => {
     expect(h.channels).toHaveLength(0);
     h.sup.dashboardDidLoad();
     expect(h.channels).toHaveLength(1);
-    expect(ports(h.engines[0]!)).toEqual([{ channel: 'engine:port', message: { reason: null }, transfer: [h.channels[0]!.port1] }]);
-    expect(ports(h.dashboard)).toEqual([{ channel: 'engine:port', message: { reason: null }, transfer: [h.channels[0]!.port2] }]);
+    expect(ports(h.engines[0]!)).toEqual([
+      { channel: 'engine:port', message: { reason: null }, transfer: [h.channels[0]!.port1] },
+    ]);
+    expect(ports(h.dashboard)).toEqual([
+      { channel: 'engine:port', message: { reason: null }, transfer: [h.channels[0]!.port2] },
+    ]);
   });
 
   it('gives a reloaded dashboard a fresh channel and closes the old one', () => {
@@ -86,7 +90,8 @@ describe('EngineSupervisor', () => {
   it('gives up on a crash loop and says so, then allows restarts again later', () => {
     const h = harness();
     h.sup.start();
-    for (let i = 0; i < MAX_RESTARTS + 2; i++) h.engines.at(-1)!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    for (let i = 0; i < MAX_RESTARTS + 2; i++)
+      h.engines.at(-1)!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(h.engines).toHaveLength(1 + MAX_RESTARTS);
     expect(h.sup.failed).toMatch(/gave up/);
     h.advance(61_000);

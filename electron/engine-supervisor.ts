@@ -17,7 +17,10 @@ export interface WebContentsLike {
   readonly id: number;
   postMessage(channel: string, message: unknown, transfer?: PortLike[]): void;
   send(channel: string, ...args: unknown[]): void;
-  on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string; exitCode: number }) => void): unknown;
+  on(
+    event: 'render-process-gone',
+    listener: (event: unknown, details: { reason: string; exitCode: number }) => void,
+  ): unknown;
   on(event: 'did-finish-load', listener: () => void): unknown;
   on(event: 'unresponsive', listener: () => void): unknown;
   isDestroyed(): boolean;

@@ -8,7 +8,10 @@ describe('gpu switches', () => {
     expect(gpuSwitches('darwin', {}).switches).toEqual([]);
   });
   it('can force the CPU path', () => {
-    expect(gpuSwitches('linux', { BACKPROP_LENS_DISABLE_GPU: '1' })).toEqual({ switches: [], disableHardwareAcceleration: true });
+    expect(gpuSwitches('linux', { BACKPROP_LENS_DISABLE_GPU: '1' })).toEqual({
+      switches: [],
+      disableHardwareAcceleration: true,
+    });
   });
   it('applies them to the app', () => {
     setupGpu(app as never);

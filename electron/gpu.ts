@@ -6,7 +6,10 @@
  */
 import type { App } from 'electron';
 
-export function gpuSwitches(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): { switches: [string, string?][]; disableHardwareAcceleration: boolean } {
+export function gpuSwitches(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+): { switches: [string, string?][]; disableHardwareAcceleration: boolean } {
   if (env.BACKPROP_LENS_DISABLE_GPU === '1') return { switches: [], disableHardwareAcceleration: true };
   const switches: [string, string?][] = [];
   if (platform === 'linux') switches.push(['enable-unsafe-webgpu'], ['enable-features', 'Vulkan']);

@@ -15,7 +15,11 @@ function handlers(): AppHandlers {
     'recent:clear': vi.fn(async () => undefined),
     'file:save': vi.fn(async () => ({ path: '/tmp/x.json' })),
     'engine:restart': vi.fn(async () => undefined),
-    'app:info': vi.fn(async () => ({ version: '1', platform: 'linux', versions: { electron: '', chrome: '', node: '' } })),
+    'app:info': vi.fn(async () => ({
+      version: '1',
+      platform: 'linux',
+      versions: { electron: '', chrome: '', node: '' },
+    })),
   };
 }
 
@@ -30,7 +34,9 @@ describe('guarded IPC handlers', () => {
   it('validates arguments with the contract and names the bad one', async () => {
     const h = handlers();
     const save = guarded('file:save', h['file:save'], () => true);
-    await expect(save(event, { suggestedName: '../../etc/passwd', kind: 'json', contents: '{}' })).rejects.toThrow(/file:save: argument\[0\]\.suggestedName/);
+    await expect(save(event, { suggestedName: '../../etc/passwd', kind: 'json', contents: '{}' })).rejects.toThrow(
+      /file:save: argument\[0\]\.suggestedName/,
+    );
     await expect(save(event, { suggestedName: 'w.json', kind: 'exe', contents: '{}' })).rejects.toThrow(/kind/);
     await expect(save(event)).rejects.toThrow(IpcRefusedError);
     await expect(guarded('recent:list', h['recent:list'], () => true)(event, 'extra')).rejects.toThrow(IpcRefusedError);

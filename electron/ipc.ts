@@ -30,16 +30,25 @@ function describeIssue(e: z.ZodError): string {
 }
 
 /** The checked wrapper for one channel, exported for unit tests. */
-export function guarded<C extends AppChannel>(channel: C, handler: AppHandlers[C], isTrusted: (event: IpcMainInvokeEvent) => boolean) {
+export function guarded<C extends AppChannel>(
+  channel: C,
+  handler: AppHandlers[C],
+  isTrusted: (event: IpcMainInvokeEvent) => boolean,
+) {
   return async (event: IpcMainInvokeEvent, ...raw: unknown[]): Promise<AppResult<C>> => {
-    if (!isTrusted(event)) throw new IpcRefusedError(`${channel}: refused: the request did not come from the dashboard page`);
+    if (!isTrusted(event))
+      throw new IpcRefusedError(`${channel}: refused: the request did not come from the dashboard page`);
     const parsed = APP_CONTRACT[channel].args.safeParse(raw);
     if (!parsed.success) throw new IpcRefusedError(`${channel}: ${describeIssue(parsed.error)}`);
     return (handler as (...a: unknown[]) => Promise<AppResult<C>>)(...(parsed.data as unknown[]));
   };
 }
 
-export function registerAppHandlers(ipcMain: IpcMain, handlers: AppHandlers, isTrusted: (event: IpcMainInvokeEvent) => boolean): () => void {
+export function registerAppHandlers(
+  ipcMain: IpcMain,
+  handlers: AppHandlers,
+  isTrusted: (event: IpcMainInvokeEvent) => boolean,
+): () => void {
   for (const channel of APP_CHANNELS) ipcMain.handle(channel, guarded(channel, handlers[channel] as never, isTrusted));
   return () => {
     for (const channel of APP_CHANNELS) ipcMain.removeHandler(channel);

@@ -2,7 +2,8 @@
  * Electron main: composition only. Each feature lives in its own setup module; this file
  * decides the order. See docs/desktop.md for the process model.
  */
-import { app, BrowserWindow, session } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { app, session } from 'electron';
 import { setupGpu } from './gpu.js';
 import { appPaths } from './paths.js';
 import { setupSecurity } from './security.js';

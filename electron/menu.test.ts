@@ -10,7 +10,13 @@ describe('menuTemplate', () => {
     const send = vi.fn();
     const items = flat(menuTemplate('linux', send));
     const byKey = (k: string) => items.find((i) => i.accelerator === k)!;
-    for (const [key, command] of [['F5', 'continue'], ['F10', 'step'], ['F11', 'step-op'], ['CmdOrCtrl+O', 'open-dataset'], ['CmdOrCtrl+S', 'export-weights']] as const) {
+    for (const [key, command] of [
+      ['F5', 'continue'],
+      ['F10', 'step'],
+      ['F11', 'step-op'],
+      ['CmdOrCtrl+O', 'open-dataset'],
+      ['CmdOrCtrl+S', 'export-weights'],
+    ] as const) {
       (byKey(key).click as () => void)();
       expect(send).toHaveBeenLastCalledWith(command);
     }

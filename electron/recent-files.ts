@@ -10,7 +10,10 @@ import { writeFileAtomic } from './atomic-write.js';
 
 export const MAX_RECENT = 10;
 
-const fileSchema = z.object({ version: z.literal(1), files: z.array(z.object({ path: z.string(), fileName: z.string(), openedAt: z.string() })) });
+const fileSchema = z.object({
+  version: z.literal(1),
+  files: z.array(z.object({ path: z.string(), fileName: z.string(), openedAt: z.string() })),
+});
 
 export class RecentFiles {
   private files: RecentFile[] | null = null;

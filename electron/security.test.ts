@@ -28,7 +28,11 @@ describe('security', () => {
   it('denies every permission request and check', () => {
     const s = session.defaultSession;
     hardenSession(s as never, origin);
-    const request = s.setPermissionRequestHandler.mock.calls.at(-1)![0] as (wc: unknown, p: string, cb: (ok: boolean) => void) => void;
+    const request = s.setPermissionRequestHandler.mock.calls.at(-1)![0] as (
+      wc: unknown,
+      p: string,
+      cb: (ok: boolean) => void,
+    ) => void;
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
       const cb = vi.fn();
       request({}, p, cb);

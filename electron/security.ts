@@ -26,7 +26,8 @@ export function hardenSession(session: Session, origin: AppOrigin): void {
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
-    if (origin.devOrigin !== null && details.url.startsWith(origin.devOrigin)) headers['Content-Security-Policy'] = [CSP];
+    if (origin.devOrigin !== null && details.url.startsWith(origin.devOrigin))
+      headers['Content-Security-Policy'] = [CSP];
     callback({ responseHeaders: headers });
   });
 }

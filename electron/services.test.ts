@@ -66,7 +66,11 @@ describe('app services', () => {
 
   it('saves exports atomically, adding the extension when missing', async () => {
     dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: join(d, 'weights') });
-    const r = await services()['file:save']({ suggestedName: 'w.json', kind: 'json', contents: '{"format":"backprop-lens/weights"}' });
+    const r = await services()['file:save']({
+      suggestedName: 'w.json',
+      kind: 'json',
+      contents: '{"format":"backprop-lens/weights"}',
+    });
     expect(r).toEqual({ path: join(d, 'weights.json') });
     expect(readFileSync(join(d, 'weights.json'), 'utf8')).toContain('backprop-lens/weights');
     expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -15,7 +15,10 @@ import type { RecentFiles } from './recent-files.js';
 export const MAX_DATASET_BYTES = 512 * 1024 * 1024;
 
 export const DATASET_FILTERS = [
-  { name: 'Datasets', extensions: ['csv', 'tsv', 'txt', 'dat', 'json', 'npy', 'idx', 'gz', 'idx1-ubyte', 'idx3-ubyte'] },
+  {
+    name: 'Datasets',
+    extensions: ['csv', 'tsv', 'txt', 'dat', 'json', 'npy', 'idx', 'gz', 'idx1-ubyte', 'idx3-ubyte'],
+  },
   { name: 'All files', extensions: ['*'] },
 ];
 
@@ -39,7 +42,9 @@ export async function readDataset(path: string): Promise<OpenedFile> {
   const stat = await fs.stat(path);
   if (!stat.isFile()) throw new Error(`${path}: not a file`);
   if (stat.size > MAX_DATASET_BYTES) {
-    throw new Error(`${path}: ${(stat.size / 2 ** 20).toFixed(0)} MiB is more than the ${MAX_DATASET_BYTES / 2 ** 20} MiB a dataset may have`);
+    throw new Error(
+      `${path}: ${(stat.size / 2 ** 20).toFixed(0)} MiB is more than the ${MAX_DATASET_BYTES / 2 ** 20} MiB a dataset may have`,
+    );
   }
   const buf = await fs.readFile(path);
   return { path, fileName: basename(path), bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
@@ -63,7 +68,8 @@ export function createServices(deps: ServiceDeps): AppHandlers {
       return file;
     },
     'dataset:read-recent': async (path) => {
-      if (!(await deps.recent.has(path))) throw new Error(`${path} is not on the recent files list; open it with the dialog`);
+      if (!(await deps.recent.has(path)))
+        throw new Error(`${path} is not on the recent files list; open it with the dialog`);
       try {
         return await readDataset(path);
       } catch (e) {
@@ -76,7 +82,11 @@ export function createServices(deps: ServiceDeps): AppHandlers {
     'recent:clear': () => deps.recent.clear(),
     'file:save': async (req) => {
       const win = deps.window();
-      const options = { title: 'Save', defaultPath: `${deps.documentsDir()}/${req.suggestedName}`, filters: [SAVE_FILTERS[req.kind]] };
+      const options = {
+        title: 'Save',
+        defaultPath: `${deps.documentsDir()}/${req.suggestedName}`,
+        filters: [SAVE_FILTERS[req.kind]],
+      };
       const r = win ? await deps.dialog.showSaveDialog(win, options) : await deps.dialog.showSaveDialog(options);
       if (r.canceled || !r.filePath) return null;
       const path = withExtension(r.filePath, req.kind);

@@ -8,7 +8,11 @@ import { createServices } from './services.js';
 import { isTrustedSender } from './trust.js';
 import type { AppOrigin } from './trust.js';
 
-export function setupServices(origin: AppOrigin, dashboard: () => BrowserWindow | null, restartEngine: (reason: string) => void): () => void {
+export function setupServices(
+  origin: AppOrigin,
+  dashboard: () => BrowserWindow | null,
+  restartEngine: (reason: string) => void,
+): () => void {
   const recent = new RecentFiles(join(app.getPath('userData'), 'recent-files.json'));
   const handlers = createServices({
     dialog,
@@ -19,8 +23,14 @@ export function setupServices(origin: AppOrigin, dashboard: () => BrowserWindow 
     info: () => ({
       version: app.getVersion(),
       platform: process.platform,
-      versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
+      versions: {
+        electron: process.versions.electron ?? '',
+        chrome: process.versions.chrome ?? '',
+        node: process.versions.node,
+      },
     }),
   });
-  return registerAppHandlers(ipcMain, handlers, (event) => isTrustedSender(event, dashboard()?.webContents.id ?? null, origin));
+  return registerAppHandlers(ipcMain, handlers, (event) =>
+    isTrustedSender(event, dashboard()?.webContents.id ?? null, origin),
+  );
 }

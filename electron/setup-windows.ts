@@ -5,18 +5,28 @@ import { dashboardWindowOptions, engineWindowOptions, pageLocation } from './win
 
 function load(win: BrowserWindow, page: 'index' | 'engine', paths: AppPaths): void {
   const where = pageLocation(page, paths.devServerUrl, paths.rendererDir);
-  void ('url' in where ? win.loadURL(where.url) : win.loadFile(where.file)).catch((e: unknown) => console.error(`[main] could not load ${page}.html`, e));
+  void ('url' in where ? win.loadURL(where.url) : win.loadFile(where.file)).catch((e: unknown) =>
+    console.error(`[main] could not load ${page}.html`, e),
+  );
 }
 
 export function createDashboardWindow(paths: AppPaths): BrowserWindow {
-  const win = new BrowserWindow(dashboardWindowOptions({ dashboardPreload: paths.dashboardPreload, enginePreload: paths.enginePreload, icon: paths.icon }));
+  const win = new BrowserWindow(
+    dashboardWindowOptions({
+      dashboardPreload: paths.dashboardPreload,
+      enginePreload: paths.enginePreload,
+      icon: paths.icon,
+    }),
+  );
   win.once('ready-to-show', () => win.show());
   load(win, 'index', paths);
   return win;
 }
 
 export function createEngineWindow(paths: AppPaths): BrowserWindow {
-  const win = new BrowserWindow(engineWindowOptions({ dashboardPreload: paths.dashboardPreload, enginePreload: paths.enginePreload }));
+  const win = new BrowserWindow(
+    engineWindowOptions({ dashboardPreload: paths.dashboardPreload, enginePreload: paths.enginePreload }),
+  );
   load(win, 'engine', paths);
   return win;
 }

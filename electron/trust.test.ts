@@ -23,13 +23,29 @@ describe('isAppUrl', () => {
 describe('isTrustedSender', () => {
   const frame = (url: string, parent: unknown = null) => ({ url, parent });
   it('trusts the dashboard top frame on our page', () => {
-    expect(isTrustedSender({ sender: { id: 3 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html') }, 3, prod)).toBe(true);
+    expect(
+      isTrustedSender({ sender: { id: 3 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html') }, 3, prod),
+    ).toBe(true);
   });
   it('refuses other windows, sub-frames, foreign pages and missing frames', () => {
-    expect(isTrustedSender({ sender: { id: 4 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html') }, 3, prod)).toBe(false);
-    expect(isTrustedSender({ sender: { id: 3 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html', {}) }, 3, prod)).toBe(false);
+    expect(
+      isTrustedSender({ sender: { id: 4 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html') }, 3, prod),
+    ).toBe(false);
+    expect(
+      isTrustedSender(
+        { sender: { id: 3 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html', {}) },
+        3,
+        prod,
+      ),
+    ).toBe(false);
     expect(isTrustedSender({ sender: { id: 3 }, senderFrame: frame('https://evil.example/') }, 3, prod)).toBe(false);
     expect(isTrustedSender({ sender: { id: 3 }, senderFrame: null }, 3, prod)).toBe(false);
-    expect(isTrustedSender({ sender: { id: 3 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html') }, null, prod)).toBe(false);
+    expect(
+      isTrustedSender(
+        { sender: { id: 3 }, senderFrame: frame('file:///opt/lens/out/renderer/index.html') },
+        null,
+        prod,
+      ),
+    ).toBe(false);
   });
 });

@@ -13,7 +13,10 @@ export interface AppOrigin {
 
 export function appOrigin(rendererDir: string, devServerUrl: string | undefined): AppOrigin {
   const dir = pathToFileURL(rendererDir).href;
-  return { rendererDirUrl: dir.endsWith('/') ? dir : `${dir}/`, devOrigin: devServerUrl ? new URL(devServerUrl).origin : null };
+  return {
+    rendererDirUrl: dir.endsWith('/') ? dir : `${dir}/`,
+    devOrigin: devServerUrl ? new URL(devServerUrl).origin : null,
+  };
 }
 
 /** True for our own pages only (no prefix tricks: file paths must stay inside the renderer directory). */

@@ -19,7 +19,9 @@ describe('window options', () => {
         allowRunningInsecureContent: false,
         webviewTag: false,
         experimentalFeatures: false,
+        disableBlinkFeatures: 'Auxclick',
       });
+      expect(opts.webPreferences).not.toHaveProperty('enableBlinkFeatures');
     });
   }
 

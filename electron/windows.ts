@@ -21,7 +21,8 @@ const secure = {
   webSecurity: true,
   allowRunningInsecureContent: false,
   experimentalFeatures: false,
-  enableBlinkFeatures: '',
+  // Middle-click (auxclick) could open links in new windows; switched off at the source.
+  disableBlinkFeatures: 'Auxclick',
   webviewTag: false,
   navigateOnDragDrop: false,
   spellcheck: false,
@@ -54,7 +55,12 @@ export function engineWindowOptions(paths: WindowPaths): BrowserWindowConstructo
 }
 
 /** Where the renderer pages are: the dev server in `electron-vite dev`, else the built files. */
-export function pageLocation(page: 'index' | 'engine', devServerUrl: string | undefined, rendererDir: string): { url: string } | { file: string } {
-  if (devServerUrl) return { url: new URL(`${page}.html`, devServerUrl.endsWith('/') ? devServerUrl : `${devServerUrl}/`).toString() };
+export function pageLocation(
+  page: 'index' | 'engine',
+  devServerUrl: string | undefined,
+  rendererDir: string,
+): { url: string } | { file: string } {
+  if (devServerUrl)
+    return { url: new URL(`${page}.html`, devServerUrl.endsWith('/') ? devServerUrl : `${devServerUrl}/`).toString() };
   return { file: `${rendererDir}/${page}.html` };
 }

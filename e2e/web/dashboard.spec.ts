@@ -213,7 +213,12 @@ test('the gradient check passes', async ({ page }) => {
   await expect(page.locator('[data-test=gc-summary]')).toContainText('PASSED', { timeout: 90_000 });
   await expect(page.locator('[data-test=gc-layer-0]')).toContainText('pass');
   await expect(page.locator('[data-test=gc-layer-1]')).toContainText('pass');
-  await page.screenshot({ path: `${SHOTS}/08-gradcheck.png` });
+  // GPU f32 against the cpu-f64 reference on the same rows and weights
+  await page.click('[data-test=gc-compare]');
+  await expect(page.locator('[data-test=gc-cmp-layer-1]')).toBeVisible({ timeout: 90_000 });
+  await expect(page.locator('[data-test=gc-cmp-layer-0]')).toContainText('pass');
+  await expect(page.locator('[data-test=gc-cmp-layer-1]')).toContainText('pass');
+  await page.screenshot({ path: `${SHOTS}/08-gradcheck.png`, fullPage: true });
 });
 
 /** F = A_L on the current batch with the current weights: run the forward ops of a fresh step. */
@@ -247,6 +252,20 @@ test('exported weights are a valid file and reload to the same predictions', asy
   expect(doc.parameters[0]!.W[0]).toHaveLength(6);
   expect(doc.parameters[1]!.W).toHaveLength(6);
   expect(doc.parameters.flatMap((p) => [...p.W.flat(), ...p.b]).every(Number.isFinite)).toBe(true);
+
+  // gradients JSON and the loss history CSV
+  const gradDownload = page.waitForEvent('download');
+  await page.click('[data-test=export-gradients]');
+  const grads = JSON.parse(readFileSync(await (await gradDownload).path(), 'utf8')) as { format: string; version: number; layers: { dW: number[][]; db: number[] }[]; loss: number };
+  expect(grads.format).toBe('backprop-lens/gradients');
+  expect(grads.layers).toHaveLength(2);
+  expect(grads.layers[0]!.dW).toHaveLength(2);
+  expect(Number.isFinite(grads.loss)).toBe(true);
+  const lossDownload = page.waitForEvent('download');
+  await page.click('[data-test=export-loss]');
+  const csv = readFileSync(await (await lossDownload).path(), 'utf8').trim().split(/\r?\n/);
+  expect(csv[0]).toMatch(/step/i);
+  expect(csv.length).toBe(1 + 5); // header + one row per step
 
   const before = await predictions(page, 2);
 

@@ -18,7 +18,9 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('the engine reports its backend', async ({ page }) => {
-  const ready = await request<{ backend: { name: string; precision: string; adapter: string | null; fallbackReason: string | null } }>(page, { type: 'hello' });
+  const ready = await request<{
+    backend: { name: string; precision: string; adapter: string | null; fallbackReason: string | null };
+  }>(page, { type: 'hello' });
   console.log(`engine backend: ${JSON.stringify(ready.backend)}`);
   expect(['webgpu-f32', 'cpu-f64', 'cpu-f32']).toContain(ready.backend.name);
   // With --enable-unsafe-webgpu (SwiftShader here) an adapter exists; otherwise the reason must be given.
@@ -31,7 +33,9 @@ test('a short training run streams frames', async ({ page }) => {
   const configured = await request<{ ops: unknown[] }>(page, SMALL_CONFIG);
   expect(configured.ops.length).toBe(6);
   await request(page, { type: 'start', maxSteps: 40 });
-  await expect.poll(async () => (await events(page, 'state')).some((s) => s.reason === 'max-steps'), { timeout: 90_000 }).toBe(true);
+  await expect
+    .poll(async () => (await events(page, 'state')).some((s) => s.reason === 'max-steps'), { timeout: 90_000 })
+    .toBe(true);
   const frames = await events(page, 'frame');
   expect(frames.length).toBeGreaterThan(0);
   const last = frames.at(-1)!;
@@ -58,23 +62,41 @@ test('the engine survives being killed and training resumes', async ({ page }) =
   await request(page, SMALL_CONFIG);
   await send(page, { type: 'set-frame-rate', fps: 10 });
   await request(page, { type: 'start' });
-  await expect.poll(async () => (await events(page, 'checkpoint')).filter((c) => (c.checkpoint as { step: number }).step > 0).length, { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(
+      async () => (await events(page, 'checkpoint')).filter((c) => (c.checkpoint as { step: number }).step > 0).length,
+      { timeout: 90_000 },
+    )
+    .toBeGreaterThan(0);
   const before = await page.evaluate(() => {
     const evs = (globalThis as unknown as { __events: { type: string; checkpoint?: { step: number } }[] }).__events;
     return evs.filter((e) => e.type === 'checkpoint').at(-1)!.checkpoint!.step;
   });
-  await page.evaluate(() => (globalThis as unknown as { __backpropLensEngine: { killEngine(): void } }).__backpropLensEngine.killEngine());
+  await page.evaluate(() =>
+    (globalThis as unknown as { __backpropLensEngine: { killEngine(): void } }).__backpropLensEngine.killEngine(),
+  );
   // The watchdog notices, a new worker starts, the client replays data, model and checkpoint, and training goes on.
   await expect
-    .poll(async () => page.evaluate(() => (globalThis as unknown as { __statuses: { state: string }[] }).__statuses.map((s) => s.state)), { timeout: 60_000 })
+    .poll(
+      async () =>
+        page.evaluate(() =>
+          (globalThis as unknown as { __statuses: { state: string }[] }).__statuses.map((s) => s.state),
+        ),
+      { timeout: 60_000 },
+    )
     .toContain('restarting');
   await expect
-    .poll(async () => (await events(page, 'state')).some((s) => s.reason === 'restored' && (s.step as number) >= before), { timeout: 60_000 })
+    .poll(
+      async () => (await events(page, 'state')).some((s) => s.reason === 'restored' && (s.step as number) >= before),
+      { timeout: 60_000 },
+    )
     .toBe(true);
   await expect
     .poll(async () => Math.max(0, ...(await events(page, 'frame')).map((f) => f.step as number)), { timeout: 60_000 })
     .toBeGreaterThan(before);
-  const statuses = await page.evaluate(() => (globalThis as unknown as { __statuses: { state: string; reason: string | null }[] }).__statuses);
+  const statuses = await page.evaluate(
+    () => (globalThis as unknown as { __statuses: { state: string; reason: string | null }[] }).__statuses,
+  );
   expect(statuses.at(-1)!.state).toBe('ready');
   console.log(`restart reason: ${statuses.find((s) => s.state === 'restarting')!.reason}`);
 });

@@ -8,7 +8,9 @@ describe('preload app API', () => {
     const api = createAppApi(ipcRenderer as never, 'linux');
     await expect(api.invoke('recent:list')).resolves.toEqual([]);
     expect(ipcRenderer.invoke).toHaveBeenCalledWith('recent:list');
-    await expect((api.invoke as (c: string) => Promise<unknown>)('fs:read-anything')).rejects.toThrow(/unknown channel/);
+    await expect((api.invoke as (c: string) => Promise<unknown>)('fs:read-anything')).rejects.toThrow(
+      /unknown channel/,
+    );
   });
 
   it('subscribes to contract notifications without exposing the IPC event', () => {
@@ -19,6 +21,8 @@ describe('preload app API', () => {
     expect(got).toHaveBeenCalledWith('step');
     off();
     expect(ipcRenderer.removeListener).toHaveBeenCalled();
-    expect(() => (api.on as (n: string, l: () => void) => void)('evil', () => undefined)).toThrow(/unknown notification/);
+    expect(() => (api.on as (n: string, l: () => void) => void)('evil', () => undefined)).toThrow(
+      /unknown notification/,
+    );
   });
 });

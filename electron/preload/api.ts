@@ -10,11 +10,13 @@ export function createAppApi(ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'removeLis
   return {
     platform,
     invoke: ((channel: AppChannel, ...args: unknown[]) => {
-      if (!(APP_CHANNEL_NAMES as readonly string[]).includes(channel)) return Promise.reject(new Error(`unknown channel ${String(channel)}`));
+      if (!(APP_CHANNEL_NAMES as readonly string[]).includes(channel))
+        return Promise.reject(new Error(`unknown channel ${String(channel)}`));
       return ipc.invoke(channel, ...args);
     }) as AppApi['invoke'],
     on: ((name: AppNotification, listener: (payload: unknown) => void) => {
-      if (!(APP_NOTIFICATION_NAMES as readonly string[]).includes(name)) throw new Error(`unknown notification ${String(name)}`);
+      if (!(APP_NOTIFICATION_NAMES as readonly string[]).includes(name))
+        throw new Error(`unknown notification ${String(name)}`);
       // The event object (with its sender) is not passed on: the page gets the payload only.
       const wrapped = (_event: unknown, payload: unknown): void => listener(payload);
       ipc.on(name, wrapped);

@@ -10,7 +10,8 @@ import { ENGINE_PORT_CHANNEL, ENGINE_PORT_MESSAGE } from '../channels.js';
 export function forwardEnginePort(): void {
   ipcRenderer.on(ENGINE_PORT_CHANNEL, (event, info: { reason?: unknown } | undefined) => {
     const reason = typeof info?.reason === 'string' ? info.reason : null;
-    const origin = window.location.origin === 'null' || window.location.protocol === 'file:' ? '*' : window.location.origin;
+    const origin =
+      window.location.origin === 'null' || window.location.protocol === 'file:' ? '*' : window.location.origin;
     window.postMessage({ type: ENGINE_PORT_MESSAGE, reason }, origin, [...event.ports]);
   });
 }

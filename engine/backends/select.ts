@@ -92,7 +92,7 @@ export const THREADS_MIN_FLOPS = 10e6;
 export const MAX_CPU_THREADS = 4;
 
 /** cpu-f32's kernel options for a step of `flops` on a host with `cores` logical cores. */
-export function cpu32OptionsFor(flops: number, cores: number): { kernels: 'auto'; fma: false; threads: number } {
+export function cpu32OptionsFor(flops: number, cores: number): { kernels: 'auto'; fma: 'auto'; threads: number } {
   const threads = flops >= THREADS_MIN_FLOPS ? Math.max(1, Math.min(cores, MAX_CPU_THREADS)) : 1;
-  return { kernels: 'auto', fma: false, threads };
+  return { kernels: 'auto', fma: 'auto', threads };
 }

@@ -10,6 +10,7 @@ import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import { type Matrix, gatherRows, matrix } from '../core/matrix.js';
 import { createRng } from '../core/rng.js';
 import { runCli, tempDir } from '../cli/test-harness.js';
+import { makeTestBackend } from '../backends/webgpu/node-test-device.js';
 import { gradcheck } from '../gradcheck/gradcheck.js';
 import { readGradientsFile, readWeightsFile, writeBatchFile, writeGradientsFile, writeWeightsFile } from '../io/node-files.js';
 import { parseWeights, serializeGradients, serializeWeights } from '../io/index.js';
@@ -107,18 +108,25 @@ describe('weights exported from a trained Session', () => {
 });
 
 describe('gradients file: forwardBackward + engine/io writer against `backprop-lens grad`', () => {
-  it('the same weights and batch give a byte-identical file (cpu), and the file passes the gradient check', async () => {
+  // Weights of a briefly trained session, a batch of 9 of its samples, and the float64 gradients file
+  // written through engine/io (mine.json): the fixtures every test below compares the CLI with.
+  let parameters: ParameterSet;
+  let batch: Dataset;
+  let mine: Awaited<ReturnType<typeof forwardBackward>>;
+  beforeAll(async () => {
     const data = blobs(24, 3);
     const s = await Session.create(config, data, new Cpu64Backend(), { recordEvery: 0 });
     await s.runSteps(10);
-    const parameters = await s.parameters();
+    parameters = await s.parameters();
     const rows = Int32Array.from({ length: 9 }, (_, k) => (k * 5) % 24);
-    const batch = { X: gatherRows(data.X, rows), Y: gatherRows(data.Y, rows) };
+    batch = { X: gatherRows(data.X, rows), Y: gatherRows(data.Y, rows) };
     await writeWeightsFile(join(dir.dir, 'w.json'), { model: spec, parameters });
     await writeBatchFile(join(dir.dir, 'batch.json'), batch);
-
-    const mine = await forwardBackward(new Cpu64Backend(), spec, parameters, batch.X, batch.Y);
+    mine = await forwardBackward(new Cpu64Backend(), spec, parameters, batch.X, batch.Y);
     await writeGradientsFile(join(dir.dir, 'mine.json'), mine);
+  });
+
+  it('the same weights and batch give a byte-identical file (cpu), and the file passes the gradient check', async () => {
     const cli = await runCli(['grad', '--weights', 'w.json', '--data', 'batch.json', '--out', 'cli.json'], dir.dir);
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
@@ -136,15 +144,32 @@ describe('gradients file: forwardBackward + engine/io writer against `backprop-l
     expect(r.passed, r.layers.map((l) => l.maxRelError).join(', ')).toBe(true);
   });
 
-  it('`grad --backend cpu32` writes a cpu-f32 file that matches the float64 one to f32 precision', async () => {
-    const cli = await runCli(['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', 'cpu32', '--out', 'cli32.json'], dir.dir);
-    expect(cli.code, cli.stderr).toBe(0);
-    const [g32, g64] = await Promise.all([readGradientsFile(join(dir.dir, 'cli32.json')), readGradientsFile(join(dir.dir, 'mine.json'))]);
-    expect(g32.backend).toBe('cpu-f32');
-    expect(Math.abs(g32.loss - g64.loss)).toBeLessThan(1e-5 * Math.abs(g64.loss));
-    g64.layers.forEach((l, i) => {
-      const scale = Math.max(1e-3, ...Array.from(l.dW.data, Math.abs));
-      l.dW.data.forEach((v, k) => expect(Math.abs(g32.layers[i]!.dW.data[k]! - v)).toBeLessThan(1e-5 * scale));
+  for (const [choice, name] of [
+    ['cpu32', 'cpu-f32'],
+    ['gpu', 'webgpu-f32'],
+  ] as const) {
+    it(`\`grad --backend ${choice}\` writes a ${name} file that matches the float64 one to f32 precision`, async (ctx) => {
+      if (choice === 'gpu') {
+        // Also points dawn.node at SwiftShader when no GPU driver is configured (the CLI itself does not).
+        const probe = await makeTestBackend();
+        if ('skip' in probe) ctx.skip(probe.skip);
+        else probe.dispose();
+      }
+      const out = `cli-${choice}.json`;
+      const cli = await runCli(['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', choice, '--out', out], dir.dir);
+      expect(cli.code, cli.stderr).toBe(0);
+      const [g32, g64] = await Promise.all([readGradientsFile(join(dir.dir, out)), readGradientsFile(join(dir.dir, 'mine.json'))]);
+      expect(g32.backend).toBe(name);
+      expect(Math.abs(g32.loss - g64.loss)).toBeLessThan(1e-5 * Math.abs(g64.loss));
+      const close = (a: Matrix, b: Matrix, what: string): void => {
+        const scale = Math.max(1e-3, ...Array.from(b.data, Math.abs));
+        b.data.forEach((v, k) => expect(Math.abs(a.data[k]! - v), `${what}[${k}]`).toBeLessThan(1e-5 * scale));
+      };
+      close(g32.output, g64.output, 'output');
+      close(g32.dX, g64.dX, 'dX');
+      g64.layers.forEach((l, i) => {
+        for (const key of ['A', 'H', 'G', 'dW', 'db'] as const) close(g32.layers[i]![key], l[key], `layers[${i}].${key}`);
+      });
     });
-  });
+  }
 });

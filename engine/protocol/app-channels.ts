@@ -3,7 +3,15 @@
  * (they must stay small, single-file bundles). app-contract.ts checks at compile time that these
  * lists match its channels exactly.
  */
-export const APP_CHANNEL_NAMES = ['dataset:open', 'dataset:read-recent', 'recent:list', 'recent:clear', 'file:save', 'engine:restart', 'app:info'] as const;
+export const APP_CHANNEL_NAMES = [
+  'dataset:open',
+  'dataset:read-recent',
+  'recent:list',
+  'recent:clear',
+  'file:save',
+  'engine:restart',
+  'app:info',
+] as const;
 
 export const APP_NOTIFICATION_NAMES = ['menu:command', 'engine:restarted'] as const;
 
@@ -24,4 +32,3 @@ export const MENU_COMMANDS = [
   'gradcheck',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
-

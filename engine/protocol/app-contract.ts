@@ -48,7 +48,10 @@ const fileName = z
 const saveRequest = z.strictObject({
   suggestedName: fileName,
   kind: z.enum(SAVE_KINDS),
-  contents: z.union([z.string().max(MAX_SAVE_BYTES), z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_SAVE_BYTES, 'too large')]),
+  contents: z.union([
+    z.string().max(MAX_SAVE_BYTES),
+    z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_SAVE_BYTES, 'too large'),
+  ]),
 });
 export type SaveRequest = z.output<typeof saveRequest>;
 
@@ -85,7 +88,9 @@ export interface AppNotifications {
 }
 export type AppNotification = keyof AppNotifications;
 // Both lists must name exactly the contract's keys (checked at compile time).
-const sameKeys = <A extends string, B extends string>(_check: [A] extends [B] ? ([B] extends [A] ? true : never) : never): void => undefined;
+const sameKeys = <A extends string, B extends string>(
+  _check: [A] extends [B] ? ([B] extends [A] ? true : never) : never,
+): void => undefined;
 sameKeys<AppChannel, (typeof APP_CHANNEL_NAMES)[number]>(true);
 sameKeys<AppNotification, (typeof APP_NOTIFICATION_NAMES)[number]>(true);
 

@@ -51,7 +51,10 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const parameterSetSchema = z.strictObject({ W: z.array(matrixInputSchema).min(1), b: z.array(matrixInputSchema).min(1) });
+const parameterSetSchema = z.strictObject({
+  W: z.array(matrixInputSchema).min(1),
+  b: z.array(matrixInputSchema).min(1),
+});
 
 export const trainConfigSchema = z.strictObject({
   model: modelSpecSchema,
@@ -121,7 +124,9 @@ export const commandSchema = z.discriminatedUnion('type', [
     seed: z.number().int().min(0).max(0xffffffff).default(1),
   }),
   command('export', { what: z.enum(['weights', 'gradients', 'loss-history']) }),
-  command('set-frame-rate', { fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`) }),
+  command('set-frame-rate', {
+    fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`),
+  }),
   command('set-telemetry', {
     matrices: matrixSelectionSchema.optional(),
     histograms: z.boolean().optional(),

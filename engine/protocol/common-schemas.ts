@@ -30,7 +30,12 @@ export const modelSpecSchema = z.strictObject({
 });
 
 export const optimizerSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('sgd'), lr: positive, momentum: nonNegative.default(0), weightDecay: nonNegative.default(0) }),
+  z.strictObject({
+    kind: z.literal('sgd'),
+    lr: positive,
+    momentum: nonNegative.default(0),
+    weightDecay: nonNegative.default(0),
+  }),
   z.strictObject({
     kind: z.literal('adam'),
     lr: positive,
@@ -51,11 +56,7 @@ export const breakpointSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** A matrix as sent over the port: a typed array (transferred) or plain nested-free numbers. */
-export const numericDataSchema = z.union([
-  z.instanceof(Float64Array),
-  z.instanceof(Float32Array),
-  z.array(z.number()),
-]);
+export const numericDataSchema = z.union([z.instanceof(Float64Array), z.instanceof(Float32Array), z.array(z.number())]);
 
 export const matrixInputSchema = z
   .strictObject({ rows: z.number().int().min(0), cols: z.number().int().min(0), data: numericDataSchema })

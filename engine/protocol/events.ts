@@ -67,7 +67,8 @@ export interface ConfiguredEvent extends Base {
 }
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';
-export type StateReason = 'command' | 'breakpoint' | 'max-steps' | 'error' | 'configured' | 'reset' | 'restored' | 'loaded';
+export type StateReason =
+  'command' | 'breakpoint' | 'max-steps' | 'error' | 'configured' | 'reset' | 'restored' | 'loaded';
 
 export interface StateEvent extends Base {
   readonly type: 'state';
@@ -171,7 +172,9 @@ export interface GradcheckResultEvent extends Base {
   readonly maxRelError: number;
   readonly layers: readonly GradcheckLayer[];
   /** When the session runs on a fast backend: its ∂L/∂W_i, ∂L/∂b_i against the cpu-f64 reference on the same batch. */
-  readonly reference: { readonly layers: readonly { readonly layer: number; readonly dW: BackendDiff; readonly db: BackendDiff }[] } | null;
+  readonly reference: {
+    readonly layers: readonly { readonly layer: number; readonly dW: BackendDiff; readonly db: BackendDiff }[];
+  } | null;
 }
 
 export interface ExportEvent extends Base {
@@ -294,7 +297,9 @@ export const REPLY_EVENT = {
   ping: 'pong',
 } as const satisfies Record<CommandType, EventType | null>;
 
-export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType ? EventOf<(typeof REPLY_EVENT)[T]> : never;
+export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType
+  ? EventOf<(typeof REPLY_EVENT)[T]>
+  : never;
 
 /** Dashboard side: accept a message only when it has our version and a known event type. */
 export function parseEvent(data: unknown): EngineEvent | null {

@@ -9,7 +9,13 @@ export * from './events.js';
 export * from './matrix-payload.js';
 export * from './parse.js';
 export * from './endpoint.js';
-export { modelSpecSchema, optimizerSchema, breakpointSchema, matrixInputSchema, backendNameSchema } from './common-schemas.js';
+export {
+  modelSpecSchema,
+  optimizerSchema,
+  breakpointSchema,
+  matrixInputSchema,
+  backendNameSchema,
+} from './common-schemas.js';
 export type { BreakpointCondition, BreakpointHit, LayerStats, OpRef, OpKind, OptimizerConfig } from '../train/types.js';
 export type { ModelSpec, LayerSpec, Activation, LossKind } from '../model/spec.js';
 export type { BackendName } from '../backends/backend.js';

@@ -4,7 +4,17 @@ import { decimate, fullResolution, transferablesOf } from './matrix-payload.js';
 describe('decimate', () => {
   it('passes small matrices through unchanged, as float32', () => {
     const p = decimate({ rows: 2, cols: 3, data: [1, -2, 3, 4, 5, -6] }, 0, 'W', 256);
-    expect(p).toMatchObject({ rows: 2, cols: 3, sourceRows: 2, sourceCols: 3, blockRows: 1, blockCols: 1, min: -6, max: 5, nonFinite: 0 });
+    expect(p).toMatchObject({
+      rows: 2,
+      cols: 3,
+      sourceRows: 2,
+      sourceCols: 3,
+      blockRows: 1,
+      blockCols: 1,
+      min: -6,
+      max: 5,
+      nonFinite: 0,
+    });
     expect(Array.from(p.data)).toEqual([1, -2, 3, 4, 5, -6]);
     expect(p.data).toBeInstanceOf(Float32Array);
   });

@@ -64,7 +64,8 @@ function rangeOf(data: ArrayLike<number>): { min: number | null; max: number | n
 
 /** A Float32 copy of m, block-pooled (largest magnitude wins) down to at most maxSize × maxSize. */
 export function decimate(m: MatrixSource, layer: number, name: MatrixName, maxSize: number): MatrixPayload {
-  if (!Number.isInteger(maxSize) || maxSize < 1) throw new RangeError(`decimate: maxSize must be a positive integer, got ${maxSize}`);
+  if (!Number.isInteger(maxSize) || maxSize < 1)
+    throw new RangeError(`decimate: maxSize must be a positive integer, got ${maxSize}`);
   const blockRows = Math.max(1, Math.ceil(m.rows / maxSize));
   const blockCols = Math.max(1, Math.ceil(m.cols / maxSize));
   const rows = Math.ceil(m.rows / blockRows);
@@ -94,13 +95,39 @@ export function decimate(m: MatrixSource, layer: number, name: MatrixName, maxSi
       }
     }
   }
-  return { layer, name, rows, cols, sourceRows: m.rows, sourceCols: m.cols, blockRows, blockCols, data: out, ...rangeOf(src) };
+  return {
+    layer,
+    name,
+    rows,
+    cols,
+    sourceRows: m.rows,
+    sourceCols: m.cols,
+    blockRows,
+    blockCols,
+    data: out,
+    ...rangeOf(src),
+  };
 }
 
 /** The full-resolution payload, keeping float64 precision when the source has it (for exact hover values). */
-export function fullResolution(m: MatrixSource & { data: FloatArray }, layer: number, name: MatrixName): MatrixPayload<FloatArray> {
+export function fullResolution(
+  m: MatrixSource & { data: FloatArray },
+  layer: number,
+  name: MatrixName,
+): MatrixPayload<FloatArray> {
   const data = m.data.slice();
-  return { layer, name, rows: m.rows, cols: m.cols, sourceRows: m.rows, sourceCols: m.cols, blockRows: 1, blockCols: 1, data, ...rangeOf(data) };
+  return {
+    layer,
+    name,
+    rows: m.rows,
+    cols: m.cols,
+    sourceRows: m.rows,
+    sourceCols: m.cols,
+    blockRows: 1,
+    blockCols: 1,
+    data,
+    ...rangeOf(data),
+  };
 }
 
 /** The buffers to list as transferables when posting payloads. */

@@ -11,14 +11,28 @@ describe('parseCommand', () => {
       id: 7,
       type: 'configure',
       config: {
-        model: { inputSize: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'identity' }], loss: 'sse' },
+        model: {
+          inputSize: 2,
+          layers: [
+            { units: 4, activation: 'tanh' },
+            { units: 1, activation: 'identity' },
+          ],
+          loss: 'sse',
+        },
         optimizer: { kind: 'adam', lr: 0.01 },
       },
     });
     expect(r.ok).toBe(true);
     if (!r.ok || r.command.type !== 'configure') throw new Error('expected configure');
     expect(r.command.config.batchSize).toBe('full');
-    expect(r.command.config.optimizer).toEqual({ kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+    expect(r.command.config.optimizer).toEqual({
+      kind: 'adam',
+      lr: 0.01,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+    });
   });
 
   it('names the key path of a bad field and answers the command id', () => {
@@ -26,18 +40,33 @@ describe('parseCommand', () => {
       v,
       id: 3,
       type: 'configure',
-      config: { model: { inputSize: 2, layers: [{ units: 0, activation: 'tanh' }], loss: 'sse' }, optimizer: { kind: 'sgd', lr: 0.1 } },
+      config: {
+        model: { inputSize: 2, layers: [{ units: 0, activation: 'tanh' }], loss: 'sse' },
+        optimizer: { kind: 'sgd', lr: 0.1 },
+      },
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error).toMatchObject({ type: 'error', code: 'invalid-message', replyTo: 3, command: 'configure', path: 'config.model.layers[0].units' });
+    expect(r.error).toMatchObject({
+      type: 'error',
+      code: 'invalid-message',
+      replyTo: 3,
+      command: 'configure',
+      path: 'config.model.layers[0].units',
+    });
     expect(r.error.message).toContain('config.model.layers[0].units');
   });
 
   it('rejects other protocol versions, unknown types, extra keys and non-objects', () => {
     expect(parseCommand({ v: 2, type: 'start' })).toMatchObject({ ok: false, error: { code: 'unsupported-version' } });
-    expect(parseCommand({ v, type: 'explode' })).toMatchObject({ ok: false, error: { code: 'invalid-message', path: 'type' } });
-    expect(parseCommand({ v, type: 'pause', extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    expect(parseCommand({ v, type: 'explode' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-message', path: 'type' },
+    });
+    expect(parseCommand({ v, type: 'pause', extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-message' },
+    });
     for (const bad of [null, undefined, 42, 'start', [], () => 1]) {
       expect(parseCommand(bad).ok).toBe(false);
     }
@@ -47,21 +76,43 @@ describe('parseCommand', () => {
     const ok = parseCommand({
       v,
       type: 'load-dataset',
-      source: { kind: 'matrices', name: 'm', X: { rows: 2, cols: 1, data: new Float64Array(2) }, Y: { rows: 2, cols: 1, data: [1, 2] } },
+      source: {
+        kind: 'matrices',
+        name: 'm',
+        X: { rows: 2, cols: 1, data: new Float64Array(2) },
+        Y: { rows: 2, cols: 1, data: [1, 2] },
+      },
     });
     expect(ok.ok).toBe(true);
     const bad = parseCommand({
       v,
       type: 'load-dataset',
-      source: { kind: 'matrices', name: 'm', X: { rows: 2, cols: 2, data: new Float64Array(3) }, Y: { rows: 2, cols: 1, data: [1, 2] } },
+      source: {
+        kind: 'matrices',
+        name: 'm',
+        X: { rows: 2, cols: 2, data: new Float64Array(3) },
+        Y: { rows: 2, cols: 1, data: [1, 2] },
+      },
     });
     expect(bad).toMatchObject({ ok: false, error: { path: 'source.X.data' } });
   });
 
   it('survives hostile objects', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(parseCommand(hostile).ok).toBe(false);
-    const getter = { v, get type(): string { throw new Error('no'); } };
+    const getter = {
+      v,
+      get type(): string {
+        throw new Error('no');
+      },
+    };
     expect(parseCommand(getter).ok).toBe(false);
   });
 
@@ -77,7 +128,9 @@ describe('parseCommand', () => {
     const junk = [null, -1, 1e309, NaN, '', 'x', [], {}, true, 1.5];
     const mutate = (x: unknown, depth: number): unknown => {
       if (depth > 3 || typeof x !== 'object' || x === null) return rng.next() < 0.3 ? junk[rng.int(junk.length)] : x;
-      const copy: Record<string, unknown> = Array.isArray(x) ? ([...x] as unknown as Record<string, unknown>) : { ...(x as object) };
+      const copy: Record<string, unknown> = Array.isArray(x)
+        ? ([...x] as unknown as Record<string, unknown>)
+        : { ...(x as object) };
       for (const k of Object.keys(copy)) if (rng.next() < 0.4) copy[k] = mutate(copy[k], depth + 1);
       if (rng.next() < 0.1) copy[`k${rng.int(5)}`] = junk[rng.int(junk.length)];
       return copy;

@@ -20,7 +20,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function error(message: string, code: 'invalid-message' | 'unsupported-version', path: string | null, command: string | null, replyTo: number | undefined): ParseResult {
+function error(
+  message: string,
+  code: 'invalid-message' | 'unsupported-version',
+  path: string | null,
+  command: string | null,
+  replyTo: number | undefined,
+): ParseResult {
   const e: EventOf<'error'> = { v: PROTOCOL_VERSION, type: 'error', code, message, path, command, fatal: false };
   return { ok: false, error: replyTo === undefined ? e : { ...e, replyTo } };
 }
@@ -33,26 +39,56 @@ function describe(issue: z.core.$ZodIssue): string {
 export function parseCommand(data: unknown): ParseResult {
   try {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      return error(`a command must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`, 'invalid-message', null, null, undefined);
+      return error(
+        `a command must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`,
+        'invalid-message',
+        null,
+        null,
+        undefined,
+      );
     }
     const raw = data as { v?: unknown; id?: unknown; type?: unknown };
     const id = typeof raw.id === 'number' && Number.isInteger(raw.id) && raw.id >= 0 ? raw.id : undefined;
     const type = typeof raw.type === 'string' ? raw.type : null;
     if (raw.v !== PROTOCOL_VERSION) {
-      return error(`protocol version ${JSON.stringify(raw.v) ?? 'missing'} is not supported (this engine speaks v${PROTOCOL_VERSION})`, 'unsupported-version', 'v', type, id);
+      return error(
+        `protocol version ${JSON.stringify(raw.v) ?? 'missing'} is not supported (this engine speaks v${PROTOCOL_VERSION})`,
+        'unsupported-version',
+        'v',
+        type,
+        id,
+      );
     }
     if (type === null || !(COMMAND_TYPES as string[]).includes(type)) {
-      return error(`unknown command type ${JSON.stringify(raw.type) ?? 'missing'} (expected one of ${COMMAND_TYPES.join(', ')})`, 'invalid-message', 'type', type, id);
+      return error(
+        `unknown command type ${JSON.stringify(raw.type) ?? 'missing'} (expected one of ${COMMAND_TYPES.join(', ')})`,
+        'invalid-message',
+        'type',
+        type,
+        id,
+      );
     }
     const parsed = commandSchema.safeParse(data);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-      return error(`${type}: ${first ? describe(first) : 'invalid'}${more}`, 'invalid-message', first ? formatPath(first.path) : null, type, id);
+      return error(
+        `${type}: ${first ? describe(first) : 'invalid'}${more}`,
+        'invalid-message',
+        first ? formatPath(first.path) : null,
+        type,
+        id,
+      );
     }
     return { ok: true, command: parsed.data };
   } catch (e) {
     // Hostile inputs (getters that throw, revoked proxies) must not take the engine down.
-    return error(`unreadable command: ${e instanceof Error ? e.message : String(e)}`, 'invalid-message', null, null, undefined);
+    return error(
+      `unreadable command: ${e instanceof Error ? e.message : String(e)}`,
+      'invalid-message',
+      null,
+      null,
+      undefined,
+    );
   }
 }

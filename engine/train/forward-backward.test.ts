@@ -99,3 +99,98 @@ describe('forwardBackward on a 2-2-1 tanh/identity sse net, one sample, by hand'
     expect(live.size).toBe(0);
   });
 });
+
+describe('forwardBackward by hand: softmax + cross-entropy, 1 input → 2 classes, batch 2', () => {
+  const spec: ModelSpec = { inputSize: 1, layers: [{ units: 2, activation: 'softmax' }], loss: 'cross-entropy' };
+  const params = { W: [fromRows([[0.5, -0.5]])], b: [fromRows([[0.1, 0]])] };
+  const X = fromRows([[1], [-2]]);
+  const Y = fromRows([
+    [1, 0],
+    [0, 1],
+  ]);
+
+  it('matches the hand-derived softmax, loss, G = (F − Y)/n and gradients', async () => {
+    const r = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
+    // H = X W + b = [[0.5 + 0.1, −0.5], [−1 + 0.1, 1]] = [[0.6, −0.5], [−0.9, 1]]
+    expect(toRows(r.layers[0]!.H)).toEqual(close([[0.6, -0.5], [-0.9, 1]]));
+    // softmax of two logits is a sigmoid of their difference: row 0 σ(1.1), row 1 σ(−1.9)
+    expect(toRows(r.output)).toEqual(
+      close([
+        [0.7502601055951177, 0.2497398944048824],
+        [0.13010847436299786, 0.8698915256370021],
+      ]),
+    );
+    // L = −(1/n) Σ Y log F = −½ (log 0.75026 + log 0.86989)
+    expect(r.loss).toBeCloseTo(0.21336104169919567, 14);
+    // G = (F − Y)/n, n = 2
+    expect(toRows(r.layers[0]!.G)).toEqual(
+      close([
+        [-0.12486994720244116, 0.1248699472024412],
+        [0.06505423718149893, -0.06505423718149894],
+      ]),
+    );
+    // ∂L/∂W = Xᵀ G = 1·G_row0 − 2·G_row1;  ∂L/∂b = G_row0 + G_row1
+    expect(toRows(r.layers[0]!.dW)).toEqual(close([[-0.25497842156543904, 0.2549784215654391]]));
+    expect(toRows(r.layers[0]!.db)).toEqual(close([[-0.05981571002094223, 0.059815710020942256]]));
+    // ∂L/∂X = G W_0ᵀ = 0.5·G_i0 − 0.5·G_i1
+    expect(toRows(r.dX)).toEqual(close([[-0.12486994720244118], [0.06505423718149894]]));
+  });
+});
+
+describe('forwardBackward by hand: relu hidden (with H exactly 0), sigmoid output, mse, batch 2', () => {
+  const spec: ModelSpec = {
+    inputSize: 2,
+    layers: [
+      { units: 2, activation: 'relu' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+    loss: 'mse',
+  };
+  const params = {
+    W: [
+      fromRows([
+        [1, -1],
+        [1, 0.5],
+      ]),
+      fromRows([[0.4], [-0.2]]),
+    ],
+    b: [fromRows([[0, 0.5]]), fromRows([[0.1]])],
+  };
+  const X = fromRows([
+    [1, -1],
+    [0.5, 2],
+  ]);
+  const Y = fromRows([[1], [0]]);
+
+  it('matches the hand-derived values, with relu′(0) = 0 (FORMATS.md)', async () => {
+    const r = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
+    // H_0 = X W_0 + b_0 = [[1 − 1 + 0, −1 − 0.5 + 0.5], [0.5 + 2, −0.5 + 1 + 0.5]] = [[0, −1], [2.5, 1]]
+    expect(toRows(r.layers[0]!.H)).toEqual([
+      [0, -1],
+      [2.5, 1],
+    ]);
+    expect(toRows(r.layers[1]!.A)).toEqual([
+      [0, 0],
+      [2.5, 1],
+    ]);
+    // H_1 = A_1 W_1 + b_1 = [0.1, 2.5·0.4 − 0.2 + 0.1] = [0.1, 0.9];  F = σ(H_1)
+    expect(toRows(r.layers[1]!.H)).toEqual(close([[0.1], [0.9]]));
+    expect(toRows(r.output)).toEqual(close([[0.52497918747894], [0.7109495026250039]]));
+    // mse: L = (1/(n·p_L)) Σ (F − Y)² with n·p_L = 2
+    expect(r.loss).toBeCloseTo(0.36554698380545425, 14);
+    // G_1 = σ′(H_1) ⊙ (2/(n·p_L))(F − Y) = F(1 − F)(F − Y)
+    expect(toRows(r.layers[1]!.G)).toEqual(close([[-0.11845880923571206], [0.14610034129426766]]));
+    // ∂L/∂W_1 = A_1ᵀ G_1: the first sample's A_1 is 0, so only the second contributes
+    expect(toRows(r.layers[1]!.dW)).toEqual(close([[0.36525085323566914], [0.14610034129426766]]));
+    expect(toRows(r.layers[1]!.db)).toEqual(close([[0.0276415320585556]]));
+    // G_0 = relu′(H_0) ⊙ (G_1 W_1ᵀ): row 0 has H = [0, −1] → relu′ = [0, 0] (the derivative at 0 is 0)
+    expect(toRows(r.layers[0]!.G)).toEqual(close([[0, 0], [0.05844013651770707, -0.029220068258853534]]));
+    expect(toRows(r.layers[0]!.dW)).toEqual(
+      close([
+        [0.029220068258853534, -0.014610034129426767],
+        [0.11688027303541414, -0.05844013651770707],
+      ]),
+    );
+    expect(toRows(r.layers[0]!.db)).toEqual(close([[0.05844013651770707, -0.029220068258853534]]));
+  });
+});

@@ -309,6 +309,26 @@ describe('determinism, mini-batches and the validation split', () => {
       'optimizer.lr: must be a positive number, got -1',
     );
   });
+
+  it('rejects a bad config before uploading anything, so no backend memory leaks', async () => {
+    const be = new Cpu64Backend();
+    let made = 0;
+    const upload = be.upload.bind(be);
+    const zeros = be.zeros.bind(be);
+    be.upload = (m, label) => (made++, upload(m, label));
+    be.zeros = (r, c, label) => (made++, zeros(r, c, label));
+    const bad: [Partial<TrainConfig>, SessionOptions, RegExp][] = [
+      [{ optimizer: { ...sgdMomentum, momentum: 1 } }, {}, /optimizer\.momentum/],
+      [{ batchSize: 0 }, {}, /batchSize/],
+      [{ historySize: -1 }, {}, /history size/],
+      [{}, { breakpoints: [{ kind: 'dead-relu', fraction: 0.5, layer: 3 }] }, /breakpoints\[0\]\.layer: layer 3 does not exist/],
+      [{}, { breakpoints: [{ kind: 'exploding', threshold: 0 }] }, /breakpoints\[0\]\.threshold/],
+    ];
+    for (const [over, opts, error] of bad) {
+      await expect(Session.create(config(over), regression(10), be, opts)).rejects.toThrow(error);
+    }
+    expect(made).toBe(0);
+  });
 });
 
 describe('history and time travel', () => {

@@ -121,7 +121,8 @@ interface StepState {
   readonly Y: Tensor;
   loss: Tensor | null;
   readonly recording: boolean;
-  readonly reads: Map<string, Promise<Matrix>>;
+  /** Host reads started this step, in the backend's precision (stats and breakpoints need no float64 copy). */
+  readonly reads: Map<string, Promise<Matrix<FloatArray>>>;
 }
 
 export class Session {
@@ -621,13 +622,13 @@ export class Session {
   }
 
   /** Start (once per step) the host read of a product and return it. */
-  private request(st: StepState, p: ProductRef): Promise<Matrix> {
+  private request(st: StepState, p: ProductRef): Promise<Matrix<FloatArray>> {
     const key = productKey(p);
     let r = st.reads.get(key);
     if (!r) {
       const t = this.tensorOf(st, p);
       if (!t) throw new Error(`internal: ${key} has not been computed in step ${st.number}`);
-      r = this.backend.read(t).then(toFloat64);
+      r = this.backend.read(t);
       st.reads.set(key, r);
     }
     return r;
@@ -643,7 +644,8 @@ export class Session {
     const epoch = st.slot.endsEpoch ? st.slot.epoch + 1 : st.slot.epoch;
     let layers: LayerStats[] = [];
     if (st.recording) {
-      const get = (name: MatrixName, index: number): Promise<Matrix> => this.request(st, { name, index, layer: null });
+      const get = (name: MatrixName, index: number): Promise<Matrix<FloatArray>> =>
+        this.request(st, { name, index, layer: null });
       const perLayer = await Promise.all(
         spec.layers.map(async (layer, i) => {
           const [A, H, G, W, b, dW, db] = await Promise.all([
@@ -675,7 +677,7 @@ export class Session {
           epoch,
           loss,
           validationLoss,
-          parameters: { W: perLayer.map((m) => m.W), b: perLayer.map((m) => m.b) },
+          parameters: { W: perLayer.map((m) => toFloat64(m.W)), b: perLayer.map((m) => toFloat64(m.b)) },
           optimizer: await this.optimizer.snapshot(),
           layers,
           matrices,
@@ -729,7 +731,7 @@ export class Session {
     const st = this.cur;
     if (!st) return null;
     const p: ProductRef = { name, index: name === 'loss' ? null : index, layer: null };
-    return this.tensorOf(st, p) ? this.request(st, p) : null;
+    return this.tensorOf(st, p) ? toFloat64(await this.request(st, p)) : null;
   }
 
   private async readParameters(): Promise<ParameterSet> {

@@ -7,7 +7,8 @@ import { createApp, defineAsyncComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import './styles.css';
-import { getEngineClient } from './transport/index.js';
+import { EngineClient, WebTransport, getEngineClient } from './transport/index.js';
+import { setComparisonEngineFactory } from './stores/gradcheck.js';
 import { appApi } from './transport/app-api.js';
 import { connectStores } from './services/connect.js';
 import { useErrorsStore } from './stores/errors.js';
@@ -45,6 +46,8 @@ try {
       errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine could not be started');
     }
   });
+  // The backend comparison runs on two short-lived engines in their own workers.
+  setComparisonEngineFactory(() => new EngineClient(new WebTransport()));
   const api = appApi();
   if (api) installMenuCommands(api);
 } catch (err) {

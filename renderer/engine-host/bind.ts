@@ -10,7 +10,15 @@ export function bindEngine(endpoint: Endpoint): EngineHost {
   void host.start().catch((e: unknown) => {
     // Nothing to answer with if even the backend choice failed: say so on the port and in the console.
     console.error('[engine] failed to start', e);
-    endpoint.postMessage({ v: 1, type: 'error', code: 'internal', message: `the engine failed to start: ${String(e)}`, path: null, command: null, fatal: true });
+    endpoint.postMessage({
+      v: 1,
+      type: 'error',
+      code: 'internal',
+      message: `the engine failed to start: ${String(e)}`,
+      path: null,
+      command: null,
+      fatal: true,
+    });
   });
   return host;
 }

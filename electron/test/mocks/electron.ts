@@ -70,8 +70,18 @@ export class BrowserWindow extends FakeEmitter {
 }
 
 export class MessageChannelMain {
-  readonly port1 = { closed: false, close(): void { this.closed = true; } };
-  readonly port2 = { closed: false, close(): void { this.closed = true; } };
+  readonly port1 = {
+    closed: false,
+    close(): void {
+      this.closed = true;
+    },
+  };
+  readonly port2 = {
+    closed: false,
+    close(): void {
+      this.closed = true;
+    },
+  };
 }
 
 export const ipcMain = {

@@ -7,7 +7,7 @@ import type { WorkerSpawner } from './threads.js';
 export interface Cpu32Options {
   /** 'auto' (default): WebAssembly SIMD when the host validates it, else plain JS. */
   readonly kernels?: 'auto' | 'wasm' | 'js';
-  /** WASM only: relaxed-SIMD fused multiply-add (default false: slower on Node 20, see BENCHMARKS.md). */
+  /** WASM only: relaxed-SIMD fused multiply-add, 'auto' (default) when the host has it. */
   readonly fma?: boolean | 'auto';
   /** WASM only: threads sharing each large product (default 1). Needs SharedArrayBuffer and a spawner. */
   readonly threads?: number;
@@ -19,7 +19,7 @@ export async function createCpu32Backend(opts: Cpu32Options = {}): Promise<Cpu32
   const want = opts.kernels ?? 'auto';
   let kernels: MatrixKernels;
   if (want === 'js') kernels = jsKernels();
-  else if (wasmSimdSupported()) kernels = await wasmSimdKernels({ fma: opts.fma ?? false, threads: opts.threads ?? 1, ...(opts.spawn ? { spawn: opts.spawn } : {}) });
+  else if (wasmSimdSupported()) kernels = await wasmSimdKernels({ fma: opts.fma ?? 'auto', threads: opts.threads ?? 1, ...(opts.spawn ? { spawn: opts.spawn } : {}) });
   else if (want === 'wasm') throw new Error('cpu-f32: this host has no WebAssembly SIMD (kernels: "wasm" was asked for); use "auto" or "js"');
   else kernels = jsKernels();
   return new Cpu32Backend(kernels);

@@ -7,7 +7,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { dotBound } from '../../testing/tolerances.js';
 import type { Float32Heap } from './heap.js';
 import { jsKernels, type MatrixKernels } from './kernels.js';
-import { wasmSimdKernels, wasmSimdSupported } from './kernels-wasm.js';
+import v8 from 'node:v8';
+import { wasmRelaxedSimdSupported, wasmSimdKernels, wasmSimdSupported } from './kernels-wasm.js';
 import { JB, KB } from './kernels-js.js';
 import { nodeSpawner } from './node-threads.js';
 
@@ -51,10 +52,17 @@ function expectClose(got: Float32Array, off: number, want: { out: Float64Array; 
 
 const kernelSets: [string, () => Promise<MatrixKernels>, boolean][] = [
   ['js', async () => jsKernels(), true],
-  ['wasm-simd', () => wasmSimdKernels(), wasmSimdSupported()],
+  ['wasm-simd', () => wasmSimdKernels({ fma: false }), wasmSimdSupported()],
   // Every product split across 3 threads (uneven row ranges, ranges smaller than a tile).
-  ['wasm-simd ×3 threads', () => wasmSimdKernels({ threads: 3, spawn: nodeSpawner, parallelMinMacs: 0 }), wasmSimdSupported()],
+  ['wasm-simd ×3 threads', () => wasmSimdKernels({ fma: false, threads: 3, spawn: nodeSpawner, parallelMinMacs: 0 }), wasmSimdSupported()],
+  ['wasm relaxed-simd FMA', () => wasmSimdKernels({ fma: true }), relaxedSimd()],
 ];
+
+/** Relaxed SIMD is on by default in Chromium/Electron; Node 20's V8 has it behind a flag. */
+function relaxedSimd(): boolean {
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return wasmRelaxedSimdSupported();
+}
 
 for (const [name, make, available] of kernelSets) {
   describe.skipIf(!available)(`${name} kernels at tile and block edges`, () => {

@@ -26,7 +26,7 @@ export class WebGpuDeviceLostError extends WebGpuBackendError {
 }
 
 export interface DeviceLostInfo {
-  /** 'destroyed' when dispose() destroyed the device on purpose, 'unknown' otherwise. */
+  /** WebGPU's GPUDeviceLostReason: 'destroyed' (someone called device.destroy()) or 'unknown' (driver reset, GPU removed, …). */
   readonly reason: string;
   readonly message: string;
 }

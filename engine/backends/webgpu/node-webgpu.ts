@@ -63,7 +63,10 @@ export async function createNodeWebGpuBackend(
   opts: NodeWebGpuOptions & WebGpuBackendOptions = {},
 ): Promise<{ backend: WebGpuBackend; adapter: AdapterDescription }> {
   const { device, adapter } = await requestNodeWebGpuDevice(opts);
-  return { backend: createWebGpuBackend(device, { ...opts, profile: opts.profile ?? profileFor(adapter), ownsDevice: true }), adapter };
+  return {
+    backend: createWebGpuBackend(device, { ...opts, profile: opts.profile ?? profileFor(adapter), ownsDevice: true }),
+    adapter,
+  };
 }
 
 /** Whether Node can get a WebGPU adapter here, and if not why (tests skip with this reason). */

@@ -74,7 +74,11 @@ export async function createBrowserWebGpuBackend(
   if (!gpu) throw new NoWebGpuAdapterError('This browser does not expose navigator.gpu; use a CPU backend (cpu-f32).');
   const { device, adapter } = await requestDeviceFrom(gpu, options);
   return {
-    backend: createWebGpuBackend(device, { ...options, profile: options.profile ?? profileFor(adapter), ownsDevice: true }),
+    backend: createWebGpuBackend(device, {
+      ...options,
+      profile: options.profile ?? profileFor(adapter),
+      ownsDevice: true,
+    }),
     adapter,
   };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext } from 'vitest';
 import type { Tensor } from '../backend.js';
 import { Cpu64Backend } from '../cpu64/cpu64-backend.js';
-import { f32Matrix } from '../../testing/inputs.js';
+import { denseInputs, f32Matrix, storedForward } from '../../testing/inputs.js';
 import { assertWithin } from '../../testing/compare.js';
 import { backpropagateBounds, denseForwardBounds, weightGradientBounds } from '../../testing/reference-bounds.js';
 import { toFloat64, type FloatArray, type Matrix } from '../../core/matrix.js';
@@ -160,6 +160,71 @@ describe('webgpu-f32 command batching and caches', () => {
   });
 });
 
+describe('webgpu-f32 vec4 kernels (cpu-emulation profile, dimensions that are multiples of 4)', () => {
+  // The conformance suite's odd shapes never take this path: check it here against the reference.
+  const shapes = [
+    [1, 4, 4],
+    [6, 8, 12],
+    [33, 64, 20],
+    [33, 17, 20], // forward and ∂W fall back (p odd); G Wᵀ (q = 20) stays vec4
+  ] as const;
+  it('match cpu-f64 for every op that has a vec4 variant', async (ctx) => {
+    gpu(ctx);
+    const made = await makeTestBackend({ profile: 'cpu-emulation', onError: (e) => errors.push(e) });
+    if ('skip' in made) return;
+    const ref = new Cpu64Backend();
+    for (const [n, p, q] of shapes) {
+      for (const act of ['identity', 'tanh', 'sigmoid', 'relu', 'softmax'] as const) {
+        const { A, W, b } = denseInputs(`v4${act}${n}.${p}.${q}`, n, p, q);
+        const f = made.denseForward(made.upload(A), made.upload(W), made.upload(b), act);
+        const r = ref.denseForward(ref.upload(A), ref.upload(W), ref.upload(b), act);
+        const [Href, Aref] = [toFloat64(await ref.read(r.H)), toFloat64(await ref.read(r.A))];
+        const bounds = denseForwardBounds(A, W, b, Href, Aref, act);
+        assertWithin(`H ${n}×${p}×${q}`, await made.read(f.H), Href, bounds.H);
+        assertWithin(`${act}(H) ${n}×${p}×${q}`, await made.read(f.A), Aref, bounds.A);
+      }
+      const A = f32Matrix(`v4A${n}`, n, p);
+      const G = f32Matrix(`v4G${n}`, n, q, 0.5);
+      const wg = made.weightGradients(made.upload(A), made.upload(G));
+      const wr = ref.weightGradients(ref.upload(A), ref.upload(G));
+      const wb = weightGradientBounds(A, G);
+      assertWithin(`dW ${n}×${p}×${q}`, await made.read(wg.dW), toFloat64(await ref.read(wr.dW)), wb.dW);
+      assertWithin(`db ${n}×${q}`, await made.read(wg.db), toFloat64(await ref.read(wr.db)), wb.db);
+      const W = f32Matrix(`v4W${n}`, p, q);
+      for (const act of ['tanh', 'relu'] as const) {
+        const { H, A: Ap } = storedForward(`v4bp${act}${n}`, n, p, act);
+        const o = made.backpropagate(made.upload(G), made.upload(W), {
+          H: made.upload(H),
+          A: made.upload(Ap),
+          activation: act,
+        });
+        const r = ref.backpropagate(ref.upload(G), ref.upload(W), {
+          H: ref.upload(H),
+          A: ref.upload(Ap),
+          activation: act,
+        });
+        assertWithin(
+          `${act}' ⊙ G Wᵀ ${n}×${p}×${q}`,
+          await made.read(o),
+          toFloat64(await ref.read(r)),
+          backpropagateBounds(G, W, { H, A: Ap, activation: act }),
+        );
+      }
+      const dx = made.backpropagate(made.upload(G), made.upload(W));
+      const dxr = ref.backpropagate(ref.upload(G), ref.upload(W));
+      assertWithin(
+        `G Wᵀ ${n}×${p}×${q}`,
+        await made.read(dx),
+        toFloat64(await ref.read(dxr)),
+        backpropagateBounds(G, W),
+      );
+    }
+    expect(made.stats().pipelines).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    made.dispose();
+  });
+});
+
 describe('webgpu-f32 misuse and failures', () => {
   it('rejects released tensors and tensors of other backends, synchronously and by name', (ctx) => {
     const b = gpu(ctx);
@@ -168,6 +233,18 @@ describe('webgpu-f32 misuse and failures', () => {
     expect(() => b.read(t)).toThrow('tensor "weights" was released');
     const cpu = new Cpu64Backend().upload(f32Matrix('y', 3, 3), 'cpuX');
     expect(() => b.release(cpu)).toThrow('tensor "cpuX" belongs to cpu-f64');
+  });
+
+  it('rejects an optimizer step whose outputs alias its inputs', (ctx) => {
+    const b = gpu(ctx);
+    const w = b.upload(f32Matrix('a', 3, 3), 'W0');
+    expect(() => b.sgdStep(w, w, null, { lr: 0.1, momentum: 0, weightDecay: 0 })).toThrow(
+      'sgdStep: param and grad are the same tensor "W0"',
+    );
+    const m = b.zeros(3, 3);
+    expect(() =>
+      b.adamStep(w, m, m, b.zeros(3, 3), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1, weightDecay: 0 }),
+    ).toThrow('adamStep: grad and m are the same tensor');
   });
 
   it('reports validation errors as error events, naming the pipeline', async (ctx) => {

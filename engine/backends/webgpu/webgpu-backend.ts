@@ -92,6 +92,8 @@ export class WebGpuBackend implements Backend {
       this.errors.emitError(new WebGpuBackendError(`webgpu-f32: ${e.message}`));
     });
     void device.lost.then((info) => {
+      // dispose() destroying its own device is not a loss the host must react to.
+      if (this.disposed) return;
       this.lostInfo = { reason: info.reason ?? 'unknown', message: info.message };
       this.errors.emitLost(this.lostInfo);
     });
@@ -215,6 +217,7 @@ export class WebGpuBackend implements Backend {
       'matmul-forward',
       n,
       q,
+      p % 4 === 0 && q % 4 === 0,
       { ACT: softmax ? 0 : ACTIVATION_CODE[activation], STORE_A: softmax ? 0 : 1 },
       [a.buffer, w.buffer, bias.buffer, H.buffer, out.buffer],
       [u32(n), u32(p), u32(q)],
@@ -292,7 +295,15 @@ export class WebGpuBackend implements Backend {
       this.batch.clear(db.buffer);
       return { dW, db };
     }
-    this.matmul('matmul-weight-grad', p, q, {}, [a.buffer, g.buffer, dW.buffer], [u32(n), u32(p), u32(q)]);
+    this.matmul(
+      'matmul-weight-grad',
+      p,
+      q,
+      p % 4 === 0 && q % 4 === 0,
+      {},
+      [a.buffer, g.buffer, dW.buffer],
+      [u32(n), u32(p), u32(q)],
+    );
     const cs = this.profile.columnSums;
     this.batch.dispatch('column-sums', cs, [g.buffer, db.buffer], [u32(n), u32(q)], [Math.ceil(q / cs.COLS)]);
     return { dW, db };
@@ -322,6 +333,7 @@ export class WebGpuBackend implements Backend {
       'matmul-backprop',
       n,
       p,
+      q % 4 === 0,
       { PREV_ACT: prevAct },
       [g.buffer, w.buffer, hPrev, aPrev, out.buffer],
       [u32(n), u32(p), u32(q)],
@@ -336,6 +348,7 @@ export class WebGpuBackend implements Backend {
     const v = velocity ? this.own(velocity) : null;
     if (opts.momentum !== 0 && !v) throw new Error('sgdStep: momentum needs a velocity buffer');
     if (v) expectShape(v, w.rows, w.cols, 'velocity', `param is ${w.rows}×${w.cols}`);
+    distinct('sgdStep', { param: w, grad: g, ...(v ? { velocity: v } : {}) });
     const momentum = v !== null && opts.momentum !== 0;
     const count = w.length;
     this.batch.dispatch(
@@ -355,6 +368,7 @@ export class WebGpuBackend implements Backend {
     expectShape(g, w.rows, w.cols, 'grad', `param is ${w.rows}×${w.cols}`);
     expectShape(mm, w.rows, w.cols, 'm', `param is ${w.rows}×${w.cols}`);
     expectShape(vv, w.rows, w.cols, 'v', `param is ${w.rows}×${w.cols}`);
+    distinct('adamStep', { param: w, grad: g, m: mm, v: vv });
     // Bias corrections in double precision on the host (see adam.wgsl).
     const c1 = 1 - opts.beta1 ** opts.step;
     const c2 = 1 - opts.beta2 ** opts.step;
@@ -390,18 +404,24 @@ export class WebGpuBackend implements Backend {
     if (this.options.ownsDevice) this.device.destroy();
   }
 
-  /** A matrix product with a rows×cols output, in the profile's kernel family. */
+  /**
+   * A matrix product with a rows×cols output, in the profile's kernel family. `vec4` says the
+   * operands' rows are whole vec4s (the dimensions the kernel loads along are multiples of 4),
+   * which the direct family has a faster variant for.
+   */
   private matmul(
     kernel: 'matmul-forward' | 'matmul-weight-grad' | 'matmul-backprop',
     rows: number,
     cols: number,
+    vec4: boolean,
     overrides: Overrides,
     buffers: readonly GPUBuffer[],
     params: readonly ParamField[],
   ): void {
     if (this.profile.matmul === 'direct') {
+      const name = vec4 ? (`${kernel}-direct-vec4` as const) : (`${kernel}-direct` as const);
       this.batch.dispatch(
-        `${kernel}-direct`,
+        name,
         { ...overrides, WG_X: DIRECT_WG, WG_Y: DIRECT_WG },
         buffers,
         params,
@@ -445,6 +465,16 @@ export class WebGpuBackend implements Backend {
     if (t.released) throw new Error(`tensor "${t.label}" was released`);
     this.alive();
     return t;
+  }
+}
+
+/** In-place kernels write some bindings: one buffer bound twice would be a GPU validation error, so say it here. */
+function distinct(op: string, tensors: Record<string, WebGpuTensor>): void {
+  const seen = new Map<WebGpuTensor, string>();
+  for (const [name, t] of Object.entries(tensors)) {
+    const other = seen.get(t);
+    if (other) throw new Error(`${op}: ${other} and ${name} are the same tensor "${t.label}"`);
+    seen.set(t, name);
   }
 }
 

@@ -30,15 +30,22 @@ function describeAdapter(a: { vendor: string; architecture: string; device: stri
 /** Browser / Electron renderer / worker: navigator.gpu when it yields an adapter. */
 export const defaultBackendProvider: BackendProvider = async (preference) => {
   if (preference === 'cpu-f64') return cpu(null);
-  if (preference === 'cpu-f32') return cpu('cpu-f32 is not wired into the engine host yet; using the float64 reference');
+  if (preference === 'cpu-f32')
+    return cpu('cpu-f32 is not wired into the engine host yet; using the float64 reference');
   const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
   if (!gpu) return cpu('WebGPU is not available here (navigator.gpu is missing)');
   try {
     const { backend, adapter } = await createBrowserWebGpuBackend({ label: 'backprop-lens-engine' });
     return {
       backend,
-      info: { name: backend.name, precision: backend.precision, adapter: describeAdapter(adapter), fallbackReason: null },
-      onLost: (listener) => void backend.onDeviceLost((info) => listener(`GPU device lost (${info.reason}): ${info.message}`)),
+      info: {
+        name: backend.name,
+        precision: backend.precision,
+        adapter: describeAdapter(adapter),
+        fallbackReason: null,
+      },
+      onLost: (listener) =>
+        void backend.onDeviceLost((info) => listener(`GPU device lost (${info.reason}): ${info.message}`)),
     };
   } catch (e) {
     return cpu(`WebGPU failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -12,28 +12,39 @@ export interface DatasetProgress {
   readonly total: number;
 }
 
-export type DatasetProvider = (source: DatasetSource, onProgress: (p: DatasetProgress) => void) => Promise<LabeledDataset>;
+export type DatasetProvider = (
+  source: DatasetSource,
+  onProgress: (p: DatasetProgress) => void,
+) => Promise<LabeledDataset>;
 
-const float64 = (d: Float64Array | Float32Array | number[]): Float64Array => (d instanceof Float64Array ? d : Float64Array.from(d));
+const float64 = (d: Float64Array | Float32Array | number[]): Float64Array =>
+  d instanceof Float64Array ? d : Float64Array.from(d);
 
 function names(given: readonly string[] | undefined, count: number, prefix: string, field: string): string[] {
   if (given === undefined) return Array.from({ length: count }, (_, i) => `${prefix}${i}`);
-  if (given.length !== count) throw new RangeError(`source.${field}: has ${given.length} name(s) for ${count} column(s)`);
+  if (given.length !== count)
+    throw new RangeError(`source.${field}: has ${given.length} name(s) for ${count} column(s)`);
   return [...given];
 }
 
 function fromMatrices(source: Extract<DatasetSource, { kind: 'matrices' }>): LabeledDataset {
   const { X, Y } = source;
-  if (X.rows !== Y.rows) throw new RangeError(`source.Y: has ${Y.rows} row(s) but X has ${X.rows}: one target row per sample`);
+  if (X.rows !== Y.rows)
+    throw new RangeError(`source.Y: has ${Y.rows} row(s) but X has ${X.rows}: one target row per sample`);
   if (X.rows < 1) throw new RangeError('source.X: the dataset needs at least one sample (row)');
   const x = float64(X.data);
   const y = float64(Y.data);
-  for (const [m, label, cols] of [[x, 'X', X.cols], [y, 'Y', Y.cols]] as const) {
+  for (const [m, label, cols] of [
+    [x, 'X', X.cols],
+    [y, 'Y', Y.cols],
+  ] as const) {
     const k = m.findIndex((v) => !Number.isFinite(v));
-    if (k >= 0) throw new RangeError(`source.${label}[${Math.floor(k / cols)}][${k % cols}]: ${m[k]} is not a finite number`);
+    if (k >= 0)
+      throw new RangeError(`source.${label}[${Math.floor(k / cols)}][${k % cols}]: ${m[k]} is not a finite number`);
   }
   const classNames = source.classNames ?? null;
-  if (classNames && classNames.length !== Y.cols) throw new RangeError(`source.classNames: has ${classNames.length} name(s) for ${Y.cols} target column(s)`);
+  if (classNames && classNames.length !== Y.cols)
+    throw new RangeError(`source.classNames: has ${classNames.length} name(s) for ${Y.cols} target column(s)`);
   return {
     X: { rows: X.rows, cols: X.cols, data: x },
     Y: { rows: Y.rows, cols: Y.cols, data: y },
@@ -59,7 +70,8 @@ export const defaultDatasetProvider: DatasetProvider = async (source, onProgress
       const options = {
         ...(source.options as LoadOptions),
         fileName: source.fileName,
-        onProgress: (p: { bytesDone: number; bytesTotal: number | null }) => onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
+        onProgress: (p: { bytesDone: number; bytesTotal: number | null }) =>
+          onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
       } as LoadOptions;
       return loadDataset(source.bytes, options);
     }

@@ -17,7 +17,8 @@ class Probe {
     end.addEventListener('message', (e) => {
       const ev = e.data as EngineEvent;
       this.events.push(ev);
-      if (ev.type === 'frame' && this.ack && !ev.historical) end.postMessage({ v: PROTOCOL_VERSION, type: 'ack', seq: ev.seq });
+      if (ev.type === 'frame' && this.ack && !ev.historical)
+        end.postMessage({ v: PROTOCOL_VERSION, type: 'ack', seq: ev.seq });
     });
   }
   send(c: Body | Record<string, unknown>): void {
@@ -26,12 +27,17 @@ class Probe {
   of<T extends EventType>(type: T): EventOf<T>[] {
     return this.events.filter((e) => e.type === type) as EventOf<T>[];
   }
-  async waitFor<T extends EventType>(type: T, pred: (e: EventOf<T>) => boolean = () => true, timeoutMs = 20_000): Promise<EventOf<T>> {
+  async waitFor<T extends EventType>(
+    type: T,
+    pred: (e: EventOf<T>) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<EventOf<T>> {
     const t0 = Date.now();
     for (;;) {
       const hit = this.of(type).find(pred);
       if (hit) return hit;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${type}; got ${this.events.map((e) => e.type).join(',')}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`timed out waiting for ${type}; got ${this.events.map((e) => e.type).join(',')}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -47,11 +53,22 @@ function regression(): Body {
     X[2 * i + 1] = Math.sin(3 * i);
     Y[i] = X[2 * i]! - 2 * X[2 * i + 1]!;
   }
-  return { type: 'load-dataset', id: 1, source: { kind: 'matrices', name: 'line', X: { rows: n, cols: 2, data: X }, Y: { rows: n, cols: 1, data: Y } } };
+  return {
+    type: 'load-dataset',
+    id: 1,
+    source: { kind: 'matrices', name: 'line', X: { rows: n, cols: 2, data: X }, Y: { rows: n, cols: 1, data: Y } },
+  };
 }
 
 const config = {
-  model: { inputSize: 2, layers: [{ units: 6, activation: 'tanh' as const }, { units: 1, activation: 'identity' as const }], loss: 'mse' as const },
+  model: {
+    inputSize: 2,
+    layers: [
+      { units: 6, activation: 'tanh' as const },
+      { units: 1, activation: 'identity' as const },
+    ],
+    loss: 'mse' as const,
+  },
   optimizer: { kind: 'adam' as const, lr: 0.02 },
   seed: 3,
   validationFraction: 0.2,
@@ -103,7 +120,11 @@ describe('EngineHost', () => {
     await p.waitFor('dataset-loaded');
     p.send({ type: 'configure', id: 2, config });
     const configured = await p.waitFor('configured');
-    expect(configured.ops.map((o) => o.label)).toEqual(['forward layer 0', 'forward layer 1', 'loss', 'backward layer 1', 'backward layer 0', 'update'].map((l) => expect.stringContaining(l.split(' ')[0]!)));
+    expect(configured.ops.map((o) => o.label)).toEqual(
+      ['forward layer 0', 'forward layer 1', 'loss', 'backward layer 1', 'backward layer 0', 'update'].map((l) =>
+        expect.stringContaining(l.split(' ')[0]!),
+      ),
+    );
     expect(configured.trainSize + configured.validationSize).toBe(40);
     p.send({ type: 'start', id: 3, maxSteps: 300 });
     const stopped = await p.waitFor('state', (s) => s.reason === 'max-steps');

@@ -33,7 +33,14 @@ import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { FrameGate } from './frame-gate.js';
-import { buildHistoryFrame, buildLiveFrame, DEFAULT_SELECTION, historyPayload, opOperands, readMatrices } from './telemetry.js';
+import {
+  buildHistoryFrame,
+  buildLiveFrame,
+  DEFAULT_SELECTION,
+  historyPayload,
+  opOperands,
+  readMatrices,
+} from './telemetry.js';
 import type { TelemetrySettings } from './telemetry.js';
 import { sleep, yieldToEvents } from './yield.js';
 
@@ -69,7 +76,11 @@ export class EngineHost {
   private configBackend: ProtocolTrainConfig['backend'];
   private session: Session | null = null;
   private breakpoints: BreakpointCondition[] = [];
-  private readonly telemetry: TelemetrySettings = { matrices: DEFAULT_SELECTION, histograms: true, maxSize: DEFAULT_MAX_STREAM_SIZE };
+  private readonly telemetry: TelemetrySettings = {
+    matrices: DEFAULT_SELECTION,
+    histograms: true,
+    maxSize: DEFAULT_MAX_STREAM_SIZE,
+  };
   private readonly gate = new FrameGate(DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW);
   private run: Run | null = null;
   private runToken = 0;
@@ -208,7 +219,16 @@ export class EngineHost {
       const t = this.opts.now();
       if (t - lastProgress < 100) return;
       lastProgress = t;
-      this.post({ type: 'progress', task: 'load-dataset', done: p.done, total: p.total, message: `reading ${c.source.kind === 'file' ? c.source.fileName : 'data'}` }, c.id);
+      this.post(
+        {
+          type: 'progress',
+          task: 'load-dataset',
+          done: p.done,
+          total: p.total,
+          message: `reading ${c.source.kind === 'file' ? c.source.fileName : 'data'}`,
+        },
+        c.id,
+      );
     });
     await this.dropSession();
     this.dataset = ds;
@@ -234,7 +254,10 @@ export class EngineHost {
     const { backend: preference, ...rest } = c.config;
     const config: TrainConfig = {
       ...rest,
-      init: typeof rest.init === 'string' ? rest.init : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
+      init:
+        typeof rest.init === 'string'
+          ? rest.init
+          : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
     };
     await this.createSession(config, preference);
     const session = this.session!;
@@ -243,7 +266,11 @@ export class EngineHost {
       {
         type: 'configured',
         parameterCount: widths.slice(1).reduce((n, w, i) => n + widths[i]! * w + w, 0),
-        shapes: config.model.layers.map((_, i) => ({ layer: i, W: [widths[i]!, widths[i + 1]!] as const, b: [1, widths[i + 1]!] as const })),
+        shapes: config.model.layers.map((_, i) => ({
+          layer: i,
+          W: [widths[i]!, widths[i + 1]!] as const,
+          b: [1, widths[i + 1]!] as const,
+        })),
         ops: session.ops(),
         trainSize: session.trainRows.length,
         validationSize: session.validationRows.length,
@@ -257,7 +284,9 @@ export class EngineHost {
   private async createSession(config: TrainConfig, preference: ProtocolTrainConfig['backend']): Promise<void> {
     await this.dropSession();
     const provided = await this.backendFor(preference);
-    this.session = await Session.create(config, this.dataset!, provided.backend, { breakpoints: this.validBreakpoints(config) });
+    this.session = await Session.create(config, this.dataset!, provided.backend, {
+      breakpoints: this.validBreakpoints(config),
+    });
     this.sessionBackend = provided;
     this.config = config;
     this.configBackend = preference;
@@ -283,7 +312,15 @@ export class EngineHost {
       if (this.disposed) return;
       this.fatal = true;
       this.stopRun();
-      this.send({ v: PROTOCOL_VERSION, type: 'error', code: 'device-lost', message, path: null, command: null, fatal: true });
+      this.send({
+        v: PROTOCOL_VERSION,
+        type: 'error',
+        code: 'device-lost',
+        message,
+        path: null,
+        command: null,
+        fatal: true,
+      });
     });
   }
 
@@ -305,9 +342,20 @@ export class EngineHost {
     this.stopRun();
     const cp = c.checkpoint;
     const parameters = { W: cp.parameters.W.map(toMatrix), b: cp.parameters.b.map(toMatrix) };
-    const optimizer = cp.optimizer ? { updates: cp.optimizer.updates, buffers: cp.optimizer.buffers.map((list) => list.map(toMatrix)) } : await freshOptimizer(session);
+    const optimizer = cp.optimizer
+      ? { updates: cp.optimizer.updates, buffers: cp.optimizer.buffers.map((list) => list.map(toMatrix)) }
+      : await freshOptimizer(session);
     // Session.restore works from its own history: give it the checkpoint as the entry to go back to.
-    session.history.push({ step: cp.step, epoch: cp.epoch, loss: null, validationLoss: null, parameters, optimizer, layers: [], matrices: {} });
+    session.history.push({
+      step: cp.step,
+      epoch: cp.epoch,
+      loss: null,
+      validationLoss: null,
+      parameters,
+      optimizer,
+      layers: [],
+      matrices: {},
+    });
     await session.restore(cp.step);
     this.lastFrameStep = cp.step;
     this.postState('restored', c.id);
@@ -316,7 +364,13 @@ export class EngineHost {
   private startRun(c: CommandOf<'start'>): void {
     this.need();
     this.stopRun();
-    const run: Run = { token: ++this.runToken, maxSteps: c.maxSteps ?? null, stepsPerSecond: c.stepsPerSecond ?? null, done: 0, startedAt: this.opts.now() };
+    const run: Run = {
+      token: ++this.runToken,
+      maxSteps: c.maxSteps ?? null,
+      stepsPerSecond: c.stepsPerSecond ?? null,
+      done: 0,
+      startedAt: this.opts.now(),
+    };
     this.run = run;
     this.rate = { at: run.startedAt, step: this.session!.position.step, value: this.rate.value };
     this.postState('command', c.id);
@@ -436,7 +490,12 @@ export class EngineHost {
   private async requestFrame(c: CommandOf<'request-frame'>): Promise<void> {
     const { session } = this.need();
     if (c.step === undefined) {
-      const frame = await buildLiveFrame(session, this.telemetry, { seq: -1, dropped: 0, afterStep: Math.max(0, session.position.step - 1), stepsPerSecond: this.rate.value });
+      const frame = await buildLiveFrame(session, this.telemetry, {
+        seq: -1,
+        dropped: 0,
+        afterStep: Math.max(0, session.position.step - 1),
+        stepsPerSecond: this.rate.value,
+      });
       if (!frame) throw new NotFoundError('no step has completed yet');
       const f = { ...frame, historical: true };
       return this.post(f, c.id, transferablesOf(f.matrices));
@@ -444,7 +503,9 @@ export class EngineHost {
     const entry = session.history.toArray().find((e) => e.step === c.step);
     if (!entry) {
       const kept = session.history.toArray().map((e) => e.step);
-      throw new NotFoundError(`step ${c.step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`);
+      throw new NotFoundError(
+        `step ${c.step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
+      );
     }
     const frame = buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined);
     this.post(frame, c.id, transferablesOf(frame.matrices));
@@ -463,9 +524,22 @@ export class EngineHost {
     const Y = gatherRows(dataset.Y, pick);
     const precision = session.backend.precision;
     const tolerance = c.tolerance ?? gradcheckDefaults(precision).tolerance;
-    this.post({ type: 'progress', task: 'gradcheck', done: 0, total: spec.layers.length, message: 'finite differences in float64' }, c.id);
+    this.post(
+      {
+        type: 'progress',
+        task: 'gradcheck',
+        done: 0,
+        total: spec.layers.length,
+        message: 'finite differences in float64',
+      },
+      c.id,
+    );
     await yieldToEvents();
-    const total = Math.max(...layerWidths(spec).slice(1).map((w, i) => layerWidths(spec)[i]! * w + w));
+    const total = Math.max(
+      ...layerWidths(spec)
+        .slice(1)
+        .map((w, i) => layerWidths(spec)[i]! * w + w),
+    );
     const r = await gradcheck(spec, parameters, X, Y, {
       backend: session.backend,
       eps: c.eps,
@@ -484,7 +558,8 @@ export class EngineHost {
       }
       return { maxRelError: max, checked, total: rel.data.length, relError: decimate(rel, layer, name, size) };
     };
-    const reference = session.backend.name === 'cpu-f64' ? null : await compareWithReference(session, parameters, X, Y, size);
+    const reference =
+      session.backend.name === 'cpu-f64' ? null : await compareWithReference(session, parameters, X, Y, size);
     const body: EventBody<'gradcheck-result'> = {
       type: 'gradcheck-result',
       backend: session.backend.name,
@@ -495,10 +570,18 @@ export class EngineHost {
       passed: r.passed,
       sampled: r.sampled,
       maxRelError: r.maxRelError,
-      layers: r.layers.map((l) => ({ layer: l.layer, W: param(l.relErrorW, l.layer, 'W'), b: param(l.relErrorB, l.layer, 'b'), passed: l.passed })),
+      layers: r.layers.map((l) => ({
+        layer: l.layer,
+        W: param(l.relErrorW, l.layer, 'W'),
+        b: param(l.relErrorB, l.layer, 'b'),
+        passed: l.passed,
+      })),
       reference,
     };
-    const payloads = [...body.layers.flatMap((l) => [l.W.relError, l.b.relError]), ...(reference?.layers.flatMap((l) => [l.dW.diff, l.db.diff]) ?? [])];
+    const payloads = [
+      ...body.layers.flatMap((l) => [l.W.relError, l.b.relError]),
+      ...(reference?.layers.flatMap((l) => [l.dW.diff, l.db.diff]) ?? []),
+    ];
     this.post(body, c.id, transferablesOf(payloads));
   }
 
@@ -515,7 +598,12 @@ export class EngineHost {
     if (!ticket) return;
     this.updateRate(t, session.position.step);
     try {
-      const frame = await buildLiveFrame(session, this.telemetry, { seq: ticket.seq, dropped: ticket.dropped, afterStep: this.lastFrameStep, stepsPerSecond: this.rate.value });
+      const frame = await buildLiveFrame(session, this.telemetry, {
+        seq: ticket.seq,
+        dropped: ticket.dropped,
+        afterStep: this.lastFrameStep,
+        stepsPerSecond: this.rate.value,
+      });
       if (!frame) return this.gate.cancel(ticket.seq);
       this.lastFrameStep = frame.step;
       this.send(frame, transferablesOf(frame.matrices));
@@ -550,14 +638,24 @@ export class EngineHost {
     // The history's newest entry is the state after the last completed step (parameters and optimizer).
     const entry = last && last.step === pos.step ? last : null;
     const parameters = entry ? entry.parameters : await session.parameters();
-    const copy = (m: { rows: number; cols: number; data: Float64Array }) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() });
+    const copy = (m: { rows: number; cols: number; data: Float64Array }) => ({
+      rows: m.rows,
+      cols: m.cols,
+      data: m.data.slice(),
+    });
     const checkpoint = {
       step: pos.step,
       epoch: entry?.epoch ?? pos.epoch,
       parameters: { W: parameters.W.map(copy), b: parameters.b.map(copy) },
-      optimizer: entry ? { updates: entry.optimizer.updates, buffers: entry.optimizer.buffers.map((list) => list.map(copy)) } : null,
+      optimizer: entry
+        ? { updates: entry.optimizer.updates, buffers: entry.optimizer.buffers.map((list) => list.map(copy)) }
+        : null,
     };
-    const buffers = [...checkpoint.parameters.W, ...checkpoint.parameters.b, ...(checkpoint.optimizer?.buffers.flat() ?? [])];
+    const buffers = [
+      ...checkpoint.parameters.W,
+      ...checkpoint.parameters.b,
+      ...(checkpoint.optimizer?.buffers.flat() ?? []),
+    ];
     this.post({ type: 'checkpoint', checkpoint }, undefined, transferablesOf(buffers));
   }
 
@@ -618,28 +716,47 @@ export class EngineHost {
   }
 }
 
-function toMatrix(m: { rows: number; cols: number; data: Float64Array | Float32Array | number[] }): { rows: number; cols: number; data: Float64Array } {
+function toMatrix(m: { rows: number; cols: number; data: Float64Array | Float32Array | number[] }): {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+} {
   return { rows: m.rows, cols: m.cols, data: m.data instanceof Float64Array ? m.data : Float64Array.from(m.data) };
 }
 
 /** Optimizer state of a fresh run (zero moments), for checkpoints taken without one. */
-async function freshOptimizer(session: Session): Promise<{ updates: number; buffers: { rows: number; cols: number; data: Float64Array }[][] }> {
+async function freshOptimizer(
+  session: Session,
+): Promise<{ updates: number; buffers: { rows: number; cols: number; data: Float64Array }[][] }> {
   const first = session.history.toArray()[0];
   if (first && first.step === 0) return { updates: 0, buffers: first.optimizer.buffers.map((l) => l.map(toMatrix)) };
-  throw new InvalidStateError('restore: the checkpoint has no optimizer state and the session has no initial state to take it from');
+  throw new InvalidStateError(
+    'restore: the checkpoint has no optimizer state and the session has no initial state to take it from',
+  );
 }
 
 /** The session backend's gradients against the cpu-f64 reference on the same batch and parameters. */
 async function compareWithReference(
   session: Session,
-  parameters: { W: { rows: number; cols: number; data: Float64Array }[]; b: { rows: number; cols: number; data: Float64Array }[] },
+  parameters: {
+    W: { rows: number; cols: number; data: Float64Array }[];
+    b: { rows: number; cols: number; data: Float64Array }[];
+  },
   X: { rows: number; cols: number; data: Float64Array },
   Y: { rows: number; cols: number; data: Float64Array },
   maxSize: number,
 ): Promise<{ layers: { layer: number; dW: BackendDiff; db: BackendDiff }[] }> {
   const spec = session.config.model;
-  const [fast, ref] = await Promise.all([forwardBackward(session.backend, spec, parameters, X, Y), forwardBackward(new Cpu64Backend(), spec, parameters, X, Y)]);
-  const diff = (a: { rows: number; cols: number; data: Float64Array }, b: { rows: number; cols: number; data: Float64Array }, layer: number, name: 'dW' | 'db'): BackendDiff => {
+  const [fast, ref] = await Promise.all([
+    forwardBackward(session.backend, spec, parameters, X, Y),
+    forwardBackward(new Cpu64Backend(), spec, parameters, X, Y),
+  ]);
+  const diff = (
+    a: { rows: number; cols: number; data: Float64Array },
+    b: { rows: number; cols: number; data: Float64Array },
+    layer: number,
+    name: 'dW' | 'db',
+  ): BackendDiff => {
     const d = new Float64Array(a.data.length);
     let maxAbs = 0;
     let maxRel = 0;
@@ -650,7 +767,17 @@ async function compareWithReference(
       const rel = abs / Math.max(Math.abs(b.data[k]!), 1e-12);
       if (rel > maxRel || Number.isNaN(rel)) maxRel = rel;
     }
-    return { maxAbsDiff: maxAbs, maxRelDiff: maxRel, diff: decimate({ rows: a.rows, cols: a.cols, data: d }, layer, name, maxSize) };
+    return {
+      maxAbsDiff: maxAbs,
+      maxRelDiff: maxRel,
+      diff: decimate({ rows: a.rows, cols: a.cols, data: d }, layer, name, maxSize),
+    };
   };
-  return { layers: fast.layers.map((l, i) => ({ layer: i, dW: diff(l.dW, ref.layers[i]!.dW, i, 'dW'), db: diff(l.db, ref.layers[i]!.db, i, 'db') })) };
+  return {
+    layers: fast.layers.map((l, i) => ({
+      layer: i,
+      dW: diff(l.dW, ref.layers[i]!.dW, i, 'dW'),
+      db: diff(l.db, ref.layers[i]!.db, i, 'db'),
+    })),
+  };
 }

@@ -12,12 +12,20 @@ import { PROTOCOL_VERSION } from '../version.js';
 
 export type ExportKind = EventOf<'export'>['what'];
 
-const slug = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'data';
+const slug = (s: string): string =>
+  s
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80) || 'data';
 
 /** At most this many training rows go into a gradients export (the file holds every A_i, H_i, G_i). */
 export const GRADIENT_EXPORT_ROWS = 256;
 
-export async function buildExport(what: ExportKind, session: Session, dataset: LabeledDataset): Promise<Omit<EventOf<'export'>, 'replyTo'>> {
+export async function buildExport(
+  what: ExportKind,
+  session: Session,
+  dataset: LabeledDataset,
+): Promise<Omit<EventOf<'export'>, 'replyTo'>> {
   const step = session.position.step;
   const base = `${slug(dataset.meta.name)}-step${step}`;
   const head = { v: PROTOCOL_VERSION, type: 'export' as const, what };
@@ -29,7 +37,9 @@ export async function buildExport(what: ExportKind, session: Session, dataset: L
       const contents = serializeWeights({
         model: cfg.model,
         parameters,
-        ...(dataset.meta.preprocessing ? { preprocessing: dataset.meta.preprocessing as unknown as Record<string, never> } : {}),
+        ...(dataset.meta.preprocessing
+          ? { preprocessing: dataset.meta.preprocessing as unknown as Record<string, never> }
+          : {}),
         training: {
           steps: step,
           optimizer: cfg.optimizer.kind,
@@ -39,7 +49,12 @@ export async function buildExport(what: ExportKind, session: Session, dataset: L
           ...(summary ? { finalLoss: summary.loss, finalValidationLoss: summary.validationLoss } : {}),
           backend: session.backend.name,
         },
-        dataset: { name: dataset.meta.name, features: [...dataset.meta.featureNames], targets: [...dataset.meta.targetNames], samples: dataset.X.rows },
+        dataset: {
+          name: dataset.meta.name,
+          features: [...dataset.meta.featureNames],
+          targets: [...dataset.meta.targetNames],
+          samples: dataset.X.rows,
+        },
         createdWith: { name: 'backprop-lens' },
       });
       return { ...head, fileName: `${base}-weights.json`, mimeType: 'application/json', contents };

@@ -11,6 +11,15 @@ describe('FrameGate', () => {
     expect(g.due(50)).toBe(true);
   });
 
+  it('keeps the average rate when checks come late', () => {
+    const g = new FrameGate(20, 1000);
+    let sent = 0;
+    // Checked every 12 ms (a training slice): a naive gate would manage one frame per 60 ms.
+    for (let t = 0; t < 10_000; t += 12) if (g.due(t) && g.take(t)) sent++;
+    expect(sent).toBeGreaterThanOrEqual(198);
+    expect(sent).toBeLessThanOrEqual(201);
+  });
+
   it('sends nothing at 0 fps', () => {
     const g = new FrameGate(0, 2);
     expect(g.due(1e9)).toBe(false);

@@ -59,7 +59,10 @@ export class FrameGate {
     }
     const seq = this.nextSeq++;
     this.outstanding.add(seq);
-    this.lastSentAt = now;
+    // Keep the cadence: frames are checked at slice boundaries, so stepping the clock by one
+    // period (rather than to `now`) keeps the average at fps; after a long gap, start afresh.
+    const period = this.fps > 0 ? 1000 / this.fps : 0;
+    this.lastSentAt = period > 0 && now - this.lastSentAt < 2 * period ? this.lastSentAt + period : now;
     const dropped = this.droppedSinceLast;
     this.droppedSinceLast = 0;
     return { seq, dropped };

@@ -64,7 +64,11 @@ function withoutHistograms(layers: readonly LayerStats[]): LayerStats[] {
 }
 
 /** Reads and decimates the selected matrices of the session's current (or last) step. */
-export async function readMatrices(session: Session, wanted: readonly { name: MatrixName; layer: number }[], maxSize: number): Promise<MatrixPayload[]> {
+export async function readMatrices(
+  session: Session,
+  wanted: readonly { name: MatrixName; layer: number }[],
+  maxSize: number,
+): Promise<MatrixPayload[]> {
   const reads = await Promise.all(wanted.map((w) => session.getMatrix(w.layer, w.name)));
   const out: MatrixPayload[] = [];
   reads.forEach((m: Matrix | null, k) => {
@@ -81,7 +85,11 @@ export interface LiveFrameInput {
 }
 
 /** A streaming frame; null before the first completed step (nothing to show yet). */
-export async function buildLiveFrame(session: Session, settings: TelemetrySettings, input: LiveFrameInput): Promise<EventOf<'frame'> | null> {
+export async function buildLiveFrame(
+  session: Session,
+  settings: TelemetrySettings,
+  input: LiveFrameInput,
+): Promise<EventOf<'frame'> | null> {
   const summary = session.summary();
   if (!summary) return null;
   const L = session.config.model.layers.length;
@@ -121,11 +129,19 @@ export function historyPayload(entry: HistoryEntry, name: MatrixName, layer: num
   };
 }
 
-export function buildHistoryFrame(entry: HistoryEntry, settings: TelemetrySettings, L: number, replyTo: number | undefined): EventOf<'frame'> {
+export function buildHistoryFrame(
+  entry: HistoryEntry,
+  settings: TelemetrySettings,
+  L: number,
+  replyTo: number | undefined,
+): EventOf<'frame'> {
   const matrices: MatrixPayload[] = [];
   for (const w of selectedMatrices(settings.matrices, L)) {
     const p = historyPayload(entry, w.name, w.layer);
-    if (p) matrices.push(p.rows > settings.maxSize || p.cols > settings.maxSize ? decimate(p, p.layer, p.name, settings.maxSize) : p);
+    if (p)
+      matrices.push(
+        p.rows > settings.maxSize || p.cols > settings.maxSize ? decimate(p, p.layer, p.name, settings.maxSize) : p,
+      );
   }
   const frame: EventOf<'frame'> = {
     v: PROTOCOL_VERSION,
@@ -178,7 +194,8 @@ export function opOperands(op: OpRef, L: number): { name: MatrixName; layer: num
     }
     case 'update': {
       const out: { name: MatrixName; layer: number }[] = [];
-      for (let i = 0; i < L; i++) out.push({ name: 'dW', layer: i }, { name: 'db', layer: i }, { name: 'W', layer: i }, { name: 'b', layer: i });
+      for (let i = 0; i < L; i++)
+        out.push({ name: 'dW', layer: i }, { name: 'db', layer: i }, { name: 'W', layer: i }, { name: 'b', layer: i });
       return out;
     }
   }

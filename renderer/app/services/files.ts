@@ -33,6 +33,14 @@ export async function readRecent(path: string): Promise<OpenedFile | null> {
   return { name: f.fileName, bytes: f.bytes, path: f.path };
 }
 
+/** The main process's recent data files (Electron only; [] in a browser). */
+export async function listRecentNative(): Promise<{ name: string; path: string; at: number }[]> {
+  const api = appApi();
+  if (!api) return [];
+  const list = await api.invoke('recent:list');
+  return list.map((r) => ({ name: r.fileName, path: r.path, at: Date.parse(r.openedAt) || 0 }));
+}
+
 export async function readBrowserFile(file: File): Promise<OpenedFile> {
   return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
 }

@@ -4,13 +4,19 @@ import { useSessionStore } from '../stores/session.js';
 import { useExportsStore } from '../stores/exports.js';
 import { useGradcheckStore } from '../stores/gradcheck.js';
 import { useUiStore } from '../stores/ui.js';
+import { useDataStore } from '../stores/data.js';
+import { useErrorsStore } from '../stores/errors.js';
+import { openNative } from './files.js';
 
 export function installMenuCommands(api: AppApi): () => void {
   return api.on('menu:command', (cmd) => {
     const session = useSessionStore();
     switch (cmd) {
       case 'open-dataset':
-        return useUiStore().show('data');
+        useUiStore().show('data');
+        return void openNative()
+          .then((f) => f && useDataStore().pick(f.name, f.bytes, f.path))
+          .catch((err: unknown) => useErrorsStore().report(err, 'Could not open the file'));
       case 'export-weights':
         return void useExportsStore().exportFile('weights');
       case 'export-gradients':

@@ -35,7 +35,9 @@ export interface MatrixShape {
   readonly role: string;
 }
 
-export type ParameterSource = { kind: 'init'; scheme: 'xavier' | 'he' } | { kind: 'imported'; fileName: string; parameters: { W: MatrixIn[]; b: MatrixIn[] } };
+export type ParameterSource =
+  | { kind: 'init'; scheme: 'xavier' | 'he' }
+  | { kind: 'imported'; fileName: string; inputSize: number; outputSize: number; parameters: { W: MatrixIn[]; b: MatrixIn[] } };
 interface MatrixIn {
   rows: number;
   cols: number;
@@ -64,8 +66,9 @@ export const useModelStore = defineStore('model', () => {
   const dirty = ref(true);
 
   const data = useDataStore();
-  const inputSize = computed(() => data.loaded?.inputSize ?? 2);
-  const outputSize = computed(() => data.loaded?.outputSize ?? 1);
+  // Imported weights fix the sizes; otherwise the data does.
+  const inputSize = computed(() => imported.value?.inputSize ?? data.loaded?.inputSize ?? 2);
+  const outputSize = computed(() => imported.value?.outputSize ?? data.loaded?.outputSize ?? 1);
 
   // A classification set wants softmax + cross-entropy; a regression set identity + mse.
   watch(
@@ -104,6 +107,16 @@ export const useModelStore = defineStore('model', () => {
     const out = spec.value.layers[spec.value.layers.length - 1]!;
     if (out.activation === 'softmax' && loss.value !== 'cross-entropy') return 'A softmax output needs the cross-entropy loss.';
     if (loss.value === 'cross-entropy' && out.activation !== 'softmax') return 'Cross-entropy needs a softmax output layer.';
+    const imp = imported.value;
+    if (imp) {
+      const units = spec.value.layers.map((x) => x.units);
+      const fits = imp.parameters.W.length === units.length && imp.parameters.W.every((w, i) => w.cols === units[i]);
+      if (!fits) return `The layers no longer match the imported weights (${imp.fileName}); undo the change or use initialisation instead.`;
+    }
+    const l = data.loaded;
+    if (imported.value && l && (l.inputSize !== imported.value.inputSize || l.outputSize !== imported.value.outputSize)) {
+      return `The imported weights expect ${imported.value.inputSize} inputs and ${imported.value.outputSize} outputs; the data has ${l.inputSize} and ${l.outputSize}.`;
+    }
     if (!(lr.value > 0) || !Number.isFinite(lr.value)) return 'The learning rate must be a positive number.';
     if (batchSize.value !== 'full' && !(Number.isInteger(batchSize.value) && batchSize.value >= 1)) return 'The batch size must be a whole number ≥ 1 or "full".';
     if (!(validationFraction.value >= 0 && validationFraction.value < 1)) return 'The validation fraction must be in [0, 1).';
@@ -181,7 +194,7 @@ export const useModelStore = defineStore('model', () => {
     const out = model.layers[model.layers.length - 1]!;
     outputActivation.value = out.activation;
     loss.value = model.loss;
-    imported.value = markRaw({ kind: 'imported' as const, fileName, parameters });
+    imported.value = markRaw({ kind: 'imported' as const, fileName, inputSize: model.inputSize, outputSize: out.units, parameters });
   }
   function clearImported(): void {
     imported.value = null;

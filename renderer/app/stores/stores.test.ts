@@ -216,3 +216,54 @@ describe('history and gradient check stores', () => {
     expect(g.result?.passed).toBe(true);
   });
 });
+
+describe('exports store', () => {
+  const weights = {
+    format: 'backprop-lens/weights',
+    version: 1,
+    model: { inputSize: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'identity' }], loss: 'mse' },
+    parameters: [
+      { W: [[0.1, 0.2, 0.3], [-0.1, -0.2, -0.3]], b: [0, 0, 0] },
+      { W: [[1], [2], [3]], b: [0.5] },
+    ],
+  };
+
+  it('imports a weights file into the model form and starts the engine from its parameters', async () => {
+    const { useExportsStore } = await import('./exports.js');
+    const x = useExportsStore();
+    const m = useModelStore();
+    expect(x.importWeights('w.json', JSON.stringify(weights))).toBe(true);
+    expect(m.hidden).toEqual([{ units: 3, activation: 'tanh' }]);
+    expect(m.spec.inputSize).toBe(2);
+    expect(m.problem).toBeNull();
+    void m.apply();
+    const cmd = link.sent.at(-1) as { type: string; config: { init: { parameters: { W: { rows: number; cols: number; data: Float64Array }[] } } } };
+    expect(cmd.type).toBe('configure');
+    expect(cmd.config.init.parameters.W[0]).toMatchObject({ rows: 2, cols: 3 });
+    expect(Array.from(cmd.config.init.parameters.W[1]!.data)).toEqual([1, 2, 3]);
+    m.hidden = [{ units: 4, activation: 'tanh' }];
+    expect(m.problem).toMatch(/no longer match/);
+  });
+
+  it('reports a bad weights file with the key path', async () => {
+    const { useExportsStore } = await import('./exports.js');
+    const bad = { ...weights, parameters: [{ W: [[0.1, 0.2, 0.3]], b: [0, 0, 0] }, weights.parameters[1]] };
+    expect(useExportsStore().importWeights('bad.json', JSON.stringify(bad))).toBe(false);
+    const e = useErrorsStore().list.at(-1)!;
+    expect(e.title).toContain('bad.json');
+    expect(e.message).toMatch(/parameters\[0\]\.W/);
+  });
+
+  it('saves what the engine exported', async () => {
+    const { useExportsStore } = await import('./exports.js');
+    const x = useExportsStore();
+    URL.createObjectURL = () => 'blob:x';
+    URL.revokeObjectURL = () => undefined;
+    const done = x.exportFile('loss-history');
+    expect(link.sent.at(-1)).toEqual({ type: 'export', what: 'loss-history' });
+    link.reply('export', { type: 'export', what: 'loss-history', fileName: 'loss.csv', mimeType: 'text/csv', contents: 'step,loss\n1,0.5\n' } as Body);
+    expect(await done).toBe(true);
+    expect(x.lastContents?.contents).toContain('1,0.5');
+    expect(x.lastSaved).toBe('loss.csv');
+  });
+});

@@ -7,7 +7,16 @@
  * It implements the dashboard's EngineLink (services/engine-link.ts), so stores use it as is.
  */
 import { PROTOCOL_VERSION, REPLY_EVENT, parseEvent } from '../../../engine/protocol/index.js';
-import type { BackendInfo, CommandType, Endpoint, EngineEvent, EventOf, EventType, MessageLike, ReplyOf } from '../../../engine/protocol/index.js';
+import type {
+  BackendInfo,
+  CommandType,
+  Endpoint,
+  EngineEvent,
+  EventOf,
+  EventType,
+  MessageLike,
+  ReplyOf,
+} from '../../../engine/protocol/index.js';
 import { EngineError } from '../services/engine-link.js';
 import type { CommandBody, EngineLink } from '../services/engine-link.js';
 import { RecoveryMemory } from './recovery-memory.js';
@@ -46,7 +55,15 @@ interface Pending {
 type AnyHandler = (e: EngineEvent) => void;
 
 function lostError(reason: string, command: string): EngineError {
-  return new EngineError({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: `engine restarted before answering (${reason})`, path: null, command, fatal: false });
+  return new EngineError({
+    v: PROTOCOL_VERSION,
+    type: 'error',
+    code: 'internal',
+    message: `engine restarted before answering (${reason})`,
+    path: null,
+    command,
+    fatal: false,
+  });
 }
 
 export class EngineClient implements EngineLink {
@@ -117,7 +134,12 @@ export class EngineClient implements EngineLink {
     this.memory.noteCommand(command);
     const id = this.nextId++;
     return new Promise<EventOf<E>>((resolve, reject) => {
-      this.pending.set(id, { expect: reply, command: command.type, resolve: resolve as (e: EngineEvent) => void, reject });
+      this.pending.set(id, {
+        expect: reply,
+        command: command.type,
+        resolve: resolve as (e: EngineEvent) => void,
+        reject,
+      });
       this.post(command, id);
     });
   }
@@ -219,7 +241,8 @@ export class EngineClient implements EngineLink {
     this.memory.noteEvent(event);
     if (event.replyTo !== undefined) this.settle(event.replyTo, event);
     this.dispatch(event);
-    if (event.type === 'frame' && !event.historical) this.endpoint?.postMessage({ v: PROTOCOL_VERSION, type: 'ack', seq: event.seq });
+    if (event.type === 'frame' && !event.historical)
+      this.endpoint?.postMessage({ v: PROTOCOL_VERSION, type: 'ack', seq: event.seq });
     if (event.type === 'error' && event.fatal) this.lost(`engine error: ${event.message}`, true);
   }
 
@@ -263,7 +286,9 @@ export class EngineClient implements EngineLink {
     }
     for (const c of this.queue.splice(0)) {
       const { __id, ...command } = c as CommandBody & { __id?: number };
-      this.endpoint?.postMessage(__id === undefined ? { v: PROTOCOL_VERSION, ...command } : { v: PROTOCOL_VERSION, id: __id, ...command });
+      this.endpoint?.postMessage(
+        __id === undefined ? { v: PROTOCOL_VERSION, ...command } : { v: PROTOCOL_VERSION, id: __id, ...command },
+      );
     }
     for (const w of this.readyWaiters.splice(0)) w(event);
   }
@@ -271,18 +296,24 @@ export class EngineClient implements EngineLink {
   private watch(): void {
     if (!this.endpoint || this.status.state === 'failed' || this.status.state === 'disposed') return;
     const silent = Date.now() - this.lastHeard;
-    if (silent > this.opts.watchdogMs) this.lost(`the engine stopped responding (no message for ${Math.round(silent / 1000)} s)`);
+    if (silent > this.opts.watchdogMs)
+      this.lost(`the engine stopped responding (no message for ${Math.round(silent / 1000)} s)`);
     else if (silent >= this.opts.pingMs) this.endpoint.postMessage({ v: PROTOCOL_VERSION, type: 'ping' });
   }
 
   private lost(reason: string, asked = false): void {
     if (this.status.state === 'failed' || this.status.state === 'disposed') return;
     const now = Date.now();
-    while (this.restartTimes.length > 0 && now - this.restartTimes[0]! > this.opts.restartWindowMs) this.restartTimes.shift();
+    while (this.restartTimes.length > 0 && now - this.restartTimes[0]! > this.opts.restartWindowMs)
+      this.restartTimes.shift();
     if (!asked && this.restartTimes.length >= this.opts.maxRestarts) {
       this.detach();
       this.failPending(reason);
-      this.setStatus({ ...this.status, state: 'failed', reason: `${reason}; gave up after ${this.opts.maxRestarts} restarts in ${this.opts.restartWindowMs / 1000} s` });
+      this.setStatus({
+        ...this.status,
+        state: 'failed',
+        reason: `${reason}; gave up after ${this.opts.maxRestarts} restarts in ${this.opts.restartWindowMs / 1000} s`,
+      });
       return;
     }
     this.restartTimes.push(now);

@@ -52,7 +52,9 @@ export class ElectronTransport implements EngineTransport {
   }
 
   restart(reason: string): void {
-    void this.api.invoke('engine:restart', { reason }).catch((e: unknown) => this.losses.emit(`restart failed: ${String(e)}`));
+    void this.api
+      .invoke('engine:restart', { reason })
+      .catch((e: unknown) => this.losses.emit(`restart failed: ${String(e)}`));
   }
 
   kill(): void {

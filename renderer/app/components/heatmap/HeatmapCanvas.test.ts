@@ -51,4 +51,17 @@ describe('HeatmapCanvas', () => {
     expect(bad.text()).toContain('2 non-finite');
     expect(bad.findAll('.mark')).toHaveLength(2);
   });
+
+  it('names the block of source indices for a decimated matrix and selects in source indices', async () => {
+    const decimated = { rows: 2, cols: 2, data: new Float32Array([1, -2, 3, NaN]), blockRows: 4, blockCols: 3, sourceRows: 8, sourceCols: 5 };
+    const w = mount(HeatmapCanvas, { props: { matrix: decimated, label: 'W_0' } });
+    await nextTick();
+    expect(w.text()).toContain('8×5 (shown 2×2)');
+    const canvas = w.find('canvas');
+    canvas.element.getBoundingClientRect = rect(100, 100);
+    await canvas.trigger('mousemove', { clientX: 90, clientY: 10 });
+    expect(w.find('[role=tooltip]').text()).toBe('W_0[0–3, 3–4] max|x| = -2.000000');
+    await canvas.trigger('click', { clientX: 10, clientY: 90 });
+    expect(w.emitted('select')?.[0]?.[0]).toEqual({ row: 4, col: 0, value: 3 });
+  });
 });

@@ -1,0 +1,186 @@
+/**
+ * Telemetry cost (issue 5): training throughput of the engine host with telemetry frames at
+ * 20 Hz against frames switched off (fps 0), on the same session. Target: ≤ 10% slower.
+ *
+ *   npm run bench:telemetry                     # S and M, prints a table
+ *   npm run bench:telemetry -- --append         # also records the rows in BENCHMARKS.md
+ *   npm run bench:telemetry -- --workloads S --seconds 3 --rounds 2
+ *
+ * What a frame costs here: reading every matrix of every layer back from the backend, decimating
+ * them to ≤ 256×256 float32, the per-layer statistics message and the loss points, and posting
+ * (in-process endpoints pass by reference, as a transfer does across threads; a consumer acks each
+ * frame at once). Both arms run the same session (per-step statistics and history on, as in the
+ * app), the same slice scheduling, and checkpoints every 2 s, so the difference is the frames alone.
+ * Arms alternate round by round so machine load drifts affect both alike; the median round counts.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEndpointPair, PROTOCOL_VERSION } from '../engine/protocol/index.js';
+import type { EngineEvent } from '../engine/protocol/index.js';
+import { EngineHost, cpuBackendProvider } from '../engine/protocol/host/index.js';
+import { createRng } from '../engine/core/rng.js';
+import { median } from './stats.js';
+import { parseWorkload } from './workloads.js';
+import type { Workload } from './workloads.js';
+
+interface Args {
+  workloads: Workload[];
+  seconds: number;
+  rounds: number;
+  fps: number;
+  append: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { workloads: ['S', 'M'].map(parseWorkload), seconds: 4, rounds: 3, fps: 20, append: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--append') args.append = true;
+    else if (a === '--workloads') args.workloads = next().split(',').map(parseWorkload);
+    else if (a === '--seconds') args.seconds = Number(next());
+    else if (a === '--rounds') args.rounds = Number(next());
+    else if (a === '--fps') args.fps = Number(next());
+    else if (a === '--help') {
+      console.log('bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--append]');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (!(args.seconds > 0) || !(args.rounds >= 1)) throw new Error('--seconds and --rounds must be positive');
+  return args;
+}
+
+/** One engine host on in-process endpoints, with a dashboard end that acks every frame. */
+async function rig(w: Workload) {
+  const [engineEnd, dashEnd] = createEndpointPair();
+  const host = new EngineHost(engineEnd, { backendProvider: cpuBackendProvider });
+  const waiters: { pred: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
+  let frames = 0;
+  let bytes = 0;
+  dashEnd.addEventListener('message', (m) => {
+    const e = m.data as EngineEvent;
+    if (e.type === 'frame') {
+      frames++;
+      for (const p of e.matrices) bytes += p.data.byteLength;
+      dashEnd.postMessage({ v: PROTOCOL_VERSION, type: 'ack', seq: e.seq });
+    }
+    if (e.type === 'error') console.error(`engine error: ${e.message}`);
+    for (let k = waiters.length - 1; k >= 0; k--) {
+      const waiter = waiters[k]!;
+      if (waiter.pred(e)) {
+        waiters.splice(k, 1);
+        waiter.resolve(e);
+      }
+    }
+  });
+  let nextId = 1;
+  const request = (c: Record<string, unknown>, type: EngineEvent['type']): Promise<EngineEvent> => {
+    const id = nextId++;
+    const p = new Promise<EngineEvent>((resolve) => waiters.push({ pred: (e) => e.replyTo === id && (e.type === type || e.type === 'error'), resolve }));
+    dashEnd.postMessage({ v: PROTOCOL_VERSION, id, ...c });
+    return p;
+  };
+  await host.start();
+  const rng = createRng(1);
+  const p0 = w.widths[0]!;
+  const pL = w.widths[w.widths.length - 1]!;
+  const X = Float64Array.from({ length: w.batch * p0 }, () => rng.normal());
+  const Y = Float64Array.from({ length: w.batch * pL }, () => rng.normal());
+  await request({ type: 'load-dataset', source: { kind: 'matrices', name: w.name, X: { rows: w.batch, cols: p0, data: X }, Y: { rows: w.batch, cols: pL, data: Y } } }, 'dataset-loaded');
+  const layers = w.widths.slice(1).map((units, i) => ({ units, activation: i === w.widths.length - 2 ? 'identity' : 'tanh' }));
+  const configured = await request({ type: 'configure', config: { model: { inputSize: p0, layers, loss: 'sse' }, optimizer: { kind: 'sgd', lr: 1e-4 }, batchSize: 'full', seed: 1 } }, 'configured');
+  if (configured.type !== 'configured') throw new Error(`configure failed: ${JSON.stringify(configured)}`);
+  return {
+    host,
+    counters: () => ({ frames, bytes }),
+    /** Train for `seconds` at `fps`; steps per second and frames per second. */
+    async measure(fps: number, seconds: number): Promise<{ stepsPerSecond: number; framesPerSecond: number; mbPerSecond: number }> {
+      await request({ type: 'set-frame-rate', fps }, 'accepted');
+      const s0 = await request({ type: 'ping' }, 'pong');
+      const f0 = frames;
+      const b0 = bytes;
+      const t0 = performance.now();
+      await request({ type: 'start' }, 'state');
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const end = await request({ type: 'pause' }, 'state');
+      const dt = (performance.now() - t0) / 1000;
+      const steps = (end as { step: number }).step - (s0 as { step: number }).step;
+      // The pause itself sends one frame (a paused view must be current); it is not part of the stream.
+      return { stepsPerSecond: steps / dt, framesPerSecond: Math.max(0, frames - f0 - 1) / dt, mbPerSecond: (bytes - b0) / dt / 2 ** 20 };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const rows: string[] = [];
+  console.log(`telemetry cost: ${args.fps} Hz frames vs none; ${args.rounds} alternating rounds of ${args.seconds} s per arm; cpu-f64 in Node ${process.version}`);
+  for (const w of args.workloads) {
+    const r = await rig(w);
+    await r.measure(0, 1); // warm-up: JIT, allocations
+    const off: number[] = [];
+    const on: number[] = [];
+    const fpsSeen: number[] = [];
+    const mb: number[] = [];
+    for (let k = 0; k < args.rounds; k++) {
+      const first = k % 2 === 0;
+      const a = await r.measure(first ? 0 : args.fps, args.seconds);
+      const b = await r.measure(first ? args.fps : 0, args.seconds);
+      const [noFrames, withFrames] = first ? [a, b] : [b, a];
+      off.push(noFrames.stepsPerSecond);
+      on.push(withFrames.stepsPerSecond);
+      fpsSeen.push(withFrames.framesPerSecond);
+      mb.push(withFrames.mbPerSecond);
+    }
+    await r.host.dispose();
+    const base = median(off);
+    const tele = median(on);
+    const slowdown = (1 - tele / base) * 100;
+    const verdict = slowdown <= 10 ? 'pass' : 'FAIL';
+    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}`;
+    console.log(
+      `${name.padEnd(32)} no frames ${base.toFixed(1).padStart(8)} steps/s | ${args.fps} Hz ${tele.toFixed(1).padStart(8)} steps/s (${median(fpsSeen).toFixed(1)} frames/s, ${median(mb).toFixed(1)} MiB/s) | ${slowdown.toFixed(1)}% slower: ${verdict}`,
+    );
+    rows.push(`| ${new Date().toISOString().slice(0, 16)} | ${name} | ${base.toFixed(1)} | ${tele.toFixed(1)} | ${median(fpsSeen).toFixed(1)} | ${median(mb).toFixed(1)} | ${slowdown.toFixed(1)}% | ${verdict} |`);
+  }
+  if (args.append) appendRows(rows);
+}
+
+const SECTION = '## Telemetry cost (issue 5)';
+
+/** Adds rows to this benchmark's table in BENCHMARKS.md, creating the section at the end the first time. */
+function appendRows(rows: string[]): void {
+  const file = join(import.meta.dirname, '..', 'BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(SECTION)) {
+    appendFileSync(
+      file,
+      `\n${SECTION}\n\n` +
+        '`bench/telemetry.ts` (`npm run bench:telemetry -- --append`): training throughput of the engine host with telemetry frames at 20 Hz ' +
+        '(every matrix of every layer read back and decimated to ≤ 256×256 float32, per-layer stats and histograms, loss points; acknowledged at once) ' +
+        'against frames off, on the same session (cpu-f64, Node, full batch, SGD, tanh hidden, identity output, sse). Arms alternate; medians of the rounds. ' +
+        'Target: ≤ 10% slower. Machine: 2 CPU cores shared with other work.\n\n' +
+        '| date | workload | steps/s, no frames | steps/s, 20 Hz | frames/s | MiB/s streamed | slowdown | result |\n|---|---|---|---|---|---|---|---|\n' +
+        `${rows.join('\n')}\n`,
+    );
+    return;
+  }
+  // Insert after the last row of our table (the section may no longer be last in the file).
+  const lines = text.split('\n');
+  const start = lines.indexOf(SECTION);
+  let end = start + 1;
+  while (end < lines.length && !lines[end]!.startsWith('## ')) end++;
+  let lastRow = start;
+  for (let i = start; i < end; i++) if (lines[i]!.startsWith('|')) lastRow = i;
+  lines.splice(lastRow + 1, 0, ...rows);
+  writeFileSync(file, lines.join('\n'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

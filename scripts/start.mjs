@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm start`: build and launch the Electron app. Where Electron cannot start (no binary, no
+// display, or it exits at once) say why and serve web mode instead, printing its URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+/** The Electron binary's path, or why there is none. Never triggers electron's on-demand download. */
+export function findElectron(env = process.env) {
+  const pkgDir = join(root, 'node_modules', 'electron');
+  if (!existsSync(join(pkgDir, 'package.json')))
+    return { reason: 'the electron package is not installed (run npm install)' };
+  const pathFile = join(pkgDir, 'path.txt');
+  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const p = join(env.ELECTRON_OVERRIDE_DIST_PATH, rel ?? 'electron');
+    return existsSync(p) ? { path: p } : { reason: `ELECTRON_OVERRIDE_DIST_PATH is set but ${p} does not exist` };
+  }
+  if (!rel)
+    return {
+      reason:
+        'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; on a machine with internet access run `npx install-electron`)',
+    };
+  const bin = join(pkgDir, 'dist', rel);
+  return existsSync(bin) ? { path: bin } : { reason: `the Electron binary is missing (${bin})` };
+}
+
+function noDisplay(env = process.env) {
+  return process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY
+    ? 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)'
+    : null;
+}
+
+function serveWeb(reason) {
+  console.log(`\nBackprop Lens: Electron cannot start here: ${reason}.`);
+  console.log(
+    'Serving web mode instead (the same dashboard, the engine in a Web Worker). Open the URL below in Chrome or Edge.\n',
+  );
+  const child = spawn(npm, ['run', 'web'], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+function main() {
+  const electron = findElectron();
+  if (!electron.path) return serveWeb(electron.reason);
+  const display = noDisplay();
+  if (display) return serveWeb(display);
+  const build = spawnSync(npx, ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const started = Date.now();
+  let stderrTail = '';
+  const child = spawn(electron.path, ['.'], { cwd: root, stdio: ['inherit', 'inherit', 'pipe'] });
+  child.stderr.on('data', (d) => {
+    process.stderr.write(d);
+    stderrTail = (stderrTail + d.toString()).slice(-2000);
+  });
+  child.on('error', (e) => serveWeb(`launching ${electron.path} failed: ${e.message}`));
+  child.on('exit', (code, signal) => {
+    // An exit within seconds with an error is a failed start (missing libraries, sandbox, GPU); fall back.
+    if ((code !== 0 || signal) && Date.now() - started < 10_000) {
+      const last = stderrTail.trim().split('\n').slice(-3).join(' | ');
+      return serveWeb(`Electron exited at once (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}`);
+    }
+    process.exit(code ?? 0);
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
