@@ -6,10 +6,12 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type * as TfModule from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs';
 import type { BenchData, Stepper } from './ours.js';
 import type { Workload } from './workloads.js';
 
-type Tf = typeof import('@tensorflow/tfjs');
+type Tf = typeof TfModule;
 export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu';
 
 let tfPromise: Promise<Tf> | null = null;
@@ -67,14 +69,14 @@ export function tfjsStepper(tf: Tf, w: Workload, data: BenchData, lr = 1e-3): St
   return {
     async step() {
       const loss = tf.tidy(() => {
-        const A: import('@tensorflow/tfjs').Tensor2D[] = [X];
+        const A: Tensor2D[] = [X];
         for (let i = 0; i < L; i++) {
-          const h = tf.add(tf.matMul(A[i]!, W[i]!), b[i]!) as import('@tensorflow/tfjs').Tensor2D;
+          const h = tf.add(tf.matMul(A[i]!, W[i]!), b[i]!) as Tensor2D;
           A.push(i === L - 1 ? h : tf.tanh(h));
         }
         const diff = tf.sub(A[L]!, Y);
         const value = tf.mul(0.5, tf.sum(tf.square(diff)));
-        let G = diff as import('@tensorflow/tfjs').Tensor2D;
+        let G = diff as Tensor2D;
         for (let i = L - 1; i >= 0; i--) {
           const dW = tf.matMul(A[i]!, G, true, false);
           const db = tf.sum(G, 0, true);

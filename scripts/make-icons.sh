@@ -11,4 +11,5 @@ render() { # size → png/NxN.png
 mkdir -p png
 for s in 16 24 32 48 64 128 256 512 1024; do render "$s"; done
 convert png/16x16.png png/24x24.png png/32x32.png png/48x48.png png/64x64.png png/128x128.png png/256x256.png icon.ico
-echo "icons written to $(pwd)"
+cp png/64x64.png ../../renderer/public/favicon.png
+echo "icons written to $(pwd) (and renderer/public/favicon.png)"

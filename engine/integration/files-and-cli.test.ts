@@ -12,7 +12,13 @@ import { createRng } from '../core/rng.js';
 import { runCli, tempDir } from '../cli/test-harness.js';
 import { makeTestBackend } from '../backends/webgpu/node-test-device.js';
 import { gradcheck } from '../gradcheck/gradcheck.js';
-import { readGradientsFile, readWeightsFile, writeBatchFile, writeGradientsFile, writeWeightsFile } from '../io/node-files.js';
+import {
+  readGradientsFile,
+  readWeightsFile,
+  writeBatchFile,
+  writeGradientsFile,
+  writeWeightsFile,
+} from '../io/node-files.js';
 import { parseWeights, serializeGradients, serializeWeights } from '../io/index.js';
 import type { ModelSpec } from '../model/spec.js';
 import { forwardBackward } from '../train/forward-backward.js';
@@ -75,7 +81,14 @@ describe('weights exported from a trained Session', () => {
     await writeWeightsFile(file, {
       model: spec,
       parameters: trained,
-      training: { steps: summary.step, optimizer: 'adam', learningRate: 0.02, batchSize: 16, seed: 4, finalLoss: summary.loss },
+      training: {
+        steps: summary.step,
+        optimizer: 'adam',
+        learningRate: 0.02,
+        batchSize: 16,
+        seed: 4,
+        finalLoss: summary.loss,
+      },
       dataset: { name: 'blobs', features: ['x1', 'x2'], targets: ['a', 'b', 'c'], samples: 60 },
     });
     const loaded = await readWeightsFile(file);
@@ -88,7 +101,11 @@ describe('weights exported from a trained Session', () => {
     const live = await s.predict(X);
     const fb = await forwardBackward(new Cpu64Backend(), loaded.model, loaded.parameters, X, data.Y);
     expect(bits(fb.output)).toBe(bits(live));
-    const again = await Session.create({ ...config, init: { parameters: loaded.parameters } }, data, new Cpu64Backend());
+    const again = await Session.create(
+      { ...config, init: { parameters: loaded.parameters } },
+      data,
+      new Cpu64Backend(),
+    );
     expect(bits(await again.predict(X))).toBe(bits(live));
     const evalLive = await s.evaluate(X, data.Y);
     expect(fb.loss).toBe(evalLive.loss);
@@ -98,7 +115,9 @@ describe('weights exported from a trained Session', () => {
   });
 
   it('survive a text round trip exactly (shortest round-trip decimal form of every float64)', async () => {
-    const s = await Session.create({ ...config, batchSize: 'full' }, blobs(30, 2), new Cpu64Backend(), { recordEvery: 0 });
+    const s = await Session.create({ ...config, batchSize: 'full' }, blobs(30, 2), new Cpu64Backend(), {
+      recordEvery: 0,
+    });
     await s.runSteps(5);
     const p = await s.parameters();
     const text = serializeWeights({ model: spec, parameters: p });
@@ -130,7 +149,10 @@ describe('gradients file: forwardBackward + engine/io writer against `backprop-l
     const cli = await runCli(['grad', '--weights', 'w.json', '--data', 'batch.json', '--out', 'cli.json'], dir.dir);
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
-    const [a, b] = await Promise.all([readFile(join(dir.dir, 'mine.json'), 'utf8'), readFile(join(dir.dir, 'cli.json'), 'utf8')]);
+    const [a, b] = await Promise.all([
+      readFile(join(dir.dir, 'mine.json'), 'utf8'),
+      readFile(join(dir.dir, 'cli.json'), 'utf8'),
+    ]);
     expect(b).toBe(a);
     expect(serializeGradients(mine)).toBe(a);
 
@@ -156,9 +178,15 @@ describe('gradients file: forwardBackward + engine/io writer against `backprop-l
         else probe.dispose();
       }
       const out = `cli-${choice}.json`;
-      const cli = await runCli(['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', choice, '--out', out], dir.dir);
+      const cli = await runCli(
+        ['grad', '-w', 'w.json', '-d', 'batch.json', '--backend', choice, '--out', out],
+        dir.dir,
+      );
       expect(cli.code, cli.stderr).toBe(0);
-      const [g32, g64] = await Promise.all([readGradientsFile(join(dir.dir, out)), readGradientsFile(join(dir.dir, 'mine.json'))]);
+      const [g32, g64] = await Promise.all([
+        readGradientsFile(join(dir.dir, out)),
+        readGradientsFile(join(dir.dir, 'mine.json')),
+      ]);
       expect(g32.backend).toBe(name);
       expect(Math.abs(g32.loss - g64.loss)).toBeLessThan(1e-5 * Math.abs(g64.loss));
       const close = (a: Matrix, b: Matrix, what: string): void => {
@@ -168,7 +196,8 @@ describe('gradients file: forwardBackward + engine/io writer against `backprop-l
       close(g32.output, g64.output, 'output');
       close(g32.dX, g64.dX, 'dX');
       g64.layers.forEach((l, i) => {
-        for (const key of ['A', 'H', 'G', 'dW', 'db'] as const) close(g32.layers[i]![key], l[key], `layers[${i}].${key}`);
+        for (const key of ['A', 'H', 'G', 'dW', 'db'] as const)
+          close(g32.layers[i]![key], l[key], `layers[${i}].${key}`);
       });
     });
   }

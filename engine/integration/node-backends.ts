@@ -19,7 +19,11 @@ export interface BackendUnderTest {
   readonly make: () => Promise<Backend | { skip: string }>;
 }
 
-export const CPU64: BackendUnderTest = { label: 'cpu-f64', name: 'cpu-f64', make: () => Promise.resolve(new Cpu64Backend()) };
+export const CPU64: BackendUnderTest = {
+  label: 'cpu-f64',
+  name: 'cpu-f64',
+  make: () => Promise.resolve(new Cpu64Backend()),
+};
 
 /** The float32 backends: cpu-f32 on both kernel sets, and webgpu-f32. */
 export const F32_BACKENDS: readonly BackendUnderTest[] = [

@@ -13,12 +13,17 @@ import { initParameters } from '../train/init.js';
 import { Session, type SessionOptions } from '../train/session.js';
 import type { TrainConfig } from '../train/types.js';
 
-const steps = Number(process.argv[2] ?? 2000);
+const steps = Number(process.argv[2] ?? 1000);
 const backendName = process.argv[3] ?? 'cpu-f64';
+/** Every mode runs once per round, in rotating order; the median of the rounds is reported (timings drift). */
+const rounds = Number(process.argv[4] ?? 5);
 
 const spec: ModelSpec = {
   inputSize: 1,
-  layers: [...Array.from({ length: 10 }, () => ({ units: 10, activation: 'tanh' as const })), { units: 1, activation: 'identity' }],
+  layers: [
+    ...Array.from({ length: 10 }, () => ({ units: 10, activation: 'tanh' as const })),
+    { units: 1, activation: 'identity' },
+  ],
   loss: 'sse',
 };
 const n = 100;
@@ -30,7 +35,15 @@ for (let i = 0; i < n; i++) {
   Y.data[i] = x * Math.sin(4 * Math.PI * x);
 }
 const optimizer = { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 } as const;
-const config: TrainConfig = { model: spec, init: 'xavier', optimizer, batchSize: 'full', seed: 1, validationFraction: 0, historySize: 0 };
+const config: TrainConfig = {
+  model: spec,
+  init: 'xavier',
+  optimizer,
+  batchSize: 'full',
+  seed: 1,
+  validationFraction: 0,
+  historySize: 0,
+};
 
 async function makeBackend(): Promise<Backend> {
   return backendName === 'cpu-f32' ? createCpu32Backend() : new Cpu64Backend();
@@ -48,7 +61,6 @@ async function raw(): Promise<number> {
   const x = be.upload(X);
   const y = be.upload(Y);
   const t0 = performance.now();
-  let last = 0;
   for (let s = 1; s <= steps; s++) {
     const A: Tensor[] = [x];
     const H: Tensor[] = [];
@@ -73,34 +85,50 @@ async function raw(): Promise<number> {
       be.adamStep(W[i]!, dW[i]!, m[i]!, v[i]!, o);
       be.adamStep(b[i]!, db[i]!, m[L + i]!, v[L + i]!, { ...o, weightDecay: 0 });
     }
-    last = (await be.read(lg.loss)).data[0]!;
+    await be.read(lg.loss);
     for (const t of [...A.slice(1), ...H, ...G, ...dW, ...db, lg.loss]) be.release(t);
   }
   const ms = performance.now() - t0;
-  console.log(`  raw backend calls     ${(ms / steps).toFixed(4)} ms/step  (final loss ${last.toPrecision(6)})`);
+  be.dispose();
   return ms / steps;
 }
 
-async function session(label: string, options: SessionOptions, historySize: number, chunk: number): Promise<number> {
-  const s = await Session.create({ ...config, historySize }, { X, Y }, await makeBackend(), options);
-  const t0 = performance.now();
-  for (let done = 0; done < steps; done += chunk) await s.runSteps(Math.min(chunk, steps - done));
-  const ms = performance.now() - t0;
-  console.log(`  ${label.padEnd(21)} ${(ms / steps).toFixed(4)} ms/step  (final loss ${s.summary()!.loss.toPrecision(6)})`);
-  return ms / steps;
+function session(options: SessionOptions, historySize: number, chunk: number): () => Promise<number> {
+  return async () => {
+    const be = await makeBackend();
+    const s = await Session.create({ ...config, historySize }, { X, Y }, be, options);
+    const t0 = performance.now();
+    for (let done = 0; done < steps; done += chunk) await s.runSteps(Math.min(chunk, steps - done));
+    const ms = performance.now() - t0;
+    await s.dispose();
+    be.dispose();
+    return ms / steps;
+  };
 }
 
-console.log(`${backendName}, x·sin(4πx) net, ${steps} steps (warm-up run first)`);
-await raw(); // warm up the JIT
-const base = await raw();
-const off = await session('session, recording off', { recordEvery: 0, histogramBins: null }, 0, steps);
-const offStep = await session('  … one runStep each', { recordEvery: 0, histogramBins: null }, 0, 1);
-const bp = await session('  … + non-finite bp', { recordEvery: 0, histogramBins: null, breakpoints: [{ kind: 'non-finite' }] }, 0, steps);
-const rec10 = await session('session, record 1/10', { recordEvery: 10 }, 100, steps);
-const rec = await session('session, record every', { recordEvery: 1 }, 100, steps);
-console.log(
-  `overhead over raw: off ${pct(off)}, off per-step calls ${pct(offStep)}, non-finite breakpoint ${pct(bp)}, record 1/10 ${pct(rec10)}, record every ${pct(rec)}`,
-);
-function pct(x: number): string {
-  return `${(((x - base) / base) * 100).toFixed(1)}%`;
+const quiet = { recordEvery: 0, histogramBins: null } as const;
+const modes: [string, () => Promise<number>][] = [
+  ['raw backend calls', raw],
+  ['session, recording off (runSteps(n))', session(quiet, 0, steps)],
+  ['  … one runStep() call per step', session(quiet, 0, 1)],
+  ['  … + a non-finite breakpoint', session({ ...quiet, breakpoints: [{ kind: 'non-finite' }] }, 0, steps)],
+  ['session, recording every 10th step', session({ recordEvery: 10 }, 100, steps)],
+  ['session, recording every step', session({ recordEvery: 1 }, 100, steps)],
+];
+
+console.log(`${backendName}, x·sin(4πx) net, ${steps} steps per run, median of ${rounds} rounds`);
+for (const [, run] of modes) await run(); // warm up the JIT on every path
+const times: number[][] = modes.map(() => []);
+for (let r = 0; r < rounds; r++) {
+  for (let k = 0; k < modes.length; k++) {
+    const j = (k + r) % modes.length;
+    times[j]!.push(await modes[j]![1]());
+  }
 }
+const median = (xs: number[]): number => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)]!;
+const base = median(times[0]!);
+modes.forEach(([label], j) => {
+  const t = median(times[j]!);
+  const over = j === 0 ? '' : `  ${t >= base ? '+' : ''}${(((t - base) / base) * 100).toFixed(1)}% over raw`;
+  console.log(`  ${label.padEnd(38)} ${t.toFixed(4)} ms/step (min ${Math.min(...times[j]!).toFixed(4)})${over}`);
+});

@@ -48,7 +48,8 @@ function data(spec: ModelSpec, n: number, seed: number): Dataset {
   for (let k = 0; k < X.data.length; k++) X.data[k] = rng.uniform(-1, 1);
   const Y = matrix(n, pL);
   for (let i = 0; i < n; i++) {
-    if (spec.loss === 'cross-entropy') Y.data[i * pL + ((X.data[i * spec.inputSize]! > 0 ? 1 : 0) + (i % 2)) % pL] = 1;
+    if (spec.loss === 'cross-entropy')
+      Y.data[i * pL + (((X.data[i * spec.inputSize]! > 0 ? 1 : 0) + (i % 2)) % pL)] = 1;
     else for (let j = 0; j < pL; j++) Y.data[i * pL + j] = Math.sin(2 * X.data[i * spec.inputSize]!) + 0.3 * j;
   }
   return { X: roundToF32(X), Y: roundToF32(Y) };
@@ -179,7 +180,9 @@ for (const bt of F32_BACKENDS) {
         expect(maxParameterDiff(pr, (c.config.init as { parameters: typeof pr }).parameters)).toBeGreaterThan(1e-3);
         // Predictions of the trained nets agree too.
         const [fa, fr] = [await s.predict(c.data.X), await ref.predict(c.data.X)];
-        fa.data.forEach((v, k) => expect(Math.abs(v - fr.data[k]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(fr.data[k]!))));
+        fa.data.forEach((v, k) =>
+          expect(Math.abs(v - fr.data[k]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(fr.data[k]!))),
+        );
         await s.dispose();
       });
     }
@@ -226,7 +229,9 @@ for (const bt of F32_BACKENDS) {
       const zeroed = { W: p.W.map((w, i) => (i === 1 ? matrix(w.rows, w.cols) : w)), b: p.b };
       const config = { ...c.config, init: { parameters: zeroed } };
       const stopAt = async (backend: Backend): Promise<string[]> => {
-        const s = await Session.create(config, c.data, backend, { breakpoints: [{ kind: 'vanishing', threshold: 1e-12 }] });
+        const s = await Session.create(config, c.data, backend, {
+          breakpoints: [{ kind: 'vanishing', threshold: 1e-12 }],
+        });
         const r = await s.runSteps(3);
         return r.hits.map((h) => `${h.step} ${h.op.label} ${h.matrix}_${String(h.matrixIndex)}`);
       };

@@ -41,12 +41,6 @@ export interface MatrixSource {
   readonly data: ArrayLike<number>;
 }
 
-/** Of a and b, the one a debugger should show: non-finite first (NaN over ±Inf), then larger magnitude. */
-function dominant(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
-  return Math.abs(b) > Math.abs(a) ? b : a;
-}
-
 function rangeOf(data: ArrayLike<number>): { min: number | null; max: number | null; nonFinite: number } {
   let min = Infinity;
   let max = -Infinity;
@@ -73,22 +67,32 @@ export function decimate(m: MatrixSource, layer: number, name: MatrixName, maxSi
   const out = new Float32Array(rows * cols);
   const src = m.data;
   if (blockRows === 1 && blockCols === 1) {
-    for (let k = 0; k < out.length; k++) out[k] = src[k]!;
+    if (src instanceof Float64Array || src instanceof Float32Array) out.set(src);
+    else for (let k = 0; k < out.length; k++) out[k] = src[k]!;
   } else {
+    // Hot path (every frame, every matrix): inlined, no per-element calls. NaN ends a block at
+    // once; ±Infinity wins by magnitude; ties keep the first value.
     for (let r = 0; r < rows; r++) {
       const r0 = r * blockRows;
       const r1 = Math.min(m.rows, r0 + blockRows);
       for (let c = 0; c < cols; c++) {
         const c0 = c * blockCols;
         const c1 = Math.min(m.cols, c0 + blockCols);
-        let v = 0;
-        let first = true;
-        for (let i = r0; i < r1; i++) {
+        let v = src[r0 * m.cols + c0]!;
+        let mag = Math.abs(v);
+        block: for (let i = r0; i < r1; i++) {
           const base = i * m.cols;
           for (let j = c0; j < c1; j++) {
             const x = src[base + j]!;
-            v = first ? x : dominant(v, x);
-            first = false;
+            if (x !== x) {
+              v = NaN;
+              break block;
+            }
+            const abs = x < 0 ? -x : x;
+            if (abs > mag) {
+              v = x;
+              mag = abs;
+            }
           }
         }
         out[r * cols + c] = v;

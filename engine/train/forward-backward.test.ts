@@ -112,7 +112,12 @@ describe('forwardBackward by hand: softmax + cross-entropy, 1 input → 2 classe
   it('matches the hand-derived softmax, loss, G = (F − Y)/n and gradients', async () => {
     const r = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
     // H = X W + b = [[0.5 + 0.1, −0.5], [−1 + 0.1, 1]] = [[0.6, −0.5], [−0.9, 1]]
-    expect(toRows(r.layers[0]!.H)).toEqual(close([[0.6, -0.5], [-0.9, 1]]));
+    expect(toRows(r.layers[0]!.H)).toEqual(
+      close([
+        [0.6, -0.5],
+        [-0.9, 1],
+      ]),
+    );
     // softmax of two logits is a sigmoid of their difference: row 0 σ(1.1), row 1 σ(−1.9)
     expect(toRows(r.output)).toEqual(
       close([
@@ -184,7 +189,12 @@ describe('forwardBackward by hand: relu hidden (with H exactly 0), sigmoid outpu
     expect(toRows(r.layers[1]!.dW)).toEqual(close([[0.36525085323566914], [0.14610034129426766]]));
     expect(toRows(r.layers[1]!.db)).toEqual(close([[0.0276415320585556]]));
     // G_0 = relu′(H_0) ⊙ (G_1 W_1ᵀ): row 0 has H = [0, −1] → relu′ = [0, 0] (the derivative at 0 is 0)
-    expect(toRows(r.layers[0]!.G)).toEqual(close([[0, 0], [0.05844013651770707, -0.029220068258853534]]));
+    expect(toRows(r.layers[0]!.G)).toEqual(
+      close([
+        [0, 0],
+        [0.05844013651770707, -0.029220068258853534],
+      ]),
+    );
     expect(toRows(r.layers[0]!.dW)).toEqual(
       close([
         [0.029220068258853534, -0.014610034129426767],

@@ -12,6 +12,8 @@ export type { ForwardBackwardResult, LayerPass } from './forward-backward.js';
 export {
   Session,
   validateDataset,
+  checkProbabilityTargets,
+  PROBABILITY_ROW_TOLERANCE,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_MATRIX_SIZE,
   LOSS_LOG_SIZE,

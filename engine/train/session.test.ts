@@ -310,6 +310,53 @@ describe('determinism, mini-batches and the validation split', () => {
     );
   });
 
+  it('rejects cross-entropy targets that are not probability rows (the gradient (F − Y)/n would be wrong)', async () => {
+    const model: ModelSpec = { inputSize: 2, layers: [{ units: 3, activation: 'softmax' }], loss: 'cross-entropy' };
+    const X = fromRows([
+      [0, 1],
+      [1, 0],
+    ]);
+    const ok = fromRows([
+      [0, 1, 0],
+      [0.25, 0.25, 0.5],
+    ]);
+    const s = await make({ model, validationFraction: 0 }, { X, Y: ok });
+    await expect(
+      make(
+        { model },
+        {
+          X,
+          Y: fromRows([
+            [0, 1, 0],
+            [0, 1, 1],
+          ]),
+        },
+      ),
+    ).rejects.toThrow('dataset.Y[1]: sums to 2, not 1; cross-entropy targets must be one-hot or probability rows');
+    await expect(
+      make(
+        { model },
+        {
+          X,
+          Y: fromRows([
+            [1.5, -0.5, 0],
+            [0, 1, 0],
+          ]),
+        },
+      ),
+    ).rejects.toThrow('dataset.Y[0][1]: -0.5 is negative');
+    await expect(
+      s.evaluate(
+        X,
+        fromRows([
+          [1, 1, 0],
+          [0, 1, 0],
+        ]),
+      ),
+    ).rejects.toThrow(/^Y\[0\]: sums to 2/);
+    expect((await s.evaluate(X, ok)).loss).toBeGreaterThan(0);
+  });
+
   it('rejects a bad config before uploading anything, so no backend memory leaks', async () => {
     const be = new Cpu64Backend();
     let made = 0;
@@ -321,7 +368,11 @@ describe('determinism, mini-batches and the validation split', () => {
       [{ optimizer: { ...sgdMomentum, momentum: 1 } }, {}, /optimizer\.momentum/],
       [{ batchSize: 0 }, {}, /batchSize/],
       [{ historySize: -1 }, {}, /history size/],
-      [{}, { breakpoints: [{ kind: 'dead-relu', fraction: 0.5, layer: 3 }] }, /breakpoints\[0\]\.layer: layer 3 does not exist/],
+      [
+        {},
+        { breakpoints: [{ kind: 'dead-relu', fraction: 0.5, layer: 3 }] },
+        /breakpoints\[0\]\.layer: layer 3 does not exist/,
+      ],
       [{}, { breakpoints: [{ kind: 'exploding', threshold: 0 }] }, /breakpoints\[0\]\.threshold/],
     ];
     for (const [over, opts, error] of bad) {

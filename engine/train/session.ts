@@ -349,6 +349,7 @@ export class Session {
   evaluate(X: Matrix<FloatArray>, Y: Matrix<FloatArray>): Promise<{ loss: number; output: Matrix }> {
     return this.exclusive(async () => {
       validateBatch(this.config.model, X, Y);
+      if (this.config.model.loss === 'cross-entropy') checkProbabilityTargets(Y, 'Y');
       const x = this.backend.upload(X, 'X.evaluate');
       const y = this.backend.upload(Y, 'Y.evaluate');
       try {
@@ -686,7 +687,8 @@ export class Session {
     }
     this.lossLog.push({ step: st.number, loss, validationLoss });
     // Trimmed in chunks (lossCurve() shows the last LOSS_LOG_SIZE): one splice per step would move 100 000 entries every step.
-    if (this.lossLog.length >= LOSS_LOG_SIZE + LOSS_LOG_TRIM) this.lossLog.splice(0, this.lossLog.length - LOSS_LOG_SIZE);
+    if (this.lossLog.length >= LOSS_LOG_SIZE + LOSS_LOG_TRIM)
+      this.lossLog.splice(0, this.lossLog.length - LOSS_LOG_SIZE);
     this.lastSummary = { step: st.number, epoch, loss, validationLoss, layers };
     return this.lastSummary;
   }
@@ -760,7 +762,9 @@ function checkBreakpoints(config: TrainConfig, conditions: readonly BreakpointCo
   const L = config.model.layers.length;
   conditions.forEach((c, k) => {
     if ('layer' in c && c.layer !== undefined && c.layer >= L) {
-      throw new RangeError(`breakpoints[${k}].layer: layer ${c.layer} does not exist (the model has ${L} layers: 0…${L - 1})`);
+      throw new RangeError(
+        `breakpoints[${k}].layer: layer ${c.layer} does not exist (the model has ${L} layers: 0…${L - 1})`,
+      );
     }
   });
 }
@@ -786,5 +790,29 @@ export function validateDataset(config: TrainConfig, dataset: Dataset): void {
         throw new RangeError(`dataset.${name}[${r}][${k - r * m.cols}]: ${String(m.data[k])} is not a finite number`);
       }
     }
+  }
+  if (spec.loss === 'cross-entropy') checkProbabilityTargets(dataset.Y, 'dataset.Y');
+}
+
+/** Largest |Σ_j Y_ij − 1| a cross-entropy target row may have (as engine/data checks on load). */
+export const PROBABILITY_ROW_TOLERANCE = 1e-6;
+
+/**
+ * Cross-entropy targets must be probability rows (FORMATS.md): G = (softmax(H) − Y)/n is the
+ * gradient only when every row of Y sums to 1, so other targets would train on a wrong gradient.
+ */
+export function checkProbabilityTargets(Y: Matrix<FloatArray>, path: string): void {
+  for (let i = 0; i < Y.rows; i++) {
+    let sum = 0;
+    for (let j = 0; j < Y.cols; j++) {
+      const v = Y.data[i * Y.cols + j]!;
+      if (!(v >= 0))
+        throw new RangeError(`${path}[${i}][${j}]: ${v} is negative; cross-entropy targets must be probabilities`);
+      sum += v;
+    }
+    if (!(Math.abs(sum - 1) <= PROBABILITY_ROW_TOLERANCE))
+      throw new RangeError(
+        `${path}[${i}]: sums to ${sum}, not 1; cross-entropy targets must be one-hot or probability rows`,
+      );
   }
 }

@@ -89,7 +89,8 @@ export class Cpu32Backend implements Backend {
     const H = this.make(n, q, 'H');
     const out = this.make(n, q, 'A');
     this.kernels.gemmNN(n, p, q, this.view(a), this.view(w), this.view(bias), this.view(H));
-    applyActivation(activation, n, q, this.view(H), this.view(out));
+    if (activation === 'tanh' && this.kernels.tanh) this.kernels.tanh(n * q, this.view(H), this.view(out));
+    else applyActivation(activation, n, q, this.view(H), this.view(out));
     return { H, A: out };
   }
 
@@ -154,7 +155,8 @@ export class Cpu32Backend implements Backend {
     const v = velocity ? this.own(velocity) : null;
     if (opts.momentum !== 0 && !v) throw new Error('sgdStep: momentum needs a velocity buffer');
     if (v) expectShape(v, w.rows, w.cols, 'velocity', `param is ${w.rows}×${w.cols}`);
-    sgdUpdate(w.length, this.view(w), this.view(g), v ? this.view(v) : null, opts);
+    if (this.kernels.sgd) this.kernels.sgd(w.length, this.view(w), this.view(g), v ? this.view(v) : null, opts.lr, opts.momentum, opts.weightDecay);
+    else sgdUpdate(w.length, this.view(w), this.view(g), v ? this.view(v) : null, opts);
   }
 
   adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, opts: AdamOptions): void {

@@ -24,6 +24,8 @@ interface WasmApi {
 interface MatmulExports {
   gemm(M: number, N: number, K: number, A: number, aRowStride: number, aKStride: number, B: number, C: number, bias: number): void;
   gemm_nt(n: number, q: number, p: number, G: number, W: number, X: number): void;
+  tanh(src: number, dst: number, n: number): void;
+  sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number, weightDecay: number): void;
 }
 
 function wasmApi(): WasmApi | null {
@@ -131,6 +133,12 @@ export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<Mat
       parallel(OP_GEMM_NT, n, n * p * q, 2, (m0, m1) => [m1 - m0, q, p, at(G) + m0 * q * 4, at(W), at(X) + m0 * p * 4], gemmNt);
     },
     columnSums,
+    tanh(len, H, out) {
+      x.tanh(at(H), at(out), len);
+    },
+    sgd(len, W, G, V, lr, momentum, weightDecay) {
+      x.sgd(at(W), at(G), V && momentum !== 0 ? at(V) : 0, len, lr, momentum, weightDecay);
+    },
     dispose() {
       pool?.dispose();
     },

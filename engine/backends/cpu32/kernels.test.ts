@@ -139,3 +139,25 @@ for (const [name, make, available] of kernelSets) {
     });
   });
 }
+
+describe.skipIf(!wasmSimdSupported())('wasm element-wise kernels', () => {
+  it('tanh is within 4 ulps of Math.tanh on [−20, 20], exact at ±∞, keeps NaN, all lengths', async () => {
+    const K = await wasmSimdKernels({ fma: false });
+    const xs = [-Infinity, Infinity, NaN, 0, -0, 1e-30, -1e-7, 1e-3, 8.99, 9, 9.01, 30];
+    for (let k = 0; k <= 4000; k++) xs.push(-20 + k / 100);
+    const h = K.heap;
+    const src = h.alloc(xs.length);
+    const dst = h.alloc(xs.length);
+    h.data.set(xs, src);
+    K.tanh!(xs.length, { data: h.data, offset: src }, { data: h.data, offset: dst });
+    xs.forEach((x, k) => {
+      const got = h.data[dst + k]!;
+      const want = Math.tanh(x);
+      if (Number.isNaN(want)) return expect(got).toBeNaN();
+      // An ulp of the result's binade in f32, floored at the smallest normal.
+      const ulp = Math.max(2 ** (Math.floor(Math.log2(Math.max(Math.abs(want), 2 ** -126))) - 23), 2 ** -149);
+      if (!(Math.abs(got - want) <= 4 * ulp)) throw new Error(`tanh(${x}) = ${got}, Math.tanh ${want}`);
+    });
+    K.dispose?.();
+  });
+});

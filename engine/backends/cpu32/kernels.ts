@@ -17,6 +17,9 @@ export interface MatrixKernels {
   /** X (n×p) = G (n×q) · Wᵀ for W (p×q). */
   gemmNT(n: number, q: number, p: number, G: View, W: View, X: View): void;
   columnSums(n: number, q: number, G: View, db: View): void;
+  /** Optional fast element-wise kernels (WASM SIMD); the backend falls back to elementwise.ts. */
+  tanh?(len: number, H: View, out: View): void;
+  sgd?(len: number, W: View, G: View, V: View | null, lr: number, momentum: number, weightDecay: number): void;
   /** Stops worker threads, if any. */
   dispose?(): void;
 }

@@ -715,9 +715,8 @@ struct Params {
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let n = params.n;
-  let q = params.q;
   let p4 = params.p / 4u;
-  let q4 = q / 4u;
+  let q4 = params.q / 4u;
   let r0 = gid.y * 4u;
   // This invocation's four columns are the vec4 gid.x of each row of W.
   if (r0 >= n || gid.x >= q4) {
@@ -743,7 +742,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     acc2 = fma(vec4f(x2.w), w3, fma(vec4f(x2.z), w2, fma(vec4f(x2.y), w1, fma(vec4f(x2.x), w0, acc2))));
     acc3 = fma(vec4f(x3.w), w3, fma(vec4f(x3.z), w2, fma(vec4f(x3.y), w1, fma(vec4f(x3.x), w0, acc3))));
   }
+  // Scalar stores: on SwiftShader they measured faster than vec4 stores into array<vec4f>.
   let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  let q = params.q;
   let c0 = gid.x * 4u;
   for (var i = 0u; i < 4u; i++) {
     let r = r0 + i;

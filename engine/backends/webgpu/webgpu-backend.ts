@@ -78,6 +78,10 @@ export class WebGpuBackend implements Backend {
   readonly profile: KernelProfile;
   private lostInfo: DeviceLostInfo | null = null;
   private disposed = false;
+  private readonly onUncaptured = (ev: Event): void => {
+    const e = (ev as GPUUncapturedErrorEvent).error;
+    this.errors.emitError(new WebGpuBackendError(`webgpu-f32: ${e.message}`));
+  };
 
   constructor(
     readonly device: GPUDevice,
@@ -87,10 +91,7 @@ export class WebGpuBackend implements Backend {
     this.errors = new ErrorSink(device, options.debug ?? false);
     if (options.onError) this.errors.onError(options.onError);
     if (options.onDeviceLost) this.errors.onLost(options.onDeviceLost);
-    device.addEventListener('uncapturederror', (ev) => {
-      const e = (ev as GPUUncapturedErrorEvent).error;
-      this.errors.emitError(new WebGpuBackendError(`webgpu-f32: ${e.message}`));
-    });
+    device.addEventListener('uncapturederror', this.onUncaptured);
     void device.lost.then((info) => {
       // dispose() destroying its own device is not a loss the host must react to.
       if (this.disposed) return;
@@ -401,6 +402,7 @@ export class WebGpuBackend implements Backend {
     this.pool.trim();
     this.staging.destroy();
     this.placeholder.destroy();
+    this.device.removeEventListener('uncapturederror', this.onUncaptured);
     if (this.options.ownsDevice) this.device.destroy();
   }
 

@@ -87,6 +87,8 @@ export class EngineHost {
   private lastFrameStep = 0;
   private lastCheckpointAt = -Infinity;
   private rate = { at: 0, step: 0, value: 0 };
+  /** Measured milliseconds per training step (kept across runs; reset when the model changes). */
+  private msPerStep = Infinity;
   private disposed = false;
   private fatal = false;
   private initialized: Promise<void> | null = null;
@@ -291,6 +293,7 @@ export class EngineHost {
     this.config = config;
     this.configBackend = preference;
     this.lastFrameStep = 0;
+    this.msPerStep = Infinity;
     this.gate.resetCredit();
   }
 
@@ -383,18 +386,21 @@ export class EngineHost {
   }
 
   private async loop(run: Run): Promise<void> {
-    let msPerStep = 1;
+    let lastN = 1;
     const alive = (): boolean => this.run === run && !this.disposed;
     // The Session serialises its own calls, so commands handled meanwhile (step-op, configure) wait for the slice.
     while (alive()) {
       const session = this.session!;
-      let n = Math.max(1, Math.min(10_000, Math.floor(this.opts.sliceMs / Math.max(msPerStep, 1e-3))));
+      // Steps per slice from the measured step time; start at one step and at most double, so a
+      // slow network never holds a pause (which takes effect between slices) for long.
+      let n = Math.max(1, Math.min(10_000, 2 * lastN, Math.floor(this.opts.sliceMs / Math.max(this.msPerStep, 1e-3))));
+      if (!Number.isFinite(this.msPerStep)) n = 1;
       if (run.maxSteps !== null) n = Math.min(n, run.maxSteps - run.done);
       if (run.stepsPerSecond !== null) {
         const allowed = Math.floor(((this.opts.now() - run.startedAt) / 1000) * run.stepsPerSecond) + 1 - run.done;
         if (allowed <= 0) {
           await sleep(Math.min(1000 / run.stepsPerSecond, 50));
-          await this.maybeFrame();
+          await this.maybeFrame().catch((e: unknown) => this.send(errorEvent(e, null, undefined)));
           continue;
         }
         n = Math.min(n, allowed);
@@ -413,7 +419,11 @@ export class EngineHost {
       }
       if (!alive()) return;
       const dt = this.opts.now() - t0;
-      if (result.stepsCompleted > 0) msPerStep = 0.7 * msPerStep + 0.3 * (dt / result.stepsCompleted);
+      if (result.stepsCompleted > 0) {
+        const measured = dt / result.stepsCompleted;
+        this.msPerStep = Number.isFinite(this.msPerStep) ? 0.7 * this.msPerStep + 0.3 * measured : measured;
+      }
+      lastN = n;
       run.done += result.stepsCompleted;
       if (result.hits.length > 0) {
         this.stopRun();
@@ -428,8 +438,13 @@ export class EngineHost {
         this.postState('max-steps');
         return;
       }
-      await this.maybeFrame();
-      await this.maybeCheckpoint(false);
+      try {
+        await this.maybeFrame();
+        await this.maybeCheckpoint(false);
+      } catch (e) {
+        // A failed read for telemetry is reported but does not stop training.
+        this.send(errorEvent(e, null, undefined));
+      }
       await yieldToEvents();
     }
   }

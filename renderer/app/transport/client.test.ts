@@ -55,7 +55,14 @@ const dataset = {
 const configure = {
   type: 'configure' as const,
   config: {
-    model: { inputSize: 1, layers: [{ units: 3, activation: 'tanh' as const }, { units: 1, activation: 'identity' as const }], loss: 'mse' as const },
+    model: {
+      inputSize: 1,
+      layers: [
+        { units: 3, activation: 'tanh' as const },
+        { units: 1, activation: 'identity' as const },
+      ],
+      loss: 'mse' as const,
+    },
     optimizer: { kind: 'sgd' as const, lr: 0.01 },
   },
 };
@@ -158,5 +165,54 @@ describe('EngineClient', () => {
     c.killEngine();
     await until(() => c.connection.state === 'failed');
     expect(c.connection.reason).toMatch(/gave up after 2 restarts/);
+  });
+
+  it('does not declare the engine dead while a long command (parsing, gradient check) keeps it busy', async () => {
+    // An engine that says ready, then goes quiet: busy parsing a huge file, for instance.
+    const [engineEnd, dashEnd] = createEndpointPair();
+    engineEnd.addEventListener('message', (m) => {
+      const c = m.data as { type: string; id?: number };
+      if (c.type === 'hello')
+        engineEnd.postMessage({
+          v: 1,
+          type: 'ready',
+          replyTo: c.id,
+          protocol: 1,
+          backend: { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null },
+          commands: [],
+          telemetry: { frameRate: 20, maxSize: 256, window: 2 },
+        });
+    });
+    const connects = new Listeners<[Endpoint, string | null]>();
+    let restarts = 0;
+    const transport: EngineTransport = {
+      kind: 'web',
+      onConnect: (l) => connects.add(l),
+      onLost: () => () => undefined,
+      start: () => connects.emit(dashEnd, null),
+      restart: () => void restarts++,
+      kill: () => undefined,
+      dispose: () => undefined,
+    };
+    const c = new EngineClient(transport, { watchdogMs: 200, pingMs: 50 });
+    clients.push(c);
+    await c.ready();
+    c.send(dataset);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(restarts).toBe(0);
+    expect(c.connection.state).toBe('ready');
+    // Once the long task is answered, silence counts again.
+    engineEnd.postMessage({
+      v: 1,
+      type: 'dataset-loaded',
+      name: 'tiny',
+      samples: 8,
+      inputSize: 1,
+      outputSize: 1,
+      featureNames: ['x'],
+      targetNames: ['y'],
+      classNames: null,
+    });
+    await until(() => restarts === 1);
   });
 });

@@ -54,6 +54,19 @@ interface Pending {
 
 type AnyHandler = (e: EngineEvent) => void;
 
+/**
+ * Commands that may keep the engine's thread busy for long stretches (parsing a big file, a
+ * gradient check of a big layer, serialising an export): while one is in flight the watchdog
+ * waits this long before calling the engine dead, instead of killing it mid-task.
+ */
+export const LONG_TASK_GRACE_MS = 300_000;
+const LONG_TASKS: Partial<Record<CommandType, EventType>> = {
+  'load-dataset': 'dataset-loaded',
+  configure: 'configured',
+  gradcheck: 'gradcheck-result',
+  export: 'export',
+};
+
 function lostError(reason: string, command: string): EngineError {
   return new EngineError({
     v: PROTOCOL_VERSION,
@@ -83,6 +96,8 @@ export class EngineClient implements EngineLink {
   private readonly opts: Required<ClientOptions>;
   private readyWaiters: ((e: EventOf<'ready'>) => void)[] = [];
   private readonly unsubscribe: (() => void)[] = [];
+  /** Long commands sent and not yet answered, by type. */
+  private readonly longTasks = new Map<CommandType, number>();
 
   constructor(
     private readonly transport: EngineTransport,
@@ -205,7 +220,23 @@ export class EngineClient implements EngineLink {
       return;
     }
     // Structured clone, never transfer: the dashboard keeps its copies (recovery replays them).
+    this.noteLongTask(command.type);
     this.endpoint.postMessage(message);
+  }
+
+  private noteLongTask(type: CommandType): void {
+    if (LONG_TASKS[type]) this.longTasks.set(type, (this.longTasks.get(type) ?? 0) + 1);
+  }
+
+  private settleLongTask(event: EngineEvent): void {
+    for (const [type, reply] of Object.entries(LONG_TASKS) as [CommandType, EventType][]) {
+      const answered = event.type === reply || (event.type === 'error' && event.command === type);
+      const n = this.longTasks.get(type) ?? 0;
+      if (answered && n > 0) {
+        if (n === 1) this.longTasks.delete(type);
+        else this.longTasks.set(type, n - 1);
+      }
+    }
   }
 
   private attach(endpoint: Endpoint, reason: string | null): void {
@@ -238,6 +269,7 @@ export class EngineClient implements EngineLink {
       return;
     }
     if (event.type === 'ready') this.onReady(event);
+    this.settleLongTask(event);
     this.memory.noteEvent(event);
     if (event.replyTo !== undefined) this.settle(event.replyTo, event);
     this.dispatch(event);
@@ -282,10 +314,14 @@ export class EngineClient implements EngineLink {
     this.recovering = false;
     this.setStatus({ ...this.status, state: 'ready', backend: event.backend });
     if (wasRecovering) {
-      for (const c of this.memory.replay()) this.endpoint?.postMessage({ v: PROTOCOL_VERSION, ...c });
+      for (const c of this.memory.replay()) {
+        this.noteLongTask(c.type);
+        this.endpoint?.postMessage({ v: PROTOCOL_VERSION, ...c });
+      }
     }
     for (const c of this.queue.splice(0)) {
       const { __id, ...command } = c as CommandBody & { __id?: number };
+      this.noteLongTask(command.type);
       this.endpoint?.postMessage(
         __id === undefined ? { v: PROTOCOL_VERSION, ...command } : { v: PROTOCOL_VERSION, id: __id, ...command },
       );
@@ -296,8 +332,8 @@ export class EngineClient implements EngineLink {
   private watch(): void {
     if (!this.endpoint || this.status.state === 'failed' || this.status.state === 'disposed') return;
     const silent = Date.now() - this.lastHeard;
-    if (silent > this.opts.watchdogMs)
-      this.lost(`the engine stopped responding (no message for ${Math.round(silent / 1000)} s)`);
+    const limit = this.longTasks.size > 0 ? Math.max(this.opts.watchdogMs, LONG_TASK_GRACE_MS) : this.opts.watchdogMs;
+    if (silent > limit) this.lost(`the engine stopped responding (no message for ${Math.round(silent / 1000)} s)`);
     else if (silent >= this.opts.pingMs) this.endpoint.postMessage({ v: PROTOCOL_VERSION, type: 'ping' });
   }
 
@@ -328,6 +364,7 @@ export class EngineClient implements EngineLink {
   private failPending(reason: string): void {
     for (const p of this.pending.values()) p.reject(lostError(reason, p.command));
     this.pending.clear();
+    this.longTasks.clear();
   }
 
   private setStatus(s: ConnectionStatus): void {
