@@ -100,3 +100,19 @@ test('the engine survives being killed and training resumes', async ({ page }) =
   expect(statuses.at(-1)!.state).toBe('ready');
   console.log(`restart reason: ${statuses.find((s) => s.state === 'restarting')!.reason}`);
 });
+
+test('training runs on WebGPU when the model asks for it', async ({ page }) => {
+  const ready = await request<{ backend: { adapter: string | null } }>(page, { type: 'hello' });
+  test.skip(ready.backend.adapter === null, 'no WebGPU adapter in this browser');
+  await request(page, SMALL_DATASET);
+  const configured = await request<{ backend: { name: string } }>(page, {
+    ...SMALL_CONFIG,
+    config: { ...SMALL_CONFIG.config, backend: 'webgpu-f32' },
+  });
+  expect(configured.backend.name).toBe('webgpu-f32');
+  const state = await request<{ step: number }>(page, { type: 'step', count: 3 });
+  expect(state.step).toBe(3);
+  const frame = (await events(page, 'frame')).at(-1)!;
+  expect(frame.step).toBe(3);
+  expect(Number.isFinite(frame.loss as number)).toBe(true);
+});

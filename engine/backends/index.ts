@@ -8,3 +8,4 @@ export { Cpu64Backend, Cpu64Tensor } from './cpu64/cpu64-backend.js';
 export * from './cpu32/index.js';
 export * from './webgpu/index.js';
 export * from './select.js';
+export * from './auto.js';

@@ -2,18 +2,19 @@
  * Backend auto-selection: the fastest available backend for a network's size, unless the user
  * chose one. Pure (no probing): callers say what is available, e.g. the WebGPU adapter they got.
  *
- * The rule, from measurements (BENCHMARKS.md, "crossover"): a training step costs a GPU a fixed
+ * The rule (BENCHMARKS.md, "crossover"): a training step costs a GPU a fixed
  * overhead (about 10 dispatches per layer plus the loss read-back: ~0.3–1 ms on dawn/Chromium)
  * and a CPU time proportional to its FLOPs (cpu-f32 runs 10–25 GFLOP/s). Below
  * GPU_CROSSOVER_FLOPS per step the CPU finishes before the GPU has started, above it the GPU wins.
  * A software adapter (SwiftShader, or any adapter that reports itself as a fallback) is a CPU
- * emulation slower than cpu-f32 at every size we measured (S: 22 ms vs 0.04 ms; M: 4.4 s vs
- * 10 ms), so it is never picked automatically. cpu-f64 is the reference: chosen only on request.
+ * emulation slower than cpu-f32 at every size we measured (S 0.85 vs 0.033 ms, M 104 vs 4.8 ms,
+ * L 4.7 s vs 0.24 s), so it is never picked automatically. cpu-f64 is the reference: chosen only
+ * on request. The GPU crossover below is an estimate: no hardware GPU was reachable to measure it.
  */
 import type { BackendName } from './backend.js';
 import type { ModelSpec } from '../model/spec.js';
 
-/** Step FLOPs above which a hardware WebGPU adapter beats cpu-f32 (measured crossover, see BENCHMARKS.md). */
+/** Step FLOPs above which a hardware WebGPU adapter beats cpu-f32 (estimated; how to measure: docs/backends.md). */
 export const GPU_CROSSOVER_FLOPS = 20e6;
 
 export interface GpuAdapterInfo {
@@ -84,7 +85,7 @@ export function selectBackend(input: SelectionInput): Selection {
 /**
  * Step FLOPs above which cpu-f32 splits its products over worker threads: a split costs one
  * notify/wait round trip per product (~10–20 µs, ~10 products a step), which pays once a step
- * takes ≳1 ms on one thread (measured, BENCHMARKS.md: S loses with threads, M and L gain).
+ * takes ≳1 ms on one thread (measured, BENCHMARKS.md: a 4 MFLOP step loses with threads, 17 MFLOP and up gain).
  */
 export const THREADS_MIN_FLOPS = 10e6;
 

@@ -21,6 +21,12 @@
  * kinks are reported (counted, the first few listed) and left out of maxRelError and pass/fail
  * instead of failing a correct implementation.
  *
+ * float32 gradients carry rounding errors that scale with the magnitudes summed into them, not with
+ * the result: in a trained net, where every G_i is a small residual, a correct f32 gradient can be
+ * off by more than 100 % of itself. For f32 checks each element's estimated rounding error σ
+ * (rounding-scale.ts) raises its floor to roundingSigmas·σ / tolerance, so a difference within
+ * roundingSigmas·σ passes; a real bug (a wrong matrix, a missing factor) is far above it.
+ *
  * Layers with more than `maxPerLayer` parameters are checked on a seeded random sample of that many
  * elements (W and b together); the result says so (`sampled`, `checked` of `total`) and unchecked
  * elements are NaN in the per-element matrices.
@@ -33,6 +39,7 @@ import { type ModelSpec, layerWidths, validateModelSpec } from '../model/spec.js
 import { deriveSeed } from '../train/batching.js';
 import { forwardBackward, validateBatch } from '../train/forward-backward.js';
 import { validateParameters } from '../train/init.js';
+import { roundingScale } from './rounding-scale.js';
 import type { ParameterSet } from '../train/types.js';
 
 export const DEFAULT_EPS = 1e-6;
@@ -40,8 +47,14 @@ export const DEFAULT_MAX_PER_LAYER = 2000;
 export const MAX_LISTED_KINKS = 20;
 
 /** Default tolerance and relative floor for analytic gradients of a given precision. */
-export function gradcheckDefaults(precision: 'f64' | 'f32'): { tolerance: number; relativeFloor: number } {
-  return precision === 'f64' ? { tolerance: 1e-6, relativeFloor: 0 } : { tolerance: 1e-2, relativeFloor: 1e-3 };
+export function gradcheckDefaults(precision: 'f64' | 'f32'): {
+  tolerance: number;
+  relativeFloor: number;
+  roundingSigmas: number;
+} {
+  return precision === 'f64'
+    ? { tolerance: 1e-6, relativeFloor: 0, roundingSigmas: 0 }
+    : { tolerance: 1e-2, relativeFloor: 1e-3, roundingSigmas: 32 };
 }
 
 export interface GradcheckOptions {
@@ -61,6 +74,12 @@ export interface GradcheckOptions {
   readonly tiny?: number;
   /** Denominator floor as a fraction of the layer's largest numeric gradient (default 0 for f64, 1e-3 for f32). */
   readonly relativeFloor?: number;
+  /**
+   * f32 gradients: an element also passes when |analytic − numeric| ≤ roundingSigmas·σ, σ being the
+   * estimated float32 rounding error of that element (rounding-scale.ts). Default 32 for f32 (correct
+   * backends measure ≤ 11σ), 0 (off) for f64.
+   */
+  readonly roundingSigmas?: number;
   /** Check at most this many parameters per layer, a seeded sample beyond it (default 2000). */
   readonly maxPerLayer?: number;
   /** Seed of the sample (default 0). */
@@ -97,6 +116,9 @@ export interface LayerGradcheck {
   readonly kinkCount: number;
   /** The first few of them (at most MAX_LISTED_KINKS). */
   readonly kinks: readonly ElementCheck[];
+  /** f32 checks: the estimated rounding error σ of each element of ∂L/∂W_i and ∂L/∂b_i; null for f64. */
+  readonly roundingW: Matrix | null;
+  readonly roundingB: Matrix | null;
   readonly relErrorW: Matrix;
   readonly relErrorB: Matrix;
   readonly numericW: Matrix;
@@ -155,6 +177,10 @@ export async function gradcheck(
   const tolerance = options.tolerance ?? defaults.tolerance;
   const relativeFloor = options.relativeFloor ?? defaults.relativeFloor;
   const tiny = options.tiny ?? 0;
+  const roundingSigmas = options.roundingSigmas ?? defaults.roundingSigmas;
+  if (!(roundingSigmas >= 0 && Number.isFinite(roundingSigmas)))
+    throw new RangeError(`roundingSigmas: must be a number ≥ 0, got ${roundingSigmas}`);
+  const rounding = roundingSigmas > 0 ? await roundingScale(spec, params, X, Y) : null;
 
   const ref = new ReferenceForward(spec, params, X, Y);
   const loss = ref.lossFrom(0);
@@ -217,8 +243,13 @@ export async function gradcheck(
       const a = (isW ? analytic.dW[i]! : analytic.db[i]!).data[j]!;
       const n = (isW ? numericW : numericB).data[j]!;
       const absError = Math.abs(a - n);
+      // Within roundingSigmas·σ of float32 rounding, a difference is no evidence of a bug.
+      const sigma = rounding ? (isW ? rounding.W[i]! : rounding.b[i]!).data[j]! : 0;
+      const elementFloor = Math.max(floor, (roundingSigmas * sigma) / tolerance);
       // A non-finite analytic or numeric value is an unconditional failure (relError = Infinity).
-      const relError = Number.isFinite(absError) ? absError / Math.max(Math.abs(a), Math.abs(n), floor) : Infinity;
+      const relError = Number.isFinite(absError)
+        ? absError / Math.max(Math.abs(a), Math.abs(n), elementFloor)
+        : Infinity;
       (isW ? relErrorW : relErrorB).data[j] = relError;
       const element: ElementCheck = {
         layer: i,
@@ -254,6 +285,8 @@ export async function gradcheck(
       floor,
       kinkCount,
       kinks,
+      roundingW: rounding ? rounding.W[i]! : null,
+      roundingB: rounding ? rounding.b[i]! : null,
       relErrorW,
       relErrorB,
       numericW,

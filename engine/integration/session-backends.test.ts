@@ -8,13 +8,18 @@
  * webgpu-f32 runs on dawn.node (SwiftShader without a GPU: slow, so the shapes are tiny); without
  * an adapter its tests are skipped with the reason printed.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestContext } from 'vitest';
 import type { Backend } from '../backends/backend.js';
 import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import { type Matrix, matrix } from '../core/matrix.js';
 import { createRng } from '../core/rng.js';
+import { generateBuiltin } from '../data/index.js';
 import { gradcheck } from '../gradcheck/gradcheck.js';
+import { PreActivationBugBackend } from '../gradcheck/planted-bug-backend.js';
+import { parseWeights } from '../io/index.js';
+import { forwardBackward } from '../train/forward-backward.js';
 import type { Activation, LossKind, ModelSpec } from '../model/spec.js';
 import { initParameters } from '../train/init.js';
 import { Session, type SessionOptions } from '../train/session.js';
@@ -275,6 +280,30 @@ for (const bt of F32_BACKENDS) {
           }
         });
       }
+    });
+  });
+
+  describe(`gradient check of a trained deep net on ${bt.label}`, () => {
+    // The x·sin(4πx) example (examples/xsin4pix): 10 tanh layers trained to a tiny residual, so every
+    // G_i is a small difference of large terms and correct f32 gradients are off by up to 170 % of
+    // themselves. The check must accept that rounding and still catch a real bug at the same precision.
+    it('passes its correct f32 gradients, fails without the rounding floor, and still catches the planted bug', async (ctx) => {
+      const be = await open(ctx, bt);
+      const w = parseWeights(readFileSync(new URL('../../examples/xsin4pix/weights.json', import.meta.url), 'utf8'));
+      const { train } = generateBuiltin('xsin', { n: 100, seed: 1 });
+      const r = await gradcheck(w.model, w.parameters, train.X, train.Y, { backend: be });
+      expect(r.passed, r.layers.map((l) => l.maxRelError.toExponential(1)).join(' ')).toBe(true);
+      expect(r.layers.every((l) => l.roundingW !== null && l.kinkCount === 0)).toBe(true);
+      const bare = await gradcheck(w.model, w.parameters, train.X, train.Y, { backend: be, roundingSigmas: 0 });
+      expect(bare.passed).toBe(false);
+      // The planted bug's gradients, rounded to float32 and checked as f32 ones (backend-independent: once).
+      if (bt !== F32_BACKENDS[0]) return;
+      const bug = await forwardBackward(new PreActivationBugBackend(), w.model, w.parameters, train.X, train.Y);
+      const f32 = (m: Matrix): Matrix => roundToF32({ ...m, data: m.data.slice() });
+      const caught = await gradcheck(w.model, w.parameters, train.X, train.Y, {
+        analytic: { dW: bug.layers.map((l) => f32(l.dW)), db: bug.layers.map((l) => f32(l.db)), precision: 'f32' },
+      });
+      expect(caught.layers.map((l) => l.passed)).toEqual(w.model.layers.map((_, i) => i === 0));
     });
   });
 }

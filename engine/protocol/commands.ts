@@ -64,7 +64,7 @@ export const trainConfigSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).default(1),
   validationFraction: finiteNumber.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0),
   historySize: z.number().int().min(0).max(100_000).optional(),
-  /** Ask for a backend; omitted = the engine's choice (WebGPU when an adapter exists, else CPU). */
+  /** Ask for a backend; omitted = the fastest available for the model's size (engine/backends/select.ts). */
   backend: backendNameSchema.optional(),
 });
 
@@ -132,6 +132,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     histograms: z.boolean().optional(),
     maxSize: z.number().int().min(1).max(4096).optional(),
     window: z.number().int().min(1).max(64).optional(),
+    /** Largest fraction of the engine's time frames may take (default 0.05; 1 = no limit). */
+    budget: finiteNumber.refine((x) => x >= 0.01 && x <= 1, 'must be in [0.01, 1]').optional(),
   }),
   /** Acknowledges a frame: returns one credit so the engine may send another. */
   command('ack', { seq: z.number().int().min(0) }),

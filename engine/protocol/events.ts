@@ -19,8 +19,10 @@ export interface BackendInfo {
   readonly precision: 'f64' | 'f32';
   /** The GPU adapter's description for webgpu-f32 (vendor, architecture, device); null on CPU. */
   readonly adapter: string | null;
-  /** Why a faster backend was not used (e.g. "navigator.gpu is missing", "no WebGPU adapter"); null when none was skipped. */
+  /** Why WebGPU was not used (e.g. "navigator.gpu is missing", "no WebGPU adapter", a software adapter); null when it was, or when size alone decided. */
   readonly fallbackReason: string | null;
+  /** One sentence: why this backend (the user's choice, the network's size, what exists). */
+  readonly reason?: string;
 }
 
 interface Base {

@@ -66,39 +66,53 @@ export function decimate(m: MatrixSource, layer: number, name: MatrixName, maxSi
   const cols = Math.ceil(m.cols / blockCols);
   const out = new Float32Array(rows * cols);
   const src = m.data;
+  // One streaming pass in memory order (this runs for every matrix of every frame): the range of
+  // the full matrix and, per block, the value of largest magnitude. NaN sticks once seen (its
+  // "magnitude" is set to +Infinity so nothing displaces it); ±Infinity wins over finite values.
+  let min = Infinity;
+  let max = -Infinity;
+  let nonFinite = 0;
   if (blockRows === 1 && blockCols === 1) {
-    if (src instanceof Float64Array || src instanceof Float32Array) out.set(src);
-    else for (let k = 0; k < out.length; k++) out[k] = src[k]!;
+    for (let k = 0; k < src.length; k++) {
+      const x = src[k]!;
+      out[k] = x;
+      if (x - x !== 0)
+        nonFinite++; // NaN and ±Infinity
+      else {
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+    }
   } else {
-    // Hot path (every frame, every matrix): inlined, no per-element calls. NaN ends a block at
-    // once; ±Infinity wins by magnitude; ties keep the first value.
-    for (let r = 0; r < rows; r++) {
-      const r0 = r * blockRows;
-      const r1 = Math.min(m.rows, r0 + blockRows);
-      for (let c = 0; c < cols; c++) {
-        const c0 = c * blockCols;
-        const c1 = Math.min(m.cols, c0 + blockCols);
-        let v = src[r0 * m.cols + c0]!;
-        let mag = Math.abs(v);
-        block: for (let i = r0; i < r1; i++) {
-          const base = i * m.cols;
-          for (let j = c0; j < c1; j++) {
-            const x = src[base + j]!;
-            if (x !== x) {
-              v = NaN;
-              break block;
-            }
-            const abs = x < 0 ? -x : x;
-            if (abs > mag) {
-              v = x;
-              mag = abs;
-            }
+    const mag = new Float64Array(out.length).fill(-1);
+    const colBlock = new Int32Array(m.cols);
+    for (let j = 0; j < m.cols; j++) colBlock[j] = (j / blockCols) | 0;
+    for (let i = 0; i < m.rows; i++) {
+      const base = i * m.cols;
+      const orow = ((i / blockRows) | 0) * cols;
+      for (let j = 0; j < m.cols; j++) {
+        const x = src[base + j]!;
+        const o = orow + colBlock[j]!;
+        if (x - x !== 0) {
+          nonFinite++;
+          if (x !== x) {
+            out[o] = NaN;
+            mag[o] = Infinity;
+            continue;
           }
+        } else {
+          if (x < min) min = x;
+          if (x > max) max = x;
         }
-        out[r * cols + c] = v;
+        const a = x < 0 ? -x : x;
+        if (a > mag[o]!) {
+          out[o] = x;
+          mag[o] = a;
+        }
       }
     }
   }
+  const range = min <= max ? { min, max } : { min: null, max: null };
   return {
     layer,
     name,
@@ -109,7 +123,8 @@ export function decimate(m: MatrixSource, layer: number, name: MatrixName, maxSi
     blockRows,
     blockCols,
     data: out,
-    ...rangeOf(src),
+    ...range,
+    nonFinite,
   };
 }
 

@@ -16,3 +16,10 @@ export const DEFAULT_MAX_STREAM_SIZE = 256;
 
 /** Frames the engine may have in flight (sent, not yet acknowledged) before it drops new ones. */
 export const DEFAULT_FRAME_WINDOW = 2;
+
+/**
+ * Streaming frames may take at most this fraction of the engine's time (frame building is
+ * measured): where frames are expensive the rate drops below the configured one rather than
+ * training slowing down. `set-telemetry {budget}` changes it (1 = always the full rate).
+ */
+export const DEFAULT_TELEMETRY_BUDGET = 0.05;

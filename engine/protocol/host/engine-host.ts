@@ -21,11 +21,17 @@ import { layerWidths } from '../../model/spec.js';
 import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
 import { COMMAND_TYPES } from '../commands.js';
 import type { Endpoint, MessageLike } from '../endpoint.js';
-import type { BackendDiff, EventBody, RunState, StateReason } from '../events.js';
+import type { BackendDiff, BackendInfo, EventBody, RunState, StateReason } from '../events.js';
 import { decimate, fullResolution, transferablesOf } from '../matrix-payload.js';
 import type { MatrixPayload } from '../matrix-payload.js';
 import { parseCommand } from '../parse.js';
-import { DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW, DEFAULT_MAX_STREAM_SIZE, PROTOCOL_VERSION } from '../version.js';
+import {
+  DEFAULT_FRAME_RATE,
+  DEFAULT_FRAME_WINDOW,
+  DEFAULT_MAX_STREAM_SIZE,
+  DEFAULT_TELEMETRY_BUDGET,
+  PROTOCOL_VERSION,
+} from '../version.js';
 import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
 import { defaultBackendProvider } from './backend-provider.js';
 import type { DatasetProvider } from './dataset-provider.js';
@@ -69,7 +75,8 @@ export class EngineHost {
   private readonly opts: Required<EngineHostOptions>;
   private chain: Promise<void> = Promise.resolve();
   private readonly onMessage = (e: MessageLike): void => this.receive(e.data);
-  private provided: ProvidedBackend | null = null;
+  /** What the engine offers before a model is known (sent in `ready`). */
+  private offered: BackendInfo | null = null;
   private sessionBackend: ProvidedBackend | null = null;
   private dataset: LabeledDataset | null = null;
   private config: TrainConfig | null = null;
@@ -80,6 +87,7 @@ export class EngineHost {
     matrices: DEFAULT_SELECTION,
     histograms: true,
     maxSize: DEFAULT_MAX_STREAM_SIZE,
+    budget: DEFAULT_TELEMETRY_BUDGET,
   };
   private readonly gate = new FrameGate(DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW);
   private run: Run | null = null;
@@ -87,6 +95,9 @@ export class EngineHost {
   private lastFrameStep = 0;
   private lastCheckpointAt = -Infinity;
   private rate = { at: 0, step: 0, value: 0 };
+  /** Measured cost of building a frame (ms, moving average) and when the last one was built. */
+  private frameMs = 0;
+  private lastFrameAt = -Infinity;
   /** Measured milliseconds per training step (kept across runs; reset when the model changes). */
   private msPerStep = Infinity;
   private disposed = false;
@@ -112,8 +123,7 @@ export class EngineHost {
     this.endpoint.addEventListener('message', this.onMessage);
     this.endpoint.start?.();
     this.initialized = (async () => {
-      this.provided = await this.opts.backendProvider(undefined);
-      this.watchBackend(this.provided);
+      this.offered = await this.opts.backendProvider.probe();
       this.post(this.readyBody());
     })();
     return this.initialized;
@@ -123,8 +133,7 @@ export class EngineHost {
     this.disposed = true;
     this.runToken++;
     this.endpoint.removeEventListener('message', this.onMessage);
-    await this.session?.dispose().catch(() => undefined);
-    this.session = null;
+    await this.dropSession();
   }
 
   // ---- messages --------------------------------------------------------------------------------
@@ -203,6 +212,7 @@ export class EngineHost {
         if (c.histograms !== undefined) this.telemetry.histograms = c.histograms;
         if (c.maxSize !== undefined) this.telemetry.maxSize = c.maxSize;
         if (c.window !== undefined) this.gate.setWindow(c.window);
+        if (c.budget !== undefined) this.telemetry.budget = c.budget;
         return this.post({ type: 'accepted', command: c.type }, c.id);
       case 'restore':
         return this.restore(c);
@@ -283,17 +293,38 @@ export class EngineHost {
     this.postState('configured');
   }
 
-  private async createSession(config: TrainConfig, preference: ProtocolTrainConfig['backend']): Promise<void> {
-    await this.dropSession();
-    const provided = await this.backendFor(preference);
+  /**
+   * A new session for `config`. The backend is chosen for the model's size (or as requested);
+   * `reuseBackend` keeps the current one (reset: same model, same choice, no new GPU device).
+   */
+  private async createSession(
+    config: TrainConfig,
+    preference: ProtocolTrainConfig['backend'],
+    reuseBackend = false,
+  ): Promise<void> {
+    const keep = reuseBackend ? this.sessionBackend : null;
+    await this.dropSession(keep === null);
+    let provided = keep;
+    if (!provided) {
+      const n = this.dataset!.X.rows;
+      const trainRows = Math.max(1, n - Math.floor(n * config.validationFraction));
+      const batchSize = config.batchSize === 'full' ? trainRows : Math.min(config.batchSize, trainRows);
+      provided = await this.opts.backendProvider.create({
+        spec: config.model,
+        batchSize,
+        ...(preference ? { requested: preference } : {}),
+      });
+      this.watchBackend(provided);
+    }
+    this.sessionBackend = provided;
     this.session = await Session.create(config, this.dataset!, provided.backend, {
       breakpoints: this.validBreakpoints(config),
     });
-    this.sessionBackend = provided;
     this.config = config;
     this.configBackend = preference;
     this.lastFrameStep = 0;
     this.msPerStep = Infinity;
+    this.frameMs = 0;
     this.gate.resetCredit();
   }
 
@@ -303,16 +334,9 @@ export class EngineHost {
     return this.breakpoints.filter((b) => !('layer' in b) || b.layer === undefined || b.layer < L);
   }
 
-  private async backendFor(preference: ProtocolTrainConfig['backend']): Promise<ProvidedBackend> {
-    if (preference === undefined || preference === this.provided?.info.name) return this.provided!;
-    const p = await this.opts.backendProvider(preference);
-    this.watchBackend(p);
-    return p;
-  }
-
   private watchBackend(p: ProvidedBackend): void {
     p.onLost?.((message) => {
-      if (this.disposed) return;
+      if (this.disposed || this.sessionBackend !== p) return;
       this.fatal = true;
       this.stopRun();
       this.send({
@@ -327,16 +351,26 @@ export class EngineHost {
     });
   }
 
-  private async dropSession(): Promise<void> {
+  /** Disposes the session and, unless it is kept for the next one, its backend (GPU device, worker threads). */
+  private async dropSession(disposeBackend = true): Promise<void> {
     const s = this.session;
+    const b = this.sessionBackend;
     this.session = null;
     if (s) await s.dispose().catch(() => undefined);
+    if (disposeBackend && b) {
+      this.sessionBackend = null;
+      try {
+        b.backend.dispose();
+      } catch {
+        // Already gone (a lost device): nothing left to free.
+      }
+    }
   }
 
   private async reset(c: CommandOf<'reset'>): Promise<void> {
     if (!this.config || !this.dataset) throw new InvalidStateError('reset: nothing to reset (configure a model first)');
     this.stopRun();
-    await this.createSession(this.config, this.configBackend);
+    await this.createSession(this.config, this.configBackend, true);
     this.postState('reset', c.id);
   }
 
@@ -609,16 +643,23 @@ export class EngineHost {
     const t = this.opts.now();
     if (!force && !this.gate.due(t)) return;
     if (this.gate.frameRate === 0 && !force) return;
+    // Telemetry budget: frames may take at most `budget` of the engine's time. A network whose
+    // frames are expensive (big matrices, a slow machine) gets fewer of them instead of training slower.
+    if (!force && t - this.lastFrameAt < this.frameMs / this.telemetry.budget) return;
     const ticket = this.gate.take(t);
     if (!ticket) return;
     this.updateRate(t, session.position.step);
     try {
+      const t0 = this.opts.now();
       const frame = await buildLiveFrame(session, this.telemetry, {
         seq: ticket.seq,
         dropped: ticket.dropped,
         afterStep: this.lastFrameStep,
         stepsPerSecond: this.rate.value,
       });
+      const took = this.opts.now() - t0;
+      this.frameMs = this.frameMs === 0 ? took : 0.7 * this.frameMs + 0.3 * took;
+      this.lastFrameAt = t;
       if (!frame) return this.gate.cancel(ticket.seq);
       this.lastFrameStep = frame.step;
       this.send(frame, transferablesOf(frame.matrices));
@@ -709,7 +750,7 @@ export class EngineHost {
     return {
       type: 'ready',
       protocol: PROTOCOL_VERSION,
-      backend: this.provided!.info,
+      backend: this.offered!,
       commands: COMMAND_TYPES,
       telemetry: { frameRate: this.gate.frameRate, maxSize: this.telemetry.maxSize, window: this.gate.creditWindow },
     };

@@ -19,6 +19,8 @@ export interface TelemetrySettings {
   matrices: MatrixSelection;
   histograms: boolean;
   maxSize: number;
+  /** Largest fraction of the engine's time that streaming frames may take. */
+  budget: number;
 }
 
 export const DEFAULT_SELECTION: MatrixSelection = { names: [...MATRIX_NAMES] };
