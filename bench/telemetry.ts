@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { createEndpointPair, PROTOCOL_VERSION } from '../engine/protocol/index.js';
 import type { EngineEvent } from '../engine/protocol/index.js';
 import { EngineHost, cpuBackendProvider } from '../engine/protocol/host/index.js';
+import type { BackendProvider } from '../engine/protocol/host/index.js';
+import { createCpu32Backend } from '../engine/backends/cpu32/index.js';
 import { createRng } from '../engine/core/rng.js';
 import { median } from './stats.js';
 import { parseWorkload } from './workloads.js';
@@ -29,10 +31,18 @@ interface Args {
   rounds: number;
   fps: number;
   append: boolean;
+  backend: 'cpu-f32' | 'cpu-f64';
+}
+
+/** cpu-f32 (single-threaded, as the app picks for these sizes without WebGPU) or the f64 reference. */
+function providerFor(name: Args['backend']): BackendProvider {
+  if (name === 'cpu-f64') return cpuBackendProvider;
+  const info = { name: 'cpu-f32' as const, precision: 'f32' as const, adapter: null, fallbackReason: null, reason: 'benchmark' };
+  return { probe: async () => info, create: async () => ({ backend: await createCpu32Backend(), info }) };
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { workloads: ['S', 'M'].map(parseWorkload), seconds: 4, rounds: 3, fps: 20, append: false };
+  const args: Args = { workloads: ['S', 'M'].map(parseWorkload), seconds: 4, rounds: 3, fps: 20, append: false, backend: 'cpu-f32' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -45,8 +55,13 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--seconds') args.seconds = Number(next());
     else if (a === '--rounds') args.rounds = Number(next());
     else if (a === '--fps') args.fps = Number(next());
+    else if (a === '--backend') {
+      const b = next();
+      if (b !== 'cpu-f32' && b !== 'cpu-f64') throw new Error('--backend: cpu-f32 or cpu-f64');
+      args.backend = b;
+    }
     else if (a === '--help') {
-      console.log('bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--append]');
+      console.log('bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--backend cpu-f32|cpu-f64] [--append]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -55,9 +70,9 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** One engine host on in-process endpoints, with a dashboard end that acks every frame. */
-async function rig(w: Workload) {
+async function rig(w: Workload, provider: BackendProvider) {
   const [engineEnd, dashEnd] = createEndpointPair();
-  const host = new EngineHost(engineEnd, { backendProvider: cpuBackendProvider });
+  const host = new EngineHost(engineEnd, { backendProvider: provider });
   const waiters: { pred: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
   let frames = 0;
   let bytes = 0;
@@ -156,10 +171,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rows: string[] = [];
   console.log(
-    `telemetry cost: ${args.fps} Hz frames vs none; ${args.rounds} alternating rounds of ${args.seconds} s per arm; cpu-f64 in Node ${process.version}`,
+    `telemetry cost: ${args.fps} Hz frames vs none; ${args.rounds} alternating rounds of ${args.seconds} s per arm; ${args.backend} in Node ${process.version}`,
   );
   for (const w of args.workloads) {
-    const r = await rig(w);
+    const r = await rig(w, providerFor(args.backend));
     await r.measure(0, 1); // warm-up: JIT, allocations
     const off: number[] = [];
     const on: number[] = [];
@@ -186,7 +201,7 @@ async function main(): Promise<void> {
     const tele = median(onCpu);
     const slowdown = (1 - tele / base) * 100;
     const verdict = slowdown <= 10 ? 'pass' : 'FAIL';
-    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}`;
+    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}, ${args.backend}`;
     console.log(
       `${name.padEnd(32)} steps per CPU-s: none ${base.toFixed(1).padStart(8)} | ${args.fps} Hz ${tele.toFixed(1).padStart(8)} | ${slowdown.toFixed(1)}% slower: ${verdict}` +
         `   (wall steps/s ${median(off).toFixed(1)} vs ${median(on).toFixed(1)}; ${median(fpsSeen).toFixed(1)} frames/s, ${median(mb).toFixed(1)} MiB/s)`,
