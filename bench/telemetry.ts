@@ -37,12 +37,25 @@ interface Args {
 /** cpu-f32 (single-threaded, as the app picks for these sizes without WebGPU) or the f64 reference. */
 function providerFor(name: Args['backend']): BackendProvider {
   if (name === 'cpu-f64') return cpuBackendProvider;
-  const info = { name: 'cpu-f32' as const, precision: 'f32' as const, adapter: null, fallbackReason: null, reason: 'benchmark' };
+  const info = {
+    name: 'cpu-f32' as const,
+    precision: 'f32' as const,
+    adapter: null,
+    fallbackReason: null,
+    reason: 'benchmark',
+  };
   return { probe: async () => info, create: async () => ({ backend: await createCpu32Backend(), info }) };
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { workloads: ['S', 'M'].map(parseWorkload), seconds: 4, rounds: 3, fps: 20, append: false, backend: 'cpu-f32' };
+  const args: Args = {
+    workloads: ['S', 'M'].map(parseWorkload),
+    seconds: 4,
+    rounds: 3,
+    fps: 20,
+    append: false,
+    backend: 'cpu-f32',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -59,9 +72,10 @@ function parseArgs(argv: string[]): Args {
       const b = next();
       if (b !== 'cpu-f32' && b !== 'cpu-f64') throw new Error('--backend: cpu-f32 or cpu-f64');
       args.backend = b;
-    }
-    else if (a === '--help') {
-      console.log('bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--backend cpu-f32|cpu-f64] [--append]');
+    } else if (a === '--help') {
+      console.log(
+        'bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--backend cpu-f32|cpu-f64] [--append]',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -225,9 +239,9 @@ function appendRows(rows: string[]): void {
       `\n${SECTION}\n\n` +
         '`bench/telemetry.ts` (`npm run bench:telemetry -- --append`): training throughput of the engine host with telemetry frames at 20 Hz ' +
         '(every matrix of every layer read back and decimated to ≤ 256×256 float32, per-layer stats and histograms, loss points; acknowledged at once) ' +
-        'against frames off, on the same session (cpu-f64, Node, full batch, SGD, tanh hidden, identity output, sse). Arms alternate; medians of the rounds. ' +
+        'against frames off, on the same session (backend in the workload column, Node, full batch, SGD, tanh hidden, identity output, sse). Arms alternate; medians of the rounds. ' +
         'Throughput is counted per CPU-second of the engine process (wall-clock rates on this 2-core machine shared with other work swing with the load; both are listed). ' +
-        'Frames cannot outpace steps: a network slower than 20 steps/s gets one frame per step. Target: ≤ 10% slower.\n\n' +
+        "Frames cannot outpace steps, and frames may take at most 5% of the engine's time (the telemetry budget), so a network with expensive frames gets fewer per second. Target: ≤ 10% slower.\n\n" +
         '| date | workload | steps per CPU-s, no frames | steps per CPU-s, 20 Hz | wall steps/s (none / 20 Hz) | frames/s | MiB/s streamed | slowdown | result |\n|---|---|---|---|---|---|---|---|---|\n' +
         `${rows.join('\n')}\n`,
     );
