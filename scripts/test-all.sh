@@ -34,7 +34,7 @@ step() { # step NAME CMD...: one pass/fail entry for a whole command
   if "$@"; then passed=$((passed + 1)); echo "-- $name: ok"; else failed=$((failed + 1)); echo "-- $name: FAILED"; fi
 }
 
-step typecheck npx tsc -b
+step typecheck npx vue-tsc -b
 step lint npx eslint .
 
 echo "== unit and component tests (vitest)"
