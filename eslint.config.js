@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 const outside = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group].flat(), message })) }],
 });
 
 export default tseslint.config(
@@ -26,8 +26,8 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts'],
     rules: outside(
-      ['**/electron/**', 'electron', '**/engine/backends/**', '**/engine/train/**', '**/engine/core/**'],
-      'renderer/ talks to the engine through engine/protocol and the public entry only.',
+      ['**/electron/**', 'electron', ['**/engine/*', '!**/engine/index.js', '!**/engine/protocol']],
+      'renderer/ talks to the engine through engine/protocol and the public entry (engine/index.js) only.',
     ),
   },
   {

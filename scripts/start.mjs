@@ -45,8 +45,31 @@ function serveWeb(reason) {
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
+/**
+ * electron ≥ 42 downloads its binary on first use rather than at `npm install`: do that here, once,
+ * so `npm install && npm start` works on a fresh machine. Offline it fails quickly and we fall back.
+ */
+function downloadElectron(env = process.env) {
+  if (env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'ELECTRON_SKIP_BINARY_DOWNLOAD is set';
+  console.log('Backprop Lens: downloading the Electron binary (first start only)…');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'pipe'],
+    timeout: 300_000,
+  });
+  if (r.status === 0) return null;
+  // The first line that is not a stack frame is the error itself (e.g. "TypeError: fetch failed").
+  const lines = (r.stderr?.toString() ?? '').split('\n').map((l) => l.trim());
+  const why = lines.find((l) => l && !l.startsWith('at ')) || (r.error?.message ?? `exit ${r.status}`);
+  return `downloading it failed (${why.slice(0, 200)})`;
+}
+
 function main() {
-  const electron = findElectron();
+  let electron = findElectron();
+  if (!electron.path && existsSync(join(root, 'node_modules', 'electron', 'install.js'))) {
+    const failed = downloadElectron();
+    electron = failed ? { reason: `${electron.reason}; ${failed}` } : findElectron();
+  }
   if (!electron.path) return serveWeb(electron.reason);
   const display = noDisplay();
   if (display) return serveWeb(display);

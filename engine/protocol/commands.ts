@@ -19,6 +19,9 @@ import {
 } from './common-schemas.js';
 import { MATRIX_NAMES } from './matrix-payload.js';
 
+/** Largest X a `predict` may send (a 1000 × 1000 grid of 2-D points, or 2000 MNIST images). */
+export const MAX_PREDICT_CELLS = 2_000_000;
+
 const id = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
 const envelope = { v: z.literal(PROTOCOL_VERSION), id };
 const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -140,6 +143,16 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Resume training from a checkpoint after an engine restart (requires configure first). */
   command('restore', { checkpoint: checkpointSchema }),
   command('ping', {}),
+  /** The network's output F = A_L for the rows of X at the current parameters (decision boundaries, fitted curves). */
+  command('predict', { X: matrixInputSchema.refine((m) => m.rows >= 1 && m.rows * m.cols <= MAX_PREDICT_CELLS, {
+    message: `needs 1 … ${MAX_PREDICT_CELLS} cells (rows × cols) and at least one row`,
+  }) }),
+  /**
+   * One forward + backward pass on the current batch and parameters on a float32 backend and on
+   * the cpu-f64 reference; omitted backend = the session's when it is float32, else WebGPU where
+   * an adapter exists, else cpu-f32.
+   */
+  command('compare-backends', { backend: z.enum(['webgpu-f32', 'cpu-f32']).optional() }),
 ]);
 
 export type Command = z.output<typeof commandSchema>;

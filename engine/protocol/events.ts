@@ -49,6 +49,52 @@ export interface DatasetLoadedEvent extends Base {
   readonly targetNames: readonly string[];
   /** Class names when targets are one-hot class labels; null for regression. */
   readonly classNames: readonly string[] | null;
+  /** A sample of the data and per-column statistics, for the Data view (absent from engines before it existed). */
+  readonly preview?: DatasetPreview;
+}
+
+/** Per-column statistics of the full dataset (the values the network trains on, after the loader's normalisation). */
+export interface ColumnStats {
+  readonly name: string;
+  /** Over the finite values; null when the column has none. */
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  /** Population standard deviation. */
+  readonly std: number | null;
+  /** Non-finite cells (NaN, ±Infinity): missing or unparseable values the loader let through. */
+  readonly missing: number;
+}
+
+/**
+ * A row sample of a dataset matrix (X or Y): `rowIndex[k]` is the dataset row of sampled row k.
+ * Rows are picked evenly across the dataset (every ⌈n/1000⌉-th), never pooled; min/max/nonFinite
+ * are of the full matrix.
+ */
+export interface SampleMatrix {
+  readonly name: 'X' | 'Y';
+  readonly rows: number;
+  readonly cols: number;
+  readonly sourceRows: number;
+  readonly sourceCols: number;
+  readonly data: Float32Array;
+  readonly rowIndex: Int32Array;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly nonFinite: number;
+}
+
+export interface DatasetPreview {
+  readonly task: 'regression' | 'classification';
+  /** Image sets: each X row is a row-major width × height image. */
+  readonly image: { readonly width: number; readonly height: number } | null;
+  readonly X: SampleMatrix;
+  readonly Y: SampleMatrix;
+  /** One entry per column of X (named as featureNames) and of Y (targetNames). */
+  readonly featureStats: readonly ColumnStats[];
+  readonly targetStats: readonly ColumnStats[];
+  /** Classification: samples per class (argmax of the one-hot rows), in classNames order; null for regression. */
+  readonly classCounts: readonly number[] | null;
 }
 
 export interface LayerShape {
@@ -134,6 +180,44 @@ export interface OpSteppedEvent extends Base {
 export interface BreakpointHitEvent extends Base {
   readonly type: 'breakpoint-hit';
   readonly hit: BreakpointHit;
+  /**
+   * The matrix the hit refers to (`hit.matrix` with subscript `hit.matrixIndex`), decimated like a
+   * frame's (NaN/±Inf always survive); `hit.cells` index the full-resolution matrix. Empty for a
+   * loss breakpoint. A frame with the same step's matrices is sent just before the hit.
+   */
+  readonly matrices: readonly MatrixPayload[];
+}
+
+export interface PredictionEvent extends Base {
+  readonly type: 'prediction';
+  /** F = A_L for the given X (n × outputs) at the current parameters, full resolution, in the backend's precision. */
+  readonly F: MatrixPayload<FloatArray>;
+  /** Steps completed when it was computed (the parameters it reflects). */
+  readonly step: number;
+}
+
+export interface BackendLayerComparison {
+  readonly layer: number;
+  /** Element-wise |fast − reference| / max(|reference|, 1e-12), decimated (largest wins), for G_i, ∂L/∂W_i, ∂L/∂b_i. */
+  readonly G: MatrixPayload;
+  readonly dW: MatrixPayload;
+  readonly db: MatrixPayload;
+  /** Largest relative difference of each (full matrices, not the decimated ones). */
+  readonly maxRelError: { readonly G: number; readonly dW: number; readonly db: number };
+  readonly maxAbsError: { readonly G: number; readonly dW: number; readonly db: number };
+}
+
+export interface BackendComparisonEvent extends Base {
+  readonly type: 'backend-comparison';
+  readonly reference: 'cpu-f64';
+  /** The float32 backend that was compared. */
+  readonly backend: BackendName;
+  readonly step: number;
+  readonly batchRows: number;
+  readonly loss: { readonly fast: number; readonly reference: number };
+  readonly layers: readonly BackendLayerComparison[];
+  /** Largest relative difference over every layer's G, ∂W, ∂b. */
+  readonly maxRelError: number;
 }
 
 export interface GradcheckParam {
@@ -248,6 +332,8 @@ export type EngineEvent =
   | MatrixEvent
   | AcceptedEvent
   | PongEvent
+  | PredictionEvent
+  | BackendComparisonEvent
   | ErrorEvent;
 
 export type EventType = EngineEvent['type'];
@@ -270,6 +356,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'matrix',
   'accepted',
   'pong',
+  'prediction',
+  'backend-comparison',
   'error',
 ];
 
@@ -297,6 +385,8 @@ export const REPLY_EVENT = {
   ack: null,
   restore: 'state',
   ping: 'pong',
+  predict: 'prediction',
+  'compare-backends': 'backend-comparison',
 } as const satisfies Record<CommandType, EventType | null>;
 
 export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType

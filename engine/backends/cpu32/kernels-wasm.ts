@@ -22,7 +22,7 @@ interface WasmApi {
 }
 
 interface MatmulExports {
-  gemm(M: number, N: number, K: number, A: number, aRowStride: number, aKStride: number, B: number, C: number, bias: number): void;
+  gemm(M: number, N: number, K: number, A: number, aRowStride: number, aKStride: number, B: number, C: number, bias: number, pack: number): void;
   gemm_nt(n: number, q: number, p: number, G: number, W: number, X: number): void;
   tanh(src: number, dst: number, n: number): void;
   sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number, weightDecay: number): void;
@@ -80,6 +80,9 @@ export interface WasmKernelOptions {
   readonly parallelMinMacs?: number;
 }
 
+/** gemm packs B's column panels only when at least this many rows of C will reuse them. */
+const PACK_MIN_ROWS = 8;
+
 /** Instantiates the kernels on a fresh memory (one per backend: backends share nothing). */
 export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<MatrixKernels> {
   const wa = wasmApi();
@@ -100,21 +103,37 @@ export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<Mat
   const at = (v: View): number => v.offset * 4;
 
   /** Runs a product of M output rows on every thread, split into row ranges aligned to the tile height. */
-  const parallel = (op: number, M: number, macs: number, align: number, args: (m0: number, m1: number) => number[], local: (a: number[]) => void): void => {
+  const parallel = (op: number, M: number, macs: number, align: number, args: (m0: number, m1: number, t: number) => number[], local: (a: number[]) => void): void => {
     if (!pool || macs < minMacs || M < 2 * align) {
-      local(args(0, M));
+      local(args(0, M, 0));
       return;
     }
     const chunk = Math.ceil(M / pool.threads / align) * align;
     const posted: number[] = [];
     for (let w = 1; w < pool.threads && w * chunk < M; w++) {
-      pool.post(w - 1, op, args(w * chunk, Math.min(M, (w + 1) * chunk)));
+      pool.post(w - 1, op, args(w * chunk, Math.min(M, (w + 1) * chunk), w));
       posted.push(w - 1);
     }
-    local(args(0, Math.min(M, chunk)));
+    local(args(0, Math.min(M, chunk), 0));
     for (const w of posted) pool.join(w);
   };
-  const gemm = (a: number[]) => x.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
+  const gemm = (a: number[]) => x.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+  const threads = pool?.threads ?? 1;
+  /**
+   * Scratch for gemm's packed K×8 panels of B, one per thread (byte offset; 0 = do not pack).
+   * Packing pays from a few row tiles on; from the second step on the free list hands back the
+   * same block, so this allocates nothing.
+   */
+  const withPanels = (M: number, K: number, run: (pk: (t: number) => number) => void): void => {
+    if (M < PACK_MIN_ROWS) return run(() => 0);
+    const floats = K * 8;
+    const off = heap.alloc(threads * floats);
+    try {
+      run((t) => (off + t * floats) * 4);
+    } finally {
+      heap.free(off, threads * floats);
+    }
+  };
   const gemmNt = (a: number[]) => x.gemm_nt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
 
   return {
@@ -122,11 +141,15 @@ export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<Mat
     threads: pool?.threads ?? 1,
     heap,
     gemmNN(n, p, q, A, W, bias, C) {
-      parallel(OP_GEMM, n, n * p * q, 4, (m0, m1) => [m1 - m0, q, p, at(A) + m0 * p * 4, p * 4, 4, at(W), at(C) + m0 * q * 4, bias ? at(bias) : 0], gemm);
+      withPanels(n, p, (pk) =>
+        parallel(OP_GEMM, n, n * p * q, 4, (m0, m1, t) => [m1 - m0, q, p, at(A) + m0 * p * 4, p * 4, 4, at(W), at(C) + m0 * q * 4, bias ? at(bias) : 0, pk(t)], gemm),
+      );
     },
     gemmTN(n, p, q, A, G, D, db) {
       // ∂W = Aᵀ G: rows of Aᵀ are columns of A (stride 1 float), the reduction walks samples (stride p).
-      parallel(OP_GEMM, p, n * p * q, 4, (m0, m1) => [m1 - m0, q, n, at(A) + m0 * 4, 4, p * 4, at(G), at(D) + m0 * q * 4, 0], gemm);
+      withPanels(p, n, (pk) =>
+        parallel(OP_GEMM, p, n * p * q, 4, (m0, m1, t) => [m1 - m0, q, n, at(A) + m0 * 4, 4, p * 4, at(G), at(D) + m0 * q * 4, 0, pk(t)], gemm),
+      );
       if (db) columnSums(n, q, G, db);
     },
     gemmNT(n, q, p, G, W, X) {

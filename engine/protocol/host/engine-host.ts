@@ -36,7 +36,7 @@ import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
 import { defaultBackendProvider } from './backend-provider.js';
 import type { DatasetProvider } from './dataset-provider.js';
 import { defaultDatasetProvider } from './dataset-provider.js';
-import { errorEvent, InvalidStateError, NotFoundError } from './errors.js';
+import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { FrameGate } from './frame-gate.js';
 import {
@@ -374,6 +374,12 @@ export class EngineHost {
     this.postState('reset', c.id);
   }
 
+  /**
+   * Installs a checkpoint (normally from a previous engine, after a restart). Session.restore(entry)
+   * checks every shape (parameters and optimizer state) before anything is written to the backend,
+   * works with the history switched off, and makes the checkpoint the newest history entry (newer
+   * steps are dropped, so time travel never mixes two timelines).
+   */
   private async restore(c: CommandOf<'restore'>): Promise<void> {
     const { session } = this.need();
     this.stopRun();
@@ -381,19 +387,30 @@ export class EngineHost {
     const parameters = { W: cp.parameters.W.map(toMatrix), b: cp.parameters.b.map(toMatrix) };
     const optimizer = cp.optimizer
       ? { updates: cp.optimizer.updates, buffers: cp.optimizer.buffers.map((list) => list.map(toMatrix)) }
-      : await freshOptimizer(session);
-    // Session.restore works from its own history: give it the checkpoint as the entry to go back to.
-    session.history.push({
-      step: cp.step,
-      epoch: cp.epoch,
-      loss: null,
-      validationLoss: null,
-      parameters,
-      optimizer,
-      layers: [],
-      matrices: {},
-    });
-    await session.restore(cp.step);
+      : freshOptimizer(session.config);
+    try {
+      await session.restore({
+        step: cp.step,
+        epoch: cp.epoch,
+        loss: null,
+        validationLoss: null,
+        parameters,
+        optimizer,
+        layers: [],
+        matrices: {},
+      });
+    } catch (e) {
+      // A checkpoint that does not fit this model is the command's fault: say where, as for configure.
+      if (e instanceof RangeError || (e instanceof Error && e.name === 'ParameterError')) {
+        // The session names parameters "checkpoint.parameters[i].W"; the command's key path is "….W[i]".
+        const path = (/^(checkpoint\.[\w.[\]]+):/.exec(e.message)?.[1] ?? 'checkpoint').replace(
+          /^checkpoint\.parameters\[(\d+)\]\.(W|b)/,
+          'checkpoint.parameters.$2[$1]',
+        );
+        throw new FieldError(e.message, path);
+      }
+      throw e;
+    }
     this.lastFrameStep = cp.step;
     this.postState('restored', c.id);
   }
@@ -781,14 +798,19 @@ function toMatrix(m: { rows: number; cols: number; data: Float64Array | Float32A
 }
 
 /** Optimizer state of a fresh run (zero moments), for checkpoints taken without one. */
-async function freshOptimizer(
-  session: Session,
-): Promise<{ updates: number; buffers: { rows: number; cols: number; data: Float64Array }[][] }> {
-  const first = session.history.toArray()[0];
-  if (first && first.step === 0) return { updates: 0, buffers: first.optimizer.buffers.map((l) => l.map(toMatrix)) };
-  throw new InvalidStateError(
-    'restore: the checkpoint has no optimizer state and the session has no initial state to take it from',
-  );
+function freshOptimizer(config: TrainConfig): {
+  updates: number;
+  buffers: { rows: number; cols: number; data: Float64Array }[][];
+} {
+  const o = config.optimizer;
+  const perParam = o.kind === 'adam' ? 2 : o.momentum > 0 ? 1 : 0;
+  const widths = layerWidths(config.model);
+  const zeros = (rows: number, cols: number) => ({ rows, cols, data: new Float64Array(rows * cols) });
+  const buffers = config.model.layers.flatMap((_, i) => [
+    Array.from({ length: perParam }, () => zeros(widths[i]!, widths[i + 1]!)),
+    Array.from({ length: perParam }, () => zeros(1, widths[i + 1]!)),
+  ]);
+  return { updates: 0, buffers };
 }
 
 /** The session backend's gradients against the cpu-f64 reference on the same batch and parameters. */

@@ -23,6 +23,17 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A command field that does not fit the engine's model (e.g. a checkpoint of another shape); `path` is its key path. */
+export class FieldError extends RangeError {
+  constructor(
+    message: string,
+    readonly path: string | null,
+  ) {
+    super(message);
+    this.name = 'FieldError';
+  }
+}
+
 export function errorEvent(
   e: unknown,
   command: string | null,
@@ -39,6 +50,9 @@ export function errorEvent(
     code = 'dataset-error';
     path = e.field ?? null;
   } else if (e instanceof ModelSpecError) {
+    code = 'config-error';
+    path = e.path;
+  } else if (e instanceof FieldError) {
     code = 'config-error';
     path = e.path;
   } else if (e instanceof WebGpuDeviceLostError) {

@@ -4,7 +4,7 @@
  * the Data view's preview of a built-in (generated here from the same seed) is exactly what the
  * engine trains on.
  */
-import { BUILTIN_DATASETS, generateBuiltin, type BuiltinInfo } from '../../../engine/data/index.js';
+import { BUILTIN_DATASETS, generateBuiltin, type BuiltinInfo } from '../../../engine/index.js';
 
 export type { BuiltinInfo };
 

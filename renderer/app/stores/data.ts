@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { DatasetSourceInput, EventOf, MatrixPayload } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, generatePreview, type BuiltinInfo } from '../services/builtins.js';
-import { loadDataset } from '../../../engine/data/index.js';
+import { loadDataset } from '../../../engine/index.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import { columnStats } from '../services/stats.js';
 import type { MatrixView } from '../components/heatmap/paint.js';

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { parseWeights, type WeightsFile } from '../../../engine/io/index.js';
+import { parseWeights, type WeightsFile } from '../../../engine/index.js';
 import { saveFile } from '../services/files.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';

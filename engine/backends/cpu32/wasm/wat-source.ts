@@ -43,7 +43,7 @@ function gemmTile(R: number, c: ColVariant): string {
     }
     out.push(`(local.set $a${r} (i32.add (local.get $A) (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $ars))))`);
   }
-  out.push(`(local.set $bp (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))))`);
+  out.push(`(local.set $bp (local.get $bcol))`);
   out.push(`(local.set $kk (local.get $K))`);
   const body: string[] = [];
   for (let v = 0; v < c.vecs; v++) body.push(`(local.set $b${v} ${load(c.lane, '(local.get $bp)', v * 16)})`);
@@ -52,7 +52,7 @@ function gemmTile(R: number, c: ColVariant): string {
     for (let v = 0; v < c.vecs; v++) body.push(`(local.set ${acc(r, v)} ${madd(`(local.get ${acc(r, v)})`, '(local.get $s)', `(local.get $b${v})`)})`);
     body.push(`(local.set $a${r} (i32.add (local.get $a${r}) (local.get $aks)))`);
   }
-  body.push(`(local.set $bp (i32.add (local.get $bp) (local.get $ldb)))`);
+  body.push(`(local.set $bp (i32.add (local.get $bp) (local.get $bst)))`);
   body.push(`(local.set $kk (i32.sub (local.get $kk) (i32.const 1)))`);
   out.push(`(if (i32.gt_s (local.get $kk) (i32.const 0)) (then (loop $k ${body.join(' ')} (br_if $k (local.get $kk)))))`);
   for (let r = 0; r < R; r++) {
@@ -72,9 +72,30 @@ function gemmColumnPass(c: ColVariant): string {
   return `
   (block $cd${c.name} (loop $cl${c.name}
     (br_if $cd${c.name} (i32.gt_s (i32.add (local.get $j) (i32.const ${c.width})) (local.get $N)))
+    (local.set $bcol (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))))
+    (local.set $bst (local.get $ldb))${c.width === 8 ? packPanel() : ''}
     (local.set $i (i32.const 0))${rows(4)}${rows(1)}
     (local.set $j (i32.add (local.get $j) (i32.const ${c.width})))
     (br $cl${c.name})))`;
+}
+
+/**
+ * Copies the K×8 column panel of B at column $j into the scratch at $pk (32 bytes a row), so the
+ * row tiles read it with one stride-32 pointer: B's own rows are N·4 bytes apart, and with N a
+ * multiple of 1024 every row of the panel falls in the same L1/L2 set (4K aliasing), which made
+ * 1024-wide products run at a third of the speed of the others. Skipped when $pk is 0.
+ */
+function packPanel(): string {
+  return `
+    (if (local.get $pk) (then
+      (local.set $kk (local.get $K)) (local.set $bp (local.get $bcol)) (local.set $a0 (local.get $pk))
+      (block $pkd (loop $pkl (br_if $pkd (i32.le_s (local.get $kk) (i32.const 0)))
+        (v128.store (local.get $a0) (v128.load (local.get $bp)))
+        (v128.store offset=16 (local.get $a0) (v128.load offset=16 (local.get $bp)))
+        (local.set $bp (i32.add (local.get $bp) (local.get $ldb)))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 32)))
+        (local.set $kk (i32.sub (local.get $kk) (i32.const 1))) (br $pkl)))
+      (local.set $bcol (local.get $pk)) (local.set $bst (i32.const 32))))`;
 }
 
 function gemm(): string {
@@ -82,8 +103,8 @@ function gemm(): string {
   return `
  (func (export "gemm")
   (param $M i32) (param $N i32) (param $K i32) (param $A i32) (param $ars i32) (param $aks i32)
-  (param $B i32) (param $C i32) (param $bias i32)
-  (local $i i32) (local $j i32) (local $kk i32) (local $bp i32) (local $ldb i32)
+  (param $B i32) (param $C i32) (param $bias i32) (param $pk i32)
+  (local $i i32) (local $j i32) (local $kk i32) (local $bp i32) (local $ldb i32) (local $bcol i32) (local $bst i32)
   (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
   (local $b0 v128) (local $b1 v128) (local $s v128) ${accs}
   (local.set $ldb (i32.shl (local.get $N) (i32.const 2)))

@@ -29,7 +29,7 @@ import {
   type FiniteDifferenceReport,
   type ForwardResult,
   type Graph,
-} from '../../../../engine/graph/index.js';
+} from '../../../../engine/index.js';
 
 export type GraphPreset = 'tutorial' | 'expression' | 'dense' | 'custom';
 
