@@ -9,6 +9,17 @@ import vue from '@vitejs/plugin-vue';
 
 export const WEB_PORT = Number(process.env.BACKPROP_LENS_PORT ?? 4174);
 
+/**
+ * Cross-origin isolation (COOP same-origin + COEP require-corp): without it a page has no
+ * SharedArrayBuffer, and cpu-f32 cannot share its WebAssembly memory with worker threads (it then
+ * runs on one thread). Everything the app loads is its own, so require-corp blocks nothing.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+} as const;
+
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
@@ -21,6 +32,6 @@ export default defineConfig({
     // Only the dashboard page: in web mode the engine runs in a worker, not in engine.html.
     rolldownOptions: { input: { index: fileURLToPath(new URL('./renderer/index.html', import.meta.url)) } },
   },
-  server: { port: WEB_PORT, strictPort: true, host: '127.0.0.1' },
-  preview: { port: WEB_PORT, strictPort: true, host: '127.0.0.1' },
+  server: { port: WEB_PORT, strictPort: true, host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { port: WEB_PORT, strictPort: true, host: '127.0.0.1', headers: ISOLATION_HEADERS },
 });

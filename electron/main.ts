@@ -3,7 +3,8 @@
  * decides the order. See docs/desktop.md for the process model.
  */
 import type { BrowserWindow } from 'electron';
-import { app, session } from 'electron';
+import { app, protocol, session } from 'electron';
+import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { setupGpu } from './gpu.js';
 import { appPaths } from './paths.js';
 import { setupSecurity } from './security.js';
@@ -22,8 +23,11 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 setupGpu(app);
 setupSecurity(app, origin, () => session.defaultSession);
+// Before ready: the built pages come from app://backprop-lens/ with cross-origin isolation headers.
+registerAppScheme(protocol);
 
 void app.whenReady().then(() => {
+  serveAppProtocol(protocol, paths.rendererDir);
   dashboard = createDashboardWindow(paths);
   const engine = setupEngine(app, paths, getDashboard);
   dashboard.webContents.on('did-finish-load', () => engine.dashboardDidLoad());

@@ -6,9 +6,10 @@
 import type { App, Session, WebContents } from 'electron';
 import { isAppUrl } from './trust.js';
 import type { AppOrigin } from './trust.js';
+import { ISOLATION_HEADERS } from './app-protocol.js';
+import { CSP } from './csp.js';
 
-export const CSP =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://localhost:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+export { CSP } from './csp.js';
 
 export function hardenWebContents(contents: WebContents, origin: AppOrigin): void {
   contents.on('will-navigate', (event, url) => {
@@ -26,8 +27,12 @@ export function hardenSession(session: Session, origin: AppOrigin): void {
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
-    if (origin.devOrigin !== null && details.url.startsWith(origin.devOrigin))
+    // The dev server's pages: the CSP and cross-origin isolation (app:// pages get both from the
+    // protocol handler, see app-protocol.ts).
+    if (origin.devOrigin !== null && details.url.startsWith(origin.devOrigin)) {
       headers['Content-Security-Policy'] = [CSP];
+      for (const [k, v] of Object.entries(ISOLATION_HEADERS)) headers[k] = [v];
+    }
     callback({ responseHeaders: headers });
   });
 }

@@ -4,8 +4,7 @@ import type { AppPaths } from './paths.js';
 import { dashboardWindowOptions, engineWindowOptions, pageLocation } from './windows.js';
 
 function load(win: BrowserWindow, page: 'index' | 'engine', paths: AppPaths): void {
-  const where = pageLocation(page, paths.devServerUrl, paths.rendererDir);
-  void ('url' in where ? win.loadURL(where.url) : win.loadFile(where.file)).catch((e: unknown) =>
+  void win.loadURL(pageLocation(page, paths.devServerUrl).url).catch((e: unknown) =>
     console.error(`[main] could not load ${page}.html`, e),
   );
 }

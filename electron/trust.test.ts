@@ -14,6 +14,12 @@ describe('isAppUrl', () => {
     expect(isAppUrl('http://localhost:5173/index.html', prod)).toBe(false);
     expect(isAppUrl('not a url', prod)).toBe(false);
   });
+  it('accepts the app protocol’s pages (served from the renderer directory only)', () => {
+    expect(isAppUrl('app://backprop-lens/index.html', prod)).toBe(true);
+    expect(isAppUrl('app://backprop-lens/assets/engine-x1.js', prod)).toBe(true);
+    expect(isAppUrl('app://evil/index.html', prod)).toBe(false);
+    expect(isAppUrl('apps://backprop-lens/index.html', prod)).toBe(false);
+  });
   it('accepts the dev server only in development', () => {
     expect(isAppUrl('http://localhost:5173/index.html', dev)).toBe(true);
     expect(isAppUrl('http://localhost:5174/index.html', dev)).toBe(false);

@@ -1,8 +1,9 @@
 /**
- * Which URLs are ours: the built renderer files (file://…/out/renderer/) or, in development,
- * the electron-vite dev server's origin. Everything else is denied: navigation, new windows, IPC.
+ * Which URLs are ours: the built renderer pages (app://backprop-lens/…, served from out/renderer;
+ * file://…/out/renderer/ too) or, in development, the electron-vite dev server's origin. Everything else is denied: navigation, new windows, IPC.
  */
 import { pathToFileURL } from 'node:url';
+import { APP_HOST, APP_SCHEME } from './app-protocol.js';
 
 export interface AppOrigin {
   /** file:// URL of the renderer directory, ending in '/'. */
@@ -28,6 +29,9 @@ export function isAppUrl(url: string, origin: AppOrigin): boolean {
     return false;
   }
   if (origin.devOrigin !== null && u.origin === origin.devOrigin) return true;
+  // The built pages, served by our own protocol (app-protocol.ts); it resolves paths inside the
+  // renderer directory only, so any path on this host is ours.
+  if (u.protocol === `${APP_SCHEME}:`) return u.host === APP_HOST && !decodeURIComponent(u.pathname).includes('\0');
   if (u.protocol !== 'file:') return false;
   const normalized = new URL(u.pathname, 'file://').href; // resolves ../ segments
   return normalized.startsWith(origin.rendererDirUrl) && !decodeURIComponent(u.pathname).includes('\0');

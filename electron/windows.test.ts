@@ -41,7 +41,8 @@ describe('window options', () => {
   });
 
   it('loads pages from the dev server in development and from files otherwise', () => {
-    expect(pageLocation('index', 'http://localhost:5173', '/r')).toEqual({ url: 'http://localhost:5173/index.html' });
-    expect(pageLocation('engine', undefined, '/app/out/renderer')).toEqual({ file: '/app/out/renderer/engine.html' });
+    expect(pageLocation('index', 'http://localhost:5173')).toEqual({ url: 'http://localhost:5173/index.html' });
+    // Built pages come from the app's own protocol (cross-origin isolation headers), never file://.
+    expect(pageLocation('engine', undefined)).toEqual({ url: 'app://backprop-lens/engine.html' });
   });
 });

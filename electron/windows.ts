@@ -4,6 +4,7 @@
  * is not throttled in the background, so training keeps its speed while the dashboard has focus.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_BASE_URL } from './app-protocol.js';
 
 export interface WindowPaths {
   /** Built preload scripts (CommonJS: sandboxed preloads cannot be ES modules). */
@@ -54,13 +55,12 @@ export function engineWindowOptions(paths: WindowPaths): BrowserWindowConstructo
   };
 }
 
-/** Where the renderer pages are: the dev server in `electron-vite dev`, else the built files. */
-export function pageLocation(
-  page: 'index' | 'engine',
-  devServerUrl: string | undefined,
-  rendererDir: string,
-): { url: string } | { file: string } {
+/**
+ * Where the renderer pages are: the dev server in `electron-vite dev`, else the built files served
+ * on app://backprop-lens/ (app-protocol.ts: a file:// page cannot be cross-origin isolated).
+ */
+export function pageLocation(page: 'index' | 'engine', devServerUrl: string | undefined): { url: string } {
   if (devServerUrl)
     return { url: new URL(`${page}.html`, devServerUrl.endsWith('/') ? devServerUrl : `${devServerUrl}/`).toString() };
-  return { file: `${rendererDir}/${page}.html` };
+  return { url: `${APP_BASE_URL}${page}.html` };
 }

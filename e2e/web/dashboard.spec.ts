@@ -221,13 +221,13 @@ test('the gradient check passes', async ({ page }) => {
   await page.screenshot({ path: `${SHOTS}/08-gradcheck.png`, fullPage: true });
 });
 
-/** F = A_L on the current batch with the current weights: run the forward ops of a fresh step. */
-async function predictions(page: Page, layers: number): Promise<number[]> {
-  await page.click('[data-tab=stepper]');
-  for (let k = 0; k < layers; k++) await page.keyboard.press('F11');
-  await expect(page.locator(`[data-test=op-list] li[data-op="${layers - 1}"]`)).toHaveClass(/done-last/);
-  const F = await engineMatrix(page, 'A', layers);
-  return F.data.slice().sort((a, b) => a - b);
+/** F = A_L at the current parameters for a fixed grid of 2-D inputs (the engine's `predict`, as the decision boundary uses it). */
+async function predictions(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const engine = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ F: { data: ArrayLike<number> } }> } }).__backpropLensEngine;
+    const data = Array.from({ length: 50 }, (_, k) => [Math.cos(k) * 1.5, Math.sin(k * 0.7) * 1.5]).flat();
+    return Array.from((await engine.request({ type: 'predict', X: { rows: 50, cols: 2, data } })).F.data);
+  });
 }
 
 test('exported weights are a valid file and reload to the same predictions', async ({ page }) => {
@@ -267,7 +267,7 @@ test('exported weights are a valid file and reload to the same predictions', asy
   expect(csv[0]).toMatch(/step/i);
   expect(csv.length).toBe(1 + 5); // header + one row per step
 
-  const before = await predictions(page, 2);
+  const before = await predictions(page);
 
   // Load the file back: the model starts from these weights (step 0).
   await page.click('[data-tab=export]');
@@ -275,8 +275,9 @@ test('exported weights are a valid file and reload to the same predictions', asy
   await expect(page.locator('[data-test=imported]')).toContainText('weights.json');
   await page.click('[data-test=apply-imported]');
   await expect(page.locator('[data-test=status-step]')).toContainText('step 0');
-  const after = await predictions(page, 2);
-  expect(after).toHaveLength(before.length);
+  const after = await predictions(page);
+  expect(after).toHaveLength(100);
+  expect(new Set(after.map((v) => v.toFixed(3))).size).toBeGreaterThan(10); // not a constant output
   after.forEach((v, k) => expect(Math.abs(v - before[k]!)).toBeLessThan(1e-5));
   await page.screenshot({ path: `${SHOTS}/09-export.png` });
 });
@@ -285,11 +286,15 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await open(page);
   await loadBuiltin(page, 'gaussians', { n: '60' });
   await applyModel(page, { units: [4], act: 'tanh', lr: '0.5' });
+  // A fixed number of whole steps (not a timed run: a fast backend would push steps 3 and 10 out of the history).
   await page.click('[data-tab=train]');
-  await page.click('[data-test=run]');
-  await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBeGreaterThan(12);
-  await page.click('[data-test=pause]');
+  for (let k = 0; k < 12; k++) await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBe(12);
   await page.click('[data-tab=history]');
+  // a step the engine does not keep is refused with an explanation, not shown as an empty past
+  await page.fill('[data-test=history-step]', '0');
+  await expect(page.locator('[data-test=history-not-kept]')).toContainText('Step 0 is no longer kept');
+  await expect(page.locator('[data-test=history-show]')).toBeDisabled();
   await page.fill('[data-test=history-slider]', '3');
   await page.click('[data-test=history-show]');
   await expect(page.locator('[data-test=status-bar]')).toContainText('viewing step 3');
@@ -334,4 +339,89 @@ test('dark theme, empty states and the error tray', async ({ page }) => {
   await page.click('[data-test=load-file]');
   await expect(page.locator('.tray [role=alert]').first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/10-dark-error.png` });
+});
+
+test('the digits image set shows an image grid and trains', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'digits', { n: '200' });
+  await expect(page.locator('[data-test=dataset-summary]')).toContainText('64 features');
+  const grid = page.locator('canvas[data-chart=images]');
+  await expect(grid).toBeVisible();
+  // 32 images of 8×8 with 1-px gutters: many grey levels, and a label per image
+  const px = await grid.evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const greys = new Set<number>();
+    for (let k = 0; k < d.length; k += 4) greys.add(d[k]!);
+    return { w: c.width, h: c.height, greys: greys.size };
+  });
+  expect([px.w, px.h]).toEqual([8 * 10, 4 * 10]);
+  expect(px.greys).toBeGreaterThan(20);
+  const labels = ((await page.locator('[data-test=image-labels]').textContent()) ?? '').replace('labels:', '').trim().split(/\s+/);
+  expect(labels).toHaveLength(32);
+  labels.forEach((l) => expect(l).toMatch(/^[0-9]$/));
+  await page.screenshot({ path: `${SHOTS}/12-digits.png` });
+  await applyModel(page, { units: [16], act: 'relu', optimizer: 'adam', lr: '0.01' });
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=step]');
+  await expect.poll(() => trainLoss(page)).toBeGreaterThan(0);
+  const first = await trainLoss(page);
+  for (let k = 0; k < 30; k++) await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page)).toBe(31);
+  expect(await trainLoss(page)).toBeLessThan(first);
+});
+
+test('bad files report their file, line and column', async ({ page }) => {
+  await open(page);
+  await page.click('[data-tab=data]');
+  const header = "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }";
+  const padded = header + ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, padded.length & 255, padded.length >> 8]), Buffer.from(padded), Buffer.alloc(64)]);
+  const cases: [string, Buffer, RegExp][] = [
+    ['ragged.csv', Buffer.from('a,b,y\n1,2,3\n4,5\n6,7,8\n'), /ragged\.csv, line 3, column 3/],
+    ['nan.csv', Buffer.from('a,b,y\n1,2,3\n4,NaN,5\n6,7,8\n'), /nan\.csv, line 3, column 2.*"NaN"/],
+    ['complex.npy', npy, /complex\.npy.*dtype '<c16' is not supported/],
+  ];
+  for (const [name, buffer, message] of cases) {
+    await page.setInputFiles('[data-test=file-input]', { name, mimeType: 'application/octet-stream', buffer });
+    await expect(page.locator('[data-test=pending-file]')).toContainText(name);
+    await page.click('[data-test=load-file]');
+    const alert = page.locator('.tray [role=alert]').last();
+    await expect(alert).toContainText(message);
+    await page.screenshot({ path: `${SHOTS}/13-bad-${name}.png` });
+    await alert.locator('.dismiss').click();
+    await expect(page.locator('.tray [role=alert]')).toHaveCount(0);
+  }
+  // the app still works after three bad files
+  await loadBuiltin(page, 'xor', { n: '40' });
+});
+
+test('clicking a cell traces that sample row through every layer', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'xor', { n: '40' });
+  await applyModel(page, { units: [6, 4], act: 'tanh', lr: '0.1' });
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page)).toBe(1);
+  await page.click('[data-tab=layers]');
+  const h0 = page.locator('canvas[aria-label^="H_0 heatmap"]');
+  await expect(h0).toBeVisible();
+  const size = await h0.evaluate((c: HTMLCanvasElement) => ({ rows: c.height, cols: c.width }));
+  const row = 7;
+  const unit = 2;
+  const box = (await h0.boundingBox())!;
+  await page.mouse.click(box.x + ((unit + 0.5) / size.cols) * box.width, box.y + ((row + 0.5) / size.rows) * box.height);
+  const trace = page.locator('[data-test=trace]');
+  await expect(trace).toContainText(`Sample row ${row} through the layers`);
+  await expect(trace.locator('tbody tr')).toHaveCount(3);
+  // every A, H, G heatmap (and F) highlights that row; the unit's column in H_0, G_0, W_0, ∂L/∂W_0, ∂L/∂b_0 and A_1; its fan-in row in W_1
+  await expect(page.locator('.trace-row')).toHaveCount(3 * 3 + 1 + 2);
+  await expect(page.locator('.trace-col')).toHaveCount(6);
+  // the listed H row is the engine's H_0 row
+  const H = await engineMatrix(page, 'H', 0);
+  const first = Number(/\[([^,\]]+)/.exec((await trace.locator('tbody tr').first().locator('td').nth(1).textContent()) ?? '')?.[1]);
+  expect(first).toBeCloseTo(H.data[row * H.cols]!, 5);
+  await page.screenshot({ path: `${SHOTS}/14-trace.png` });
+  await page.click('text=clear trace');
+  await expect(trace).toHaveCount(0);
+  await expect(page.locator('.trace-row')).toHaveCount(0);
 });

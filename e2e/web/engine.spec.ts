@@ -116,3 +116,44 @@ test('training runs on WebGPU when the model asks for it', async ({ page }) => {
   expect(frame.step).toBe(3);
   expect(Number.isFinite(frame.loss as number)).toBe(true);
 });
+
+test('the page is cross-origin isolated, so cpu-f32 shares a big product over 2 threads', async ({ page }) => {
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  // An M-size step (64-256-256-10 on 256 rows ≈ 140 MFLOP) is over cpu-f32's threading threshold.
+  const rows = 256;
+  const cols = 64;
+  await request(page, {
+    type: 'load-dataset',
+    source: {
+      kind: 'matrices',
+      name: 'e2e-threads',
+      X: { rows, cols, data: Array.from({ length: rows * cols }, (_, k) => Math.sin(k * 0.37)) },
+      Y: { rows, cols: 10, data: Array.from({ length: rows * 10 }, (_, k) => Math.cos(k * 0.11)) },
+    },
+  });
+  const configured = await request<{ backend: { name: string; detail?: string } }>(page, {
+    type: 'configure',
+    config: {
+      model: {
+        inputSize: cols,
+        layers: [
+          { units: 256, activation: 'relu' },
+          { units: 256, activation: 'relu' },
+          { units: 10, activation: 'identity' },
+        ],
+        loss: 'mse',
+      },
+      optimizer: { kind: 'sgd', lr: 0.01 },
+      backend: 'cpu-f32',
+    },
+  });
+  console.log(`cpu-f32: ${configured.backend.detail} (${cores} cores)`);
+  expect(configured.backend.name).toBe('cpu-f32');
+  expect(configured.backend.detail).toContain(`${Math.min(cores, 4)} thread`);
+  if (cores >= 2) expect(configured.backend.detail).toMatch(/wasm-(relaxed-)?simd kernels, [2-4] threads/);
+  const state = await request<{ step: number }>(page, { type: 'step', count: 3 });
+  expect(state.step).toBe(3);
+  const frame = (await events(page, 'frame')).at(-1)!;
+  expect(Number.isFinite(frame.loss as number)).toBe(true);
+});

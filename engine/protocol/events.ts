@@ -23,6 +23,8 @@ export interface BackendInfo {
   readonly fallbackReason: string | null;
   /** One sentence: why this backend (the user's choice, the network's size, what exists). */
   readonly reason?: string;
+  /** How it runs, in `configured` (cpu-f32: e.g. "wasm-simd kernels, 2 threads"; one thread when the page is not cross-origin isolated). */
+  readonly detail?: string;
 }
 
 interface Base {

@@ -41,6 +41,56 @@ describe('decimate', () => {
     expect(p.min).toBe(0);
   });
 
+  it('matches a naive block-by-block reference on random shapes with NaN and ±Infinity', () => {
+    let seed = 12345;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let trial = 0; trial < 80; trial++) {
+      const rows = 1 + Math.floor(rand() * 90);
+      const cols = 1 + Math.floor(rand() * 90);
+      const maxSize = 1 + Math.floor(rand() * 40);
+      // Float32 sources take the integer path, float64 ones the Math.max/min path; some trials are all finite.
+      const make = (n: number, f: () => number): Float32Array | Float64Array =>
+        trial % 2 === 0 ? Float32Array.from({ length: n }, f) : Float64Array.from({ length: n }, f);
+      const special = trial % 4 < 2 ? 0.01 : 0;
+      const data = make(rows * cols, () => {
+        const u = rand();
+        const v = (rand() - 0.5) * 10;
+        // Some exact ±v ties, to pin the tie rule (positive wins).
+        const x = rand() < 0.05 ? (rand() < 0.5 ? 1.5 : -1.5) : v;
+        return u < special ? NaN : u < 2 * special ? Infinity : u < 3 * special ? -Infinity : x;
+      });
+      const p = decimate({ rows, cols, data }, 0, 'G', maxSize);
+      for (let r = 0; r < p.rows; r++)
+        for (let c = 0; c < p.cols; c++) {
+          const cells: number[] = [];
+          for (let i = r * p.blockRows; i < Math.min(rows, (r + 1) * p.blockRows); i++)
+            for (let j = c * p.blockCols; j < Math.min(cols, (c + 1) * p.blockCols); j++) cells.push(data[i * cols + j]!);
+          let want: number;
+          if (cells.some(Number.isNaN)) want = NaN;
+          // Largest magnitude; a tie between x and −x keeps the positive one.
+          else want = cells.reduce((a, b) => (Math.abs(b) > Math.abs(a) || (Math.abs(b) === Math.abs(a) && b > a) ? b : a), cells[0]!);
+          expect(p.data[r * p.cols + c]).toBe(Math.fround(want));
+        }
+      const finite = Array.from(data).filter(Number.isFinite);
+      expect(p.nonFinite).toBe(data.length - finite.length);
+      expect(p.min).toBe(finite.length ? Math.min(...finite) : null);
+      expect(p.max).toBe(finite.length ? Math.max(...finite) : null);
+    }
+  });
+
+  it('gets the range right for one-signed float32 matrices (ReLU outputs, softmax) and all zeros', () => {
+    const relu = Float32Array.from({ length: 600 * 3 }, (_, k) => (k % 7 === 0 ? 0 : 0.25 + (k % 11)));
+    const p = decimate({ rows: 600, cols: 3, data: relu }, 1, 'A', 256);
+    expect(p).toMatchObject({ min: 0, max: 10.25, nonFinite: 0 });
+    const neg = decimate({ rows: 600, cols: 3, data: relu.map((x) => -x - 1) }, 1, 'G', 256);
+    expect(neg).toMatchObject({ min: -11.25, max: -1, nonFinite: 0 });
+    const zeros = decimate({ rows: 600, cols: 3, data: new Float32Array(1800) }, 0, 'dW', 256);
+    expect(zeros).toMatchObject({ min: 0, max: 0, nonFinite: 0 });
+  });
+
   it('reports null range for an all-NaN matrix', () => {
     const p = decimate({ rows: 1, cols: 2, data: [NaN, NaN] }, 0, 'A', 4);
     expect(p.min).toBeNull();

@@ -22,4 +22,4 @@ export const DEFAULT_FRAME_WINDOW = 2;
  * measured): where frames are expensive the rate drops below the configured one rather than
  * training slowing down. `set-telemetry {budget}` changes it (1 = always the full rate).
  */
-export const DEFAULT_TELEMETRY_BUDGET = 0.05;
+export const DEFAULT_TELEMETRY_BUDGET = 0.08;

@@ -322,6 +322,15 @@ export class Session {
     return this.exclusive(() => this.getMatrixNow(index, name));
   }
 
+  /**
+   * getMatrix without the float64 copy: the host read in the backend's precision (Float32Array on
+   * the f32 backends). Telemetry decimates straight from it; callers must not modify it (reads of
+   * the step's products are cached and shared with the stats and breakpoints).
+   */
+  getMatrixRaw(index: number, name: MatrixName): Promise<Matrix<FloatArray> | null> {
+    return this.exclusive(() => this.getMatrixRawNow(index, name));
+  }
+
   /** Everything about layer i the current step has produced so far. */
   currentMatrices(layer: number): Promise<LayerMatrices> {
     return this.exclusive(async () => {
@@ -719,6 +728,11 @@ export class Session {
   }
 
   private async getMatrixNow(index: number, name: MatrixName): Promise<Matrix | null> {
+    const m = await this.getMatrixRawNow(index, name);
+    return m ? toFloat64(m) : null;
+  }
+
+  private async getMatrixRawNow(index: number, name: MatrixName): Promise<Matrix<FloatArray> | null> {
     const L = this.config.model.layers.length;
     if (name === 'A') {
       if (!Number.isInteger(index) || index < 0 || index > L)
@@ -728,12 +742,12 @@ export class Session {
     }
     if (name === 'W' || name === 'b') {
       const t = name === 'W' ? this.W[index]! : this.b[index]!;
-      return toFloat64(await this.backend.read(t));
+      return this.backend.read(t);
     }
     const st = this.cur;
     if (!st) return null;
     const p: ProductRef = { name, index: name === 'loss' ? null : index, layer: null };
-    return this.tensorOf(st, p) ? toFloat64(await this.request(st, p)) : null;
+    return this.tensorOf(st, p) ? this.request(st, p) : null;
   }
 
   private async readParameters(): Promise<ParameterSet> {

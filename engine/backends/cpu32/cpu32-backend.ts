@@ -145,7 +145,10 @@ export class Cpu32Backend implements Backend {
     }
     const out = this.make(n, p, prev ? 'G' : 'dX');
     this.kernels.gemmNT(n, q, p, this.view(g), this.view(w), this.view(out));
-    if (prev && h && a) multiplyByDerivative(prev.activation, n * p, this.view(h), this.view(a), this.view(out));
+    if (prev && h && a) {
+      if (prev.activation === 'tanh' && this.kernels.tanhDerivative) this.kernels.tanhDerivative(n * p, this.view(a), this.view(out));
+      else multiplyByDerivative(prev.activation, n * p, this.view(h), this.view(a), this.view(out));
+    }
     return out;
   }
 

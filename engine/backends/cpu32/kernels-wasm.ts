@@ -1,10 +1,9 @@
 /**
  * The WebAssembly SIMD kernel set: the generated module (wasm/wat-source.ts) instantiated on a
  * memory that is also the backend's heap, so tensors are operated on in place with no copies.
- * Column sums of G stay in JS (O(n·q), negligible next to the products).
+ * Column sums, tanh, its derivative and SGD run as WASM SIMD loops too (JS loops cost ~5% of M's step).
  */
 import { WasmHeap, type WasmMemoryLike } from './heap.js';
-import { columnSums } from './kernels-js.js';
 import type { MatrixKernels, View } from './kernels.js';
 import { OP_GEMM, OP_GEMM_NT, PARALLEL_MIN_MACS, ThreadPool, browserSpawner, type WorkerSpawner } from './threads.js';
 import {
@@ -22,9 +21,11 @@ interface WasmApi {
 }
 
 interface MatmulExports {
-  gemm(M: number, N: number, K: number, A: number, aRowStride: number, aKStride: number, B: number, C: number, bias: number, pack: number): void;
+  gemm(M: number, N: number, K: number, A: number, aRowStride: number, aKStride: number, B: number, C: number, bias: number, packB: number, packA: number): void;
   gemm_nt(n: number, q: number, p: number, G: number, W: number, X: number): void;
   tanh(src: number, dst: number, n: number): void;
+  colsum(G: number, db: number, n: number, q: number): void;
+  dtanh(A: number, X: number, n: number): void;
   sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number, weightDecay: number): void;
 }
 
@@ -82,6 +83,8 @@ export interface WasmKernelOptions {
 
 /** gemm packs B's column panels only when at least this many rows of C will reuse them. */
 const PACK_MIN_ROWS = 8;
+/** gemm packs a's row tiles only when at least this many columns of C will reuse them. */
+const PACK_A_MIN_COLS = 16;
 
 /** Instantiates the kernels on a fresh memory (one per backend: backends share nothing). */
 export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<MatrixKernels> {
@@ -117,47 +120,61 @@ export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<Mat
     local(args(0, Math.min(M, chunk), 0));
     for (const w of posted) pool.join(w);
   };
-  const gemm = (a: number[]) => x.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+  const gemm = (a: number[]) => x.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
+  const gemmNt = (a: number[]) => x.gemm_nt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
   const threads = pool?.threads ?? 1;
   /**
-   * Scratch for gemm's packed K×8 panels of B, one per thread (byte offset; 0 = do not pack).
-   * Packing pays from a few row tiles on; from the second step on the free list hands back the
-   * same block, so this allocates nothing.
+   * Scratch for gemm's packed operands (byte offsets; 0 = read in place): one K×8 panel of B per
+   * thread, and a's full 4-row tiles as K×4 panels (M·K floats; thread t packs its own rows, at
+   * m0·K). Packing pays once rows (for B) or columns (for a) reuse it; from the second step on the
+   * free list hands back the same blocks, so this allocates nothing.
    */
-  const withPanels = (M: number, K: number, run: (pk: (t: number) => number) => void): void => {
-    if (M < PACK_MIN_ROWS) return run(() => 0);
-    const floats = K * 8;
-    const off = heap.alloc(threads * floats);
+  const withPanels = (M: number, N: number, K: number, run: (pb: (t: number) => number, pa: (m0: number) => number) => void): void => {
+    const packB = M >= PACK_MIN_ROWS;
+    const packA = M >= PACK_MIN_ROWS && N >= PACK_A_MIN_COLS;
+    const bFloats = packB ? K * 8 : 0;
+    const aFloats = packA ? M * K : 0;
+    const total = threads * bFloats + aFloats;
+    if (total === 0) return run(() => 0, () => 0);
+    const off = heap.alloc(total);
+    const aOff = off + threads * bFloats;
     try {
-      run((t) => (off + t * floats) * 4);
+      run(
+        (t) => (packB ? (off + t * bFloats) * 4 : 0),
+        (m0) => (packA ? (aOff + m0 * K) * 4 : 0),
+      );
     } finally {
-      heap.free(off, threads * floats);
+      heap.free(off, total);
     }
   };
-  const gemmNt = (a: number[]) => x.gemm_nt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
 
   return {
     name: fma ? 'wasm-relaxed-simd' : 'wasm-simd',
     threads: pool?.threads ?? 1,
     heap,
     gemmNN(n, p, q, A, W, bias, C) {
-      withPanels(n, p, (pk) =>
-        parallel(OP_GEMM, n, n * p * q, 4, (m0, m1, t) => [m1 - m0, q, p, at(A) + m0 * p * 4, p * 4, 4, at(W), at(C) + m0 * q * 4, bias ? at(bias) : 0, pk(t)], gemm),
+      withPanels(n, q, p, (pb, pa) =>
+        parallel(OP_GEMM, n, n * p * q, 4, (m0, m1, t) => [m1 - m0, q, p, at(A) + m0 * p * 4, p * 4, 4, at(W), at(C) + m0 * q * 4, bias ? at(bias) : 0, pb(t), pa(m0)], gemm),
       );
     },
     gemmTN(n, p, q, A, G, D, db) {
       // ∂W = Aᵀ G: rows of Aᵀ are columns of A (stride 1 float), the reduction walks samples (stride p).
-      withPanels(p, n, (pk) =>
-        parallel(OP_GEMM, p, n * p * q, 4, (m0, m1, t) => [m1 - m0, q, n, at(A) + m0 * 4, 4, p * 4, at(G), at(D) + m0 * q * 4, 0, pk(t)], gemm),
+      withPanels(p, q, n, (pb, pa) =>
+        parallel(OP_GEMM, p, n * p * q, 4, (m0, m1, t) => [m1 - m0, q, n, at(A) + m0 * 4, 4, p * 4, at(G), at(D) + m0 * q * 4, 0, pb(t), pa(m0)], gemm),
       );
-      if (db) columnSums(n, q, G, db);
+      if (db) x.colsum(at(G), at(db), n, q);
     },
     gemmNT(n, q, p, G, W, X) {
       parallel(OP_GEMM_NT, n, n * p * q, 2, (m0, m1) => [m1 - m0, q, p, at(G) + m0 * q * 4, at(W), at(X) + m0 * p * 4], gemmNt);
     },
-    columnSums,
+    columnSums(n, q, G, db) {
+      x.colsum(at(G), at(db), n, q);
+    },
     tanh(len, H, out) {
       x.tanh(at(H), at(out), len);
+    },
+    tanhDerivative(len, A, X) {
+      x.dtanh(at(A), at(X), len);
     },
     sgd(len, W, G, V, lr, momentum, weightDecay) {
       x.sgd(at(W), at(G), V && momentum !== 0 ? at(V) : 0, len, lr, momentum, weightDecay);

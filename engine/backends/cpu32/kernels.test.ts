@@ -69,6 +69,9 @@ for (const [name, make, available] of kernelSets) {
     const shapes: [number, number, number][] = [];
     for (const n of EDGE) for (const q of EDGE) shapes.push([n, (n * 3 + q) % 19 + 1, q]);
     for (const big of BLOCK_EDGE) shapes.push([5, big, 9], [big, 3, 7], [3, 9, big]);
+    // Both operands packed (≥ 8 rows, ≥ 16 columns), with row and column remainders and, threaded,
+    // row ranges that start mid-panel-buffer.
+    shapes.push([37, 70, 45], [66, 129, 1027]);
 
     it('gemmNN with and without bias', async () => {
       const K = await make();

@@ -19,6 +19,8 @@ export interface MatrixKernels {
   columnSums(n: number, q: number, G: View, db: View): void;
   /** Optional fast element-wise kernels (WASM SIMD); the backend falls back to elementwise.ts. */
   tanh?(len: number, H: View, out: View): void;
+  /** X ⊙= 1 − A² (the tanh derivative from the activation A). */
+  tanhDerivative?(len: number, A: View, X: View): void;
   sgd?(len: number, W: View, G: View, V: View | null, lr: number, momentum: number, weightDecay: number): void;
   /** Stops worker threads, if any. */
   dispose?(): void;

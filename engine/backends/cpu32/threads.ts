@@ -49,7 +49,7 @@ listen(async (msg) => {
       const op = ctrl[base + 2];
       const a = base + 3;
       if (op === ${OP_STOP}) break;
-      if (op === ${OP_GEMM}) x.gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], ctrl[a + 9]);
+      if (op === ${OP_GEMM}) x.gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], ctrl[a + 9], ctrl[a + 10]);
       else if (op === ${OP_GEMM_NT}) x.gemm_nt(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5]);
       Atomics.store(ctrl, base + 1, seen);
       Atomics.notify(ctrl, base + 1);

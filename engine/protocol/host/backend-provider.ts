@@ -8,6 +8,7 @@
 import type { Backend, BackendName } from '../../backends/backend.js';
 import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
 import { createAutoBackend } from '../../backends/auto.js';
+import { Cpu32Backend } from '../../backends/cpu32/cpu32-backend.js';
 import { isSoftwareAdapter } from '../../backends/select.js';
 import { createBrowserWebGpuBackend, WebGpuBackend } from '../../backends/webgpu/index.js';
 import type { ModelSpec } from '../../model/spec.js';
@@ -145,7 +146,14 @@ export function browserBackendProvider(): BackendProvider {
               : null;
       const provided: ProvidedBackend = {
         backend: b,
-        info: { name, precision: precisionOf(name), adapter: null, fallbackReason, reason: auto.selection.reason },
+        info: {
+          name,
+          precision: precisionOf(name),
+          adapter: null,
+          fallbackReason,
+          reason: auto.selection.reason,
+          ...(b instanceof Cpu32Backend ? { detail: b.describe() } : {}),
+        },
         ...(b instanceof WebGpuBackend
           ? {
               onLost: (listener: (m: string) => void) =>

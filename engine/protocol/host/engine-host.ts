@@ -9,7 +9,8 @@
  *   loop, so messages are handled while training runs. Frames go out at the configured rate when
  *   the consumer has credit (FrameGate); checkpoints every couple of seconds and on every pause.
  */
-import type { BreakpointCondition, TrainConfig } from '../../train/types.js';
+import type { Backend } from '../../backends/backend.js';
+import type { BreakpointCondition, BreakpointHit, TrainConfig } from '../../train/types.js';
 import { Session } from '../../train/session.js';
 import { gatherRows } from '../../core/matrix.js';
 import type { LabeledDataset } from '../../data/types.js';
@@ -22,8 +23,10 @@ import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
 import { COMMAND_TYPES } from '../commands.js';
 import type { Endpoint, MessageLike } from '../endpoint.js';
 import type { BackendDiff, BackendInfo, EventBody, RunState, StateReason } from '../events.js';
-import { decimate, fullResolution, transferablesOf } from '../matrix-payload.js';
-import type { MatrixPayload } from '../matrix-payload.js';
+import { decimate, fullResolution, MATRIX_NAMES, transferablesOf } from '../matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
+import { batchOfStep, compareBackends } from './backend-compare.js';
+import { datasetPreview } from './dataset-preview.js';
 import { parseCommand } from '../parse.js';
 import {
   DEFAULT_FRAME_RATE,
@@ -97,6 +100,7 @@ export class EngineHost {
   private rate = { at: 0, step: 0, value: 0 };
   /** Measured cost of building a frame (ms, moving average) and when the last one was built. */
   private frameMs = 0;
+  private frameCosts: number[] = [];
   private lastFrameAt = -Infinity;
   /** Measured milliseconds per training step (kept across runs; reset when the model changes). */
   private msPerStep = Infinity;
@@ -216,6 +220,10 @@ export class EngineHost {
         return this.post({ type: 'accepted', command: c.type }, c.id);
       case 'restore':
         return this.restore(c);
+      case 'predict':
+        return this.predict(c);
+      case 'compare-backends':
+        return this.compareBackends(c);
       case 'ack':
       case 'ping':
         return; // handled in receive()
@@ -244,6 +252,7 @@ export class EngineHost {
     });
     await this.dropSession();
     this.dataset = ds;
+    const preview = datasetPreview(ds);
     this.post(
       {
         type: 'dataset-loaded',
@@ -254,8 +263,10 @@ export class EngineHost {
         featureNames: ds.meta.featureNames,
         targetNames: ds.meta.targetNames,
         classNames: ds.meta.classNames,
+        preview,
       },
       c.id,
+      transferablesOf([preview.X, preview.Y]),
     );
     this.postState('loaded');
   }
@@ -325,6 +336,7 @@ export class EngineHost {
     this.lastFrameStep = 0;
     this.msPerStep = Infinity;
     this.frameMs = 0;
+    this.frameCosts = [];
     this.gate.resetCredit();
   }
 
@@ -415,6 +427,56 @@ export class EngineHost {
     this.postState('restored', c.id);
   }
 
+  private async predict(c: CommandOf<'predict'>): Promise<void> {
+    const { session } = this.need();
+    const step = session.position.step;
+    const F = await session.predict(toMatrix(c.X));
+    const payload = fullResolution(F, session.config.model.layers.length, 'A');
+    this.post({ type: 'prediction', F: payload, step }, c.id, transferablesOf([payload]));
+  }
+
+  private async compareBackends(c: CommandOf<'compare-backends'>): Promise<void> {
+    const { session, dataset } = this.need();
+    const current = session.backend;
+    const wanted =
+      c.backend ?? (current.precision === 'f32' ? current.name : this.offered?.adapter ? 'webgpu-f32' : 'cpu-f32');
+    let fast: Backend = current;
+    let owned: Backend | null = null;
+    if (current.name !== wanted) {
+      const provided = await this.opts.backendProvider.create({
+        spec: session.config.model,
+        batchSize: Math.min(session.trainRows.length, session.config.batchSize === 'full' ? Infinity : session.config.batchSize),
+        requested: wanted,
+      });
+      owned = provided.backend;
+      fast = owned;
+      if (fast.precision !== 'f32') {
+        owned.dispose();
+        throw new InvalidStateError(`compare-backends: no float32 backend is available here (${wanted} was asked for)`);
+      }
+    }
+    try {
+      const body = await compareBackends(session, dataset, fast, this.telemetry.maxSize);
+      this.post(body, c.id, transferablesOf(body.layers.flatMap((l) => [l.G, l.dW, l.db])));
+    } finally {
+      owned?.dispose();
+    }
+  }
+
+  /**
+   * Announces breakpoint hits, each with the matrix it refers to, after a frame of the same
+   * moment so every view (heatmaps, stats) already shows what tripped it.
+   */
+  private async reportHits(hits: readonly BreakpointHit[]): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    await this.maybeFrame(true, hits);
+    for (const hit of hits) {
+      const matrices = await readMatrices(session, hitMatrices([hit]), this.telemetry.maxSize);
+      this.post({ type: 'breakpoint-hit', hit, matrices }, undefined, transferablesOf(matrices));
+    }
+  }
+
   private startRun(c: CommandOf<'start'>): void {
     this.need();
     this.stopRun();
@@ -478,8 +540,8 @@ export class EngineHost {
       run.done += result.stepsCompleted;
       if (result.hits.length > 0) {
         this.stopRun();
-        for (const hit of result.hits) this.post({ type: 'breakpoint-hit', hit });
-        await this.afterPause();
+        await this.reportHits(result.hits);
+        await this.maybeCheckpoint(true);
         this.postState('breakpoint');
         return;
       }
@@ -510,7 +572,7 @@ export class EngineHost {
       const r = await session.runSteps(Math.min(left, 64));
       left -= Math.max(1, r.stepsCompleted);
       if (r.hits.length > 0) {
-        for (const hit of r.hits) this.post({ type: 'breakpoint-hit', hit });
+        await this.reportHits(r.hits);
         stopped = 'breakpoint';
         break;
       }
@@ -519,7 +581,8 @@ export class EngineHost {
         await yieldToEvents();
       }
     }
-    await this.afterPause();
+    if (stopped === 'breakpoint') await this.maybeCheckpoint(true);
+    else await this.afterPause();
     this.postState(stopped, c.id);
   }
 
@@ -531,8 +594,11 @@ export class EngineHost {
     const matrices = await readMatrices(session, opOperands(r.op, L), this.telemetry.maxSize);
     const next = session.position.opIndex === 0 ? null : session.nextOp();
     this.post({ type: 'op-stepped', step: r.step, op: r.op, next, matrices }, c.id, transferablesOf(matrices));
-    for (const hit of r.hits) this.post({ type: 'breakpoint-hit', hit });
-    if (r.stepCompleted) await this.afterPause();
+    if (r.hits.length > 0) await this.reportHits(r.hits);
+    if (r.stepCompleted) {
+      if (r.hits.length === 0) await this.maybeFrame(true);
+      await this.maybeCheckpoint(true);
+    }
     this.postState(r.hits.length > 0 ? 'breakpoint' : 'command');
   }
 
@@ -547,7 +613,11 @@ export class EngineHost {
     } else {
       const entry = session.history.toArray().find((e) => e.step === c.step);
       if (!entry) throw new NotFoundError(`step ${c.step} is not in the history any more`);
-      payload = historyPayload(entry, c.name, c.layer);
+      // A_0 (the batch) is not kept in the history: recompute the step's batch from the schedule.
+      payload =
+        c.name === 'A' && c.layer === 0 && entry.step > 0
+          ? fullResolution(batchOfStep(session, this.dataset!, entry.step - 1).X, 0, 'A')
+          : historyPayload(entry, c.name, c.layer);
       if (!payload) throw new NotFoundError(`the history of step ${c.step} has no ${c.name}_${c.layer}`);
     }
     this.post({ type: 'matrix', step: c.step ?? current, matrix: payload }, c.id, transferablesOf([payload]));
@@ -573,7 +643,9 @@ export class EngineHost {
         `step ${c.step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
       );
     }
-    const frame = buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined);
+    const frame = buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined, () =>
+      entry.step > 0 ? batchOfStep(session, this.dataset!, entry.step - 1).X : null,
+    );
     this.post(frame, c.id, transferablesOf(frame.matrices));
   }
 
@@ -654,7 +726,7 @@ export class EngineHost {
   // ---- telemetry -------------------------------------------------------------------------------
 
   /** Sends a frame if one is due and the consumer has credit. */
-  private async maybeFrame(force = false): Promise<void> {
+  private async maybeFrame(force = false, hits: readonly BreakpointHit[] = []): Promise<void> {
     const session = this.session;
     if (!session || !session.summary()) return;
     const t = this.opts.now();
@@ -663,7 +735,7 @@ export class EngineHost {
     // Telemetry budget: frames may take at most `budget` of the engine's time. A network whose
     // frames are expensive (big matrices, a slow machine) gets fewer of them instead of training slower.
     if (!force && t - this.lastFrameAt < this.frameMs / this.telemetry.budget) return;
-    const ticket = this.gate.take(t);
+    const ticket = this.gate.take(t, force);
     if (!ticket) return;
     this.updateRate(t, session.position.step);
     try {
@@ -673,9 +745,9 @@ export class EngineHost {
         dropped: ticket.dropped,
         afterStep: this.lastFrameStep,
         stepsPerSecond: this.rate.value,
+        extra: hitMatrices(hits),
       });
-      const took = this.opts.now() - t0;
-      this.frameMs = this.frameMs === 0 ? took : 0.7 * this.frameMs + 0.3 * took;
+      this.recordFrameCost(this.opts.now() - t0);
       this.lastFrameAt = t;
       if (!frame) return this.gate.cancel(ticket.seq);
       this.lastFrameStep = frame.step;
@@ -684,6 +756,17 @@ export class EngineHost {
       this.gate.cancel(ticket.seq);
       throw e;
     }
+  }
+
+  /**
+   * The frame cost the budget works with: the median of the last few frames, so one slow frame
+   * (the first one compiles the code paths, a GC pause) does not silence the stream for seconds.
+   */
+  private recordFrameCost(ms: number): void {
+    this.frameCosts.push(ms);
+    if (this.frameCosts.length > 5) this.frameCosts.shift();
+    const sorted = [...this.frameCosts].sort((a, b) => a - b);
+    this.frameMs = sorted[sorted.length >> 1]!;
   }
 
   private updateRate(t: number, step: number): void {
@@ -787,6 +870,16 @@ export class EngineHost {
       console.error('[engine host] could not post an event', e);
     }
   }
+}
+
+/** The matrices breakpoint hits refer to (none for the loss). */
+function hitMatrices(hits: readonly BreakpointHit[]): { name: MatrixName; layer: number }[] {
+  const out: { name: MatrixName; layer: number }[] = [];
+  for (const h of hits) {
+    if (h.matrix === 'loss' || h.matrixIndex === null || h.matrixIndex === undefined) continue;
+    if ((MATRIX_NAMES as readonly string[]).includes(h.matrix)) out.push({ name: h.matrix as MatrixName, layer: h.matrixIndex });
+  }
+  return out;
 }
 
 function toMatrix(m: { rows: number; cols: number; data: Float64Array | Float32Array | number[] }): {

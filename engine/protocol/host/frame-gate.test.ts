@@ -54,4 +54,12 @@ describe('FrameGate', () => {
     g.ack(0);
     expect(g.take(200)).toMatchObject({ seq: 1 });
   });
+
+  it('lets a forced frame (pause, step, breakpoint) through without credit and reports the drops in it', () => {
+    const g = new FrameGate(20, 1);
+    expect(g.take(0)).toMatchObject({ seq: 0 });
+    expect(g.take(100)).toBeNull();
+    expect(g.take(150, true)).toEqual({ seq: 1, dropped: 1 });
+    expect(g.inFlight).toBe(2);
+  });
 });

@@ -47,10 +47,12 @@ export class FrameGate {
 
   /**
    * Called when a frame is due (or forced, e.g. after a pause): returns the seq to send it with,
-   * or null when there is no credit (the frame is dropped and counted).
+   * or null when there is no credit (the frame is dropped and counted); forced frames always get one.
    */
-  take(now: number): { seq: number; dropped: number } | null {
-    if (this.outstanding.size >= this.window) {
+  take(now: number, force = false): { seq: number; dropped: number } | null {
+    // A forced frame (after a pause, a step, a breakpoint) goes out even without credit: it is one
+    // frame per user action, never a backlog, and a paused view must show the state it paused in.
+    if (!force && this.outstanding.size >= this.window) {
       this.droppedSinceLast++;
       this.totalDropped++;
       // Count the slot as used so a stalled consumer costs one check per period, not a busy retry.

@@ -32,14 +32,16 @@ export class Probe {
   async waitFor<T extends EventType>(
     type: T,
     pred: (e: EventOf<T>) => boolean = () => true,
-    timeoutMs = 20_000,
+    timeoutMs = 10_000,
   ): Promise<EventOf<T>> {
     const t0 = Date.now();
     for (;;) {
       const hit = this.of(type).find(pred);
       if (hit) return hit;
       if (Date.now() - t0 > timeoutMs)
-        throw new Error(`timed out waiting for ${type}; got ${this.events.map((e) => e.type).join(',')}`);
+        throw new Error(
+          `timed out waiting for ${type}; got ${this.events.map((e) => (e.type === 'error' ? `error(${e.message})` : e.type)).join(',')}`,
+        );
       await new Promise((r) => setTimeout(r, 5));
     }
   }

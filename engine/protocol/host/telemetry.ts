@@ -3,7 +3,7 @@
  * last frame, the selected matrices decimated), frames replayed from the history, and the
  * operand/result matrices of one op for the stepper.
  */
-import type { Matrix } from '../../core/matrix.js';
+import type { FloatArray, Matrix } from '../../core/matrix.js';
 import type { Session } from '../../train/session.js';
 import type { HistoryEntry } from '../../train/history.js';
 import type { LayerStats, OpRef } from '../../train/types.js';
@@ -65,16 +65,39 @@ function withoutHistograms(layers: readonly LayerStats[]): LayerStats[] {
   });
 }
 
+/** Full batch: A_0 (the training set) never changes, so its decimated payload is made once per session and size. */
+const constantBatch = new WeakMap<Session, { maxSize: number; payload: MatrixPayload }>();
+
+function isFullBatch(session: Session): boolean {
+  const b = session.config.batchSize;
+  return b === 'full' || b >= session.trainRows.length;
+}
+
 /** Reads and decimates the selected matrices of the session's current (or last) step. */
 export async function readMatrices(
   session: Session,
   wanted: readonly { name: MatrixName; layer: number }[],
   maxSize: number,
 ): Promise<MatrixPayload[]> {
-  const reads = await Promise.all(wanted.map((w) => session.getMatrix(w.layer, w.name)));
+  const cachedA0 = isFullBatch(session) ? constantBatch.get(session) : undefined;
+  const useCache = (w: { name: MatrixName; layer: number }): boolean =>
+    w.name === 'A' && w.layer === 0 && cachedA0 !== undefined && cachedA0.maxSize === maxSize;
+  // Raw reads: decimation copies into the Float32 payload anyway, so no float64 copy is made first.
+  const reads = await Promise.all(wanted.map((w) => (useCache(w) ? null : session.getMatrixRaw(w.layer, w.name))));
   const out: MatrixPayload[] = [];
-  reads.forEach((m: Matrix | null, k) => {
-    if (m) out.push(decimate(m, wanted[k]!.layer, wanted[k]!.name, maxSize));
+  reads.forEach((m: Matrix<FloatArray> | null, k) => {
+    const w = wanted[k]!;
+    if (useCache(w)) {
+      // A copy: the payload's buffer is transferred (detached) when the frame is posted.
+      const p = cachedA0!.payload;
+      out.push({ ...p, data: p.data.slice() });
+      return;
+    }
+    if (!m) return;
+    const p = decimate(m, w.layer, w.name, maxSize);
+    if (w.name === 'A' && w.layer === 0 && isFullBatch(session))
+      constantBatch.set(session, { maxSize, payload: { ...p, data: p.data.slice() } });
+    out.push(p);
   });
   return out;
 }
@@ -84,6 +107,8 @@ export interface LiveFrameInput {
   readonly dropped: number;
   readonly afterStep: number;
   readonly stepsPerSecond: number;
+  /** Matrices to include beyond the selection (e.g. the one a breakpoint hit refers to). */
+  readonly extra?: readonly { name: MatrixName; layer: number }[];
 }
 
 /** A streaming frame; null before the first completed step (nothing to show yet). */
@@ -95,7 +120,10 @@ export async function buildLiveFrame(
   const summary = session.summary();
   if (!summary) return null;
   const L = session.config.model.layers.length;
-  const matrices = await readMatrices(session, selectedMatrices(settings.matrices, L), settings.maxSize);
+  const wanted = selectedMatrices(settings.matrices, L);
+  for (const e of input.extra ?? [])
+    if (!wanted.some((w) => w.name === e.name && w.layer === e.layer)) wanted.push(e);
+  const matrices = await readMatrices(session, wanted, settings.maxSize);
   return {
     v: PROTOCOL_VERSION,
     type: 'frame',
@@ -131,14 +159,24 @@ export function historyPayload(entry: HistoryEntry, name: MatrixName, layer: num
   };
 }
 
+/**
+ * A frame replayed from a history entry. The history does not keep A_0 (the batch X, the same
+ * values as the dataset's rows); `batchX` supplies it, recomputed from the step's batch schedule.
+ */
 export function buildHistoryFrame(
   entry: HistoryEntry,
   settings: TelemetrySettings,
   L: number,
   replyTo: number | undefined,
+  batchX?: () => Matrix | null,
 ): EventOf<'frame'> {
   const matrices: MatrixPayload[] = [];
   for (const w of selectedMatrices(settings.matrices, L)) {
+    if (w.name === 'A' && w.layer === 0) {
+      const X = batchX?.();
+      if (X) matrices.push(decimate(X, 0, 'A', settings.maxSize));
+      continue;
+    }
     const p = historyPayload(entry, w.name, w.layer);
     if (p)
       matrices.push(

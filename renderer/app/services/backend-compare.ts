@@ -1,10 +1,11 @@
 /**
- * Fast backend (GPU f32) against the cpu-f64 reference on the same batch and parameters. Two
- * short-lived engines (the same engine host as the app's, in their own workers) each load the same
+ * Fast backend (GPU f32) against the cpu-f64 reference on the same batch and parameters. Engines
+ * with the `compare-backends` command do this themselves (`fromEngineComparison` adapts their
+ * reply); for older engines the fallback below starts two short-lived engines (the same engine host as the app's, in their own workers) each load the same
  * rows, start from the same weights, and run one forward and backward pass op by op; then every
  * G_i, ∂L/∂W_i and ∂L/∂b_i is compared element by element. The training engine is not touched.
  */
-import type { BackendName, Checkpoint, MatrixName, ModelSpec } from '../../../engine/protocol/index.js';
+import type { BackendName, Checkpoint, EventOf, ModelSpec } from '../../../engine/protocol/index.js';
 import type { MatrixView } from '../components/heatmap/paint.js';
 import type { EngineLink } from './engine-link.js';
 
@@ -15,7 +16,7 @@ export interface ComparableEngine extends EngineLink {
 type Params = Checkpoint['parameters'];
 
 export interface ElementDiff {
-  readonly name: MatrixName;
+  readonly name: 'G' | 'dW' | 'db';
   readonly layer: number;
   /** |fast − ref| / max(|ref|, 1e-3 · max|ref|) per element. */
   readonly relError: MatrixView;
@@ -28,6 +29,25 @@ export interface BackendComparison {
   readonly reference: 'cpu-f64';
   readonly rows: number;
   readonly layers: readonly { layer: number; diffs: readonly ElementDiff[] }[];
+  /** 'engine': the training engine's `compare-backends` on its current batch; 'workers': two separate engines on the first data rows. */
+  readonly source: 'engine' | 'workers';
+  /** The loss on both backends (engine comparisons only). */
+  readonly loss?: { readonly fast: number; readonly reference: number };
+}
+
+/** The engine's `backend-comparison` reply in the shape the view draws. */
+export function fromEngineComparison(e: EventOf<'backend-comparison'>): BackendComparison {
+  return {
+    fast: e.backend,
+    reference: 'cpu-f64',
+    rows: e.batchRows,
+    source: 'engine',
+    loss: e.loss,
+    layers: e.layers.map((l) => ({
+      layer: l.layer,
+      diffs: NAMES.map((name) => ({ name, layer: l.layer, relError: l[name], maxRelError: l.maxRelError[name], maxAbsError: l.maxAbsError[name] })),
+    })),
+  };
 }
 
 /** Relative error with a floor so that exact zeros in the reference do not blow up. */
@@ -46,7 +66,7 @@ export function relativeError(fast: ArrayLike<number>, ref: ArrayLike<number>, f
   return { rel, maxRel, maxAbs };
 }
 
-const NAMES: readonly MatrixName[] = ['G', 'dW', 'db'];
+const NAMES = ['G', 'dW', 'db'] as const;
 
 /** Runs forward, loss and backward on one engine and returns its G_i, ∂L/∂W_i, ∂L/∂b_i at full resolution. */
 async function gradientsOn(engine: ComparableEngine, backend: BackendName, X: MatrixView, Y: MatrixView, model: ModelSpec, parameters: Params): Promise<{ backend: BackendName; matrices: Map<string, ArrayLike<number>> }> {
@@ -96,7 +116,7 @@ export async function compareBackends(
         return { name, layer: i, relError: { rows, cols: p[i + 1]!, data: rel }, maxRelError: maxRel, maxAbsError: maxAbs };
       }),
     }));
-    return { fast, reference: 'cpu-f64', rows: X.rows, layers };
+    return { fast, reference: 'cpu-f64', rows: X.rows, layers, source: 'workers' };
   } finally {
     for (const e of engines) e.dispose();
   }

@@ -5,11 +5,11 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { DatasetSourceInput, EventOf, MatrixPayload } from '../../../engine/protocol/index.js';
+import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, generatePreview, type BuiltinInfo } from '../services/builtins.js';
 import { loadDataset } from '../../../engine/index.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
-import { columnStats } from '../services/stats.js';
+import { columnStats, type ColumnStats } from '../services/stats.js';
 import type { MatrixView } from '../components/heatmap/paint.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
@@ -34,14 +34,11 @@ export interface PendingFile {
 export interface DataSample {
   readonly X: MatrixView;
   readonly Y: MatrixView;
+  /** The dataset row of each sample row (the engine's preview spreads its rows over the whole set); absent = rows 0, 1, 2… */
+  readonly rowIndex?: ArrayLike<number>;
 }
 
-/** The dataset-loaded event, plus the optional preview that newer engines send with it. */
-type LoadedEvent = EventOf<'dataset-loaded'> & {
-  readonly preview?: { readonly X: MatrixPayload; readonly Y: MatrixPayload };
-  readonly task?: 'regression' | 'classification';
-  readonly image?: { readonly width: number; readonly height: number };
-};
+type LoadedEvent = EventOf<'dataset-loaded'>;
 
 const RECENT_KEY = 'backprop-lens.recent';
 /** Files up to this size are parsed in the page too, for the preview. */
@@ -79,22 +76,39 @@ export const useDataStore = defineStore('data', () => {
   const task = computed<'regression' | 'classification' | null>(() => {
     const l = loaded.value;
     if (!l) return null;
-    return l.task ?? (l.classNames ? 'classification' : 'regression');
+    return l.preview?.task ?? (l.classNames ? 'classification' : 'regression');
   });
   const image = computed(() => {
     const l = loaded.value;
     if (!l) return null;
-    if (l.image) return l.image;
+    if (l.preview) return l.preview.image;
+    // Older engines send no preview: guess from the shape.
     const side = Math.round(Math.sqrt(l.inputSize));
     // Square inputs of 64+ pixels from an image set (e.g. 28×28 digits) are drawn as images.
     return l.inputSize >= 64 && side * side === l.inputSize ? { width: side, height: side } : null;
   });
-  const stats = computed(() => {
-    const s = sample.value;
+  /** Per-column statistics: of the whole data set when the engine sent them, else of the sample shown. */
+  const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
+    const p = l?.preview;
+    if (l && p) {
+      const of = (c: EngineColumnStats): ColumnStats => ({
+        name: c.name,
+        count: l.samples - c.missing,
+        min: c.min ?? NaN,
+        max: c.max ?? NaN,
+        mean: c.mean ?? NaN,
+        std: c.std ?? NaN,
+        nonFinite: c.missing,
+      });
+      return [...p.featureStats.map(of), ...p.targetStats.map(of)];
+    }
+    const s = sample.value;
     if (!s) return [];
     return [...columnStats(s.X, l?.featureNames ?? []), ...columnStats(s.Y, l?.targetNames ?? [])];
   });
+  /** Where the statistics come from, for the table's caption. */
+  const statsOfAll = computed(() => !!loaded.value?.preview);
 
   function select(name: string): void {
     const info = catalog.value.find((b) => b.name === name);
@@ -131,7 +145,7 @@ export const useDataStore = defineStore('data', () => {
   function accept(e: LoadedEvent): void {
     if (loaded.value !== e) sample.value = null;
     loaded.value = markRaw(e);
-    sample.value = e.preview ? markRaw({ X: e.preview.X, Y: e.preview.Y }) : null;
+    sample.value = e.preview ? markRaw({ X: e.preview.X, Y: e.preview.Y, rowIndex: e.preview.X.rowIndex }) : null;
   }
 
   async function loadBuiltin(): Promise<boolean> {
@@ -141,7 +155,7 @@ export const useDataStore = defineStore('data', () => {
     const ok = await load({ kind: 'builtin', name: info.name, params: given });
     if (ok) {
       remember({ kind: 'builtin', name: info.name, params: given });
-      // Same generator, same seed: exactly the rows the engine received.
+      // Engines without a dataset preview: the same generator and seed give exactly the rows the engine received.
       if (!sample.value) previewWith(() => generatePreview(info.name, given));
     }
     return ok;
@@ -189,8 +203,8 @@ export const useDataStore = defineStore('data', () => {
     const ok = await load({ kind: 'file', fileName: f.name, bytes: f.bytes.slice(), options });
     if (ok) {
       remember({ kind: 'file', name: f.name, path: f.path });
-      // Small files are parsed again here with the engine's own loader for the preview; big ones
-      // (which would stall the page) get their preview from the engine's A_0 after the first step.
+      // Engines without a dataset preview: small files are parsed again here with the engine's own
+      // loader; big ones (which would stall the page) get their preview from the engine's A_0.
       if (!sample.value && f.bytes.byteLength <= PREVIEW_PARSE_BYTES) previewWith(() => loadDataset(f.bytes, { ...options, fileName: f.name } as Parameters<typeof loadDataset>[1]));
     }
     return ok;
@@ -232,7 +246,7 @@ export const useDataStore = defineStore('data', () => {
 
   return {
     catalog, selected, params, pending, roles, normalize, taskChoice, loading, loaded, sample, recent,
-    selectedInfo, task, image, stats,
+    selectedInfo, task, image, stats, statsOfAll,
     select, loadBuiltin, pick, loadPending, accept, cachedFile, setSample, fetchSample, fileOptions,
   };
 });

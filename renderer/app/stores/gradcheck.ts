@@ -9,7 +9,7 @@ import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
 import { useDataStore } from './data.js';
 import { useModelStore } from './model.js';
-import { compareBackends, type BackendComparison, type ComparableEngine } from '../services/backend-compare.js';
+import { compareBackends, fromEngineComparison, type BackendComparison, type ComparableEngine } from '../services/backend-compare.js';
 import type { BackendName } from '../../../engine/protocol/index.js';
 
 /** Starts a separate engine (its own worker) for the comparison; set by the app (tests pass a fake). */
@@ -50,12 +50,28 @@ export const useGradcheckStore = defineStore('gradcheck', () => {
   const comparing = ref(false);
   const comparison = shallowRef<BackendComparison | null>(null);
 
-  /** Compares the fast backend with cpu-f64 on the current parameters and the first rows of the data. */
+  /**
+   * Compares the fast backend with cpu-f64 on the current parameters: the engine's own
+   * `compare-backends` (its current batch) when it has it, else two extra engines on the first rows of the data.
+   */
   async function compare(): Promise<boolean> {
     const session = useSessionStore();
     const data = useDataStore();
     const model = useModelStore();
     const errors = useErrorsStore();
+    if (session.supports('compare-backends')) {
+      comparing.value = true;
+      try {
+        const e = await session.engine().request({ type: 'compare-backends', backend: fastBackend.value === 'cpu-f32' ? 'cpu-f32' : 'webgpu-f32' }, 'backend-comparison');
+        comparison.value = markRaw(fromEngineComparison(e));
+        return true;
+      } catch (err) {
+        errors.report(err, 'The backend comparison failed');
+        return false;
+      } finally {
+        comparing.value = false;
+      }
+    }
     if (!engineFactory) {
       errors.report(new Error('No engine can be started for the comparison in this window.'), 'Backend comparison unavailable');
       return false;

@@ -30,6 +30,12 @@ export const useHistoryStore = defineStore('history', () => {
   /** The oldest step the engine still keeps (its history holds the last `historySize` steps). */
   const oldest = computed(() => Math.max(1, session.step - Math.max(1, model.historySize) + 1));
   const newest = computed(() => session.step);
+  /** History size 0 (Model view): the engine keeps no past steps. */
+  const enabled = computed(() => model.historySize > 0);
+  /** Whether the engine still keeps this step (older ones have left its ring buffer). */
+  function kept(step: number): boolean {
+    return enabled.value && Number.isInteger(step) && step >= oldest.value && step <= newest.value;
+  }
 
   async function fetchFrame(step: number): Promise<Frame | null> {
     const hit = cache.get(step);
@@ -48,15 +54,23 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  async function show(step: number): Promise<void> {
+  /** Shows a past step in every view; false (and the live view stays) when the engine no longer has it. */
+  async function show(step: number): Promise<boolean> {
+    if (!kept(step) && !cache.has(step)) return false;
     travelling.value = true;
     stepA.value = step;
     const f = await fetchFrame(step);
-    if (stepA.value === step) frameA.value = f;
+    if (stepA.value !== step) return f !== null;
+    frameA.value = f;
+    if (!f) travelling.value = false;
+    return f !== null;
   }
-  async function compareWith(step: number | null): Promise<void> {
+  async function compareWith(step: number | null): Promise<boolean> {
+    if (step !== null && !kept(step) && !cache.has(step)) return false;
     stepB.value = step;
     frameB.value = step === null ? null : await fetchFrame(step);
+    if (step !== null && !frameB.value) stepB.value = null;
+    return step === null || frameB.value !== null;
   }
   function backToLive(): void {
     travelling.value = false;
@@ -88,5 +102,5 @@ export const useHistoryStore = defineStore('history', () => {
     });
   }
 
-  return { travelling, stepA, stepB, frameA, frameB, loading, oldest, newest, show, compareWith, backToLive, forget, matrixOf, diff, connect };
+  return { travelling, stepA, stepB, frameA, frameB, loading, oldest, newest, enabled, kept, show, compareWith, backToLive, forget, matrixOf, diff, connect };
 });

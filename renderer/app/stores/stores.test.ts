@@ -196,6 +196,7 @@ describe('stepper store', () => {
 describe('history and gradient check stores', () => {
   it('fetches a past frame and diffs two steps', async () => {
     const h = useHistoryStore();
+    link.emit({ type: 'state', state: 'paused', step: 10, epoch: 0, nextOp: null, reason: 'command' } as Body);
     const a = h.show(4);
     link.reply('request-frame', frame(9, 4, 0.4, { historical: true, matrices: [payload('W', 0, 1, 2, 3)] }));
     await a;
@@ -205,6 +206,24 @@ describe('history and gradient check stores', () => {
     expect(h.travelling).toBe(true);
     expect(Array.from(h.diff('W', 0)!.data)).toEqual([2, 2]);
     expect(useTelemetryStore().losses.steps).toEqual([]); // a replay is not live data
+  });
+  it('refuses steps that have left the history instead of showing an empty past', async () => {
+    const h = useHistoryStore();
+    useModelStore().historySize = 5;
+    link.emit({ type: 'state', state: 'paused', step: 100, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    expect([h.oldest, h.newest]).toEqual([96, 100]);
+    expect(await h.show(3)).toBe(false);
+    expect(h.travelling).toBe(false);
+    expect(link.pending()).toEqual([]); // nothing asked of the engine
+    expect(h.kept(96)).toBe(true);
+    // the engine may still say no (e.g. it was restarted): the view goes back to live
+    const shown = h.show(97);
+    link.reply('request-frame', { type: 'error', code: 'not-found', message: 'step 97 is not in the history', path: null, command: 'request-frame', fatal: false } as Body);
+    expect(await shown).toBe(false);
+    expect(h.travelling).toBe(false);
+    useModelStore().historySize = 0;
+    expect(h.enabled).toBe(false);
+    expect(h.kept(100)).toBe(false);
   });
   it('runs a gradient check with the chosen settings', async () => {
     const g = useGradcheckStore();

@@ -65,6 +65,9 @@ const LONG_TASKS: Partial<Record<CommandType, EventType>> = {
   configure: 'configured',
   gradcheck: 'gradcheck-result',
   export: 'export',
+  // A WebGPU device for the comparison, or a big X to predict, can take seconds on a slow machine.
+  'compare-backends': 'backend-comparison',
+  predict: 'prediction',
 };
 
 function lostError(reason: string, command: string): EngineError {

@@ -7,8 +7,13 @@
  * gemm: C (M×N) = a(M×K) · B (K×N) (+ 1·bias), a addressed through two byte strides so the one
  *   kernel serves H = A·W (a = A, rows stride p) and ∂W = Aᵀ·G (a = Aᵀ read in place: rows stride 1,
  *   reduction stride p). Tiles of 4 rows × 8 columns keep 8 f32x4 accumulators in registers; each
- *   reduction step loads 2 vectors of B and 4 scalars of a for 32 multiply-adds. The column tile
- *   walks outermost so its K×8 panel of B stays in L1/L2 while every row tile reuses it.
+ *   reduction step loads 2 vectors of B and broadcasts 4 scalars of a (v128.load32_splat) for 32
+ *   multiply-adds. The column tile walks outermost so its K×8 panel of B stays in L1/L2 while every
+ *   row tile reuses it. Both operands are packed first when the caller passes scratch ($pk, $pa):
+ *   the K×8 panel of B into 32-byte rows and a's 4-row tiles into K×4 panels, so the inner loop
+ *   walks two contiguous pointers. Unpacked, B's rows are N·4 bytes apart and Aᵀ's reduction steps
+ *   p·4 apart; at 1024 columns those strided streams all land in the same cache sets (4K
+ *   aliasing): L's Aᵀ·G ran at 18–24 GFLOP/s on one core, packed 38 (BENCHMARKS.md).
  * gemm_nt: X (n×p) = G (n×q) · Wᵀ (W p×q read in place): dot products of contiguous rows, tiles of
  *   2 rows of G × 4 rows of W (8 accumulators), summed across lanes by a 4×4 transpose-add so the
  *   4 results store as one vector. The W tile is the outer loop (it stays in L1 across all of G).
@@ -31,8 +36,12 @@ const load = (lane: boolean, addr: string, off = 0): string =>
 const store = (lane: boolean, addr: string, value: string, off = 0): string =>
   lane ? `(v128.store32_lane offset=${off} 0 ${addr} ${value})` : `(v128.store offset=${off} ${addr} ${value})`;
 
-/** One R-row × variant tile of gemm at (i, j). */
-function gemmTile(R: number, c: ColVariant): string {
+/**
+ * One R-row × variant tile of gemm at (i, j). With `packed`, the R=4 rows of a come from the
+ * packed panel at $ap (K×4 contiguous: one pointer, constant offsets); else from R pointers
+ * walking a's own strides. Each a value is broadcast straight from memory (v128.load32_splat).
+ */
+function gemmTile(R: number, c: ColVariant, packed = false): string {
   const out: string[] = [];
   const acc = (r: number, v: number) => `$c${r}${v}`;
   for (let r = 0; r < R; r++) {
@@ -41,17 +50,20 @@ function gemmTile(R: number, c: ColVariant): string {
         `(local.set ${acc(r, v)} (if (result v128) (local.get $bias) (then ${load(c.lane, '(i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))', v * 16)}) (else (v128.const i32x4 0 0 0 0))))`,
       );
     }
-    out.push(`(local.set $a${r} (i32.add (local.get $A) (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $ars))))`);
+    if (!packed) out.push(`(local.set $a${r} (i32.add (local.get $A) (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $ars))))`);
   }
+  // Panel i/4 of the packed a starts i·K·4 bytes in (each panel is K·16 bytes).
+  if (packed) out.push(`(local.set $ap (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $i) (local.get $K)) (i32.const 2))))`);
   out.push(`(local.set $bp (local.get $bcol))`);
   out.push(`(local.set $kk (local.get $K))`);
   const body: string[] = [];
   for (let v = 0; v < c.vecs; v++) body.push(`(local.set $b${v} ${load(c.lane, '(local.get $bp)', v * 16)})`);
   for (let r = 0; r < R; r++) {
-    body.push(`(local.set $s (f32x4.splat (f32.load (local.get $a${r}))))`);
+    body.push(`(local.set $s ${packed ? `(v128.load32_splat offset=${4 * r} (local.get $ap))` : `(v128.load32_splat (local.get $a${r}))`})`);
     for (let v = 0; v < c.vecs; v++) body.push(`(local.set ${acc(r, v)} ${madd(`(local.get ${acc(r, v)})`, '(local.get $s)', `(local.get $b${v})`)})`);
-    body.push(`(local.set $a${r} (i32.add (local.get $a${r}) (local.get $aks)))`);
+    if (!packed) body.push(`(local.set $a${r} (i32.add (local.get $a${r}) (local.get $aks)))`);
   }
+  if (packed) body.push(`(local.set $ap (i32.add (local.get $ap) (i32.const 16)))`);
   body.push(`(local.set $bp (i32.add (local.get $bp) (local.get $bst)))`);
   body.push(`(local.set $kk (i32.sub (local.get $kk) (i32.const 1)))`);
   out.push(`(if (i32.gt_s (local.get $kk) (i32.const 0)) (then (loop $k ${body.join(' ')} (br_if $k (local.get $kk)))))`);
@@ -62,11 +74,34 @@ function gemmTile(R: number, c: ColVariant): string {
   return out.join('\n      ');
 }
 
+/**
+ * Packs every full 4-row tile of a into K×4 panels at $pa (panel t at t·K·16 bytes): a's rows are
+ * p·4 bytes apart (A·W) or its reduction steps are (Aᵀ·G), and with p a multiple of 1024 those
+ * strided reads alias in L1/L2 on every column tile; packed, each tile reads one contiguous run.
+ */
+function packA(): string {
+  const loads = [0, 1, 2, 3]
+    .map((r) => `(f32.store offset=${4 * r} (local.get $ap) (f32.load (i32.add (local.get $bp) (i32.mul (i32.const ${r}) (local.get $ars)))))`)
+    .join(' ');
+  return `
+  (if (local.get $pa) (then
+    (local.set $i (i32.const 0)) (local.set $ap (local.get $pa))
+    (block $pad (loop $pal (br_if $pad (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $M)))
+      (local.set $bp (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $ars))))
+      (local.set $kk (local.get $K))
+      (block $pkd (loop $pkl (br_if $pkd (i32.le_s (local.get $kk) (i32.const 0)))
+        ${loads}
+        (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (local.get $aks)))
+        (local.set $kk (i32.sub (local.get $kk) (i32.const 1))) (br $pkl)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4))) (br $pal)))))`;
+}
+
 function gemmColumnPass(c: ColVariant): string {
   const rows = (R: number) => `
     (block $rd${R}${c.name} (loop $rl${R}${c.name}
       (br_if $rd${R}${c.name} (i32.gt_s (i32.add (local.get $i) (i32.const ${R})) (local.get $M)))
-      ${gemmTile(R, c)}
+      ${R === 4 ? `(if (local.get $pa) (then ${gemmTile(R, c, true)}) (else ${gemmTile(R, c)}))` : gemmTile(R, c)}
       (local.set $i (i32.add (local.get $i) (i32.const ${R})))
       (br $rl${R}${c.name})))`;
   return `
@@ -82,8 +117,8 @@ function gemmColumnPass(c: ColVariant): string {
 /**
  * Copies the K×8 column panel of B at column $j into the scratch at $pk (32 bytes a row), so the
  * row tiles read it with one stride-32 pointer: B's own rows are N·4 bytes apart, and with N a
- * multiple of 1024 every row of the panel falls in the same L1/L2 set (4K aliasing), which made
- * 1024-wide products run at a third of the speed of the others. Skipped when $pk is 0.
+ * multiple of 1024 every row of the panel falls in the same L1/L2 sets (4K aliasing). Skipped
+ * when $pk is 0.
  */
 function packPanel(): string {
   return `
@@ -103,11 +138,11 @@ function gemm(): string {
   return `
  (func (export "gemm")
   (param $M i32) (param $N i32) (param $K i32) (param $A i32) (param $ars i32) (param $aks i32)
-  (param $B i32) (param $C i32) (param $bias i32) (param $pk i32)
-  (local $i i32) (local $j i32) (local $kk i32) (local $bp i32) (local $ldb i32) (local $bcol i32) (local $bst i32)
+  (param $B i32) (param $C i32) (param $bias i32) (param $pk i32) (param $pa i32)
+  (local $ap i32) (local $i i32) (local $j i32) (local $kk i32) (local $bp i32) (local $ldb i32) (local $bcol i32) (local $bst i32)
   (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
   (local $b0 v128) (local $b1 v128) (local $s v128) ${accs}
-  (local.set $ldb (i32.shl (local.get $N) (i32.const 2)))
+  (local.set $ldb (i32.shl (local.get $N) (i32.const 2)))${packA()}
   (local.set $j (i32.const 0))${gemmColumnPass(V8)}${gemmColumnPass(V4)}${gemmColumnPass(S1)})`;
 }
 
@@ -240,6 +275,43 @@ function sgdKernel(): string {
 }
 
 /**
+ * Column sums db (1×q) = 1ᵀ G (n×q), row by row into db (same order and f32 roundings as the JS
+ * kernel, so both give identical sums), four columns at a time.
+ */
+function colsumKernel(): string {
+  const pass = (lane: boolean, bytes: number, count: number, label: string) => `
+  (block $${label}d (loop $${label}l (br_if $${label}d (i32.lt_s (local.get $jj) (i32.const ${count})))
+    (local.set $x (v128.const i32x4 0 0 0 0)) (local.set $g (local.get $col)) (local.set $i (local.get $n))
+    (block $${label}id (loop $${label}il (br_if $${label}id (i32.le_s (local.get $i) (i32.const 0)))
+      (local.set $x (f32x4.add (local.get $x) ${load(lane, '(local.get $g)')}))
+      (local.set $g (i32.add (local.get $g) (local.get $ldg)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $${label}il)))
+    ${store(lane, '(local.get $db)', '(local.get $x)')}
+    (local.set $col (i32.add (local.get $col) (i32.const ${bytes}))) (local.set $db (i32.add (local.get $db) (i32.const ${bytes})))
+    (local.set $jj (i32.sub (local.get $jj) (i32.const ${count}))) (br $${label}l)))`;
+  return `
+ (func (export "colsum") (param $G i32) (param $db i32) (param $n i32) (param $q i32)
+  (local $x v128) (local $g i32) (local $col i32) (local $i i32) (local $jj i32) (local $ldg i32)
+  (local.set $ldg (i32.shl (local.get $q) (i32.const 2))) (local.set $col (local.get $G)) (local.set $jj (local.get $q))${pass(false, 16, 4, 'cv')}${pass(true, 4, 1, 'cs')})`;
+}
+
+/** X ⊙= 1 − A² (the tanh derivative from its output A), n floats, four lanes at a time. */
+function dtanhKernel(): string {
+  const body = (lane: boolean) => `
+      (local.set $a ${load(lane, '(local.get $pa)')})
+      ${store(lane, '(local.get $px)', `(f32x4.mul ${load(lane, '(local.get $px)')} (f32x4.sub ${f4(1)} (f32x4.mul (local.get $a) (local.get $a))))`)}`;
+  return `
+ (func (export "dtanh") (param $pa i32) (param $px i32) (param $n i32)
+  (local $a v128)
+  (block $vd (loop $vl (br_if $vd (i32.lt_s (local.get $n) (i32.const 4)))${body(false)}
+    (local.set $pa (i32.add (local.get $pa) (i32.const 16))) (local.set $px (i32.add (local.get $px) (i32.const 16)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 4))) (br $vl)))
+  (block $sd (loop $sl (br_if $sd (i32.le_s (local.get $n) (i32.const 0)))${body(true)}
+    (local.set $pa (i32.add (local.get $pa) (i32.const 4))) (local.set $px (i32.add (local.get $px) (i32.const 4)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br $sl))))`;
+}
+
+/**
  * The whole module: memory imported from JS as env.memory (the backend's heap). With `fma`, the
  * multiply-adds are f32x4.relaxed_madd (one instruction on FMA hardware: twice the peak), which
  * Chromium ≥ 114 / Electron ≥ 25 enable by default and Node 20 only behind
@@ -251,7 +323,7 @@ export function matmulWat(fma = false, shared = false): string {
   // A shared memory (worker threads) must declare its maximum: 65536 pages = the 4 GiB wasm32 limit.
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
- (import "env" "memory" ${memory})${gemm()}${gemmNT()}${tanhKernel()}${sgdKernel()}
+ (import "env" "memory" ${memory})${gemm()}${gemmNT()}${tanhKernel()}${sgdKernel()}${colsumKernel()}${dtanhKernel()}
 )
 `;
 }

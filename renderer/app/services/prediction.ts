@@ -1,0 +1,25 @@
+/**
+ * What the network computes for given inputs, for the decision boundary, the fitted curve and
+ * "imported weights give the same predictions". The engine's `predict` command is the source of
+ * truth (its backend, current parameters). The local forward pass (forward.ts) is the fallback for
+ * engines without `predict` and for time travel, where the weights are those of a past step.
+ */
+import type { MatrixView } from '../components/heatmap/paint.js';
+import type { EngineLink } from './engine-link.js';
+import { forward, type DenseLayer } from './forward.js';
+
+/** F = A_L for the rows of X (n × outputs). */
+export type Evaluator = (X: MatrixView) => MatrixView | Promise<MatrixView>;
+
+/** F from the engine, at its current parameters. */
+export function enginePredictor(link: EngineLink): Evaluator {
+  return async (X) => {
+    const e = await link.request({ type: 'predict', X: { rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) } }, 'prediction');
+    return e.F;
+  };
+}
+
+/** F from given weights (a past step's, or when the engine has no `predict`). */
+export function localPredictor(layers: readonly DenseLayer[]): Evaluator {
+  return (X) => forward(X, layers);
+}
