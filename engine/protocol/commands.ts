@@ -135,7 +135,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     histograms: z.boolean().optional(),
     maxSize: z.number().int().min(1).max(4096).optional(),
     window: z.number().int().min(1).max(64).optional(),
-    /** Largest fraction of the engine's time frames may take (default 0.05; 1 = no limit). */
+    /** Largest fraction of the engine's time frames may take (default 0.08; 1 = no limit). */
     budget: finiteNumber.refine((x) => x >= 0.01 && x <= 1, 'must be in [0.01, 1]').optional(),
   }),
   /** Acknowledges a frame: returns one credit so the engine may send another. */

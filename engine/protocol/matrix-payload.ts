@@ -56,24 +56,15 @@ function rangeOf(data: ArrayLike<number>): { min: number | null; max: number | n
   return min <= max ? { min, max, nonFinite } : { min: null, max: null, nonFinite };
 }
 
-/** Per-output-column accumulators, reused across calls (decimation runs for every matrix of every frame). */
+/** Per-output-column accumulators of the float path, reused across calls (this runs for every matrix of every frame). */
 let scratchHi = new Float64Array(0);
 let scratchLo = new Float64Array(0);
-let scratchPos = new Int32Array(0);
-let scratchNeg = new Int32Array(0);
 function floatScratch(n: number): { hi: Float64Array; lo: Float64Array } {
   if (scratchHi.length < n) {
     scratchHi = new Float64Array(n);
     scratchLo = new Float64Array(n);
   }
   return { hi: scratchHi, lo: scratchLo };
-}
-function intScratch(n: number): { pos: Int32Array; neg: Int32Array } {
-  if (scratchPos.length < n) {
-    scratchPos = new Int32Array(n);
-    scratchNeg = new Int32Array(n);
-  }
-  return { pos: scratchPos, neg: scratchNeg };
 }
 
 interface Shape {
@@ -113,52 +104,39 @@ function copyRange(src: ArrayLike<number>, out: Float32Array): FastRange {
  * IEEE bit patterns with integer arithmetic and no data-dependent branches (the float compares of
  * a running block maximum mispredict about half the time on real weights and gradients; this is
  * ~2× faster on them). |x|'s bits order like |x| and put NaN above ±Infinity above every finite
- * value, which is exactly "NaN wins, then infinities, then the largest magnitude". Per output
- * column two running maxima: of the positive values' bits and of the negative values' |bits|;
- * their overall maxima are the matrix's max and −min when it has values of both signs.
+ * value, which is exactly "NaN wins, then infinities, then the largest magnitude". Per block two
+ * running maxima: of the positive values' bits and of the negative values' |bits|; their overall
+ * maxima are the matrix's max and −min when it has values of both signs.
  */
 function poolFloat32(src: Float32Array, sh: Shape, out: Float32Array): FastRange {
   const bits = new Int32Array(src.buffer, src.byteOffset, src.length);
   const outBits = new Int32Array(out.buffer, out.byteOffset, out.length);
-  const { pos, neg } = intScratch(sh.cols);
   const { R, C, br, bc, rows, cols } = sh;
   let maxPos = 0;
   let maxNeg = 0;
+  // Each block is reduced in registers (its rows are a few KB apart: all in L1) and written once.
   for (let orow = 0; orow < rows; orow++) {
-    pos.fill(0, 0, cols);
-    neg.fill(0, 0, cols);
-    const i1 = Math.min(R, (orow + 1) * br);
-    for (let i = orow * br; i < i1; i++) {
-      const base = i * C;
-      // Two copies of the loop so the common column-block-of-1 case (tall matrices) has no division.
-      if (bc === 1) {
-        for (let j = 0; j < C; j++) {
-          const b = bits[base + j]!;
+    const i0 = orow * br;
+    const i1 = Math.min(R, i0 + br);
+    const row = orow * cols;
+    for (let o = 0; o < cols; o++) {
+      const j0 = o * bc;
+      const j1 = Math.min(C, j0 + bc);
+      let p = 0;
+      let n = 0;
+      for (let i = i0; i < i1; i++) {
+        const base = i * C;
+        for (let k = base + j0, end = base + j1; k < end; k++) {
+          const b = bits[k]!;
           const sign = b >> 31; // 0 or −1
           const abs = b & 0x7fffffff;
           // max(a, b) of two non-negative int32 without a branch: a − ((a − b) & ((a − b) >> 31)).
-          let d = pos[j]! - (abs & ~sign);
-          pos[j] = pos[j]! - (d & (d >> 31));
-          d = neg[j]! - (abs & sign);
-          neg[j] = neg[j]! - (d & (d >> 31));
-        }
-      } else {
-        for (let j = 0; j < C; j++) {
-          const b = bits[base + j]!;
-          const sign = b >> 31;
-          const abs = b & 0x7fffffff;
-          const o = (j / bc) | 0;
-          let d = pos[o]! - (abs & ~sign);
-          pos[o] = pos[o]! - (d & (d >> 31));
-          d = neg[o]! - (abs & sign);
-          neg[o] = neg[o]! - (d & (d >> 31));
+          let d = p - (abs & ~sign);
+          p -= d & (d >> 31);
+          d = n - (abs & sign);
+          n -= d & (d >> 31);
         }
       }
-    }
-    const row = orow * cols;
-    for (let o = 0; o < cols; o++) {
-      const p = pos[o]!;
-      const n = neg[o]!;
       outBits[row + o] = p >= n ? p : n | 0x80000000;
       if (p > maxPos) maxPos = p;
       if (n > maxNeg) maxNeg = n;

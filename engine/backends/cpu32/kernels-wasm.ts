@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD kernel set: the generated module (wasm/wat-source.ts) instantiated on a
  * memory that is also the backend's heap, so tensors are operated on in place with no copies.
- * Column sums, tanh, its derivative and SGD run as WASM SIMD loops too (JS loops cost ~5% of M's step).
+ * Column sums, tanh, its derivative and SGD run as WASM SIMD loops too (JS loops over Float32Arrays
+ * cost several ns an element).
  */
 import { WasmHeap, type WasmMemoryLike } from './heap.js';
 import type { MatrixKernels, View } from './kernels.js';

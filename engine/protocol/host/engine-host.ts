@@ -330,6 +330,8 @@ export class EngineHost {
     this.sessionBackend = provided;
     this.session = await Session.create(config, this.dataset!, provided.backend, {
       breakpoints: this.validBreakpoints(config),
+      // Compute only what is streamed: histograms cost a pass over four matrices per layer per step.
+      ...(this.telemetry.histograms ? {} : { histogramBins: null }),
     });
     this.config = config;
     this.configBackend = preference;

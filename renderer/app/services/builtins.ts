@@ -1,8 +1,8 @@
 /**
- * The built-in data sets, straight from the engine's registry (engine/data): names, titles,
- * parameters with defaults and ranges. The same registry generates the data in the engine, so
- * the Data view's preview of a built-in (generated here from the same seed) is exactly what the
- * engine trains on.
+ * The built-in data sets, straight from the engine's registry (reached through the engine's
+ * public entry): names, titles, parameters with defaults and ranges. The engine's
+ * `dataset-loaded` preview is what the Data view shows; `generatePreview` is the fallback for
+ * engines without one (same registry, same seed: exactly the rows the engine trains on).
  */
 import { BUILTIN_DATASETS, generateBuiltin, type BuiltinInfo } from '../../../engine/index.js';
 

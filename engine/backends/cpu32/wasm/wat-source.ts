@@ -13,7 +13,8 @@
  *   the K×8 panel of B into 32-byte rows and a's 4-row tiles into K×4 panels, so the inner loop
  *   walks two contiguous pointers. Unpacked, B's rows are N·4 bytes apart and Aᵀ's reduction steps
  *   p·4 apart; at 1024 columns those strided streams all land in the same cache sets (4K
- *   aliasing): L's Aᵀ·G ran at 18–24 GFLOP/s on one core, packed 38 (BENCHMARKS.md).
+ *   aliasing): on one core L's A·W ran at 10–13 GFLOP/s and Aᵀ·G at 16–24, packed 30–38
+ *   (BENCHMARKS.md).
  * gemm_nt: X (n×p) = G (n×q) · Wᵀ (W p×q read in place): dot products of contiguous rows, tiles of
  *   2 rows of G × 4 rows of W (8 accumulators), summed across lanes by a 4×4 transpose-add so the
  *   4 results store as one vector. The W tile is the outer loop (it stays in L1 across all of G).
