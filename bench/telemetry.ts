@@ -246,7 +246,7 @@ function appendRows(rows: string[]): void {
         '(every matrix of every layer read back and decimated to ≤ 256×256 float32, per-layer stats and histograms, loss points; acknowledged at once) ' +
         'against frames off, on the same session (backend in the workload column, Node, full batch, SGD, tanh hidden, identity output, sse). Arms alternate; medians of the rounds. ' +
         'Throughput is counted per CPU-second of the engine process (wall-clock rates on this 2-core machine shared with other work swing with the load; both are listed). ' +
-        "Frames cannot outpace steps, and frames may take at most 5% of the engine's time (the telemetry budget), so a network with expensive frames gets fewer per second. Target: ≤ 10% slower.\n\n" +
+        "Frames cannot outpace steps, and frames may take at most `budget` (default 8%) of the engine's time, so a network with expensive frames gets fewer per second. Target: ≤ 10% slower.\n\n" +
         '| date | workload | steps per CPU-s, no frames | steps per CPU-s, 20 Hz | wall steps/s (none / 20 Hz) | frames/s | MiB/s streamed | slowdown | result |\n|---|---|---|---|---|---|---|---|---|\n' +
         `${rows.join('\n')}\n`,
     );
