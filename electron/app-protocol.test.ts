@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { session } from './test/mocks/electron.js';
-import {
-  APP_SCHEME,
-  registerAppScheme,
-  resolveAppFile,
-  serveAppProtocol,
-  serveAppRequest,
-} from './app-protocol.js';
+import { APP_SCHEME, registerAppScheme, resolveAppFile, serveAppProtocol, serveAppRequest } from './app-protocol.js';
 import { hardenSession } from './security.js';
 import { appOrigin } from './trust.js';
 
@@ -55,9 +49,13 @@ describe('app:// protocol', () => {
   });
 
   it('answers 404 outside the directory or for missing files, 405 for writes', async () => {
-    expect((await serveAppRequest(new Request('app://backprop-lens/assets/..%2f..%2f..%2fsecret.txt'), dir)).status).toBe(404);
+    expect(
+      (await serveAppRequest(new Request('app://backprop-lens/assets/..%2f..%2f..%2fsecret.txt'), dir)).status,
+    ).toBe(404);
     expect((await serveAppRequest(new Request('app://backprop-lens/missing.js'), dir)).status).toBe(404);
-    expect((await serveAppRequest(new Request('app://backprop-lens/index.html', { method: 'POST', body: 'x' }), dir)).status).toBe(405);
+    expect(
+      (await serveAppRequest(new Request('app://backprop-lens/index.html', { method: 'POST', body: 'x' }), dir)).status,
+    ).toBe(405);
   });
 
   it('registers a privileged secure standard scheme and its handler', async () => {

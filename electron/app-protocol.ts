@@ -75,9 +75,7 @@ export function appResponseHeaders(file: string): Record<string, string> {
 
 /** The part of Electron's `protocol` used here (unit tests pass a fake). */
 export interface ProtocolLike {
-  registerSchemesAsPrivileged(
-    schemes: { scheme: string; privileges: Record<string, boolean> }[],
-  ): void;
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void;
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
 }
 

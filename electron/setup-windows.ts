@@ -4,9 +4,9 @@ import type { AppPaths } from './paths.js';
 import { dashboardWindowOptions, engineWindowOptions, pageLocation } from './windows.js';
 
 function load(win: BrowserWindow, page: 'index' | 'engine', paths: AppPaths): void {
-  void win.loadURL(pageLocation(page, paths.devServerUrl).url).catch((e: unknown) =>
-    console.error(`[main] could not load ${page}.html`, e),
-  );
+  void win
+    .loadURL(pageLocation(page, paths.devServerUrl).url)
+    .catch((e: unknown) => console.error(`[main] could not load ${page}.html`, e));
 }
 
 export function createDashboardWindow(paths: AppPaths): BrowserWindow {

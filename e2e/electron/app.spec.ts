@@ -47,6 +47,16 @@ test('the engine in the hidden window reports its backend', async () => {
   expect(hidden.find((w) => w.title.includes('engine'))?.visible).toBe(false);
 });
 
+test('both windows are served from app:// and cross-origin isolated (cpu-f32 threads)', async () => {
+  expect(page.url()).toMatch(/^app:\/\/backprop-lens\/index\.html/);
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  const engineIsolated = await app.evaluate(async ({ BrowserWindow }) => {
+    const w = BrowserWindow.getAllWindows().find((x) => x.getTitle().includes('engine'));
+    return w ? ((await w.webContents.executeJavaScript('globalThis.crossOriginIsolated')) as boolean) : null;
+  });
+  expect(engineIsolated).toBe(true);
+});
+
 test('a short training run streams frames', async () => {
   await request(page, SMALL_DATASET);
   await request(page, SMALL_CONFIG);

@@ -157,3 +157,29 @@ test('the page is cross-origin isolated, so cpu-f32 shares a big product over 2 
   const frame = (await events(page, 'frame')).at(-1)!;
   expect(Number.isFinite(frame.loss as number)).toBe(true);
 });
+
+test('predict and compare-backends: WebGPU (or cpu-f32) against cpu-f64 on the current batch', async ({ page }) => {
+  const ready = await request<{ commands: string[]; backend: { adapter: string | null } }>(page, { type: 'hello' });
+  expect(ready.commands).toEqual(expect.arrayContaining(['predict', 'compare-backends']));
+  await request(page, SMALL_DATASET);
+  await request(page, SMALL_CONFIG);
+  await request(page, { type: 'step', count: 2 });
+  const pred = await page.evaluate(async () => {
+    const client = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<unknown> } })
+      .__backpropLensEngine;
+    const r = (await client.request({ type: 'predict', X: { rows: 3, cols: 2, data: [0, 0, 1, -1, 0.5, 0.25] } })) as {
+      F: { rows: number; cols: number; data: ArrayLike<number> };
+    };
+    return { rows: r.F.rows, cols: r.F.cols, finite: Array.from(r.F.data).every(Number.isFinite) };
+  });
+  expect(pred).toEqual({ rows: 3, cols: 1, finite: true });
+  const wanted = ready.backend.adapter ? 'webgpu-f32' : 'cpu-f32';
+  const cmp = await request<{ backend: string; maxRelError: number; loss: { fast: number; reference: number } }>(page, {
+    type: 'compare-backends',
+    backend: wanted,
+  });
+  console.log(`compare-backends: ${cmp.backend} vs cpu-f64, max relative difference ${cmp.maxRelError}`);
+  expect(cmp.backend).toBe(wanted);
+  expect(cmp.maxRelError).toBeLessThan(1e-3);
+  expect(Math.abs(cmp.loss.fast - cmp.loss.reference)).toBeLessThan(1e-4 * Math.max(1, cmp.loss.reference));
+});

@@ -144,9 +144,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('restore', { checkpoint: checkpointSchema }),
   command('ping', {}),
   /** The network's output F = A_L for the rows of X at the current parameters (decision boundaries, fitted curves). */
-  command('predict', { X: matrixInputSchema.refine((m) => m.rows >= 1 && m.rows * m.cols <= MAX_PREDICT_CELLS, {
-    message: `needs 1 … ${MAX_PREDICT_CELLS} cells (rows × cols) and at least one row`,
-  }) }),
+  command('predict', {
+    X: matrixInputSchema.refine((m) => m.rows >= 1 && m.rows * m.cols <= MAX_PREDICT_CELLS, {
+      message: `needs 1 … ${MAX_PREDICT_CELLS} cells (rows × cols) and at least one row`,
+    }),
+  }),
   /**
    * One forward + backward pass on the current batch and parameters on a float32 backend and on
    * the cpu-f64 reference; omitted backend = the session's when it is float32, else WebGPU where

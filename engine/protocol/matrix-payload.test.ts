@@ -67,11 +67,16 @@ describe('decimate', () => {
         for (let c = 0; c < p.cols; c++) {
           const cells: number[] = [];
           for (let i = r * p.blockRows; i < Math.min(rows, (r + 1) * p.blockRows); i++)
-            for (let j = c * p.blockCols; j < Math.min(cols, (c + 1) * p.blockCols); j++) cells.push(data[i * cols + j]!);
+            for (let j = c * p.blockCols; j < Math.min(cols, (c + 1) * p.blockCols); j++)
+              cells.push(data[i * cols + j]!);
           let want: number;
           if (cells.some(Number.isNaN)) want = NaN;
           // Largest magnitude; a tie between x and −x keeps the positive one.
-          else want = cells.reduce((a, b) => (Math.abs(b) > Math.abs(a) || (Math.abs(b) === Math.abs(a) && b > a) ? b : a), cells[0]!);
+          else
+            want = cells.reduce(
+              (a, b) => (Math.abs(b) > Math.abs(a) || (Math.abs(b) === Math.abs(a) && b > a) ? b : a),
+              cells[0]!,
+            );
           expect(p.data[r * p.cols + c]).toBe(Math.fround(want));
         }
       const finite = Array.from(data).filter(Number.isFinite);

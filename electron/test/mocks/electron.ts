@@ -118,4 +118,15 @@ export const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() 
 export const contextBridge = { exposeInMainWorld: vi.fn() };
 export const ipcRenderer = Object.assign(new FakeEmitter(), { invoke: vi.fn(), removeListener: vi.fn() });
 
-export default { app, BrowserWindow, MessageChannelMain, ipcMain, dialog, Menu, session, protocol, contextBridge, ipcRenderer };
+export default {
+  app,
+  BrowserWindow,
+  MessageChannelMain,
+  ipcMain,
+  dialog,
+  Menu,
+  session,
+  protocol,
+  contextBridge,
+  ipcRenderer,
+};

@@ -96,7 +96,8 @@ export function datasetPreview(ds: LabeledDataset): DatasetPreview {
     classCounts = new Array<number>(ds.Y.cols).fill(0);
     for (let i = 0; i < ds.Y.rows; i++) {
       let best = 0;
-      for (let k = 1; k < ds.Y.cols; k++) if (ds.Y.data[i * ds.Y.cols + k]! > ds.Y.data[i * ds.Y.cols + best]!) best = k;
+      for (let k = 1; k < ds.Y.cols; k++)
+        if (ds.Y.data[i * ds.Y.cols + k]! > ds.Y.data[i * ds.Y.cols + best]!) best = k;
       classCounts[best]!++;
     }
   }

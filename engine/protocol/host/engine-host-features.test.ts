@@ -108,7 +108,11 @@ describe('EngineHost: predict', () => {
     // A fresh engine configured with those weights predicts the same.
     const b = await setup();
     b.send(regression());
-    const plain = (m: { rows: number; cols: number; data: ArrayLike<number> }) => ({ rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) });
+    const plain = (m: { rows: number; cols: number; data: ArrayLike<number> }) => ({
+      rows: m.rows,
+      cols: m.cols,
+      data: Float64Array.from(m.data),
+    });
     const parameters = { W: [plain(W0!), plain(W1!)], b: [plain(b0!), plain(b1!)] };
     b.send({ type: 'configure', config: { ...config, init: { parameters } } });
     b.send({ type: 'predict', id: 7, X });
@@ -190,7 +194,10 @@ describe('EngineHost: breakpoints and history', () => {
     const index = hit.hit.matrixIndex!;
     expect(name).not.toBe('loss');
     const at = p.events.indexOf(hit);
-    const before = p.events.slice(0, at).filter((e) => e.type === 'frame').at(-1);
+    const before = p.events
+      .slice(0, at)
+      .filter((e) => e.type === 'frame')
+      .at(-1);
     if (before?.type !== 'frame') throw new Error('no frame before the hit');
     const inFrame = before.matrices.find((m) => m.name === name && m.layer === index);
     expect(inFrame).toBeDefined();

@@ -58,7 +58,10 @@ describe('EngineHost restore', () => {
     const W1 = cp.parameters.W[1]!;
     const bad: Checkpoint = {
       ...cp,
-      parameters: { ...cp.parameters, W: [cp.parameters.W[0]!, { rows: W1.rows + 1, cols: W1.cols, data: new Float64Array((W1.rows + 1) * W1.cols) }] },
+      parameters: {
+        ...cp.parameters,
+        W: [cp.parameters.W[0]!, { rows: W1.rows + 1, cols: W1.cols, data: new Float64Array((W1.rows + 1) * W1.cols) }],
+      },
     };
     b.send({ type: 'restore', id: 3, checkpoint: bad });
     const err = await b.waitFor('error', (e) => e.replyTo === 3);

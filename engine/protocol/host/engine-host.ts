@@ -447,7 +447,10 @@ export class EngineHost {
     if (current.name !== wanted) {
       const provided = await this.opts.backendProvider.create({
         spec: session.config.model,
-        batchSize: Math.min(session.trainRows.length, session.config.batchSize === 'full' ? Infinity : session.config.batchSize),
+        batchSize: Math.min(
+          session.trainRows.length,
+          session.config.batchSize === 'full' ? Infinity : session.config.batchSize,
+        ),
         requested: wanted,
       });
       owned = provided.backend;
@@ -879,7 +882,8 @@ function hitMatrices(hits: readonly BreakpointHit[]): { name: MatrixName; layer:
   const out: { name: MatrixName; layer: number }[] = [];
   for (const h of hits) {
     if (h.matrix === 'loss' || h.matrixIndex === null || h.matrixIndex === undefined) continue;
-    if ((MATRIX_NAMES as readonly string[]).includes(h.matrix)) out.push({ name: h.matrix as MatrixName, layer: h.matrixIndex });
+    if ((MATRIX_NAMES as readonly string[]).includes(h.matrix))
+      out.push({ name: h.matrix as MatrixName, layer: h.matrixIndex });
   }
   return out;
 }

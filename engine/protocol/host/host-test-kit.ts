@@ -91,4 +91,3 @@ export async function setup(options: EngineHostOptions = {}): Promise<Probe> {
 afterEach(async () => {
   for (const h of hosts.splice(0)) await h.dispose();
 });
-

@@ -121,8 +121,7 @@ export async function buildLiveFrame(
   if (!summary) return null;
   const L = session.config.model.layers.length;
   const wanted = selectedMatrices(settings.matrices, L);
-  for (const e of input.extra ?? [])
-    if (!wanted.some((w) => w.name === e.name && w.layer === e.layer)) wanted.push(e);
+  for (const e of input.extra ?? []) if (!wanted.some((w) => w.name === e.name && w.layer === e.layer)) wanted.push(e);
   const matrices = await readMatrices(session, wanted, settings.maxSize);
   return {
     v: PROTOCOL_VERSION,
