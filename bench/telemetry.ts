@@ -34,6 +34,8 @@ interface Args {
   backend: 'cpu-f32' | 'cpu-f64';
   /** set-telemetry budget (omitted: the engine's default). */
   budget: number | null;
+  /** set-telemetry matrix names, as a dashboard view subscribes (omitted: every matrix). */
+  names: string[] | null;
 }
 
 /** cpu-f32 (single-threaded, as the app picks for these sizes without WebGPU) or the f64 reference. */
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     append: false,
     backend: 'cpu-f32',
     budget: null,
+    names: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -72,13 +75,14 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--rounds') args.rounds = Number(next());
     else if (a === '--fps') args.fps = Number(next());
     else if (a === '--budget') args.budget = Number(next());
+    else if (a === '--names') args.names = next().split(',').filter((n) => n !== '');
     else if (a === '--backend') {
       const b = next();
       if (b !== 'cpu-f32' && b !== 'cpu-f64') throw new Error('--backend: cpu-f32 or cpu-f64');
       args.backend = b;
     } else if (a === '--help') {
       console.log(
-        'bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--budget 0.01…1] [--backend cpu-f32|cpu-f64] [--append]',
+        'bench/telemetry.ts [--workloads S,M] [--seconds 4] [--rounds 3] [--fps 20] [--budget 0.01…1] [--names A,H,G,W,dW,db,b] [--backend cpu-f32|cpu-f64] [--append]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
@@ -88,7 +92,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** One engine host on in-process endpoints, with a dashboard end that acks every frame. */
-async function rig(w: Workload, provider: BackendProvider, budget: number | null) {
+async function rig(w: Workload, provider: BackendProvider, budget: number | null, names: string[] | null) {
   const [engineEnd, dashEnd] = createEndpointPair();
   const host = new EngineHost(engineEnd, { backendProvider: provider });
   const waiters: { pred: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
@@ -154,6 +158,7 @@ async function rig(w: Workload, provider: BackendProvider, budget: number | null
   );
   if (configured.type !== 'configured') throw new Error(`configure failed: ${JSON.stringify(configured)}`);
   if (budget !== null) await request({ type: 'set-telemetry', budget }, 'accepted');
+  if (names !== null) await request({ type: 'set-telemetry', matrices: { names } }, 'accepted');
   return {
     host,
     counters: () => ({ frames, bytes }),
@@ -193,7 +198,7 @@ async function main(): Promise<void> {
     `telemetry cost: ${args.fps} Hz frames vs none; ${args.rounds} alternating rounds of ${args.seconds} s per arm; ${args.backend} in Node ${process.version}`,
   );
   for (const w of args.workloads) {
-    const r = await rig(w, providerFor(args.backend), args.budget);
+    const r = await rig(w, providerFor(args.backend), args.budget, args.names);
     await r.measure(0, 1); // warm-up: JIT, allocations
     const off: number[] = [];
     const on: number[] = [];
@@ -220,7 +225,7 @@ async function main(): Promise<void> {
     const tele = median(onCpu);
     const slowdown = (1 - tele / base) * 100;
     const verdict = slowdown <= 10 ? 'pass' : 'FAIL';
-    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}, ${args.backend}${args.budget !== null ? `, budget ${args.budget}` : ''}`;
+    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}, ${args.backend}${args.budget !== null ? `, budget ${args.budget}` : ''}${args.names !== null ? `, matrices ${args.names.join('+') || 'none'}` : ''}`;
     console.log(
       `${name.padEnd(32)} steps per CPU-s: none ${base.toFixed(1).padStart(8)} | ${args.fps} Hz ${tele.toFixed(1).padStart(8)} | ${slowdown.toFixed(1)}% slower: ${verdict}` +
         `   (wall steps/s ${median(off).toFixed(1)} vs ${median(on).toFixed(1)}; ${median(fpsSeen).toFixed(1)} frames/s, ${median(mb).toFixed(1)} MiB/s)`,

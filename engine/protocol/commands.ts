@@ -7,7 +7,7 @@
  * gets its reply (and any error it causes) with `replyTo: id`.
  */
 import { z } from 'zod';
-import { PROTOCOL_VERSION, MAX_FRAME_RATE } from './version.js';
+import { PROTOCOL_VERSION, MAX_FRAME_RATE, MAX_RECORD_RATE } from './version.js';
 import {
   backendNameSchema,
   breakpointSchema,
@@ -137,6 +137,14 @@ export const commandSchema = z.discriminatedUnion('type', [
     window: z.number().int().min(1).max(64).optional(),
     /** Largest fraction of the engine's time frames may take (default 0.08; 1 = no limit). */
     budget: finiteNumber.refine((x) => x >= 0.01 && x <= 1, 'must be in [0.01, 1]').optional(),
+    /**
+     * While training runs, record (per-layer stats, history entry for time travel) at most this
+     * many steps a second (default 20; 0 = only what frames, pauses and checkpoints need). Steps
+     * run with step/step-op are always recorded; breakpoints are checked on every op regardless.
+     */
+    recordRate: finiteNumber
+      .refine((x) => x >= 0 && x <= MAX_RECORD_RATE, `must be in [0, ${MAX_RECORD_RATE}]`)
+      .optional(),
   }),
   /** Acknowledges a frame: returns one credit so the engine may send another. */
   command('ack', { seq: z.number().int().min(0) }),

@@ -23,3 +23,6 @@ export const DEFAULT_FRAME_WINDOW = 2;
  * training slowing down. `set-telemetry {budget}` changes it (1 = always the full rate).
  */
 export const DEFAULT_TELEMETRY_BUDGET = 0.08;
+/** Steps a second the engine records (stats + history entry) while running; set-telemetry `recordRate`. */
+export const DEFAULT_RECORD_RATE = 20;
+export const MAX_RECORD_RATE = 1000;

@@ -398,6 +398,51 @@ describe('history and time travel', () => {
     expect(s.summary()!.layers[2]!.normW).toBe(e.layers[2]!.normW);
   });
 
+  it('a record policy picks the recorded steps; recordLastStep records the last one late, exactly as if recorded live', async () => {
+    const every = await make({ historySize: 50, optimizer: sgdMomentum });
+    await every.runSteps(7);
+    const sparse = await make({ historySize: 50, optimizer: sgdMomentum });
+    const asked: number[] = [];
+    sparse.setRecordPolicy((step) => {
+      asked.push(step);
+      return step === 3;
+    });
+    await sparse.runSteps(7);
+    expect(asked).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(sparse.history.toArray().map((e) => e.step)).toEqual([0, 3]);
+    expect(sparse.summary()!.layers).toEqual([]);
+    expect(await sparse.recordLastStep()).toBe(true);
+    expect(await sparse.recordLastStep()).toBe(false);
+    expect(sparse.history.toArray().map((e) => e.step)).toEqual([0, 3, 7]);
+    const late = sparse.history.toArray().at(-1)!;
+    const live = every.history.toArray().at(-1)!;
+    expect(late.step).toBe(live.step);
+    expect(late.layers).toEqual(live.layers);
+    expect(late.matrices).toEqual(live.matrices);
+    expect(late.optimizer).toEqual(live.optimizer);
+    late.parameters.W.forEach((w, i) => expect(bits(w)).toEqual(bits(live.parameters.W[i]!)));
+    expect(sparse.summary()).toEqual(every.summary());
+    // Time travel to a late-recorded step continues exactly.
+    await sparse.runSteps(2);
+    await every.runSteps(2);
+    await sparse.restore(7);
+    await sparse.runSteps(2);
+    expect(bits((await sparse.parameters()).W[0]!)).toEqual(bits((await every.parameters()).W[0]!));
+    // Mid-step there is no completed step to record late.
+    sparse.setRecordPolicy(() => false);
+    await sparse.runOp();
+    expect(await sparse.recordLastStep()).toBe(false);
+  });
+
+  it('breakpoints fire on every op even when no step is recorded', async () => {
+    const s = await make({}, regression(30), { breakpoints: [{ kind: 'vanishing', threshold: 1e9 }] });
+    s.setRecordPolicy(() => false);
+    const r = await s.runSteps(5);
+    expect(r.hits.length).toBeGreaterThan(0);
+    expect(r.stepsCompleted).toBe(0);
+    expect(r.next).not.toBeNull();
+  });
+
   it('restore(step) continues exactly as the original run did', async () => {
     const s = await make({ historySize: 20 });
     await s.runSteps(9);

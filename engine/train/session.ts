@@ -120,7 +120,8 @@ interface StepState {
   readonly db: Tensor[];
   readonly Y: Tensor;
   loss: Tensor | null;
-  readonly recording: boolean;
+  /** Decided when the step begins (recordEvery) or, with a record policy, when it ends. */
+  recording: boolean;
   /** Host reads started this step, in the backend's precision (stats and breakpoints need no float64 copy). */
   readonly reads: Map<string, Promise<Matrix<FloatArray>>>;
 }
@@ -148,6 +149,8 @@ export class Session {
   private cur: StepState | null = null;
   private lossLog: { step: number; loss: number; validationLoss: number | null }[] = [];
   private lastSummary: StepSummary | null = null;
+  /** Set by setRecordPolicy: replaces recordEvery, asked when each step ends. */
+  private recordPolicy: ((step: number) => boolean) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
@@ -306,6 +309,33 @@ export class Session {
   /** Summary of the last completed step (null before the first). */
   summary(): StepSummary | null {
     return this.lastSummary;
+  }
+
+  /**
+   * Who decides which steps are recorded (per-layer stats and a history entry): null = every
+   * `recordEvery`-th step (the default); a policy replaces that and is asked once per step, when
+   * it ends. Breakpoints are evaluated on every op either way.
+   */
+  setRecordPolicy(policy: ((step: number) => boolean) | null): void {
+    this.recordPolicy = policy;
+  }
+
+  /**
+   * Records the last completed step if it was not recorded (a frame or a pause needs its stats,
+   * time travel its history entry). Exact: the step's products are kept until the next step
+   * begins, and the parameters and optimizer state are those after it. True if it recorded now.
+   */
+  recordLastStep(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const st = this.cur;
+      const last = this.lastSummary;
+      if (!st || st.recording || this.opIndex !== 0 || st.number !== this.completed || !last || last.step !== st.number)
+        return false;
+      st.recording = true;
+      const layers = await this.record(st, last.epoch, last.loss, last.validationLoss);
+      this.lastSummary = { ...last, layers };
+      return true;
+    });
   }
 
   /** Loss (and validation loss, where measured) of every completed step, oldest first (bounded). */
@@ -564,7 +594,7 @@ export class Session {
       db: [],
       Y,
       loss: null,
-      recording: every > 0 && number % every === 0,
+      recording: this.recordPolicy === null && every > 0 && number % every === 0,
       reads: new Map(),
     };
   }
@@ -645,61 +675,67 @@ export class Session {
   }
 
   private async finishStep(st: StepState): Promise<StepSummary> {
-    const spec = this.config.model;
     const loss = (await this.request(st, { name: 'loss', index: null, layer: null })).data[0]!;
     const validationLoss =
       st.slot.endsEpoch && this.validationSet
         ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss
         : null;
     const epoch = st.slot.endsEpoch ? st.slot.epoch + 1 : st.slot.epoch;
-    let layers: LayerStats[] = [];
-    if (st.recording) {
-      const get = (name: MatrixName, index: number): Promise<Matrix<FloatArray>> =>
-        this.request(st, { name, index, layer: null });
-      const perLayer = await Promise.all(
-        spec.layers.map(async (layer, i) => {
-          const [A, H, G, W, b, dW, db] = await Promise.all([
-            get('A', i + 1),
-            get('H', i),
-            get('G', i),
-            get('W', i),
-            get('b', i),
-            get('dW', i),
-            get('db', i),
-          ]);
-          return { layer: i, activation: layer.activation, A, H, G, W, b, dW, db };
-        }),
-      );
-      layers = perLayer.map((m) => layerStats(m, this.options.histogramBins));
-      if (this.history.capacity > 0) {
-        const size = this.options.historyMatrixSize;
-        const matrices: Record<string, ReturnType<typeof decimate>> = {};
-        perLayer.forEach((m, i) => {
-          matrices[`A_${i + 1}`] = decimate(m.A, size, size);
-          matrices[`H_${i}`] = decimate(m.H, size, size);
-          matrices[`G_${i}`] = decimate(m.G, size, size);
-          matrices[`dW_${i}`] = decimate(m.dW, size, size);
-          matrices[`db_${i}`] = decimate(m.db, size, size);
-          matrices[`W_${i}`] = decimate(m.W, size, size);
-        });
-        this.history.push({
-          step: st.number,
-          epoch,
-          loss,
-          validationLoss,
-          parameters: { W: perLayer.map((m) => toFloat64(m.W)), b: perLayer.map((m) => toFloat64(m.b)) },
-          optimizer: await this.optimizer.snapshot(),
-          layers,
-          matrices,
-        });
-      }
-    }
+    // Deciding late is exact: the step's products stay untouched until the next step begins,
+    // and W, b are read after the update either way.
+    if (!st.recording && this.recordPolicy?.(st.number)) st.recording = true;
+    const layers = st.recording ? await this.record(st, epoch, loss, validationLoss) : [];
     this.lossLog.push({ step: st.number, loss, validationLoss });
     // Trimmed in chunks (lossCurve() shows the last LOSS_LOG_SIZE): one splice per step would move 100 000 entries every step.
     if (this.lossLog.length >= LOSS_LOG_SIZE + LOSS_LOG_TRIM)
       this.lossLog.splice(0, this.lossLog.length - LOSS_LOG_SIZE);
     this.lastSummary = { step: st.number, epoch, loss, validationLoss, layers };
     return this.lastSummary;
+  }
+
+  /** Per-layer stats of a finished step, and its history entry (parameters, optimizer state, decimated matrices). */
+  private async record(st: StepState, epoch: number, loss: number, validationLoss: number | null): Promise<LayerStats[]> {
+    const spec = this.config.model;
+    const get = (name: MatrixName, index: number): Promise<Matrix<FloatArray>> =>
+      this.request(st, { name, index, layer: null });
+    const perLayer = await Promise.all(
+      spec.layers.map(async (layer, i) => {
+        const [A, H, G, W, b, dW, db] = await Promise.all([
+          get('A', i + 1),
+          get('H', i),
+          get('G', i),
+          get('W', i),
+          get('b', i),
+          get('dW', i),
+          get('db', i),
+        ]);
+        return { layer: i, activation: layer.activation, A, H, G, W, b, dW, db };
+      }),
+    );
+    const layers = perLayer.map((m) => layerStats(m, this.options.histogramBins));
+    if (this.history.capacity > 0) {
+      const size = this.options.historyMatrixSize;
+      const matrices: Record<string, ReturnType<typeof decimate>> = {};
+      perLayer.forEach((m, i) => {
+        matrices[`A_${i + 1}`] = decimate(m.A, size, size);
+        matrices[`H_${i}`] = decimate(m.H, size, size);
+        matrices[`G_${i}`] = decimate(m.G, size, size);
+        matrices[`dW_${i}`] = decimate(m.dW, size, size);
+        matrices[`db_${i}`] = decimate(m.db, size, size);
+        matrices[`W_${i}`] = decimate(m.W, size, size);
+      });
+      this.history.push({
+        step: st.number,
+        epoch,
+        loss,
+        validationLoss,
+        parameters: { W: perLayer.map((m) => toFloat64(m.W)), b: perLayer.map((m) => toFloat64(m.b)) },
+        optimizer: await this.optimizer.snapshot(),
+        layers,
+        matrices,
+      });
+    }
+    return layers;
   }
 
   /** Forward + loss on tensors already on the backend; releases what it made. */

@@ -37,7 +37,7 @@ window.addEventListener('unhandledrejection', (ev) => errors.report(ev.reason, '
 
 try {
   const client = getEngineClient();
-  connectStores(client);
+  connectStores(client, { followViews: !bench });
   client.onStatus((s) => {
     const session = useSessionStore(pinia);
     if (s.state === 'restarting') errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine restarted; the session is being restored');

@@ -242,3 +242,36 @@ describe('EngineHost: breakpoints and history', () => {
     expect(Array.from(A0.data)).toEqual(Array.from(Float32Array.from(live.data)));
   });
 });
+
+describe('EngineHost: recording rate', () => {
+  it('records only some steps of a run, always the last one before a pause, and every explicitly stepped one', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send(regression());
+    p.send({ type: 'configure', config });
+    await p.waitFor('configured');
+    p.send({ type: 'set-frame-rate', fps: 0, id: 2 });
+    p.send({ type: 'set-telemetry', recordRate: 0, id: 3 });
+    await p.waitFor('accepted', (e) => e.replyTo === 3);
+    p.send({ type: 'start', maxSteps: 300, id: 4 });
+    await p.waitFor('state', (s) => s.reason === 'max-steps');
+    // The frame sent on stopping has the step's stats, and the step is in the history.
+    const last = await p.waitFor('frame', (f) => f.step === 300 && !f.historical);
+    expect(last.layers).toHaveLength(2);
+    const historyFrame = async (step: number, id: number): Promise<boolean> => {
+      p.send({ type: 'request-frame', step, id });
+      for (;;) {
+        if (p.of('frame').some((f) => f.replyTo === id)) return true;
+        if (p.of('error').some((e) => e.replyTo === id)) return false;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    expect(await historyFrame(300, 10)).toBe(true);
+    const middle = await Promise.all([150, 151, 152].map((s, k) => historyFrame(s, 11 + k)));
+    expect(middle).toEqual([false, false, false]);
+    p.send({ type: 'step', count: 3, id: 20 });
+    await p.waitFor('state', (s) => s.replyTo === 20);
+    expect(await Promise.all([301, 302, 303].map((s, k) => historyFrame(s, 21 + k)))).toEqual([true, true, true]);
+    p.send({ type: 'set-telemetry', recordRate: -1, id: 30 });
+    expect((await p.waitFor('error', (e) => e.replyTo === 30)).message).toMatch(/recordRate/);
+  });
+});

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { nextTick } from 'vue';
 import type { EngineEvent, MatrixPayload, OpRef } from '../../../engine/protocol/index.js';
 import { createFakeLink, type FakeLink } from '../services/fake-link.js';
 import { connectStores } from '../services/connect.js';
@@ -150,6 +151,36 @@ describe('data and model stores', () => {
     expect(m.dirty).toBe(false);
     expect(link.sent.at(-1)).toMatchObject({ type: 'set-telemetry', histograms: true });
     expect(useStepperStore().ops).toHaveLength(1);
+  });
+
+  it('while running, streams only what the shown view draws; paused, everything again', async () => {
+    const m = useModelStore();
+    const done = m.apply();
+    link.reply('configure', { type: 'configured', parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend } as Body);
+    await done;
+    const subs = () => link.sent.filter((c) => c.type === 'set-telemetry') as { matrices: { names: string[]; layers?: number[] } }[];
+    expect(subs().at(-1)!.matrices.names).toHaveLength(7);
+    const ui = useUiStore();
+    ui.show('layers', 1);
+    link.emit({ type: 'state', state: 'running', step: 3, epoch: 1, nextOp: null, reason: 'command' } as Body);
+    await nextTick();
+    expect(subs().at(-1)!.matrices).toEqual({ names: ['A', 'H', 'G', 'W', 'dW', 'db'] });
+    ui.layerKinds.H = false;
+    ui.layersOnlyFocus = true;
+    await nextTick();
+    expect(subs().at(-1)!.matrices).toEqual({ names: ['A', 'G', 'W', 'dW', 'db'], layers: [1] });
+    ui.show('data');
+    await nextTick();
+    expect(subs().at(-1)!.matrices).toEqual({ names: [] });
+    const n = subs().length;
+    ui.show('export');
+    await nextTick();
+    expect(subs()).toHaveLength(n);
+    link.emit({ type: 'state', state: 'paused', step: 9, epoch: 1, nextOp: null, reason: 'command' } as Body);
+    await nextTick();
+    expect(subs().at(-1)!.matrices.names).toHaveLength(7);
+    // The current step's matrices are fetched for whatever view opens next.
+    expect(link.sent.at(-1)).toMatchObject({ type: 'request-frame' });
   });
 });
 

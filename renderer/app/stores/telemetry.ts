@@ -109,7 +109,8 @@ export const useTelemetryStore = defineStore('telemetry', () => {
     // Matrices not in this frame (e.g. a frame without G before the first backward) keep their last value.
     for (const [k, v] of matrices.value) if (!map.has(k)) map.set(k, v);
     matrices.value = map;
-    layers.value = e.layers;
+    // A frame of a step the engine did not record (e.g. the step before a breakpoint hit) has no stats: keep the last.
+    if (e.layers.length > 0) layers.value = e.layers;
     appendLosses(e);
     appendFlow(e);
     framesReceived.value++;
@@ -131,6 +132,16 @@ export const useTelemetryStore = defineStore('telemetry', () => {
     for (const m of list) map.set(matrixKey(m.name, m.layer), markRaw(m));
     matrices.value = map;
     version.value++;
+  }
+
+  /** The current step's matrices of the present subscription (a view opened after a run that streamed only part). */
+  async function refreshMatrices(): Promise<void> {
+    try {
+      const e = await useSessionStore().engine().request({ type: 'request-frame' }, 'frame');
+      ingestMatrices(e.matrices);
+    } catch {
+      // No step has completed yet (or the engine went away): nothing newer to show.
+    }
   }
 
   function clear(): void {
@@ -156,5 +167,5 @@ export const useTelemetryStore = defineStore('telemetry', () => {
     });
   }
 
-  return { losses, flow, frame, matrices, layers, version, framesReceived, framesDropped, fps, lastLoss, matrix, ingest, ingestMatrices, clear, connect };
+  return { losses, flow, frame, matrices, layers, version, framesReceived, framesDropped, fps, lastLoss, matrix, ingest, ingestMatrices, refreshMatrices, clear, connect };
 });

@@ -28,6 +28,9 @@ export const useUiStore = defineStore('ui', () => {
   /** The sample row traced through every layer's A/H/G, and the unit column within focusLayer. */
   const traceRow = ref<number | null>(null);
   const traceUnit = ref<{ layer: number; unit: number } | null>(null);
+  /** The Layers view's kind checkboxes and "only layer i": here so that telemetry subscribes to what is shown. */
+  const layerKinds = ref<Record<string, boolean>>({ A: true, H: true, G: true, W: true, dW: true, db: true });
+  const layersOnlyFocus = ref(false);
 
   watch(
     theme,
@@ -59,5 +62,5 @@ export const useUiStore = defineStore('ui', () => {
     traceRow.value = null;
     traceUnit.value = null;
   }
-  return { theme, tab, focusLayer, traceRow, traceUnit, toggleTheme, show, trace, traceUnitOf, clearTrace };
+  return { theme, tab, focusLayer, traceRow, traceUnit, layerKinds, layersOnlyFocus, toggleTheme, show, trace, traceUnitOf, clearTrace };
 });
