@@ -32,6 +32,9 @@ test('a short training run streams frames', async ({ page }) => {
   await request(page, SMALL_DATASET);
   const configured = await request<{ ops: unknown[] }>(page, SMALL_CONFIG);
   expect(configured.ops.length).toBe(6);
+  // The dashboard on this page streams only what its open view draws while training runs (the
+  // Data view: no matrices); the Layers view draws every kind.
+  await page.click('[data-tab=layers]');
   await request(page, { type: 'start', maxSteps: 40 });
   await expect
     .poll(async () => (await events(page, 'state')).some((s) => s.reason === 'max-steps'), { timeout: 90_000 })

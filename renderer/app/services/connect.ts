@@ -13,10 +13,10 @@ import { useDataStore } from '../stores/data.js';
 import { useUiStore } from '../stores/ui.js';
 import { computed, markRaw, watch } from 'vue';
 import { MATRIX_NAMES } from '../../../engine/protocol/index.js';
-import { telemetrySubscription } from './telemetry-subscription.js';
+import { covers, telemetrySubscription, type TelemetrySubscription } from './telemetry-subscription.js';
 
 /** Every matrix the Layers view can show, for all layers, with histograms (the heatmap bench's subscription). */
-export const DASHBOARD_TELEMETRY = { matrices: { names: [...MATRIX_NAMES] }, histograms: true };
+export const DASHBOARD_TELEMETRY: TelemetrySubscription = { matrices: { names: [...MATRIX_NAMES] }, histograms: true };
 
 export interface ConnectOptions {
   /** Stream only the matrices the current view shows while training runs (default true). */
@@ -33,17 +33,19 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   const model = useModelStore();
   const ui = useUiStore();
   const follow = options.followViews ?? true;
-  const wanted = computed(() =>
-    follow
-      ? telemetrySubscription({
-          tab: ui.tab,
-          running: session.state === 'running',
-          layerKinds: ui.layerKinds,
-          onlyLayer: ui.layersOnlyFocus ? ui.focusLayer : null,
-        })
-      : DASHBOARD_TELEMETRY,
-  );
+  const view = (running: boolean) =>
+    telemetrySubscription({
+      tab: ui.tab,
+      running,
+      layerKinds: ui.layerKinds,
+      onlyLayer: ui.layersOnlyFocus ? ui.focusLayer : null,
+    });
+  const wanted = computed(() => (follow ? view(session.state === 'running') : DASHBOARD_TELEMETRY));
+  /** What the view draws, whether or not training runs. */
+  const needs = computed(() => view(true));
   let sent = '';
+  /** Paused after a run that streamed only this: the other matrices are older than the current step. */
+  let partial: TelemetrySubscription | null = null;
   const subscribe = (force: boolean): void => {
     const body = wanted.value;
     const key = JSON.stringify(body);
@@ -53,21 +55,33 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   };
   link.on('configured', (e) => {
     model.configured = markRaw(e);
+    partial = null;
     subscribe(true);
     void useDataStore().fetchSample(true);
   });
   watch(
     wanted,
-    () => {
+    (_w, before) => {
       if (!model.configured) return;
-      const widened = sent !== '' && JSON.stringify(wanted.value) !== sent && !session.running;
       subscribe(false);
-      // Paused after a run that streamed only part: fetch the current step's matrices for any view.
-      if (widened && session.state === 'paused') void useTelemetryStore().refreshMatrices();
+      if (session.running) partial = null;
+      else if (before && before.matrices.names.length < MATRIX_NAMES.length) partial = before;
+    },
+    { deep: true },
+  );
+  // A view opened while paused that needs what the run did not stream: fetch the current step's once.
+  watch(
+    needs,
+    (n) => {
+      if (!partial || session.running || session.state !== 'paused' || covers(partial, n)) return;
+      partial = null;
+      void useTelemetryStore().refreshMatrices();
     },
     { deep: true },
   );
   link.on('frame', (e) => {
+    // A live frame after the pause (a step) carries everything subscribed now.
+    if (!e.historical && !session.running) partial = null;
     if (!e.historical && !useDataStore().sample) void useDataStore().fetchSample(true);
   });
 }

@@ -32,3 +32,17 @@ describe('telemetrySubscription', () => {
     }
   });
 });
+
+describe('covers', () => {
+  const sub = (names: string[], layers?: number[]) =>
+    telemetrySubscription(view({ layerKinds: Object.fromEntries(names.map((n) => [n, true])), onlyLayer: layers?.[0] ?? null }));
+  it('says whether one subscription brings everything another asks for', async () => {
+    const { covers } = await import('./telemetry-subscription.js');
+    expect(covers(sub(['A', 'G']), sub(['A']))).toBe(true);
+    expect(covers(sub(['A']), sub(['A', 'G']))).toBe(false);
+    expect(covers(sub(['A'], [1]), sub(['A']))).toBe(false);
+    expect(covers(sub(['A']), sub(['A'], [1]))).toBe(true);
+    expect(covers(sub(['A'], [1]), sub(['A'], [1]))).toBe(true);
+    expect(covers(sub([], [1]), sub([]))).toBe(true);
+  });
+});

@@ -39,3 +39,12 @@ export function telemetrySubscription(v: ViewState): TelemetrySubscription {
   // Stepper and graph show any op's operands: everything.
   return ALL;
 }
+
+/** Whether streaming `a` also brings everything `b` asks for. */
+export function covers(a: TelemetrySubscription, b: TelemetrySubscription): boolean {
+  if (!b.matrices.names.every((n) => a.matrices.names.includes(n))) return false;
+  const al = a.matrices.layers;
+  if (al === undefined || b.matrices.names.length === 0) return true;
+  const bl = b.matrices.layers;
+  return bl !== undefined && bl.every((l) => al.includes(l));
+}

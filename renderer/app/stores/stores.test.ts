@@ -179,8 +179,14 @@ describe('data and model stores', () => {
     link.emit({ type: 'state', state: 'paused', step: 9, epoch: 1, nextOp: null, reason: 'command' } as Body);
     await nextTick();
     expect(subs().at(-1)!.matrices.names).toHaveLength(7);
-    // The current step's matrices are fetched for whatever view opens next.
-    expect(link.sent.at(-1)).toMatchObject({ type: 'request-frame' });
+    expect(link.sent.at(-1)).toMatchObject({ type: 'set-telemetry' });
+    // A view opened now that needs what the run did not stream fetches the current step's matrices once.
+    ui.show('layers');
+    await nextTick();
+    expect(link.sent.filter((c) => c.type === 'request-frame')).toHaveLength(1);
+    ui.show('train');
+    await nextTick();
+    expect(link.sent.filter((c) => c.type === 'request-frame')).toHaveLength(1);
   });
 });
 
