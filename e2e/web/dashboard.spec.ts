@@ -295,7 +295,8 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await page.fill('[data-test=history-step]', '0');
   await expect(page.locator('[data-test=history-not-kept]')).toContainText('Step 0 is no longer kept');
   await expect(page.locator('[data-test=history-show]')).toBeDisabled();
-  await page.fill('[data-test=history-slider]', '3');
+  // the slider moves over the kept steps by position; the number field picks a step by its number
+  await page.fill('[data-test=history-step]', '3');
   await page.click('[data-test=history-show]');
   await expect(page.locator('[data-test=status-bar]')).toContainText('viewing step 3');
   await page.fill('[data-test=history-compare]', '10');
@@ -321,6 +322,30 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await page.screenshot({ path: `${SHOTS}/11-history.png` });
   await page.click('.travel button');
   await expect(page.locator('[data-test=status-bar]')).not.toContainText('viewing step');
+  // After a short free run the engine keeps only some steps (≈ 20 a second): every slider position is one of them.
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=run]');
+  await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBeGreaterThan(60);
+  await page.click('[data-test=pause]');
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i);
+  await page.click('[data-tab=history]');
+  const slider = page.locator('[data-test=history-slider]');
+  await expect.poll(async () => Number(await slider.getAttribute('max'))).toBeGreaterThan(1);
+  const positions = Number(await slider.getAttribute('max')) + 1;
+  const seen: number[] = [];
+  for (let i = 0; i < positions; i++) {
+    await slider.fill(String(i));
+    await expect(page.locator('[data-test=history-not-kept]')).toHaveCount(0);
+    const step = Number(await page.locator('[data-test=history-step]').inputValue());
+    await page.click('[data-test=history-show]');
+    await expect(page.locator('[data-test=status-bar]')).toContainText(`viewing step ${step}`);
+    seen.push(step);
+  }
+  expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  expect(new Set(seen).size).toBe(positions);
+  expect(seen.at(-1)).toBe(await currentStep(page));
+  await page.click('[data-test=history-prev]');
+  expect(Number(await page.locator('[data-test=history-step]').inputValue())).toBe(seen.at(-2));
 });
 
 test('dark theme, empty states and the error tray', async ({ page }) => {

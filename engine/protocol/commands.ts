@@ -114,6 +114,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   /** A telemetry frame for a past step kept in the history (time travel), or the current one. */
   command('request-frame', { step: z.number().int().min(0).optional() }),
+  /** The steps the history keeps (oldest first): exactly the steps `request-frame {step}` can replay. */
+  command('request-history', {}),
   /**
    * Finite-difference check of the current parameters' gradients on (a seeded sample of at most
    * `batchRows` rows of) the training set; omitted tolerance = the default for the backend's precision.

@@ -291,6 +291,15 @@ export interface AcceptedEvent extends Base {
   readonly command: CommandType;
 }
 
+/** Reply to `request-history`: the steps the history keeps, oldest first (recorded steps only during a free run). */
+export interface HistoryEvent extends Base {
+  readonly type: 'history';
+  /** Completed steps (1-based, as in `frame.step`) that `request-frame {step}` can replay; empty with `historySize: 0`. */
+  readonly steps: readonly number[];
+  /** Steps completed now (the live step). */
+  readonly step: number;
+}
+
 export interface PongEvent extends Base {
   readonly type: 'pong';
   readonly step: number;
@@ -334,6 +343,7 @@ export type EngineEvent =
   | MatrixEvent
   | AcceptedEvent
   | PongEvent
+  | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
   | ErrorEvent;
@@ -358,6 +368,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'matrix',
   'accepted',
   'pong',
+  'history',
   'prediction',
   'backend-comparison',
   'error',
@@ -380,6 +391,7 @@ export const REPLY_EVENT = {
   'set-breakpoints': 'accepted',
   'request-matrix': 'matrix',
   'request-frame': 'frame',
+  'request-history': 'history',
   gradcheck: 'gradcheck-result',
   export: 'export',
   'set-frame-rate': 'accepted',

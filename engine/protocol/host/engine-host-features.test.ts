@@ -274,4 +274,30 @@ describe('EngineHost: recording rate', () => {
     p.send({ type: 'set-telemetry', recordRate: -1, id: 30 });
     expect((await p.waitFor('error', (e) => e.replyTo === 30)).message).toMatch(/recordRate/);
   });
+  it('lists exactly the kept steps with request-history, each of which request-frame replays', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send({ type: 'hello', id: 1 });
+    expect((await p.waitFor('ready', (e) => e.replyTo === 1)).commands).toContain('request-history');
+    p.send(regression());
+    p.send({ type: 'configure', config });
+    await p.waitFor('configured');
+    p.send({ type: 'set-frame-rate', fps: 0, id: 2 });
+    p.send({ type: 'set-telemetry', recordRate: 0, id: 3 });
+    await p.waitFor('accepted', (e) => e.replyTo === 3);
+    p.send({ type: 'start', maxSteps: 200, id: 4 });
+    await p.waitFor('state', (s) => s.reason === 'max-steps');
+    p.send({ type: 'step', count: 2, id: 5 });
+    await p.waitFor('state', (s) => s.replyTo === 5);
+    p.send({ type: 'request-history', id: 6 });
+    const h = await p.waitFor('history', (e) => e.replyTo === 6);
+    expect(h.step).toBe(202);
+    // A free run with nothing asking for stats records only the step it stops on.
+    expect(h.steps.slice(-3)).toEqual([200, 201, 202]);
+    expect(h.steps).not.toContain(150);
+    expect([...h.steps].sort((a, b) => a - b)).toEqual(h.steps);
+    for (const [k, step] of h.steps.filter((s) => s > 0).entries()) {
+      p.send({ type: 'request-frame', step, id: 100 + k });
+      expect(await p.waitFor('frame', (f) => f.replyTo === 100 + k)).toMatchObject({ step, historical: true });
+    }
+  });
 });

@@ -210,6 +210,11 @@ export class EngineHost {
         return this.requestMatrix(c);
       case 'request-frame':
         return this.requestFrame(c);
+      case 'request-history': {
+        const { session } = this.need();
+        const steps = session.history.toArray().map((e) => e.step);
+        return this.post({ type: 'history', steps, step: session.position.step }, c.id);
+      }
       case 'gradcheck':
         return this.gradcheck(c);
       case 'export': {

@@ -2,6 +2,11 @@
  * Time travel: pick any step the engine still keeps (its history ring buffer), see that step's
  * frame in the Layers view, and diff two steps matrix by matrix. Frames are fetched on demand
  * (`request-frame`), cached for the last few steps viewed.
+ *
+ * During a free run the engine records only some steps (≈ 20 a second; see docs/protocol.md
+ * "Recording"), so the kept steps are not a contiguous range: an engine that lists
+ * `request-history` in `ready.commands` is asked for the exact list (on every pause or step and
+ * when the History view opens). Older engines fall back to the range of the last `historySize` steps.
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
@@ -27,14 +32,70 @@ export const useHistoryStore = defineStore('history', () => {
   const loading = ref(false);
   const cache = new Map<number, Frame>();
 
-  /** The oldest step the engine still keeps (its history holds the last `historySize` steps). */
-  const oldest = computed(() => Math.max(1, session.step - Math.max(1, model.historySize) + 1));
-  const newest = computed(() => session.step);
+  /** The engine's list of kept steps (≥ 1, ascending); null = not asked yet or not supported (range fallback). */
+  const listed = shallowRef<readonly number[] | null>(null);
+  const listedSet = computed(() => (listed.value ? new Set(listed.value) : null));
+  /** Range fallback: the history holds the last `historySize` steps. */
+  const rangeOldest = computed(() => Math.max(1, session.step - Math.max(1, model.historySize) + 1));
+  /** The oldest step the engine still keeps. */
+  const oldest = computed(() => (listed.value ? (listed.value[0] ?? 0) : rangeOldest.value));
+  const newest = computed(() => (listed.value ? (listed.value.at(-1) ?? 0) : session.step));
+  /** How many steps the slider offers (its positions are 0 … count − 1). */
+  const count = computed(() => (listed.value ? listed.value.length : Math.max(0, newest.value - oldest.value + 1)));
   /** History size 0 (Model view): the engine keeps no past steps. */
   const enabled = computed(() => model.historySize > 0);
   /** Whether the engine still keeps this step (older ones have left its ring buffer). */
   function kept(step: number): boolean {
-    return enabled.value && Number.isInteger(step) && step >= oldest.value && step <= newest.value;
+    if (!enabled.value || !Number.isInteger(step)) return false;
+    if (listedSet.value) return listedSet.value.has(step);
+    return step >= oldest.value && step <= newest.value;
+  }
+  /** The kept step at slider position `index` (clamped to the kept steps; 0 when none). */
+  function stepAt(index: number): number {
+    if (count.value === 0) return 0;
+    const i = Math.min(count.value - 1, Math.max(0, Math.round(index)));
+    return listed.value ? listed.value[i]! : oldest.value + i;
+  }
+  /** The slider position of `step`: its own, else the newest kept step before it (0 when none is). */
+  function indexOf(step: number): number {
+    if (listed.value) {
+      let lo = 0;
+      let hi = listed.value.length - 1;
+      let at = 0;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (listed.value[mid]! <= step) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      return at;
+    }
+    return Math.min(Math.max(0, count.value - 1), Math.max(0, step - oldest.value));
+  }
+  let refreshing: Promise<void> | null = null;
+  let again = false;
+  /** Asks the engine which steps it keeps (no-op for engines without `request-history`). */
+  function refresh(): Promise<void> {
+    if (!session.supports('request-history') || !enabled.value) return Promise.resolve();
+    // One request at a time; a call during one asks again after it (the list may have moved on).
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        again = false;
+        try {
+          const e = await session.engine().request({ type: 'request-history' }, 'history');
+          listed.value = e.steps.filter((s) => s >= 1);
+        } catch {
+          // Not fatal (e.g. nothing configured yet): the last list stays; show() still reports a refused step.
+        }
+      } while (again);
+      refreshing = null;
+    })();
+    return refreshing;
   }
 
   async function fetchFrame(step: number): Promise<Frame | null> {
@@ -78,6 +139,7 @@ export const useHistoryStore = defineStore('history', () => {
   }
   function forget(): void {
     cache.clear();
+    listed.value = null;
     backToLive();
     stepB.value = null;
     frameB.value = null;
@@ -99,8 +161,33 @@ export const useHistoryStore = defineStore('history', () => {
   function connect(): void {
     session.engine().on('state', (e) => {
       if (e.reason === 'reset' || e.reason === 'configured' || e.reason === 'restored') forget();
+      // The kept steps change with every step; while running they are fetched when the view asks.
+      if (e.state !== 'running' && e.state !== 'empty') void refresh();
     });
   }
 
-  return { travelling, stepA, stepB, frameA, frameB, loading, oldest, newest, enabled, kept, show, compareWith, backToLive, forget, matrixOf, diff, connect };
+  return {
+    travelling,
+    stepA,
+    stepB,
+    frameA,
+    frameB,
+    loading,
+    listed,
+    oldest,
+    newest,
+    count,
+    enabled,
+    kept,
+    stepAt,
+    indexOf,
+    refresh,
+    show,
+    compareWith,
+    backToLive,
+    forget,
+    matrixOf,
+    diff,
+    connect,
+  };
 });

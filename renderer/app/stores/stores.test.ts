@@ -262,6 +262,29 @@ describe('history and gradient check stores', () => {
     expect(h.enabled).toBe(false);
     expect(h.kept(100)).toBe(false);
   });
+  it('moves over exactly the steps the engine lists with request-history (a free run keeps only some)', async () => {
+    const h = useHistoryStore();
+    useModelStore().historySize = 50;
+    link.emit({ type: 'ready', protocol: 1, backend, commands: ['request-history', 'request-frame'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
+    link.emit({ type: 'state', state: 'paused', step: 40, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    expect(link.sent.at(-1)).toEqual({ type: 'request-history' });
+    link.reply('request-history', { type: 'history', steps: [0, 7, 19, 31, 40], step: 40 } as Body);
+    await new Promise((r) => setTimeout(r, 0));
+    expect([h.oldest, h.newest, h.count]).toEqual([7, 40, 4]);
+    expect([0, 1, 2, 3, 9].map((i) => h.stepAt(i))).toEqual([7, 19, 31, 40, 40]);
+    expect([7, 20, 40, 3].map((s) => h.indexOf(s))).toEqual([0, 1, 3, 0]);
+    expect(h.kept(19)).toBe(true);
+    expect(h.kept(20)).toBe(false); // inside the range but never recorded: not offered, not asked for
+    expect(await h.show(20)).toBe(false);
+    expect(link.pending()).toEqual([]);
+    const shown = h.show(h.stepAt(1));
+    link.reply('request-frame', frame(3, 19, 0.3, { historical: true }));
+    expect(await shown).toBe(true);
+    expect(h.stepA).toBe(19);
+    // a new model forgets the list until the engine is asked again
+    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'configured' } as Body);
+    expect(h.listed).toBe(null);
+  });
   it('runs a gradient check with the chosen settings', async () => {
     const g = useGradcheckStore();
     g.tolerance = 1e-4;
