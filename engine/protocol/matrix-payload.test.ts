@@ -86,6 +86,27 @@ describe('decimate', () => {
     }
   });
 
+  it('pools tall float32 matrices (blocks one column wide, e.g. W_0 784×256) like the block path', () => {
+    // Same values through the one-column-block path (cols ≤ maxSize) and, transposed, the general path.
+    const rows = 37;
+    const cols = 5;
+    const data = Float32Array.from({ length: rows * cols }, (_, k) => ((k * 7919) % 23) - 11.5);
+    data[3 * cols + 2] = NaN;
+    data[20 * cols + 4] = -Infinity;
+    data[36 * cols + 0] = 1e30;
+    const p = decimate({ rows, cols, data }, 0, 'W', 8);
+    expect([p.rows, p.cols, p.blockRows, p.blockCols]).toEqual([8, 5, 5, 1]);
+    const t = Float32Array.from({ length: rows * cols }, (_, k) => data[(k % rows) * cols + Math.floor(k / rows)]!);
+    const q = decimate({ rows: cols, cols: rows, data: t }, 0, 'W', 8);
+    expect([q.rows, q.cols, q.blockRows, q.blockCols]).toEqual([5, 8, 1, 5]);
+    for (let r = 0; r < p.rows; r++)
+      for (let c = 0; c < p.cols; c++) expect(p.data[r * p.cols + c]).toBe(q.data[c * q.cols + r]);
+    expect(p.data[0 * cols + 2]).toBeNaN();
+    expect(p.data[4 * cols + 4]).toBe(-Infinity);
+    expect(p.data[7 * cols + 0]).toBe(Math.fround(1e30));
+    expect([p.min, p.max, p.nonFinite]).toEqual([q.min, q.max, 2]);
+  });
+
   it('gets the range right for one-signed float32 matrices (ReLU outputs, softmax) and all zeros', () => {
     const relu = Float32Array.from({ length: 600 * 3 }, (_, k) => (k % 7 === 0 ? 0 : 0.25 + (k % 11)));
     const p = decimate({ rows: 600, cols: 3, data: relu }, 1, 'A', 256);

@@ -83,13 +83,16 @@ interface FastRange {
   suspect: boolean;
 }
 
-/** No decimation: a copy, and the range with branches that are almost never taken (well predicted). */
+/** No decimation: a copy, and the range (for other sources with branches that are almost never taken). */
 function copyRange(src: ArrayLike<number>, out: Float32Array): FastRange {
+  if (src instanceof Float32Array) {
+    out.set(src);
+    return rangeFloat32(src);
+  }
   let min = Infinity;
   let max = -Infinity;
   let nan = false;
-  if (src instanceof Float32Array) out.set(src);
-  else for (let k = 0; k < src.length; k++) out[k] = src[k]!;
+  for (let k = 0; k < src.length; k++) out[k] = src[k]!;
   for (let k = 0; k < src.length; k++) {
     const x = src[k]!;
     if (x < min) min = x;
@@ -97,6 +100,22 @@ function copyRange(src: ArrayLike<number>, out: Float32Array): FastRange {
     if (x !== x) nan = true;
   }
   return { min, max, suspect: nan };
+}
+
+/**
+ * The range of a float32 array, in a function that only ever sees Float32Array (monomorphic
+ * loads) with Math.min/max, which compile to branch-free min/max and propagate NaN: ≈ 2.5× faster
+ * than the generic loop on H_i, A_i, G_i (128×256). NaN makes max NaN: suspect, the exact pass decides.
+ */
+function rangeFloat32(a: Float32Array): FastRange {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  return { min, max, suspect: max !== max };
 }
 
 /**
@@ -112,6 +131,7 @@ function poolFloat32(src: Float32Array, sh: Shape, out: Float32Array): FastRange
   const bits = new Int32Array(src.buffer, src.byteOffset, src.length);
   const outBits = new Int32Array(out.buffer, out.byteOffset, out.length);
   const { R, C, br, bc, rows, cols } = sh;
+  if (bc === 1) return poolColumnBlocksFloat32(bits, sh, outBits);
   let maxPos = 0;
   let maxNeg = 0;
   // Each block is reduced in registers (its rows are a few KB apart: all in L1) and written once.
@@ -144,6 +164,43 @@ function poolFloat32(src: Float32Array, sh: Shape, out: Float32Array): FastRange
   }
   // The range falls out of the same maxima: the largest positive value and the most negative one.
   // Without a positive (or a negative) value, or with NaN/±Infinity, the exact pass decides.
+  return rangeFromMaxima(maxPos, maxNeg);
+}
+
+/**
+ * Blocks one column wide (a tall matrix such as W_0 or ∂L/∂W_0, 784×256 → 196×256 in 4×1
+ * blocks): the same branch-free integer maxima, with each block's rows walked at stride C in one
+ * loop, not an inner loop of length 1 per row (≈ 25% faster on W_0).
+ */
+function poolColumnBlocksFloat32(bits: Int32Array, sh: Shape, outBits: Int32Array): FastRange {
+  const { R, C, br, rows } = sh;
+  let maxPos = 0;
+  let maxNeg = 0;
+  for (let orow = 0; orow < rows; orow++) {
+    const end = Math.min(R, (orow + 1) * br) * C;
+    const row = orow * C;
+    for (let j = 0; j < C; j++) {
+      let p = 0;
+      let n = 0;
+      for (let k = orow * br * C + j; k < end; k += C) {
+        const b = bits[k]!;
+        const sign = b >> 31;
+        const abs = b & 0x7fffffff;
+        let d = p - (abs & ~sign);
+        p -= d & (d >> 31);
+        d = n - (abs & sign);
+        n -= d & (d >> 31);
+      }
+      outBits[row + j] = p >= n ? p : n | 0x80000000;
+      if (p > maxPos) maxPos = p;
+      if (n > maxNeg) maxNeg = n;
+    }
+  }
+  return rangeFromMaxima(maxPos, maxNeg);
+}
+
+/** The range from the bit maxima; suspect (the exact pass decides) without both signs or with NaN/±Infinity. */
+function rangeFromMaxima(maxPos: number, maxNeg: number): FastRange {
   const INF = 0x7f800000;
   if (maxPos === 0 || maxNeg === 0 || maxPos >= INF || maxNeg >= INF) return { min: NaN, max: NaN, suspect: true };
   return { min: -bitsToFloat(maxNeg), max: bitsToFloat(maxPos), suspect: false };
