@@ -4,8 +4,29 @@ import { checkBatchFitsModel } from '../io/compat.js';
 import { claimedKind } from '../io/envelope.js';
 import { type BatchFile, type WeightsFile } from '../io/index.js';
 import { readBatchFile, readTextFile, readWeightsFile } from '../io/node-files.js';
+import type { OptionSpec } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { displayPath, resolvePath } from './paths.js';
+
+/** The `--weights` and `--data` options of the commands that work on a weights + batch pair. */
+export const WEIGHTS_AND_BATCH_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'weights',
+    short: 'w',
+    type: 'string',
+    value: 'FILE',
+    description: 'Weights file (backprop-lens/weights).',
+    required: true,
+  },
+  {
+    name: 'data',
+    short: 'd',
+    type: 'string',
+    value: 'FILE',
+    description: 'Batch file with X and Y (backprop-lens/batch).',
+    required: true,
+  },
+];
 
 export interface WeightsAndBatch {
   readonly weights: WeightsFile;

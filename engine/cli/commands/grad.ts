@@ -9,7 +9,7 @@ import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../errors.js';
 import { num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
-import { loadWeightsAndBatch } from '../inputs.js';
+import { WEIGHTS_AND_BATCH_OPTIONS, loadWeightsAndBatch } from '../inputs.js';
 import { displayPath, resolvePath } from '../paths.js';
 
 export const gradSpec: CommandSpec = {
@@ -20,22 +20,7 @@ export const gradSpec: CommandSpec = {
   usage: '--weights W.json --data BATCH.json [--out GRADS.json] [--backend cpu|cpu32|gpu]',
   maxPositionals: 0,
   options: [
-    {
-      name: 'weights',
-      short: 'w',
-      type: 'string',
-      value: 'FILE',
-      description: 'Weights file (backprop-lens/weights).',
-      required: true,
-    },
-    {
-      name: 'data',
-      short: 'd',
-      type: 'string',
-      value: 'FILE',
-      description: 'Batch file with X and Y (backprop-lens/batch).',
-      required: true,
-    },
+    ...WEIGHTS_AND_BATCH_OPTIONS,
     {
       name: 'out',
       short: 'o',

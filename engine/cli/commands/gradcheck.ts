@@ -15,7 +15,7 @@ import type { CliIo } from '../cli-io.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
-import { type WeightsAndBatch, loadWeightsAndBatch } from '../inputs.js';
+import { WEIGHTS_AND_BATCH_OPTIONS, type WeightsAndBatch, loadWeightsAndBatch } from '../inputs.js';
 import { displayPath, resolvePath } from '../paths.js';
 
 export const gradcheckSpec: CommandSpec = {
@@ -27,22 +27,7 @@ export const gradcheckSpec: CommandSpec = {
     '--weights W.json --data BATCH.json [--tolerance T] [--sample N] [--backend cpu|cpu32|gpu | --gradients GRADS.json]',
   maxPositionals: 0,
   options: [
-    {
-      name: 'weights',
-      short: 'w',
-      type: 'string',
-      value: 'FILE',
-      description: 'Weights file (backprop-lens/weights).',
-      required: true,
-    },
-    {
-      name: 'data',
-      short: 'd',
-      type: 'string',
-      value: 'FILE',
-      description: 'Batch file with X and Y (backprop-lens/batch).',
-      required: true,
-    },
+    ...WEIGHTS_AND_BATCH_OPTIONS,
     {
       name: 'tolerance',
       short: 't',
