@@ -7,7 +7,7 @@ import { DatasetError } from './errors.js';
 import { detectFormat, loadTable, type LoadOptions } from './load.js';
 import { parseDelimitedStream } from './parsers/delimited.js';
 import { isGzip } from './parsers/gzip.js';
-import { checkAborted, checkByteLimit, where } from './parsers/input.js';
+import { checkAborted, checkByteLimit, concatBytes, where } from './parsers/input.js';
 import { prepareDataset } from './prepare.js';
 import type { Table } from './table.js';
 import type { LabeledDataset } from './types.js';
@@ -54,7 +54,7 @@ export async function loadTableStream(
     head.push(r.value);
     headBytes += r.value.length;
   }
-  const first = concat(head, headBytes);
+  const first = concatBytes(head, headBytes);
   const format =
     options.format === undefined || options.format === 'auto' ? detectFormat(first, options.fileName) : options.format;
   async function* rest(): AsyncGenerator<Uint8Array> {
@@ -74,7 +74,7 @@ export async function loadTableStream(
     options.onProgress?.({ bytesDone: size, bytesTotal: totalBytes });
   }
   if (size === 0) throw new DatasetError('empty', 'the file is empty', where(options.fileName));
-  return loadTable(concat(parts, size), options); // detects again after a gunzip
+  return loadTable(concatBytes(parts, size), options); // detects again after a gunzip
 }
 
 /** Parses and prepares one dataset from a stream. */
@@ -85,15 +85,4 @@ export async function loadDatasetStream(
 ): Promise<LabeledDataset> {
   const table = await loadTableStream(source, totalBytes, options);
   return prepareDataset(table, { ...options, name: options.name ?? options.fileName ?? 'data' });
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -23,6 +23,7 @@
  */
 import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import { type FloatArray, type Matrix, matrix } from '../core/matrix.js';
+import { activationDerivative as derivative } from '../model/activations.js';
 import type { Activation, ModelSpec } from '../model/spec.js';
 import { forwardBackward } from '../train/forward-backward.js';
 import type { ParameterSet } from '../train/types.js';
@@ -35,20 +36,6 @@ export interface RoundingScale {
   readonly W: readonly Matrix[];
   /** σ of each element of ∂L/∂b_i (1 × p_{i+1}). */
   readonly b: readonly Matrix[];
-}
-
-/** |act'(h)| written with the stored output a = act(h). */
-function derivative(act: Exclude<Activation, 'softmax'>, h: number, a: number): number {
-  switch (act) {
-    case 'identity':
-      return 1;
-    case 'tanh':
-      return 1 - a * a;
-    case 'sigmoid':
-      return a * (1 - a);
-    case 'relu':
-      return h > 0 ? 1 : 0;
-  }
 }
 
 /** |act''(h)| written with a = act(h) (0 for the piecewise-linear ones). */

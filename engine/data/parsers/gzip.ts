@@ -6,7 +6,7 @@
 import { Gunzip } from 'fflate';
 import { DatasetError } from '../errors.js';
 import { resolveLimits, type ParseOptions } from '../types.js';
-import { CHUNK_BYTES, checkAborted, formatBytes, where } from './input.js';
+import { CHUNK_BYTES, checkAborted, concatBytes, formatBytes, where } from './input.js';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -49,13 +49,7 @@ export function gunzip(bytes: Uint8Array, options: ParseOptions = {}): Uint8Arra
   }
   if (!ended)
     throw new DatasetError('bad-gzip', 'the gzip data is cut short', { ...where(file), offset: bytes.length });
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts, size);
 }
 
 /** Gunzips when the bytes start with the gzip magic, else returns them unchanged. */
