@@ -6,6 +6,16 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The q-quantile (0…1) of xs, linearly interpolated between order statistics. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = Math.min(1, Math.max(0, q)) * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
 /** Median of `iters` timed calls after `warmup` untimed ones, in ms. */
 export async function timeSteps(step: () => Promise<void>, warmup: number, iters: number, budgetMs = Infinity): Promise<{ median: number; samples: number[] }> {
   for (let i = 0; i < warmup; i++) await step();

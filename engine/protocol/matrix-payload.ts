@@ -6,6 +6,7 @@
  * count are of the full matrix, so legends stay exact.
  */
 import type { FloatArray } from '../core/matrix.js';
+import { momentsF32, poolF32, uniformStarts } from '../telemetry/kernels.js';
 
 /**
  * The matrices of FORMATS.md, by layer index i:
@@ -83,11 +84,12 @@ interface FastRange {
   suspect: boolean;
 }
 
-/** No decimation: a copy, and the range (for other sources with branches that are almost never taken). */
+/** No decimation: a copy, and the range (float32 by the SIMD moments pass, which a NaN/±Infinity makes suspect). */
 function copyRange(src: ArrayLike<number>, out: Float32Array): FastRange {
   if (src instanceof Float32Array) {
     out.set(src);
-    return rangeFloat32(src);
+    const m = momentsF32(src);
+    if (m) return { min: m.min, max: m.max, suspect: !Number.isFinite(m.sumSq) };
   }
   let min = Infinity;
   let max = -Infinity;
@@ -103,114 +105,13 @@ function copyRange(src: ArrayLike<number>, out: Float32Array): FastRange {
 }
 
 /**
- * The range of a float32 array, in a function that only ever sees Float32Array (monomorphic
- * loads) with Math.min/max, which compile to branch-free min/max and propagate NaN: ≈ 2.5× faster
- * than the generic loop on H_i, A_i, G_i (128×256). NaN makes max NaN: suspect, the exact pass decides.
+ * Float32 sources (the f32 backends, where frames are frequent): the WebAssembly SIMD pooling
+ * kernel (engine/telemetry/kernels.ts), ≈ 15× faster than a JS loop on W_0 (784×256). A NaN
+ * anywhere sends the matrix down the exact JS path (null); so does a host without WebAssembly SIMD.
  */
-function rangeFloat32(a: Float32Array): FastRange {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < a.length; k++) {
-    const x = a[k]!;
-    min = Math.min(min, x);
-    max = Math.max(max, x);
-  }
-  return { min, max, suspect: max !== max };
-}
-
-/**
- * Float32 sources (the f32 backends, where frames are frequent): the block winner is found on the
- * IEEE bit patterns with integer arithmetic and no data-dependent branches (the float compares of
- * a running block maximum mispredict about half the time on real weights and gradients; this is
- * ~2× faster on them). |x|'s bits order like |x| and put NaN above ±Infinity above every finite
- * value, which is exactly "NaN wins, then infinities, then the largest magnitude". Per block two
- * running maxima: of the positive values' bits and of the negative values' |bits|; their overall
- * maxima are the matrix's max and −min when it has values of both signs.
- */
-function poolFloat32(src: Float32Array, sh: Shape, out: Float32Array): FastRange {
-  const bits = new Int32Array(src.buffer, src.byteOffset, src.length);
-  const outBits = new Int32Array(out.buffer, out.byteOffset, out.length);
-  const { R, C, br, bc, rows, cols } = sh;
-  if (bc === 1) return poolColumnBlocksFloat32(bits, sh, outBits);
-  let maxPos = 0;
-  let maxNeg = 0;
-  // Each block is reduced in registers (its rows are a few KB apart: all in L1) and written once.
-  for (let orow = 0; orow < rows; orow++) {
-    const i0 = orow * br;
-    const i1 = Math.min(R, i0 + br);
-    const row = orow * cols;
-    for (let o = 0; o < cols; o++) {
-      const j0 = o * bc;
-      const j1 = Math.min(C, j0 + bc);
-      let p = 0;
-      let n = 0;
-      for (let i = i0; i < i1; i++) {
-        const base = i * C;
-        for (let k = base + j0, end = base + j1; k < end; k++) {
-          const b = bits[k]!;
-          const sign = b >> 31; // 0 or −1
-          const abs = b & 0x7fffffff;
-          // max(a, b) of two non-negative int32 without a branch: a − ((a − b) & ((a − b) >> 31)).
-          let d = p - (abs & ~sign);
-          p -= d & (d >> 31);
-          d = n - (abs & sign);
-          n -= d & (d >> 31);
-        }
-      }
-      outBits[row + o] = p >= n ? p : n | 0x80000000;
-      if (p > maxPos) maxPos = p;
-      if (n > maxNeg) maxNeg = n;
-    }
-  }
-  // The range falls out of the same maxima: the largest positive value and the most negative one.
-  // Without a positive (or a negative) value, or with NaN/±Infinity, the exact pass decides.
-  return rangeFromMaxima(maxPos, maxNeg);
-}
-
-/**
- * Blocks one column wide (a tall matrix such as W_0 or ∂L/∂W_0, 784×256 → 196×256 in 4×1
- * blocks): the same branch-free integer maxima, with each block's rows walked at stride C in one
- * loop, not an inner loop of length 1 per row (≈ 25% faster on W_0).
- */
-function poolColumnBlocksFloat32(bits: Int32Array, sh: Shape, outBits: Int32Array): FastRange {
-  const { R, C, br, rows } = sh;
-  let maxPos = 0;
-  let maxNeg = 0;
-  for (let orow = 0; orow < rows; orow++) {
-    const end = Math.min(R, (orow + 1) * br) * C;
-    const row = orow * C;
-    for (let j = 0; j < C; j++) {
-      let p = 0;
-      let n = 0;
-      for (let k = orow * br * C + j; k < end; k += C) {
-        const b = bits[k]!;
-        const sign = b >> 31;
-        const abs = b & 0x7fffffff;
-        let d = p - (abs & ~sign);
-        p -= d & (d >> 31);
-        d = n - (abs & sign);
-        n -= d & (d >> 31);
-      }
-      outBits[row + j] = p >= n ? p : n | 0x80000000;
-      if (p > maxPos) maxPos = p;
-      if (n > maxNeg) maxNeg = n;
-    }
-  }
-  return rangeFromMaxima(maxPos, maxNeg);
-}
-
-/** The range from the bit maxima; suspect (the exact pass decides) without both signs or with NaN/±Infinity. */
-function rangeFromMaxima(maxPos: number, maxNeg: number): FastRange {
-  const INF = 0x7f800000;
-  if (maxPos === 0 || maxNeg === 0 || maxPos >= INF || maxNeg >= INF) return { min: NaN, max: NaN, suspect: true };
-  return { min: -bitsToFloat(maxNeg), max: bitsToFloat(maxPos), suspect: false };
-}
-
-const bitCell = new Int32Array(1);
-const floatCell = new Float32Array(bitCell.buffer);
-function bitsToFloat(b: number): number {
-  bitCell[0] = b;
-  return floatCell[0]!;
+function poolKernel(src: Float32Array, sh: Shape, out: Float32Array): FastRange | null {
+  const r = poolF32(src, sh.C, uniformStarts(sh.R, sh.br), sh.bc === 1 ? null : uniformStarts(sh.C, sh.bc), out);
+  return r && !r.nan ? { min: r.min, max: r.max, suspect: false } : null;
 }
 
 /**
@@ -265,9 +166,7 @@ export function decimate(m: MatrixSource, layer: number, name: MatrixName, maxSi
   const fast =
     blockRows === 1 && blockCols === 1
       ? copyRange(src, out)
-      : src instanceof Float32Array
-        ? poolFloat32(src, sh, out)
-        : poolFloat(src, sh, out);
+      : ((src instanceof Float32Array ? poolKernel(src, sh, out) : null) ?? poolFloat(src, sh, out));
   let { min, max } = fast;
   let nonFinite = 0;
   if (fast.suspect || !(min - min === 0 && max - max === 0)) {

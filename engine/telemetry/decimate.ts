@@ -2,13 +2,14 @@
  * Shrinking matrices and series for streaming and history without hiding what a debugger is for.
  *
  * A matrix is cut into at most R×C blocks and each block is represented by the value of largest
- * magnitude in it (sign kept); a NaN anywhere in a block wins outright, ±Infinity beats every finite
- * value. Averaging would dilute a single exploding weight into its neighbours (and, at 1:64, make it
+ * magnitude in it (sign kept; x over −x on a tie); a NaN anywhere in a block wins outright,
+ * ±Infinity beats every finite value. Averaging would dilute a single exploding weight into its neighbours (and, at 1:64, make it
  * look healthy), and striding would skip it entirely; the max-magnitude pick guarantees that one bad
  * cell in a 1000×1000 matrix is still visible in the 256×256 heatmap. Values are stored as float32
  * (the payload type of telemetry frames): finite values beyond ±3.4e38 show as ±Infinity.
  */
 import type { FloatArray, Matrix } from '../core/matrix.js';
+import { poolF32 } from './kernels.js';
 
 export interface DecimatedMatrix {
   readonly rows: number;
@@ -29,11 +30,20 @@ export function sourceRange(k: number, src: number, out: number): [number, numbe
   return [Math.ceil((k * src) / out), Math.ceil(((k + 1) * src) / out)];
 }
 
-/** Picks, of a current winner and a candidate, the one a block should show: NaN, then largest |v|. */
+/** Picks, of a current winner and a candidate, the one a block should show: NaN, then largest |v|, then x over −x. */
 function wins(candidate: number, current: number): boolean {
   if (Number.isNaN(current)) return false;
   if (Number.isNaN(candidate)) return true;
-  return Math.abs(candidate) > Math.abs(current);
+  const a = Math.abs(candidate);
+  const b = Math.abs(current);
+  return a > b || (a === b && candidate > current);
+}
+
+/** Start of each block: block k covers [starts[k], starts[k+1]) (see sourceRange). */
+function blockStarts(src: number, out: number): Int32Array {
+  const s = new Int32Array(out + 1);
+  for (let k = 0; k <= out; k++) s[k] = sourceRange(k, src, out)[0];
+  return s;
 }
 
 /** m reduced to at most maxRows × maxCols by keeping the largest-magnitude value per block (NaN wins). */
@@ -46,6 +56,11 @@ export function decimate(m: Matrix<FloatArray>, maxRows = 256, maxCols = 256): D
   if (R === m.rows && C === m.cols) {
     out.set(m.data);
     return { rows: R, cols: C, data: out, sourceRows: m.rows, sourceCols: m.cols };
+  }
+  // Float32 data: the SIMD kernel (the same picks; a NaN anywhere sends it down the exact loop below).
+  if (m.data instanceof Float32Array) {
+    const fast = poolF32(m.data, m.cols, blockStarts(m.rows, R), C === m.cols ? null : blockStarts(m.cols, C), out);
+    if (fast && !fast.nan) return { rows: R, cols: C, data: out, sourceRows: m.rows, sourceCols: m.cols };
   }
   const winner = new Float64Array(R * C);
   const seen = new Uint8Array(R * C);

@@ -776,11 +776,14 @@ export class Session {
     } else if (name !== 'loss') {
       this.checkLayer(index);
     }
-    if (name === 'W' || name === 'b') {
-      const t = name === 'W' ? this.W[index]! : this.b[index]!;
-      return this.backend.read(t);
-    }
     const st = this.cur;
+    if (name === 'W' || name === 'b') {
+      // Between steps, the last step's read of W, b (made after its update: only the update op
+      // produces them) is the current value: a frame after a recorded step copies W_0 once, not twice.
+      const done = st !== null && this.opIndex === 0 && st.number === this.completed;
+      const cached = done ? st.reads.get(productKey({ name, index, layer: null })) : undefined;
+      return cached ?? this.backend.read(name === 'W' ? this.W[index]! : this.b[index]!);
+    }
     if (!st) return null;
     const p: ProductRef = { name, index: name === 'loss' ? null : index, layer: null };
     return this.tensorOf(st, p) ? this.request(st, p) : null;

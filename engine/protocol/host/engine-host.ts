@@ -42,7 +42,7 @@ import type { DatasetProvider } from './dataset-provider.js';
 import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
-import { FrameGate } from './frame-gate.js';
+import { FrameGate, keepCadence } from './frame-gate.js';
 import {
   buildHistoryFrame,
   buildLiveFrame,
@@ -765,7 +765,8 @@ export class EngineHost {
       this.gate.frameRate > 0
         ? this.frameDue(t)
         : this.recordRate > 0 && t - this.lastRecordAt >= 1000 / this.recordRate;
-    if (due) this.lastRecordAt = t;
+    // With frames off, keep the cadence as the frame gate does (`recordRate` a second on average).
+    if (due) this.lastRecordAt = keepCadence(this.lastRecordAt, t, this.recordRate > 0 ? 1000 / this.recordRate : 0);
     return due;
   };
 

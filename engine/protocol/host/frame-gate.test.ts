@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameGate } from './frame-gate.js';
+import { FrameGate, keepCadence } from './frame-gate.js';
 
 describe('FrameGate', () => {
   it('limits frames to the frame rate', () => {
@@ -63,3 +63,26 @@ describe('FrameGate', () => {
     expect(g.inFlight).toBe(2);
   });
 });
+
+describe('keepCadence', () => {
+  it('keeps a periodic event at its rate when it is only checked at slice ends; starts afresh after a gap', () => {
+    // Checks every 17 ms for 10 s, an event due every 50 ms (20 a second).
+    const count = (next: (last: number, now: number) => number): number => {
+      let last = -Infinity;
+      let n = 0;
+      for (let t = 0; t <= 10_000; t += 17)
+        if (t - last >= 50) {
+          last = next(last, t);
+          n++;
+        }
+      return n;
+    };
+    expect(count((last, now) => keepCadence(last, now, 50))).toBeGreaterThanOrEqual(199);
+    // Stepping to `now` loses part of a slice a period: 17 ms checks give one event per 51 ms.
+    expect(count((_last, now) => now)).toBeLessThanOrEqual(197);
+    expect(keepCadence(0, 500, 50)).toBe(500);
+    expect(keepCadence(0, 60, 50)).toBe(50);
+    expect(keepCadence(0, 60, 0)).toBe(60);
+  });
+});
+

@@ -1,4 +1,14 @@
 /**
+ * The time a periodic event (a frame, a recorded step) counts as having happened at, when it is
+ * only checked now and then (at slice ends): one period after the last one while that keeps up,
+ * so the average rate is the asked one; after a long gap (a pause, a slow slice), `now` afresh.
+ * Stepping straight to `now` would lose part of a slice every period.
+ */
+export function keepCadence(last: number, now: number, period: number): number {
+  return period > 0 && now - last < 2 * period ? last + period : now;
+}
+
+/**
  * Decides when a telemetry frame may go out: at most `fps` per second (rate) and at most `window`
  * frames sent but not yet acknowledged (credit). A frame that is due while no credit is left is
  * dropped and counted, never queued: a slow dashboard sees fewer frames, never a growing backlog.
@@ -61,10 +71,7 @@ export class FrameGate {
     }
     const seq = this.nextSeq++;
     this.outstanding.add(seq);
-    // Keep the cadence: frames are checked at slice boundaries, so stepping the clock by one
-    // period (rather than to `now`) keeps the average at fps; after a long gap, start afresh.
-    const period = this.fps > 0 ? 1000 / this.fps : 0;
-    this.lastSentAt = period > 0 && now - this.lastSentAt < 2 * period ? this.lastSentAt + period : now;
+    this.lastSentAt = keepCadence(this.lastSentAt, now, this.fps > 0 ? 1000 / this.fps : 0);
     const dropped = this.droppedSinceLast;
     this.droppedSinceLast = 0;
     return { seq, dropped };
