@@ -20,8 +20,11 @@ test.beforeEach(async ({ page }) => {
 test('the engine reports its backend', async ({ page }) => {
   const ready = await request<{
     backend: { name: string; precision: string; adapter: string | null; fallbackReason: string | null };
+    telemetry: { kernels?: string };
   }>(page, { type: 'hello' });
-  console.log(`engine backend: ${JSON.stringify(ready.backend)}`);
+  console.log(`engine backend: ${JSON.stringify(ready.backend)}, telemetry kernels: ${ready.telemetry.kernels}`);
+  // The telemetry kernels compile in the worker under the page's CSP ('wasm-unsafe-eval').
+  expect(ready.telemetry.kernels).toBe('wasm-simd');
   expect(['webgpu-f32', 'cpu-f64', 'cpu-f32']).toContain(ready.backend.name);
   // With --enable-unsafe-webgpu (SwiftShader here) an adapter exists; otherwise the reason must be given.
   if (ready.backend.name === 'webgpu-f32') expect(ready.backend.adapter).toBeTruthy();

@@ -38,7 +38,13 @@ export interface ReadyEvent extends Base {
   readonly backend: BackendInfo;
   /** The commands this engine understands. */
   readonly commands: readonly CommandType[];
-  readonly telemetry: { readonly frameRate: number; readonly maxSize: number; readonly window: number };
+  readonly telemetry: {
+    readonly frameRate: number;
+    readonly maxSize: number;
+    readonly window: number;
+    /** How stats, histograms and pooling of float32 matrices run: WebAssembly SIMD, or JS where the host has none. */
+    readonly kernels?: 'wasm-simd' | 'js';
+  };
 }
 
 export interface DatasetLoadedEvent extends Base {

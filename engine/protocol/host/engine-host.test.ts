@@ -6,7 +6,7 @@ describe('EngineHost', () => {
     const p = await setup();
     const ready = await p.waitFor('ready');
     expect(ready.backend).toMatchObject({ name: 'cpu-f64', precision: 'f64' });
-    expect(ready.telemetry).toEqual({ frameRate: 20, maxSize: 256, window: 2 });
+    expect(ready.telemetry).toEqual({ frameRate: 20, maxSize: 256, window: 2, kernels: 'wasm-simd' });
     p.send({ type: 'hello', id: 9 });
     await p.waitFor('ready', (e) => e.replyTo === 9);
   });

@@ -43,6 +43,7 @@ import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { FrameGate, keepCadence } from './frame-gate.js';
+import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
 import {
   buildHistoryFrame,
   buildLiveFrame,
@@ -911,7 +912,12 @@ export class EngineHost {
       protocol: PROTOCOL_VERSION,
       backend: this.offered!,
       commands: COMMAND_TYPES,
-      telemetry: { frameRate: this.gate.frameRate, maxSize: this.telemetry.maxSize, window: this.gate.creditWindow },
+      telemetry: {
+        frameRate: this.gate.frameRate,
+        maxSize: this.telemetry.maxSize,
+        window: this.gate.creditWindow,
+        kernels: telemetryKernelsAvailable() ? 'wasm-simd' : 'js',
+      },
     };
   }
 
