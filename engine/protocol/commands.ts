@@ -67,6 +67,7 @@ export const trainConfigSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).default(1),
   validationFraction: finiteNumber.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0),
   historySize: z.number().int().min(0).max(100_000).optional(),
+  historyBytes: z.number().int().min(0).max(2 ** 40).optional(),
   /** Ask for a backend; omitted = the fastest available for the model's size (engine/backends/select.ts). */
   backend: backendNameSchema.optional(),
 });

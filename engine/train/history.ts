@@ -1,6 +1,13 @@
 /**
  * The bounded history of past steps kept for time travel: parameters and optimizer state (enough to
  * continue exactly from that step), per-layer stats, and decimated copies of the step's matrices.
+ *
+ * Two bounds: `historySize` entries, and `historyBytes` for the full training state (parameters and
+ * optimizer buffers, float64), which is what grows with the network: a 1024-1024-1024-1024 net
+ * with Adam holds 75 MB of it per entry, so 100 entries would take 7.5 GB and kill the engine
+ * window. Past the byte budget the oldest entries are *thinned*: they keep their stats and
+ * decimated matrices (every historical frame still works) but drop the state (they can no longer
+ * be restored). The newest entry is never thinned (checkpoints and resuming need it).
  */
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import type { OptimizerSnapshot } from './optimizer.js';
@@ -14,15 +21,26 @@ export interface HistoryEntry {
   /** The loss of that step's batch (null for step 0). */
   readonly loss: number | null;
   readonly validationLoss: number | null;
-  /** W_i, b_i after the step's update (float64 host copies). */
-  readonly parameters: ParameterSet;
-  readonly optimizer: OptimizerSnapshot;
+  /** W_i, b_i after the step's update (float64 host copies); null once thinned (see above). */
+  readonly parameters: ParameterSet | null;
+  /** The optimizer's state after the step; null once thinned. */
+  readonly optimizer: OptimizerSnapshot | null;
   readonly layers: readonly LayerStats[];
   /**
    * The step's matrices decimated for display, keyed by FORMATS.md name: "A_1" … "A_L", "H_i",
-   * "G_i", "dW_i", "db_i", "W_i" (A_0 = X is not kept). Empty for step 0.
+   * "G_i", "dW_i", "db_i", "W_i", "b_i" (A_0 = X is not kept). Empty for step 0.
    */
   readonly matrices: Readonly<Record<string, DecimatedMatrix>>;
+}
+
+/** An entry that still holds its training state (what restore needs). */
+export type RestorableEntry = HistoryEntry & {
+  readonly parameters: ParameterSet;
+  readonly optimizer: OptimizerSnapshot;
+};
+
+export function isRestorable(entry: HistoryEntry): entry is RestorableEntry {
+  return entry.parameters !== null && entry.optimizer !== null;
 }
 
 /** A fixed-capacity FIFO: pushing onto a full buffer drops the oldest entry. */
@@ -58,6 +76,12 @@ export class RingBuffer<T> {
     return this.items[(this.start + k) % this.capacity];
   }
 
+  /** Replaces the k-th oldest item. */
+  set(k: number, item: T): void {
+    if (k < 0 || k >= this.count) throw new RangeError(`history index ${k} is out of range (0…${this.count - 1})`);
+    this.items[(this.start + k) % this.capacity] = item;
+  }
+
   toArray(): T[] {
     return Array.from({ length: this.count }, (_, k) => this.at(k)!);
   }
@@ -74,5 +98,28 @@ export class RingBuffer<T> {
     this.items = new Array<T | undefined>(this.capacity);
     this.start = 0;
     this.count = 0;
+  }
+}
+
+/** Bytes of an entry's training state (parameters and optimizer buffers); 0 once thinned. */
+export function stateBytes(entry: HistoryEntry): number {
+  let n = 0;
+  for (const m of [...(entry.parameters?.W ?? []), ...(entry.parameters?.b ?? [])]) n += m.data.byteLength;
+  for (const list of entry.optimizer?.buffers ?? []) for (const m of list) n += m.data.byteLength;
+  return n;
+}
+
+/**
+ * Thins the oldest entries (drops their parameters and optimizer state) until the state the
+ * history holds fits in `budget` bytes; the newest entry always keeps its state.
+ */
+export function enforceStateBudget(history: RingBuffer<HistoryEntry>, budget: number): void {
+  let total = 0;
+  for (let k = history.size - 1; k >= 0; k--) {
+    const entry = history.at(k)!;
+    const bytes = stateBytes(entry);
+    if (bytes === 0) continue;
+    if (k < history.size - 1 && total + bytes > budget) history.set(k, { ...entry, parameters: null, optimizer: null });
+    else total += bytes;
   }
 }

@@ -16,6 +16,7 @@ export {
   PROBABILITY_ROW_TOLERANCE,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_MATRIX_SIZE,
+  DEFAULT_HISTORY_BYTES,
   LOSS_LOG_SIZE,
 } from './session.js';
 export type { LayerMatrices, OpResult, RunResult, SessionOptions, SessionPosition } from './session.js';
@@ -35,5 +36,5 @@ export {
   DEFAULT_LOSS_SPIKE_WINDOW,
 } from './breakpoints.js';
 export type { MatrixName, Product, ProductRef, BreakpointContext } from './breakpoints.js';
-export { RingBuffer } from './history.js';
-export type { HistoryEntry } from './history.js';
+export { RingBuffer, enforceStateBudget, isRestorable, stateBytes } from './history.js';
+export type { HistoryEntry, RestorableEntry } from './history.js';

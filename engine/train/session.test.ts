@@ -6,6 +6,7 @@ import { createRng } from '../core/rng.js';
 import type { ModelSpec } from '../model/spec.js';
 import { forwardBackward } from './forward-backward.js';
 import { Session, type SessionOptions } from './session.js';
+import { isRestorable, stateBytes } from './history.js';
 import type { Dataset, OptimizerConfig, ParameterSet, TrainConfig } from './types.js';
 
 const bits = (m: Matrix): number[] => Array.from(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
@@ -420,7 +421,7 @@ describe('history and time travel', () => {
     expect(late.layers).toEqual(live.layers);
     expect(late.matrices).toEqual(live.matrices);
     expect(late.optimizer).toEqual(live.optimizer);
-    late.parameters.W.forEach((w, i) => expect(bits(w)).toEqual(bits(live.parameters.W[i]!)));
+    late.parameters!.W.forEach((w, i) => expect(bits(w)).toEqual(bits(live.parameters!.W[i]!)));
     expect(sparse.summary()).toEqual(every.summary());
     // Time travel to a late-recorded step continues exactly.
     await sparse.runSteps(2);
@@ -464,6 +465,7 @@ describe('history and time travel', () => {
     const a = await make({ historySize: 20 });
     await a.runSteps(6);
     const entry = a.history.toArray().find((e) => e.step === 3)!;
+    if (!isRestorable(entry)) throw new Error('step 3 was thinned');
     const fresh = await make({ historySize: 0 });
     await fresh.restore(entry);
     expect(fresh.position.step).toBe(3);
@@ -482,6 +484,44 @@ describe('history and time travel', () => {
       'checkpoint.optimizer.buffers[0]: 2 buffer(s) given, sgd needs a velocity',
     );
     expect(sgd.position.step).toBe(0); // nothing changed
+  });
+});
+
+describe('history memory budget (historyBytes)', () => {
+  it('thins the oldest entries past the budget: still viewable, no longer restorable; the newest always keeps its state', async () => {
+    const probe = await make({ historySize: 50 });
+    const perEntry = stateBytes(probe.history.at(0)!);
+    expect(perEntry).toBeGreaterThan(0);
+    // Room for three entries' state.
+    const s = await make({ historySize: 50, historyBytes: 3 * perEntry + 7 });
+    await s.runSteps(10);
+    const entries = s.history.toArray();
+    expect(entries.map((e) => e.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(entries.filter(isRestorable).map((e) => e.step)).toEqual([8, 9, 10]);
+    expect(entries.reduce((n, e) => n + stateBytes(e), 0)).toBeLessThanOrEqual(3 * perEntry + 7);
+    // A thinned entry keeps what time travel shows, W and b included (decimated copies).
+    const thinned = entries[4]!;
+    expect(thinned.parameters).toBeNull();
+    expect(thinned.optimizer).toBeNull();
+    expect(thinned.layers).toHaveLength(3);
+    expect(Object.keys(thinned.matrices)).toEqual(expect.arrayContaining(['W_0', 'b_0', 'W_2', 'b_2', 'G_1', 'A_3']));
+    await expect(s.restore(4)).rejects.toThrow('restore: step 4 is kept for viewing only');
+    await expect(s.restore(4)).rejects.toThrow('restorable: 8…10');
+    // A restorable one continues exactly as the first time.
+    const twin = await make({ historySize: 50 });
+    await twin.runSteps(10);
+    await s.restore(8);
+    await s.runSteps(2);
+    await twin.restore(8);
+    await twin.runSteps(2);
+    expect(s.lossCurve().map((l) => l.loss)).toEqual(twin.lossCurve().map((l) => l.loss));
+  });
+
+  it('keeps the newest state even when one entry is over the budget (0 = only the newest)', async () => {
+    const s = await make({ historySize: 10, historyBytes: 0 });
+    await s.runSteps(4);
+    expect(s.history.toArray().filter(isRestorable).map((e) => e.step)).toEqual([4]);
+    await expect(make({ historyBytes: -1 })).rejects.toThrow('historyBytes: must be an integer ≥ 0');
   });
 });
 

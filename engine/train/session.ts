@@ -32,7 +32,7 @@ import {
 import { BatchSchedule, type BatchSlot, splitTrainValidation } from './batching.js';
 import { stepOps } from './equations.js';
 import { validateBatch } from './forward-backward.js';
-import { type HistoryEntry, RingBuffer } from './history.js';
+import { type HistoryEntry, type RestorableEntry, RingBuffer, enforceStateBudget, isRestorable } from './history.js';
 import { resolveInitialParameters, validateParameters } from './init.js';
 import { Optimizer, validateOptimizerConfig } from './optimizer.js';
 import type {
@@ -48,6 +48,8 @@ import type {
 
 export const DEFAULT_HISTORY_SIZE = 100;
 export const DEFAULT_HISTORY_MATRIX_SIZE = 64;
+/** Training state (parameters, optimizer buffers) the history may hold by default: 256 MiB. */
+export const DEFAULT_HISTORY_BYTES = 256 * 2 ** 20;
 /** Losses kept for loss curves and the loss-spike breakpoint. */
 export const LOSS_LOG_SIZE = 100_000;
 const LOSS_LOG_TRIM = 10_000;
@@ -212,6 +214,8 @@ export class Session {
     validateModelSpec(config.model);
     validateDataset(config, dataset);
     if (!Number.isInteger(config.seed)) throw new RangeError(`seed: must be an integer, got ${String(config.seed)}`);
+    if (config.historyBytes !== undefined && !(Number.isInteger(config.historyBytes) && config.historyBytes >= 0))
+      throw new RangeError(`historyBytes: must be an integer ≥ 0, got ${String(config.historyBytes)}`);
     const recordEvery = options.recordEvery ?? 1;
     if (!Number.isInteger(recordEvery) || recordEvery < 0)
       throw new RangeError(`recordEvery: must be an integer ≥ 0, got ${recordEvery}`);
@@ -437,15 +441,21 @@ export class Session {
    * Given a HistoryEntry instead (e.g. a checkpoint loaded from a file), that state is installed
    * (shapes checked), becomes the newest history entry, and training continues from its step.
    */
-  restore(target: number | HistoryEntry): Promise<void> {
+  restore(target: number | RestorableEntry): Promise<void> {
     return this.exclusive(async () => {
-      let entry: HistoryEntry;
+      let entry: RestorableEntry;
       if (typeof target === 'number') {
         const found = this.history.toArray().findLast((e) => e.step === target);
         if (!found) {
           const kept = this.history.toArray().map((e) => e.step);
           throw new RangeError(
             `restore: step ${target} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
+          );
+        }
+        if (!isRestorable(found)) {
+          const restorable = this.history.toArray().filter(isRestorable).map((e) => e.step);
+          throw new RangeError(
+            `restore: step ${target} is kept for viewing only (its parameters were dropped to keep the history within historyBytes; restorable: ${restorable.length ? `${restorable[0]}…${restorable[restorable.length - 1]}` : 'none'})`,
           );
         }
         entry = found;
@@ -457,9 +467,10 @@ export class Session {
         this.optimizer.checkSnapshot(entry.optimizer, 'checkpoint.optimizer');
       }
       this.releaseStep();
-      entry.parameters.W.forEach((w, i) => this.backend.write(this.W[i]!, w));
-      entry.parameters.b.forEach((v, i) => this.backend.write(this.b[i]!, v));
-      this.optimizer.restore(entry.optimizer);
+      const { parameters, optimizer } = entry;
+      parameters.W.forEach((w, i) => this.backend.write(this.W[i]!, w));
+      parameters.b.forEach((v, i) => this.backend.write(this.b[i]!, v));
+      this.optimizer.restore(optimizer);
       const step = entry.step;
       this.completed = step;
       this.opIndex = 0;
@@ -723,6 +734,7 @@ export class Session {
         matrices[`dW_${i}`] = decimate(m.dW, size, size);
         matrices[`db_${i}`] = decimate(m.db, size, size);
         matrices[`W_${i}`] = decimate(m.W, size, size);
+        matrices[`b_${i}`] = decimate(m.b, size, size);
       });
       this.history.push({
         step: st.number,
@@ -734,6 +746,7 @@ export class Session {
         layers,
         matrices,
       });
+      enforceStateBudget(this.history, this.config.historyBytes ?? DEFAULT_HISTORY_BYTES);
     }
     return layers;
   }

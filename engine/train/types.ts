@@ -39,6 +39,12 @@ export interface TrainConfig {
   readonly validationFraction: number;
   /** How many past steps to keep for time travel (bounded ring buffer). */
   readonly historySize?: number;
+  /**
+   * Bytes of training state (float64 parameters and optimizer buffers) the history may hold
+   * (default DEFAULT_HISTORY_BYTES, 256 MiB); older entries past it keep only what time travel
+   * shows and can no longer be restored (engine/train/history.ts).
+   */
+  readonly historyBytes?: number;
 }
 
 export interface Dataset {

@@ -301,3 +301,28 @@ describe('EngineHost: recording rate', () => {
     }
   });
 });
+
+describe('EngineHost: history memory budget', () => {
+  it('replays thinned steps (W and b from their decimated copies) and still checkpoints the newest state', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send(regression());
+    // 2×6 + 6 + 6×1 + 1 = 25 parameters; with Adam's two moments 75 float64 = 600 bytes a step: 1000 bytes keeps one.
+    p.send({ type: 'configure', config: { ...config, historyBytes: 1000 }, id: 1 });
+    await p.waitFor('configured', (e) => e.replyTo === 1);
+    p.send({ type: 'step', count: 5, id: 2 });
+    await p.waitFor('state', (s) => s.replyTo === 2);
+    p.send({ type: 'request-frame', step: 2, id: 3 });
+    const old = await p.waitFor('frame', (f) => f.replyTo === 3);
+    const W0 = old.matrices.find((m) => m.name === 'W' && m.layer === 0)!;
+    const b1 = old.matrices.find((m) => m.name === 'b' && m.layer === 1)!;
+    expect([W0.rows, W0.cols, b1.rows, b1.cols]).toEqual([2, 6, 1, 1]);
+    p.send({ type: 'request-matrix', layer: 0, name: 'W', step: 2, id: 4 });
+    expect((await p.waitFor('matrix', (e) => e.replyTo === 4)).matrix).toMatchObject({ rows: 2, cols: 6 });
+    // The pause after stepping checkpointed step 5 with its optimizer state.
+    const cp = p.of('checkpoint').at(-1)!.checkpoint;
+    expect(cp.step).toBe(5);
+    expect(cp.optimizer).not.toBeNull();
+    p.send({ type: 'configure', config: { ...config, historyBytes: -5 }, id: 5 });
+    expect((await p.waitFor('error', (e) => e.replyTo === 5)).message).toMatch(/historyBytes/);
+  });
+});

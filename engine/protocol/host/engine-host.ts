@@ -43,6 +43,7 @@ import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { FrameGate, keepCadence } from './frame-gate.js';
+import { isRestorable } from '../../train/history.js';
 import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
 import {
   buildHistoryFrame,
@@ -851,8 +852,9 @@ export class EngineHost {
     await this.recordLastStep(session);
     const pos = session.position;
     const last = session.history.toArray().at(-1);
-    // The history's newest entry is the state after the last completed step (parameters and optimizer).
-    const entry = last && last.step === pos.step ? last : null;
+    // The history's newest entry is the state after the last completed step (parameters and
+    // optimizer); the newest is never thinned, the check is for the type's sake.
+    const entry = last && last.step === pos.step && isRestorable(last) ? last : null;
     const parameters = entry ? entry.parameters : await session.parameters();
     const copy = (m: { rows: number; cols: number; data: Float64Array }) => ({
       rows: m.rows,

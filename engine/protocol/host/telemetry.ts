@@ -140,12 +140,17 @@ export async function buildLiveFrame(
   };
 }
 
-/** A history entry's decimated copy of a matrix, as a payload (blocks approximate: the history keeps proportional blocks). */
+/**
+ * A history entry's copy of a matrix, as a payload: W and b at full resolution while the entry
+ * keeps its parameters, everything else (and W, b of a thinned entry) from the decimated copies
+ * (blocks approximate: the history keeps proportional blocks).
+ */
 export function historyPayload(entry: HistoryEntry, name: MatrixName, layer: number): MatrixPayload | null {
-  if (name === 'W' || name === 'b') {
+  if ((name === 'W' || name === 'b') && entry.parameters) {
     const m = (name === 'W' ? entry.parameters.W : entry.parameters.b)[layer];
     return m ? decimate(m, layer, name, Number.MAX_SAFE_INTEGER) : null;
   }
+  // A thinned entry (history byte budget) shows W and b from its decimated copies, like the rest.
   const d = entry.matrices[`${name}_${layer}`];
   if (!d) return null;
   const full = decimate(d, layer, name, Number.MAX_SAFE_INTEGER);
