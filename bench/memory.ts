@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createEndpointPair, PROTOCOL_VERSION } from '../engine/protocol/index.js';
 import type { EngineEvent } from '../engine/protocol/index.js';
 import { EngineHost } from '../engine/protocol/host/index.js';
-import { createCpu32Backend } from '../engine/backends/cpu32/index.js';
+import { cpu32Provider } from './providers.js';
 import { createRng } from '../engine/core/rng.js';
 
 function parseArgs(argv: string[]): { seconds: number; historyBytes: number | null; append: boolean } {
@@ -35,17 +35,8 @@ function parseArgs(argv: string[]): { seconds: number; historyBytes: number | nu
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const info = {
-    name: 'cpu-f32' as const,
-    precision: 'f32' as const,
-    adapter: null,
-    fallbackReason: null,
-    reason: 'benchmark',
-  };
   const [engineEnd, dashEnd] = createEndpointPair();
-  const host = new EngineHost(engineEnd, {
-    backendProvider: { probe: async () => info, create: async () => ({ backend: await createCpu32Backend(), info }) },
-  });
+  const host = new EngineHost(engineEnd, { backendProvider: cpu32Provider() });
   let nextId = 1;
   const waiting = new Map<number, (e: EngineEvent) => void>();
   dashEnd.addEventListener('message', (m) => {

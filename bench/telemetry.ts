@@ -25,7 +25,7 @@ import { createEndpointPair, PROTOCOL_VERSION } from '../engine/protocol/index.j
 import type { EngineEvent } from '../engine/protocol/index.js';
 import { EngineHost, cpuBackendProvider } from '../engine/protocol/host/index.js';
 import type { BackendProvider } from '../engine/protocol/host/index.js';
-import { createCpu32Backend } from '../engine/backends/cpu32/index.js';
+import { cpu32Provider } from './providers.js';
 import { createRng } from '../engine/core/rng.js';
 import { median, quantile } from './stats.js';
 import { parseWorkload } from './workloads.js';
@@ -46,15 +46,7 @@ interface Args {
 
 /** cpu-f32 (single-threaded, as the app picks for these sizes without WebGPU) or the f64 reference. */
 function providerFor(name: Args['backend']): BackendProvider {
-  if (name === 'cpu-f64') return cpuBackendProvider;
-  const info = {
-    name: 'cpu-f32' as const,
-    precision: 'f32' as const,
-    adapter: null,
-    fallbackReason: null,
-    reason: 'benchmark',
-  };
-  return { probe: async () => info, create: async () => ({ backend: await createCpu32Backend(), info }) };
+  return name === 'cpu-f64' ? cpuBackendProvider : cpu32Provider();
 }
 
 function parseArgs(argv: string[]): Args {
