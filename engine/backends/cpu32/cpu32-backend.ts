@@ -170,7 +170,12 @@ export class Cpu32Backend implements Backend {
       [vv, 'v'],
     ] as const)
       expectShape(t, w.rows, w.cols, name, `param is ${w.rows}×${w.cols}`);
-    adamUpdate(w.length, this.view(w), this.view(g), this.view(mm), this.view(vv), opts);
+    if (this.kernels.adam) {
+      // Bias corrections in double (see adamUpdate); the kernel gets them folded into two factors.
+      const alpha = opts.lr / (1 - opts.beta1 ** opts.step);
+      const iota = 1 / (1 - opts.beta2 ** opts.step);
+      this.kernels.adam(w.length, this.view(w), this.view(g), this.view(mm), this.view(vv), { ...opts, alpha, iota });
+    } else adamUpdate(w.length, this.view(w), this.view(g), this.view(mm), this.view(vv), opts);
   }
 
   dispose(): void {

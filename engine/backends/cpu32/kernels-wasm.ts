@@ -28,6 +28,10 @@ interface MatmulExports {
   colsum(G: number, db: number, n: number, q: number): void;
   dtanh(A: number, X: number, n: number): void;
   sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number, weightDecay: number): void;
+  adam(
+    w: number, g: number, m: number, v: number, n: number,
+    alpha: number, iota: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, weightDecay: number,
+  ): void;
 }
 
 function wasmApi(): WasmApi | null {
@@ -179,6 +183,10 @@ export async function wasmSimdKernels(opts: WasmKernelOptions = {}): Promise<Mat
     },
     sgd(len, W, G, V, lr, momentum, weightDecay) {
       x.sgd(at(W), at(G), V && momentum !== 0 ? at(V) : 0, len, lr, momentum, weightDecay);
+    },
+    adam(len, W, G, M, V, o) {
+      // 1 − β in double: in f32 it would be computed from a rounded β (see the kernel).
+      x.adam(at(W), at(G), at(M), at(V), len, o.alpha, o.iota, o.beta1, o.beta2, 1 - o.beta1, 1 - o.beta2, o.eps, o.weightDecay);
     },
     dispose() {
       pool?.dispose();

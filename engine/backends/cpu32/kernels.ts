@@ -22,6 +22,8 @@ export interface MatrixKernels {
   /** X ⊙= 1 − A² (the tanh derivative from the activation A). */
   tanhDerivative?(len: number, A: View, X: View): void;
   sgd?(len: number, W: View, G: View, V: View | null, lr: number, momentum: number, weightDecay: number): void;
+  /** Adam in place; α = lr/(1−β₁ᵗ) and ι = 1/(1−β₂ᵗ) come from the caller (computed in double). */
+  adam?(len: number, W: View, G: View, M: View, V: View, o: { alpha: number; iota: number; beta1: number; beta2: number; eps: number; weightDecay: number }): void;
   /** Stops worker threads, if any. */
   dispose?(): void;
 }

@@ -276,6 +276,43 @@ function sgdKernel(): string {
 }
 
 /**
+ * Adam in place, four lanes at a time: d = g + λw; m ← β₁m + (1−β₁)d; v ← β₂v + (1−β₂)d²;
+ * w ← w − α·m / (√(v·ι) + ε), with α = lr/(1−β₁ᵗ), ι = 1/(1−β₂ᵗ) and 1−β₁, 1−β₂ computed in double
+ * by the caller: in f32, 1 − β₂ from a rounded β₂ = 0.999 is off by 1.3e-5 (relative), which
+ * showed as 6e-6 relative error in the update where v starts at 0 (the conformance suite caught it). In JS this loop cost ≈ 15 ns a parameter:
+ * as much as all three matrix products of a 784-256-128-10 step.
+ */
+function adamKernel(): string {
+  const body = (lane: boolean) => `
+      (local.set $w ${load(lane, '(local.get $pw)')})
+      (local.set $d (f32x4.add ${load(lane, '(local.get $pg)')} (f32x4.mul (local.get $wd) (local.get $w))))
+      (local.set $m (f32x4.add (f32x4.mul (local.get $b1) ${load(lane, '(local.get $pm)')}) (f32x4.mul (local.get $c1) (local.get $d))))
+      (local.set $v (f32x4.add (f32x4.mul (local.get $b2) ${load(lane, '(local.get $pv)')})
+        (f32x4.mul (local.get $c2) (f32x4.mul (local.get $d) (local.get $d)))))
+      ${store(lane, '(local.get $pm)', '(local.get $m)')}
+      ${store(lane, '(local.get $pv)', '(local.get $v)')}
+      ${store(lane, '(local.get $pw)', `(f32x4.sub (local.get $w) (f32x4.div (f32x4.mul (local.get $alpha) (local.get $m))
+        (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v) (local.get $iota))) (local.get $eps))))`)}`;
+  const advance = (bytes: number, count: number) =>
+    `(local.set $pw (i32.add (local.get $pw) (i32.const ${bytes}))) (local.set $pg (i32.add (local.get $pg) (i32.const ${bytes})))
+    (local.set $pm (i32.add (local.get $pm) (i32.const ${bytes}))) (local.set $pv (i32.add (local.get $pv) (i32.const ${bytes})))
+    (local.set $n (i32.sub (local.get $n) (i32.const ${count})))`;
+  return `
+ (func (export "adam") (param $pw i32) (param $pg i32) (param $pm i32) (param $pv i32) (param $n i32)
+  (param $alphas f32) (param $iotas f32) (param $b1s f32) (param $b2s f32) (param $c1s f32) (param $c2s f32) (param $epss f32) (param $wds f32)
+  (local $w v128) (local $d v128) (local $m v128) (local $v v128) (local $alpha v128) (local $iota v128)
+  (local $b1 v128) (local $b2 v128) (local $c1 v128) (local $c2 v128) (local $eps v128) (local $wd v128)
+  (local.set $alpha (f32x4.splat (local.get $alphas))) (local.set $iota (f32x4.splat (local.get $iotas)))
+  (local.set $b1 (f32x4.splat (local.get $b1s))) (local.set $b2 (f32x4.splat (local.get $b2s)))
+  (local.set $c1 (f32x4.splat (local.get $c1s))) (local.set $c2 (f32x4.splat (local.get $c2s)))
+  (local.set $eps (f32x4.splat (local.get $epss))) (local.set $wd (f32x4.splat (local.get $wds)))
+  (block $vd (loop $vl (br_if $vd (i32.lt_s (local.get $n) (i32.const 4)))${body(false)}
+    ${advance(16, 4)} (br $vl)))
+  (block $sd (loop $sl (br_if $sd (i32.le_s (local.get $n) (i32.const 0)))${body(true)}
+    ${advance(4, 1)} (br $sl))))`;
+}
+
+/**
  * Column sums db (1×q) = 1ᵀ G (n×q), row by row into db (same order and f32 roundings as the JS
  * kernel, so both give identical sums), four columns at a time.
  */
@@ -324,7 +361,7 @@ export function matmulWat(fma = false, shared = false): string {
   // A shared memory (worker threads) must declare its maximum: 65536 pages = the 4 GiB wasm32 limit.
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
- (import "env" "memory" ${memory})${gemm()}${gemmNT()}${tanhKernel()}${sgdKernel()}${colsumKernel()}${dtanhKernel()}
+ (import "env" "memory" ${memory})${gemm()}${gemmNT()}${tanhKernel()}${sgdKernel()}${adamKernel()}${colsumKernel()}${dtanhKernel()}
 )
 `;
 }
