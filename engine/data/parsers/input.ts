@@ -78,20 +78,6 @@ export function feedString(text: string, sink: (text: string) => void, options: 
   }
 }
 
-/** Line and column (1-based) of a character offset in text. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
-}
-
 /** The chunks as one array of `size` bytes (a lone chunk is returned as it is). */
 export function concatBytes(parts: readonly Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;

@@ -42,7 +42,7 @@ describe('JSON datasets', () => {
       parseJsonTable('{"X": [[1, 2],\n  [3, 4],]\n, "Y": [1, 2]}', { fileName: 'b.json' }),
     );
     expect(e).toMatchObject({ code: 'bad-json', file: 'b.json', line: 2, column: 10 });
-    expect(e.message).toContain('no trailing commas');
+    expect(e.message).toContain('JSON allows no comma before a closing bracket');
     expect(catchDatasetError(() => parseJsonTable('[1, NaN]'))).toMatchObject({ code: 'bad-json', line: 1, column: 5 });
   });
 

@@ -8,18 +8,12 @@
  * JSON.parse does the parsing; only on an error is the text scanned again (jsonc-parser) to turn
  * a character offset or key path into a line and column.
  */
-import {
-  findNodeAtLocation,
-  parseTree,
-  printParseErrorCode,
-  visit,
-  type JSONPath,
-  type ParseErrorCode,
-} from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type JSONPath } from 'jsonc-parser';
+import { findJsonSyntaxError, lineColumnAt } from '../../core/json-syntax.js';
 import { DatasetError, type DatasetErrorLocation } from '../errors.js';
 import { ColumnBuilder, defaultColumnName, type Table } from '../table.js';
 import { resolveLimits, type ParseOptions } from '../types.js';
-import { checkAborted, checkByteLimit, lineColumnAt, where } from './input.js';
+import { checkAborted, checkByteLimit, where } from './input.js';
 
 const BATCH_FORMAT = 'backprop-lens/batch';
 
@@ -65,43 +59,14 @@ export function parseJsonTable(input: string | Uint8Array, options: ParseOptions
 }
 
 function syntaxError(text: string, file: string | undefined, native: unknown): DatasetError {
-  let found: DatasetError | null = null;
-  visit(
-    text,
-    {
-      onError: (code, offset) => {
-        if (found !== null) return;
-        const { line, column } = lineColumnAt(text, offset);
-        found = new DatasetError('bad-json', `invalid JSON: ${reason(code)}`, { ...where(file), line, column });
-      },
-    },
-    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
-  );
-  return found ?? new DatasetError('bad-json', `invalid JSON (${nativeReason(native)})`, where(file));
-}
-
-const REASONS: Partial<Record<string, string>> = {
-  InvalidSymbol: 'unexpected character (JSON has no NaN, Infinity, comments or unquoted words)',
-  InvalidNumberFormat: 'invalid number',
-  PropertyNameExpected: 'expected a property name in double quotes (no trailing commas)',
-  ValueExpected: 'expected a value (no trailing commas)',
-  ColonExpected: "expected ':' after the property name",
-  CommaExpected: "expected ',' between items",
-  CloseBraceExpected: "expected ',' or '}' (an object is not closed)",
-  CloseBracketExpected: "expected ',' or ']' (an array is not closed)",
-  EndOfFileExpected: 'unexpected text after the end of the JSON value',
-  InvalidCommentToken: 'comments are not allowed in JSON',
-  UnexpectedEndOfComment: 'comments are not allowed in JSON',
-  UnexpectedEndOfString: 'a string is not closed',
-  UnexpectedEndOfNumber: 'a number is cut short',
-  InvalidUnicode: 'invalid \\u escape in a string',
-  InvalidEscapeCharacter: 'invalid escape in a string',
-  InvalidCharacter: 'invalid character in a string (control characters must be escaped)',
-};
-
-function reason(code: ParseErrorCode): string {
-  const name = printParseErrorCode(code);
-  return REASONS[name] ?? name;
+  const found = findJsonSyntaxError(text);
+  return found
+    ? new DatasetError('bad-json', `invalid JSON: ${found.reason}`, {
+        ...where(file),
+        line: found.line,
+        column: found.column,
+      })
+    : new DatasetError('bad-json', `invalid JSON (${nativeReason(native)})`, where(file));
 }
 
 /** V8's own message, minus the copy of the text it quotes (used when jsonc-parser finds nothing). */
