@@ -19,7 +19,13 @@ interface Matrix {
 async function engineMatrix(page: Page, name: string, layer: number): Promise<Matrix> {
   return page.evaluate(
     async ([n, l]) => {
-      const engine = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { rows: number; cols: number; data: ArrayLike<number> } }> } }).__backpropLensEngine;
+      const engine = (
+        globalThis as unknown as {
+          __backpropLensEngine: {
+            request(c: unknown): Promise<{ matrix: { rows: number; cols: number; data: ArrayLike<number> } }>;
+          };
+        }
+      ).__backpropLensEngine;
       const e = await engine.request({ type: 'request-matrix', layer: l, name: n });
       return { rows: e.matrix.rows, cols: e.matrix.cols, data: Array.from(e.matrix.data) };
     },
@@ -55,11 +61,23 @@ async function loadBuiltin(page: Page, name: string, params: Record<string, stri
   await expect(page.locator('[data-test=dataset-summary]')).toContainText(name);
 }
 
-async function applyModel(page: Page, opts: { units?: number[]; act?: string; lr?: string; optimizer?: 'sgd' | 'adam'; loss?: string; outAct?: string } = {}): Promise<void> {
+async function applyModel(
+  page: Page,
+  opts: {
+    units?: number[];
+    act?: string;
+    lr?: string;
+    optimizer?: 'sgd' | 'adam';
+    loss?: string;
+    outAct?: string;
+    historyMemoryMiB?: string;
+  } = {},
+): Promise<void> {
   await page.click('[data-tab=model]');
   const units = opts.units ?? [8];
   // remove extra hidden layers, add missing ones
-  while ((await page.locator('[data-test^=units-]').count()) > units.length) await page.locator('[data-test^=layer-] button').last().click();
+  while ((await page.locator('[data-test^=units-]').count()) > units.length)
+    await page.locator('[data-test^=layer-] button').last().click();
   while ((await page.locator('[data-test^=units-]').count()) < units.length) await page.click('[data-test=add-layer]');
   for (const [i, u] of units.entries()) {
     await page.fill(`[data-test=units-${i}]`, String(u));
@@ -69,6 +87,7 @@ async function applyModel(page: Page, opts: { units?: number[]; act?: string; lr
   if (opts.loss) await page.selectOption('[data-test=loss]', opts.loss);
   if (opts.optimizer) await page.selectOption('[data-test=optimizer]', opts.optimizer);
   if (opts.lr) await page.fill('[data-test=lr]', opts.lr);
+  if (opts.historyMemoryMiB) await page.fill('[data-test=history-memory]', opts.historyMemoryMiB);
   await expect(page.locator('[data-test=model-problem]')).toHaveCount(0);
   await page.click('[data-test=apply-model]');
   await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
@@ -126,7 +145,9 @@ test('a built-in set trains until the loss falls, and the heatmaps draw the matr
   expect(r0! + g0! + b0!).toBeLessThan(260);
   // G_0 (n × 8) is drawn too, with more than one colour
   const g = await heatmapPixels(page, 'G_0');
-  expect(new Set(Array.from({ length: g.width * g.height }, (_, k) => g.rgba.slice(k * 4, k * 4 + 3).join())).size).toBeGreaterThan(10);
+  expect(
+    new Set(Array.from({ length: g.width * g.height }, (_, k) => g.rgba.slice(k * 4, k * 4 + 3).join())).size,
+  ).toBeGreaterThan(10);
   // hovering a cell shows its exact value and indices
   const box = (await page.locator('canvas[aria-label^="W_0 heatmap"]').boundingBox())!;
   await page.mouse.move(box.x + box.width / (2 * W.cols), box.y + box.height / (2 * W.rows));
@@ -143,7 +164,11 @@ test('a CSV file loads with column choices and trains', async ({ page }) => {
     const x2 = Math.cos(i * 0.9) * 2;
     rows.push(`${x1.toFixed(4)},${x2.toFixed(4)},row${i},${x1 * x2 > 0 ? 'same' : 'diff'}`);
   }
-  await page.setInputFiles('[data-test=file-input]', { name: 'quadrants.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.setInputFiles('[data-test=file-input]', {
+    name: 'quadrants.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(rows.join('\n')),
+  });
   await expect(page.locator('[data-test=pending-file]')).toContainText('quadrants.csv');
   await page.selectOption('[data-test=role-2]', 'ignore'); // the text column is not a feature
   await page.screenshot({ path: `${SHOTS}/04-csv-columns.png` });
@@ -224,7 +249,11 @@ test('the gradient check passes', async ({ page }) => {
 /** F = A_L at the current parameters for a fixed grid of 2-D inputs (the engine's `predict`, as the decision boundary uses it). */
 async function predictions(page: Page): Promise<number[]> {
   return page.evaluate(async () => {
-    const engine = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ F: { data: ArrayLike<number> } }> } }).__backpropLensEngine;
+    const engine = (
+      globalThis as unknown as {
+        __backpropLensEngine: { request(c: unknown): Promise<{ F: { data: ArrayLike<number> } }> };
+      }
+    ).__backpropLensEngine;
     const data = Array.from({ length: 50 }, (_, k) => [Math.cos(k) * 1.5, Math.sin(k * 0.7) * 1.5]).flat();
     return Array.from((await engine.request({ type: 'predict', X: { rows: 50, cols: 2, data } })).F.data);
   });
@@ -243,7 +272,12 @@ test('exported weights are a valid file and reload to the same predictions', asy
   await page.click('[data-test=export-weights]');
   const file = await (await download).path();
   const text = readFileSync(file, 'utf8');
-  const doc = JSON.parse(text) as { format: string; version: number; model: { inputSize: number; layers: { units: number }[] }; parameters: { W: number[][]; b: number[] }[] };
+  const doc = JSON.parse(text) as {
+    format: string;
+    version: number;
+    model: { inputSize: number; layers: { units: number }[] };
+    parameters: { W: number[][]; b: number[] }[];
+  };
   expect(doc.format).toBe('backprop-lens/weights');
   expect(doc.version).toBe(1);
   expect(doc.model.inputSize).toBe(2);
@@ -256,14 +290,21 @@ test('exported weights are a valid file and reload to the same predictions', asy
   // gradients JSON and the loss history CSV
   const gradDownload = page.waitForEvent('download');
   await page.click('[data-test=export-gradients]');
-  const grads = JSON.parse(readFileSync(await (await gradDownload).path(), 'utf8')) as { format: string; version: number; layers: { dW: number[][]; db: number[] }[]; loss: number };
+  const grads = JSON.parse(readFileSync(await (await gradDownload).path(), 'utf8')) as {
+    format: string;
+    version: number;
+    layers: { dW: number[][]; db: number[] }[];
+    loss: number;
+  };
   expect(grads.format).toBe('backprop-lens/gradients');
   expect(grads.layers).toHaveLength(2);
   expect(grads.layers[0]!.dW).toHaveLength(2);
   expect(Number.isFinite(grads.loss)).toBe(true);
   const lossDownload = page.waitForEvent('download');
   await page.click('[data-test=export-loss]');
-  const csv = readFileSync(await (await lossDownload).path(), 'utf8').trim().split(/\r?\n/);
+  const csv = readFileSync(await (await lossDownload).path(), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   expect(csv[0]).toMatch(/step/i);
   expect(csv.length).toBe(1 + 5); // header + one row per step
 
@@ -271,7 +312,11 @@ test('exported weights are a valid file and reload to the same predictions', asy
 
   // Load the file back: the model starts from these weights (step 0).
   await page.click('[data-tab=export]');
-  await page.setInputFiles('[data-test=import-input]', { name: 'weights.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.setInputFiles('[data-test=import-input]', {
+    name: 'weights.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(text),
+  });
   await expect(page.locator('[data-test=imported]')).toContainText('weights.json');
   await page.click('[data-test=apply-imported]');
   await expect(page.locator('[data-test=status-step]')).toContainText('step 0');
@@ -303,13 +348,25 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await page.click('[data-test=history-diff]');
   // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells
   const diff = await heatmapPixels(page, 'Δ W_0');
-  const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(([r, g, b]) => r! + g! + b! < 700);
+  const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(
+    ([r, g, b]) => r! + g! + b! < 700,
+  );
   expect(coloured.length).toBeGreaterThan(0);
   // the diff is exactly W_0(step 3) − W_0(step 10), cell by cell in sign
-  const [w3, w10] = await Promise.all([3, 10].map((step) => page.evaluate(async (st) => {
-    const engine = (globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { data: ArrayLike<number> } }> } }).__backpropLensEngine;
-    return Array.from((await engine.request({ type: 'request-matrix', layer: 0, name: 'W', step: st })).matrix.data);
-  }, step)));
+  const [w3, w10] = await Promise.all(
+    [3, 10].map((step) =>
+      page.evaluate(async (st) => {
+        const engine = (
+          globalThis as unknown as {
+            __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { data: ArrayLike<number> } }> };
+          }
+        ).__backpropLensEngine;
+        return Array.from(
+          (await engine.request({ type: 'request-matrix', layer: 0, name: 'W', step: st })).matrix.data,
+        );
+      }, step),
+    ),
+  );
   const d = w3!.map((v, k) => v - w10![k]!);
   const big = Math.max(...d.map(Math.abs));
   d.forEach((v, k) => {
@@ -348,6 +405,43 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   expect(Number(await page.locator('[data-test=history-step]').inputValue())).toBe(seen.at(-2));
 });
 
+test('training resumes from a past step; steps past the history memory are view-only', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'gaussians', { n: '60' });
+  // A history memory of ≈ 2 KB: the newest few steps keep their state, older ones only what is shown.
+  await applyModel(page, { units: [4], act: 'tanh', lr: '0.5', historyMemoryMiB: '0.002' });
+  await page.click('[data-tab=train]');
+  for (let k = 0; k < 12; k++) await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBe(12);
+  const history = await page.evaluate(async () => {
+    const engine = (
+      globalThis as unknown as {
+        __backpropLensEngine: { request(c: unknown): Promise<{ steps: number[]; restorable: number[] }> };
+      }
+    ).__backpropLensEngine;
+    return engine.request({ type: 'request-history' });
+  });
+  const viewOnly = history.steps.filter((st) => st >= 1 && !history.restorable.includes(st));
+  const target = history.restorable.find((st) => st >= 1 && st < 12);
+  expect(viewOnly.length).toBeGreaterThan(0);
+  expect(target).toBeDefined();
+  await page.click('[data-tab=history]');
+  await page.fill('[data-test=history-step]', String(viewOnly[0]));
+  await expect(page.locator('[data-test=history-view-only]')).toContainText(
+    `Step ${viewOnly[0]} is kept for viewing only`,
+  );
+  await expect(page.locator('[data-test=history-rewind]')).toBeDisabled();
+  await page.fill('[data-test=history-step]', String(target));
+  await expect(page.locator('[data-test=history-rewind]')).toBeEnabled();
+  await page.screenshot({ path: `${SHOTS}/12-history-resume.png` });
+  await page.click('[data-test=history-rewind]');
+  await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBe(target);
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i);
+  // Training goes on from there.
+  await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBe(target! + 1);
+});
+
 test('dark theme, empty states and the error tray', async ({ page }) => {
   await open(page);
   await page.click('[data-tab=train]');
@@ -360,7 +454,11 @@ test('dark theme, empty states and the error tray', async ({ page }) => {
   // A bad file shows an error with its detail, not a blank page.
   await page.fill('[data-test=lr]', '0.1');
   await page.click('[data-tab=data]');
-  await page.setInputFiles('[data-test=file-input]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,oops\n') });
+  await page.setInputFiles('[data-test=file-input]', {
+    name: 'bad.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('a,b\n1,2\n3,oops\n'),
+  });
   await page.click('[data-test=load-file]');
   await expect(page.locator('.tray [role=alert]').first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/10-dark-error.png` });
@@ -381,7 +479,10 @@ test('the digits image set shows an image grid and trains', async ({ page }) => 
   });
   expect([px.w, px.h]).toEqual([8 * 10, 4 * 10]);
   expect(px.greys).toBeGreaterThan(20);
-  const labels = ((await page.locator('[data-test=image-labels]').textContent()) ?? '').replace('labels:', '').trim().split(/\s+/);
+  const labels = ((await page.locator('[data-test=image-labels]').textContent()) ?? '')
+    .replace('labels:', '')
+    .trim()
+    .split(/\s+/);
   expect(labels).toHaveLength(32);
   labels.forEach((l) => expect(l).toMatch(/^[0-9]$/));
   await page.screenshot({ path: `${SHOTS}/12-digits.png` });
@@ -400,7 +501,13 @@ test('bad files report their file, line and column', async ({ page }) => {
   await page.click('[data-tab=data]');
   const header = "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }";
   const padded = header + ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, padded.length & 255, padded.length >> 8]), Buffer.from(padded), Buffer.alloc(64)]);
+  const npy = Buffer.concat([
+    Buffer.from([0x93]),
+    Buffer.from('NUMPY'),
+    Buffer.from([1, 0, padded.length & 255, padded.length >> 8]),
+    Buffer.from(padded),
+    Buffer.alloc(64),
+  ]);
   const cases: [string, Buffer, RegExp][] = [
     ['ragged.csv', Buffer.from('a,b,y\n1,2,3\n4,5\n6,7,8\n'), /ragged\.csv, line 3, column 3/],
     ['nan.csv', Buffer.from('a,b,y\n1,2,3\n4,NaN,5\n6,7,8\n'), /nan\.csv, line 3, column 2.*"NaN"/],
@@ -434,7 +541,10 @@ test('clicking a cell traces that sample row through every layer', async ({ page
   const row = 7;
   const unit = 2;
   const box = (await h0.boundingBox())!;
-  await page.mouse.click(box.x + ((unit + 0.5) / size.cols) * box.width, box.y + ((row + 0.5) / size.rows) * box.height);
+  await page.mouse.click(
+    box.x + ((unit + 0.5) / size.cols) * box.width,
+    box.y + ((row + 0.5) / size.rows) * box.height,
+  );
   const trace = page.locator('[data-test=trace]');
   await expect(trace).toContainText(`Sample row ${row} through the layers`);
   await expect(trace.locator('tbody tr')).toHaveCount(3);
@@ -443,7 +553,9 @@ test('clicking a cell traces that sample row through every layer', async ({ page
   await expect(page.locator('.trace-col')).toHaveCount(6);
   // the listed H row is the engine's H_0 row
   const H = await engineMatrix(page, 'H', 0);
-  const first = Number(/\[([^,\]]+)/.exec((await trace.locator('tbody tr').first().locator('td').nth(1).textContent()) ?? '')?.[1]);
+  const first = Number(
+    /\[([^,\]]+)/.exec((await trace.locator('tbody tr').first().locator('td').nth(1).textContent()) ?? '')?.[1],
+  );
   expect(first).toBeCloseTo(H.data[row * H.cols]!, 5);
   await page.screenshot({ path: `${SHOTS}/14-trace.png` });
   await page.click('text=clear trace');

@@ -118,6 +118,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** The steps the history keeps (oldest first): exactly the steps `request-frame {step}` can replay. */
   command('request-history', {}),
   /**
+   * Go back to a step the history keeps with its training state (`history.restorable`) and pause
+   * there: newer steps leave the history and the loss log, and training continues from it exactly
+   * as it did the first time (or differently, after changing the learning rate or breakpoints).
+   */
+  command('rewind', { step: z.number().int().min(0) }),
+  /**
    * Finite-difference check of the current parameters' gradients on (a seeded sample of at most
    * `batchRows` rows of) the training set; omitted tolerance = the default for the backend's precision.
    */

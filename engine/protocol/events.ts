@@ -124,7 +124,7 @@ export interface ConfiguredEvent extends Base {
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';
 export type StateReason =
-  'command' | 'breakpoint' | 'max-steps' | 'error' | 'configured' | 'reset' | 'restored' | 'loaded';
+  'command' | 'breakpoint' | 'max-steps' | 'error' | 'configured' | 'reset' | 'restored' | 'rewound' | 'loaded';
 
 export interface StateEvent extends Base {
   readonly type: 'state';
@@ -302,6 +302,11 @@ export interface HistoryEvent extends Base {
   readonly type: 'history';
   /** Completed steps (1-based, as in `frame.step`) that `request-frame {step}` can replay; empty with `historySize: 0`. */
   readonly steps: readonly number[];
+  /**
+   * The subset `rewind` can go back to (0 = the initial parameters): the newest steps whose
+   * parameters and optimizer state fit in `historyBytes`; older ones are kept for viewing only.
+   */
+  readonly restorable: readonly number[];
   /** Steps completed now (the live step). */
   readonly step: number;
 }
@@ -398,6 +403,7 @@ export const REPLY_EVENT = {
   'request-matrix': 'matrix',
   'request-frame': 'frame',
   'request-history': 'history',
+  rewind: 'state',
   gradcheck: 'gradcheck-result',
   export: 'export',
   'set-frame-rate': 'accepted',

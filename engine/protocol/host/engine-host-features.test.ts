@@ -326,3 +326,60 @@ describe('EngineHost: history memory budget', () => {
     expect((await p.waitFor('error', (e) => e.replyTo === 5)).message).toMatch(/historyBytes/);
   });
 });
+
+describe('EngineHost: rewind', () => {
+  it('goes back to a kept step, shows it, and continues exactly as the first time', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send(regression());
+    p.send({ type: 'configure', config, id: 1 });
+    await p.waitFor('configured', (e) => e.replyTo === 1);
+    p.send({ type: 'step', count: 6, id: 2 });
+    await p.waitFor('state', (s) => s.replyTo === 2);
+    const firstTime = p.of('frame').filter((f) => !f.historical).map((f) => [f.step, f.loss] as const);
+    p.send({ type: 'request-history', id: 3 });
+    const before = await p.waitFor('history', (e) => e.replyTo === 3);
+    expect(before.steps).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(before.restorable).toEqual(before.steps);
+    p.send({ type: 'rewind', step: 3, id: 4 });
+    const state = await p.waitFor('state', (s) => s.replyTo === 4);
+    expect(state).toMatchObject({ state: 'paused', reason: 'rewound', step: 3 });
+    // The step as recorded is the current frame: stats and matrices of step 3, not historical.
+    const shown = p.of('frame').filter((f) => f.step === 3 && !f.historical).at(-1)!;
+    expect(shown.layers).toHaveLength(2);
+    expect(shown.matrices.some((m) => m.name === 'G' && m.layer === 0)).toBe(true);
+    expect(p.of('checkpoint').at(-1)!.checkpoint.step).toBe(3);
+    p.send({ type: 'request-history', id: 5 });
+    expect((await p.waitFor('history', (e) => e.replyTo === 5)).steps).toEqual([0, 1, 2, 3]);
+    p.send({ type: 'step', count: 3, id: 6 });
+    await p.waitFor('state', (s) => s.replyTo === 6);
+    const again = p.of('frame').filter((f) => !f.historical && f.step > 3).map((f) => [f.step, f.loss] as const);
+    // Step 6 again, to the last bit (the rewound step's parameters and Adam state came back exactly).
+    expect(again.at(-1)).toEqual(firstTime.at(-1));
+    expect(again.at(-1)![0]).toBe(6);
+    // Not kept, and not a step at all.
+    p.send({ type: 'rewind', step: 40, id: 7 });
+    expect((await p.waitFor('error', (e) => e.replyTo === 7)).message).toMatch(/rewind: step 40 is not in the history/);
+    p.send({ type: 'rewind', step: -1, id: 8 });
+    expect((await p.waitFor('error', (e) => e.replyTo === 8)).message).toMatch(/step/);
+  });
+
+  it('refuses a step kept for viewing only, naming the ones it can go back to', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send(regression());
+    p.send({ type: 'configure', config: { ...config, historyBytes: 1300 }, id: 1 });
+    await p.waitFor('configured', (e) => e.replyTo === 1);
+    p.send({ type: 'step', count: 5, id: 2 });
+    await p.waitFor('state', (s) => s.replyTo === 2);
+    p.send({ type: 'request-history', id: 3 });
+    const h = await p.waitFor('history', (e) => e.replyTo === 3);
+    expect(h.steps).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(h.restorable).toEqual([4, 5]);
+    p.send({ type: 'rewind', step: 2, id: 4 });
+    const err = await p.waitFor('error', (e) => e.replyTo === 4);
+    expect(err).toMatchObject({ code: 'not-found' });
+    expect(err.message).toContain('rewind: step 2 is kept for viewing only');
+    expect(err.message).toContain('restorable: 4…5');
+    p.send({ type: 'rewind', step: 4, id: 5 });
+    expect(await p.waitFor('state', (s) => s.replyTo === 5)).toMatchObject({ reason: 'rewound', step: 4 });
+  });
+});

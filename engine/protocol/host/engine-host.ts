@@ -22,7 +22,7 @@ import { layerWidths } from '../../model/spec.js';
 import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
 import { COMMAND_TYPES } from '../commands.js';
 import type { Endpoint, MessageLike } from '../endpoint.js';
-import type { BackendDiff, BackendInfo, EventBody, RunState, StateReason } from '../events.js';
+import type { BackendDiff, BackendInfo, EventBody, EventOf, RunState, StateReason } from '../events.js';
 import { decimate, fullResolution, MATRIX_NAMES, transferablesOf } from '../matrix-payload.js';
 import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
 import { batchOfStep, compareBackends } from './backend-compare.js';
@@ -43,7 +43,7 @@ import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { FrameGate, keepCadence } from './frame-gate.js';
-import { isRestorable } from '../../train/history.js';
+import { type HistoryEntry, isRestorable } from '../../train/history.js';
 import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
 import {
   buildHistoryFrame,
@@ -214,9 +214,13 @@ export class EngineHost {
         return this.requestFrame(c);
       case 'request-history': {
         const { session } = this.need();
-        const steps = session.history.toArray().map((e) => e.step);
-        return this.post({ type: 'history', steps, step: session.position.step }, c.id);
+        const entries = session.history.toArray();
+        const steps = entries.map((e) => e.step);
+        const restorable = entries.filter(isRestorable).map((e) => e.step);
+        return this.post({ type: 'history', steps, restorable, step: session.position.step }, c.id);
       }
+      case 'rewind':
+        return this.rewind(c);
       case 'gradcheck':
         return this.gradcheck(c);
       case 'export': {
@@ -448,6 +452,37 @@ export class EngineHost {
     this.postState('restored', c.id);
   }
 
+  /** Back to a kept step with its state (Session.restore), paused there, with that step's frame. */
+  private async rewind(c: CommandOf<'rewind'>): Promise<void> {
+    const { session } = this.need();
+    this.stopRun();
+    try {
+      await session.restore(c.step);
+    } catch (e) {
+      // Not kept, or kept for viewing only: the message says which steps can be rewound to.
+      if (e instanceof RangeError) throw new NotFoundError(e.message.replace(/^restore: /, 'rewind: '));
+      throw e;
+    }
+    this.lastFrameStep = c.step;
+    // The step's products are gone (only its parameters and state came back), so the views get the
+    // step as the history recorded it (stats, decimated matrices), as the one current frame.
+    const entry = session.history.toArray().at(-1);
+    if (entry && entry.step === c.step && c.step > 0) {
+      const frame = this.historyFrame(session, entry);
+      const ticket = this.gate.take(this.opts.now(), true)!;
+      this.send({ ...frame, seq: ticket.seq, historical: false }, transferablesOf(frame.matrices));
+    }
+    await this.maybeCheckpoint(true);
+    this.postState('rewound', c.id);
+  }
+
+  /** A history entry's frame, A_0 recomputed from the batch schedule (the history does not keep it). */
+  private historyFrame(session: Session, entry: HistoryEntry): EventOf<'frame'> {
+    return buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined, () =>
+      entry.step > 0 ? batchOfStep(session, this.dataset!, entry.step - 1).X : null,
+    );
+  }
+
   private async predict(c: CommandOf<'predict'>): Promise<void> {
     const { session } = this.need();
     const step = session.position.step;
@@ -668,9 +703,7 @@ export class EngineHost {
         `step ${c.step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
       );
     }
-    const frame = buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined, () =>
-      entry.step > 0 ? batchOfStep(session, this.dataset!, entry.step - 1).X : null,
-    );
+    const frame = this.historyFrame(session, entry);
     this.post(frame, c.id, transferablesOf(frame.matrices));
   }
 

@@ -34,6 +34,9 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** The engine's list of kept steps (≥ 1, ascending); null = not asked yet or not supported (range fallback). */
   const listed = shallowRef<readonly number[] | null>(null);
+  /** The kept steps that still hold their training state (`rewind` can go back to them). */
+  const restorable = shallowRef<ReadonlySet<number>>(new Set());
+  const rewinding = ref(false);
   const listedSet = computed(() => (listed.value ? new Set(listed.value) : null));
   /** Range fallback: the history holds the last `historySize` steps. */
   const rangeOldest = computed(() => Math.max(1, session.step - Math.max(1, model.historySize) + 1));
@@ -89,6 +92,7 @@ export const useHistoryStore = defineStore('history', () => {
         try {
           const e = await session.engine().request({ type: 'request-history' }, 'history');
           listed.value = e.steps.filter((s) => s >= 1);
+          restorable.value = new Set(e.restorable ?? []);
         } catch {
           // Not fatal (e.g. nothing configured yet): the last list stays; show() still reports a refused step.
         }
@@ -137,9 +141,28 @@ export const useHistoryStore = defineStore('history', () => {
     travelling.value = false;
     frameA.value = null;
   }
+  /** Whether training can resume from this step (the engine keeps its parameters and optimizer state). */
+  function canRewind(step: number): boolean {
+    return session.supports('rewind') && restorable.value.has(step);
+  }
+  /** Goes back to `step` and pauses there: newer steps leave the history, the loss curve ends at it. */
+  async function rewind(step: number): Promise<boolean> {
+    if (!canRewind(step)) return false;
+    rewinding.value = true;
+    try {
+      await session.engine().request({ type: 'rewind', step }, 'state');
+      return true;
+    } catch (err) {
+      useErrorsStore().report(err, `Cannot resume from step ${step}`);
+      return false;
+    } finally {
+      rewinding.value = false;
+    }
+  }
   function forget(): void {
     cache.clear();
     listed.value = null;
+    restorable.value = new Set();
     backToLive();
     stepB.value = null;
     frameB.value = null;
@@ -160,7 +183,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   function connect(): void {
     session.engine().on('state', (e) => {
-      if (e.reason === 'reset' || e.reason === 'configured' || e.reason === 'restored') forget();
+      if (e.reason === 'reset' || e.reason === 'configured' || e.reason === 'restored' || e.reason === 'rewound') forget();
       // The kept steps change with every step; while running they are fetched when the view asks.
       if (e.state !== 'running' && e.state !== 'empty') void refresh();
     });
@@ -174,6 +197,10 @@ export const useHistoryStore = defineStore('history', () => {
     frameB,
     loading,
     listed,
+    restorable,
+    rewinding,
+    canRewind,
+    rewind,
     oldest,
     newest,
     count,

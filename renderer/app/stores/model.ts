@@ -57,6 +57,8 @@ export const useModelStore = defineStore('model', () => {
   const seed = ref(1);
   const validationFraction = ref(0.2);
   const historySize = ref(200);
+  /** The training state (parameters, optimizer buffers) the history may hold, MiB: older steps past it can be viewed, not resumed from. */
+  const historyMemoryMiB = ref(256);
   const backend = ref<BackendName | 'auto'>('auto');
   /** Imported weights to start from instead of a fresh initialisation. */
   const imported = shallowRef<Extract<ParameterSource, { kind: 'imported' }> | null>(null);
@@ -84,7 +86,7 @@ export const useModelStore = defineStore('model', () => {
     },
   );
   watch(
-    [hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, backend, inputSize, outputSize],
+    [hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, historyMemoryMiB, backend, inputSize, outputSize],
     () => {
       dirty.value = true;
     },
@@ -165,6 +167,7 @@ export const useModelStore = defineStore('model', () => {
       seed: seed.value,
       validationFraction: validationFraction.value,
       historySize: historySize.value,
+      historyBytes: Math.max(0, Math.round(historyMemoryMiB.value * 2 ** 20)),
       ...(backend.value === 'auto' ? {} : { backend: backend.value }),
     };
   }
@@ -201,7 +204,7 @@ export const useModelStore = defineStore('model', () => {
   }
 
   return {
-    hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, backend,
+    hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, historyMemoryMiB, backend,
     imported, applying, configured, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
     addLayer, removeLayer, config, apply, useImported, clearImported,
   };

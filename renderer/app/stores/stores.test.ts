@@ -285,6 +285,31 @@ describe('history and gradient check stores', () => {
     link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'configured' } as Body);
     expect(h.listed).toBe(null);
   });
+  it('resumes from a step that keeps its state (rewind), not from one kept for viewing only; the loss curve ends there', async () => {
+    const h = useHistoryStore();
+    const t = useTelemetryStore();
+    useModelStore().historySize = 50;
+    link.emit({ type: 'ready', protocol: 1, backend, commands: ['request-history', 'request-frame', 'rewind'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
+    for (let s = 1; s <= 6; s++) link.emit(frame(s, s, 1 / s));
+    link.emit({ type: 'state', state: 'paused', step: 6, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    link.reply('request-history', { type: 'history', steps: [0, 1, 2, 3, 4, 5, 6], restorable: [4, 5, 6], step: 6 } as Body);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.canRewind(5)).toBe(true);
+    expect(h.canRewind(2)).toBe(false); // kept for viewing only
+    expect(await h.rewind(2)).toBe(false);
+    expect(link.pending()).toEqual([]);
+    const done = h.rewind(4);
+    expect(link.sent.at(-1)).toEqual({ type: 'rewind', step: 4 });
+    link.emit(frame(7, 4, 0.25));
+    link.reply('rewind', { type: 'state', state: 'paused', step: 4, epoch: 0, nextOp: null, reason: 'rewound' } as Body);
+    expect(await done).toBe(true);
+    expect(t.losses.steps).toEqual([1, 2, 3, 4]);
+    expect(t.flow.steps.at(-1)).toBe(4);
+    expect(h.listed).toBe(null); // asked again
+    // training on appends after the rewound step
+    link.emit(frame(8, 5, 0.2));
+    expect(t.losses.steps).toEqual([1, 2, 3, 4, 5]);
+  });
   it('runs a gradient check with the chosen settings', async () => {
     const g = useGradcheckStore();
     g.tolerance = 1e-4;

@@ -153,6 +153,20 @@ export const useTelemetryStore = defineStore('telemetry', () => {
     version.value++;
   }
 
+  /** After a rewind: the curves end at `step` (the engine dropped the steps after it). */
+  function truncateAfter(step: number): void {
+    const cut = <T extends { steps: number[] }>(series: T, columns: unknown[][]): T => {
+      const keep = series.steps.findIndex((s) => s > step);
+      if (keep >= 0) for (const col of [series.steps, ...columns]) col.length = keep;
+      return series;
+    };
+    const l = losses.value;
+    losses.value = markRaw({ ...cut(l, [l.train, l.validation]) });
+    const f = flow.value;
+    flow.value = markRaw({ ...cut(f, [f.normG, f.normDW, f.ratio]) });
+    version.value++;
+  }
+
   function connect(): void {
     const session = useSessionStore();
     const link = session.engine();
@@ -164,8 +178,9 @@ export const useTelemetryStore = defineStore('telemetry', () => {
     link.on('op-stepped', (e) => ingestMatrices(e.matrices));
     link.on('state', (e) => {
       if (e.reason === 'configured' || e.reason === 'reset' || e.reason === 'restored') clear();
+      if (e.reason === 'rewound') truncateAfter(e.step);
     });
   }
 
-  return { losses, flow, frame, matrices, layers, version, framesReceived, framesDropped, fps, lastLoss, matrix, ingest, ingestMatrices, refreshMatrices, clear, connect };
+  return { losses, flow, frame, matrices, layers, version, framesReceived, framesDropped, fps, lastLoss, matrix, ingest, ingestMatrices, refreshMatrices, clear, truncateAfter, connect };
 });
