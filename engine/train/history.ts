@@ -3,15 +3,22 @@
  * continue exactly from that step), per-layer stats, and decimated copies of the step's matrices.
  *
  * Two bounds: `historySize` entries, and `historyBytes` for the full training state (parameters and
- * optimizer buffers, float64), which is what grows with the network: a 1024-1024-1024-1024 net
- * with Adam holds 75 MB of it per entry, so 100 entries would take 7.5 GB and kill the engine
+ * optimizer buffers, in the backend's precision), which is what grows with the network: a
+ * 1024-1024-1024-1024 net with Adam holds 38 MB of it per entry in float32 (75 MB in float64), so 100 entries would take 7.5 GB and kill the engine
  * window. Past the byte budget the oldest entries are *thinned*: they keep their stats and
  * decimated matrices (every historical frame still works) but drop the state (they can no longer
  * be restored). The newest entry is never thinned (checkpoints and resuming need it).
  */
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import type { OptimizerSnapshot } from './optimizer.js';
-import type { LayerStats, ParameterSet } from './types.js';
+import type { FloatArray, Matrix } from '../core/matrix.js';
+import type { LayerStats } from './types.js';
+
+/** Parameters as the history keeps them: the backend's own reads (float32 on the f32 backends, exact). */
+export interface StoredParameters {
+  readonly W: readonly Matrix<FloatArray>[];
+  readonly b: readonly Matrix<FloatArray>[];
+}
 
 export interface HistoryEntry {
   /** Steps completed when this state was taken (0: the initial parameters, before any step). */
@@ -21,8 +28,8 @@ export interface HistoryEntry {
   /** The loss of that step's batch (null for step 0). */
   readonly loss: number | null;
   readonly validationLoss: number | null;
-  /** W_i, b_i after the step's update (float64 host copies); null once thinned (see above). */
-  readonly parameters: ParameterSet | null;
+  /** W_i, b_i after the step's update (in the backend's precision); null once thinned (see above). */
+  readonly parameters: StoredParameters | null;
   /** The optimizer's state after the step; null once thinned. */
   readonly optimizer: OptimizerSnapshot | null;
   readonly layers: readonly LayerStats[];
@@ -35,7 +42,7 @@ export interface HistoryEntry {
 
 /** An entry that still holds its training state (what restore needs). */
 export type RestorableEntry = HistoryEntry & {
-  readonly parameters: ParameterSet;
+  readonly parameters: StoredParameters;
   readonly optimizer: OptimizerSnapshot;
 };
 

@@ -55,7 +55,11 @@ export function initParameters(spec: ModelSpec, scheme: InitScheme, seed: number
  * (1 × p_{i+1}) per layer, every value finite. Throws ParameterError naming e.g.
  * `parameters[1].W` and the expected shape.
  */
-export function validateParameters(spec: ModelSpec, params: ParameterSet, pathPrefix = 'parameters'): void {
+export function validateParameters(
+  spec: ModelSpec,
+  params: { readonly W: readonly Matrix<FloatArray>[]; readonly b: readonly Matrix<FloatArray>[] },
+  pathPrefix = 'parameters',
+): void {
   const p = layerWidths(spec);
   const L = p.length - 1;
   if (params.W.length !== L || params.b.length !== L) {

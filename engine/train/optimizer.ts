@@ -10,8 +10,7 @@
  * torch.optim.SGD/Adam's weight_decay, not AdamW's decoupled form.
  */
 import type { Backend, Tensor } from '../backends/backend.js';
-import type { Matrix } from '../core/matrix.js';
-import { toFloat64 } from '../core/matrix.js';
+import type { FloatArray, Matrix } from '../core/matrix.js';
 import type { OptimizerConfig } from './types.js';
 
 export const DEFAULT_ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
@@ -43,8 +42,11 @@ export function validateOptimizerConfig(config: OptimizerConfig, path = 'optimiz
 export interface OptimizerSnapshot {
   /** Updates applied so far (Adam's bias correction uses updates + 1). */
   readonly updates: number;
-  /** Per parameter tensor (W_0, b_0, W_1, b_1, …): SGD velocity, or Adam's m and v. Empty when stateless. */
-  readonly buffers: readonly (readonly Matrix[])[];
+  /**
+   * Per parameter tensor (W_0, b_0, W_1, b_1, …): SGD velocity, or Adam's m and v. Empty when
+   * stateless. In the backend's precision (float32 on the f32 backends: exact, and half the memory).
+   */
+  readonly buffers: readonly (readonly Matrix<FloatArray>[])[];
 }
 
 /**
@@ -94,7 +96,8 @@ export class Optimizer {
 
   async snapshot(): Promise<OptimizerSnapshot> {
     const buffers = await Promise.all(
-      this.buffers.map((bs) => Promise.all(bs.map(async (t) => toFloat64(await this.backend.read(t))))),
+      // Reads are snapshots in the backend's precision: kept as they are (no float64 copy).
+      this.buffers.map((bs) => Promise.all(bs.map((t) => this.backend.read(t)))),
     );
     return { updates: this.updates, buffers };
   }

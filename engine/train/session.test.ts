@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../backends/backend.js';
 import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
-import { type Matrix, fromRows, gatherRows, matrix } from '../core/matrix.js';
+import { type FloatArray, type Matrix, fromRows, gatherRows, matrix } from '../core/matrix.js';
 import { createRng } from '../core/rng.js';
 import type { ModelSpec } from '../model/spec.js';
 import { forwardBackward } from './forward-backward.js';
@@ -9,7 +9,7 @@ import { Session, type SessionOptions } from './session.js';
 import { isRestorable, stateBytes } from './history.js';
 import type { Dataset, OptimizerConfig, ParameterSet, TrainConfig } from './types.js';
 
-const bits = (m: Matrix): number[] => Array.from(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+const bits = (m: Matrix<FloatArray>): number[] => Array.from(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
 
 function regression(n: number, seed = 3): Dataset {
   const rng = createRng(seed);

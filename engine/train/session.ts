@@ -741,7 +741,8 @@ export class Session {
         epoch,
         loss,
         validationLoss,
-        parameters: { W: perLayer.map((m) => toFloat64(m.W)), b: perLayer.map((m) => toFloat64(m.b)) },
+        // The step's reads themselves (snapshots, never written to): no float64 copy per recorded step.
+        parameters: { W: perLayer.map((m) => m.W), b: perLayer.map((m) => m.b) },
         optimizer: await this.optimizer.snapshot(),
         layers,
         matrices,

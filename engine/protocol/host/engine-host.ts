@@ -889,10 +889,11 @@ export class EngineHost {
     // optimizer); the newest is never thinned, the check is for the type's sake.
     const entry = last && last.step === pos.step && isRestorable(last) ? last : null;
     const parameters = entry ? entry.parameters : await session.parameters();
-    const copy = (m: { rows: number; cols: number; data: Float64Array }) => ({
+    // Checkpoints carry float64 (the protocol's matrices); float32 state converts exactly.
+    const copy = (m: { rows: number; cols: number; data: Float32Array | Float64Array }) => ({
       rows: m.rows,
       cols: m.cols,
-      data: m.data.slice(),
+      data: Float64Array.from(m.data),
     });
     const checkpoint = {
       step: pos.step,
