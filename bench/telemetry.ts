@@ -42,6 +42,7 @@ interface Args {
   budget: number | null;
   /** set-telemetry matrix names, as a dashboard view subscribes (omitted: every matrix). */
   names: string[] | null;
+  optimizer: 'sgd' | 'adam';
 }
 
 /** cpu-f32 (single-threaded, as the app picks for these sizes without WebGPU) or the f64 reference. */
@@ -59,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     backend: 'cpu-f32',
     budget: null,
     names: null,
+    optimizer: 'sgd',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -74,13 +76,18 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--fps') args.fps = Number(next());
     else if (a === '--budget') args.budget = Number(next());
     else if (a === '--names') args.names = next().split(',').filter((n) => n !== '');
+    else if (a === '--optimizer') {
+      const o = next();
+      if (o !== 'sgd' && o !== 'adam') throw new Error('--optimizer: sgd or adam');
+      args.optimizer = o;
+    }
     else if (a === '--backend') {
       const b = next();
       if (b !== 'cpu-f32' && b !== 'cpu-f64') throw new Error('--backend: cpu-f32 or cpu-f64');
       args.backend = b;
     } else if (a === '--help') {
       console.log(
-        'bench/telemetry.ts [--workloads S,M] [--seconds 1.5] [--rounds 12] [--fps 20] [--budget 0.01…1] [--names A,H,G,W,dW,db,b] [--backend cpu-f32|cpu-f64] [--append]',
+        'bench/telemetry.ts [--workloads S,M] [--seconds 1.5] [--rounds 12] [--fps 20] [--budget 0.01…1] [--names A,H,G,W,dW,db,b] [--backend cpu-f32|cpu-f64] [--optimizer sgd|adam] [--append]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
@@ -90,7 +97,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** One engine host on in-process endpoints, with a dashboard end that acks every frame. */
-async function rig(w: Workload, provider: BackendProvider, budget: number | null, names: string[] | null) {
+async function rig(w: Workload, provider: BackendProvider, budget: number | null, names: string[] | null, optimizer: 'sgd' | 'adam') {
   const [engineEnd, dashEnd] = createEndpointPair();
   const host = new EngineHost(engineEnd, { backendProvider: provider });
   const waiters: { pred: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
@@ -147,7 +154,7 @@ async function rig(w: Workload, provider: BackendProvider, budget: number | null
       type: 'configure',
       config: {
         model: { inputSize: p0, layers, loss: 'sse' },
-        optimizer: { kind: 'sgd', lr: 1e-4 },
+        optimizer: { kind: optimizer, lr: 1e-4 },
         batchSize: 'full',
         seed: 1,
       },
@@ -196,7 +203,7 @@ async function main(): Promise<void> {
     `telemetry cost: ${args.fps} Hz frames vs none; ${args.rounds} rounds of both arms, ${args.seconds} s each; ${args.backend} in Node ${process.version}`,
   );
   for (const w of args.workloads) {
-    const r = await rig(w, providerFor(args.backend), args.budget, args.names);
+    const r = await rig(w, providerFor(args.backend), args.budget, args.names, args.optimizer);
     await r.measure(0, 1); // warm-up: JIT, allocations
     const off: number[] = [];
     const on: number[] = [];
@@ -221,7 +228,7 @@ async function main(): Promise<void> {
     const iqr = `${(quantile(paired, 0.25) * 100).toFixed(1)}…${(quantile(paired, 0.75) * 100).toFixed(1)}%`;
     const cpuSlowdown = median(pairedCpu) * 100;
     const verdict = slowdown <= 10 ? 'pass' : 'FAIL';
-    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}, ${args.backend}${args.budget !== null ? `, budget ${args.budget}` : ''}${args.names !== null ? `, matrices ${args.names.join('+') || 'none'}` : ''}`;
+    const name = `${w.name} ${w.widths.join('-')} batch ${w.batch}, ${args.backend}${args.optimizer === 'adam' ? ', Adam' : ''}${args.budget !== null ? `, budget ${args.budget}` : ''}${args.names !== null ? `, matrices ${args.names.join('+') || 'none'}` : ''}`;
     console.log(
       `${name.padEnd(32)} steps/s: none ${median(off).toFixed(1).padStart(8)} | ${args.fps} Hz ${median(on).toFixed(1).padStart(8)} | ${slowdown.toFixed(1)}% slower (pairs ${iqr}; per CPU-s ${cpuSlowdown.toFixed(1)}%): ${verdict}` +
         `   (${median(fpsSeen).toFixed(1)} frames/s, ${median(mb).toFixed(1)} MiB/s, ${args.rounds} rounds of 2 × ${args.seconds} s)`,
