@@ -28,21 +28,14 @@ import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
 import { batchOfStep, compareBackends } from './backend-compare.js';
 import { datasetPreview } from './dataset-preview.js';
 import { parseCommand } from '../parse.js';
-import {
-  DEFAULT_FRAME_RATE,
-  DEFAULT_FRAME_WINDOW,
-  DEFAULT_MAX_STREAM_SIZE,
-  DEFAULT_TELEMETRY_BUDGET,
-  DEFAULT_RECORD_RATE,
-  PROTOCOL_VERSION,
-} from '../version.js';
+import { DEFAULT_MAX_STREAM_SIZE, DEFAULT_TELEMETRY_BUDGET, PROTOCOL_VERSION } from '../version.js';
 import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
 import { defaultBackendProvider } from './backend-provider.js';
 import type { DatasetProvider } from './dataset-provider.js';
 import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
-import { FrameGate, keepCadence } from './frame-gate.js';
+import { TelemetryPacing } from './telemetry-pacing.js';
 import { type HistoryEntry, isRestorable } from '../../train/history.js';
 import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
 import {
@@ -95,22 +88,12 @@ export class EngineHost {
     maxSize: DEFAULT_MAX_STREAM_SIZE,
     budget: DEFAULT_TELEMETRY_BUDGET,
   };
-  private readonly gate = new FrameGate(DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW);
+  private readonly pacing = new TelemetryPacing(() => this.telemetry.budget);
+  private readonly gate = this.pacing.gate;
   private run: Run | null = null;
   private runToken = 0;
   private lastFrameStep = 0;
   private lastCheckpointAt = -Infinity;
-  private rate = { at: 0, step: 0, value: 0 };
-  /** Measured cost of building a frame (ms, moving average) and when the last one was built. */
-  private frameMs = 0;
-  private frameCosts: number[] = [];
-  private lastFrameAt = -Infinity;
-  /**
-   * History/stats recording while a run is going (see shouldRecord): at most `recordRate` steps a
-   * second, each the last step of a slice (the one the next frame shows). Every step otherwise.
-   */
-  private recordRate = DEFAULT_RECORD_RATE;
-  private lastRecordAt = -Infinity;
   /** The step that ends the slice being run (recording candidates). */
   private sliceEnd = 0;
   /** Measured milliseconds per training step (kept across runs; reset when the model changes). */
@@ -237,7 +220,7 @@ export class EngineHost {
         if (c.maxSize !== undefined) this.telemetry.maxSize = c.maxSize;
         if (c.window !== undefined) this.gate.setWindow(c.window);
         if (c.budget !== undefined) this.telemetry.budget = c.budget;
-        if (c.recordRate !== undefined) this.recordRate = c.recordRate;
+        if (c.recordRate !== undefined) this.pacing.recordRate = c.recordRate;
         return this.post({ type: 'accepted', command: c.type }, c.id);
       case 'restore':
         return this.restore(c);
@@ -355,14 +338,11 @@ export class EngineHost {
       ...(this.telemetry.histograms ? {} : { histogramBins: null }),
     });
     this.session.setRecordPolicy(this.shouldRecord);
-    this.lastRecordAt = -Infinity;
     this.config = config;
     this.configBackend = preference;
     this.lastFrameStep = 0;
     this.msPerStep = Infinity;
-    this.frameMs = 0;
-    this.frameCosts = [];
-    this.gate.resetCredit();
+    this.pacing.reset();
   }
 
   /** Breakpoints naming layers the new model lacks are dropped rather than failing the configuration. */
@@ -547,7 +527,7 @@ export class EngineHost {
       startedAt: this.opts.now(),
     };
     this.run = run;
-    this.rate = { at: run.startedAt, step: this.session!.position.step, value: this.rate.value };
+    this.pacing.startMeter(run.startedAt, this.session!.position.step);
     this.postState('command', c.id);
     void this.loop(run);
   }
@@ -690,7 +670,7 @@ export class EngineHost {
         seq: -1,
         dropped: 0,
         afterStep: Math.max(0, session.position.step - 1),
-        stepsPerSecond: this.rate.value,
+        stepsPerSecond: this.pacing.stepsPerSecond,
       });
       if (!frame) throw new NotFoundError('no step has completed yet');
       const f = { ...frame, historical: true };
@@ -784,40 +764,21 @@ export class EngineHost {
   // ---- telemetry -------------------------------------------------------------------------------
 
   /**
-   * Which completed steps the session records (per-layer stats, a history entry; ≈ 45% of a step
-   * for a 784-256-128-10 net on cpu-f32). Outside a run (step, step-op, a pause taking effect)
+   * Which completed steps the session records (per-layer stats, a history entry; ≈ 4–6 ms for a
+   * 784-256-128-10 net on cpu-f32, ≈ 1 step). Outside a run (step, step-op, a pause taking effect)
    * every step, so stepping and time travel stay exact; during a run only the last step of a
-   * slice: the one the next frame shows, or with frames off `recordRate` a second. Breakpoints do not depend on this: they are evaluated on
+   * slice, when TelemetryPacing says so. Breakpoints do not depend on this: they are evaluated on
    * every op of every step.
    */
   private readonly shouldRecord = (step: number): boolean => {
     if (this.run === null) return true;
     if (step < this.sliceEnd) return false;
-    const t = this.opts.now();
-    // While frames stream, record the step the frame after this slice will show (recording it
-    // late would cost the frame); with frames off, `recordRate` steps a second for the history.
-    const due =
-      this.gate.frameRate > 0
-        ? this.frameDue(t)
-        : this.recordRate > 0 && t - this.lastRecordAt >= 1000 / this.recordRate;
-    // With frames off, keep the cadence as the frame gate does (`recordRate` a second on average).
-    if (due) this.lastRecordAt = keepCadence(this.lastRecordAt, t, this.recordRate > 0 ? 1000 / this.recordRate : 0);
-    return due;
+    return this.pacing.recordDue(this.opts.now());
   };
 
   /** Records the last completed step if it was not (a frame, a pause, a checkpoint needs it). */
   private async recordLastStep(session: Session): Promise<void> {
-    if (await session.recordLastStep()) this.lastRecordAt = this.opts.now();
-  }
-
-  /**
-   * Whether a periodic frame is due. Telemetry budget: frames may take at most `budget` of the
-   * engine's time. A network whose frames are expensive (big matrices, a slow machine) gets fewer
-   * of them instead of training slower.
-   */
-  private frameDue(t: number): boolean {
-    if (this.gate.frameRate === 0 || !this.gate.due(t)) return false;
-    return t - this.lastFrameAt >= this.frameMs / this.telemetry.budget;
+    if (await session.recordLastStep()) this.pacing.recorded(this.opts.now());
   }
 
   /** Sends a frame if one is due and the consumer has credit. */
@@ -825,10 +786,10 @@ export class EngineHost {
     const session = this.session;
     if (!session || !session.summary()) return;
     const t = this.opts.now();
-    if (!force && !this.frameDue(t)) return;
+    if (!force && !this.pacing.frameDue(t)) return;
     const ticket = this.gate.take(t, force);
     if (!ticket) return;
-    this.updateRate(t, session.position.step);
+    this.pacing.updateMeter(t, session.position.step, this.run !== null);
     try {
       const t0 = this.opts.now();
       await this.recordLastStep(session);
@@ -836,11 +797,10 @@ export class EngineHost {
         seq: ticket.seq,
         dropped: ticket.dropped,
         afterStep: this.lastFrameStep,
-        stepsPerSecond: this.rate.value,
+        stepsPerSecond: this.pacing.stepsPerSecond,
         extra: hitMatrices(hits),
       });
-      this.recordFrameCost(this.opts.now() - t0);
-      this.lastFrameAt = t;
+      this.pacing.frameBuilt(t, this.opts.now() - t0);
       if (!frame) return this.gate.cancel(ticket.seq);
       this.lastFrameStep = frame.step;
       this.send(frame, transferablesOf(frame.matrices));
@@ -848,24 +808,6 @@ export class EngineHost {
       this.gate.cancel(ticket.seq);
       throw e;
     }
-  }
-
-  /**
-   * The frame cost the budget works with: the median of the last few frames, so one slow frame
-   * (the first one compiles the code paths, a GC pause) does not silence the stream for seconds.
-   */
-  private recordFrameCost(ms: number): void {
-    this.frameCosts.push(ms);
-    if (this.frameCosts.length > 5) this.frameCosts.shift();
-    const sorted = [...this.frameCosts].sort((a, b) => a - b);
-    this.frameMs = sorted[sorted.length >> 1]!;
-  }
-
-  private updateRate(t: number, step: number): void {
-    const dt = t - this.rate.at;
-    if (dt < 250 && this.rate.value > 0) return;
-    const value = dt > 0 ? ((step - this.rate.step) * 1000) / dt : 0;
-    this.rate = { at: t, step, value: this.run ? Math.max(0, value) : 0 };
   }
 
   /** After any pause: a current frame (even at 0 fps: a paused view must be current) and a checkpoint. */
