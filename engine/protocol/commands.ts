@@ -120,7 +120,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   /**
    * Go back to a step the history keeps with its training state (`history.restorable`) and pause
    * there: newer steps leave the history and the loss log, and training continues from it exactly
-   * as it did the first time (or differently, after changing the learning rate or breakpoints).
+   * as it did the first time (breakpoints may be changed before continuing).
    */
   command('rewind', { step: z.number().int().min(0) }),
   /**
