@@ -4,8 +4,8 @@
  *
  * Two bounds: `historySize` entries, and `historyBytes` for the full training state (parameters and
  * optimizer buffers, in the backend's precision), which is what grows with the network: a
- * 1024-1024-1024-1024 net with Adam holds 38 MB of it per entry in float32 (75 MB in float64), so 100 entries would take 7.5 GB and kill the engine
- * window. Past the byte budget the oldest entries are *thinned*: they keep their stats and
+ * 1024-1024-1024-1024 net with Adam holds 38 MB of it per entry in float32 (75 MB in float64), so
+ * 100 entries would take 3.8–7.5 GB and kill the engine window. Past the byte budget the oldest entries are *thinned*: they keep their stats and
  * decimated matrices (every historical frame still works) but drop the state (they can no longer
  * be restored). The newest entry is never thinned (checkpoints and resuming need it).
  */
