@@ -438,9 +438,21 @@ test('training resumes from a past step; steps past the history memory are view-
   await page.click('[data-test=history-rewind]');
   await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBe(target);
   await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i);
-  // Training goes on from there.
+  // Training goes on from there, here with a smaller learning rate for this run (no new run).
+  await expect(page.locator('[data-test=live-lr]')).toHaveValue('0.5');
+  await page.fill('[data-test=live-lr]', '0.05');
+  await page.click('[data-test=live-lr-set]');
+  await expect(page.locator('[data-test=live-lr-set]')).toBeDisabled();
   await page.click('[data-test=step]');
   await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBe(target! + 1);
+  const weights = await page.evaluate(async () => {
+    const engine = (
+      globalThis as unknown as { __backpropLensEngine: { request(c: unknown): Promise<{ contents: string }> } }
+    ).__backpropLensEngine;
+    return (await engine.request({ type: 'export', what: 'weights' })).contents;
+  });
+  expect(weights).toContain('"learningRate": 0.05');
+  await page.screenshot({ path: `${SHOTS}/13-train-live-lr.png` });
 });
 
 test('dark theme, empty states and the error tray', async ({ page }) => {

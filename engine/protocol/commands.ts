@@ -120,9 +120,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   /**
    * Go back to a step the history keeps with its training state (`history.restorable`) and pause
    * there: newer steps leave the history and the loss log, and training continues from it exactly
-   * as it did the first time (breakpoints may be changed before continuing).
+   * as it did the first time, or differently after `set-learning-rate` or new breakpoints.
    */
   command('rewind', { step: z.number().int().min(0) }),
+  /** The learning rate from the next update on (parameters, optimizer state and history stay). */
+  command('set-learning-rate', { lr: positiveNumber }),
   /**
    * Finite-difference check of the current parameters' gradients on (a seeded sample of at most
    * `batchRows` rows of) the training set; omitted tolerance = the default for the backend's precision.

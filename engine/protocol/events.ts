@@ -404,6 +404,7 @@ export const REPLY_EVENT = {
   'request-frame': 'frame',
   'request-history': 'history',
   rewind: 'state',
+  'set-learning-rate': 'accepted',
   gradcheck: 'gradcheck-result',
   export: 'export',
   'set-frame-rate': 'accepted',

@@ -57,18 +57,32 @@ export class Optimizer {
   private buffers: Tensor[][];
   private updates = 0;
 
+  private settings: OptimizerConfig;
+
   constructor(
     private readonly backend: Backend,
-    readonly config: OptimizerConfig,
+    config: OptimizerConfig,
     shapes: readonly { rows: number; cols: number; label: string }[],
   ) {
     validateOptimizerConfig(config);
+    this.settings = config;
     const perParam = config.kind === 'adam' ? ['m', 'v'] : config.momentum > 0 ? ['velocity'] : [];
     this.buffers = shapes.map((s) => perParam.map((name) => backend.zeros(s.rows, s.cols, `${s.label}.${name}`)));
   }
 
   get updateCount(): number {
     return this.updates;
+  }
+
+  /** The settings in effect (the configured ones, with the learning rate last set). */
+  get config(): OptimizerConfig {
+    return this.settings;
+  }
+
+  /** Changes the learning rate from the next update on (the buffers and update count are kept). */
+  setLearningRate(lr: number): void {
+    if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`lr: must be a positive number, got ${String(lr)}`);
+    this.settings = { ...this.settings, lr };
   }
 
   /** One in-place update of every parameter with its gradient. */

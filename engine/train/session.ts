@@ -156,8 +156,10 @@ export class Session {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
+  private settings: TrainConfig;
+
   private constructor(
-    readonly config: TrainConfig,
+    config: TrainConfig,
     private readonly dataset: Dataset,
     readonly backend: Backend,
     private readonly options: Required<Omit<SessionOptions, 'breakpoints'>>,
@@ -167,6 +169,7 @@ export class Session {
     schedule: BatchSchedule,
     history: RingBuffer<HistoryEntry>,
   ) {
+    this.settings = config;
     const spec = config.model;
     this.opList = stepOps(spec, config.optimizer);
     this.opProducts = this.opList.map((op) => opProducts(op, spec.layers.length));
@@ -322,6 +325,21 @@ export class Session {
    */
   setRecordPolicy(policy: ((step: number) => boolean) | null): void {
     this.recordPolicy = policy;
+  }
+
+  /** The configuration, with the learning rate last set (setLearningRate). */
+  get config(): TrainConfig {
+    return this.settings;
+  }
+
+  /**
+   * Changes the learning rate from the next update on: the debugger's "go back a few steps and
+   * try a smaller one". Parameters, optimizer state and the history stay; rewinding (restore)
+   * keeps the learning rate last set.
+   */
+  setLearningRate(lr: number): void {
+    this.optimizer.setLearningRate(lr);
+    this.settings = { ...this.settings, optimizer: this.optimizer.config };
   }
 
   /**

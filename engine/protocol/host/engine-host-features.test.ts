@@ -383,3 +383,23 @@ describe('EngineHost: rewind', () => {
     expect(await p.waitFor('state', (s) => s.replyTo === 5)).toMatchObject({ reason: 'rewound', step: 4 });
   });
 });
+
+describe('EngineHost: set-learning-rate', () => {
+  it('changes the run’s learning rate without a new run; a non-positive one is rejected', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send(regression());
+    p.send({ type: 'configure', config, id: 1 });
+    await p.waitFor('configured', (e) => e.replyTo === 1);
+    p.send({ type: 'step', count: 3, id: 2 });
+    await p.waitFor('state', (s) => s.replyTo === 2);
+    p.send({ type: 'set-learning-rate', lr: 0.001, id: 3 });
+    expect(await p.waitFor('accepted', (e) => e.replyTo === 3)).toMatchObject({ command: 'set-learning-rate' });
+    p.send({ type: 'step', count: 1, id: 4 });
+    expect(await p.waitFor('state', (s) => s.replyTo === 4)).toMatchObject({ step: 4 });
+    p.send({ type: 'export', what: 'weights', id: 5 });
+    const exported = await p.waitFor('export', (e) => e.replyTo === 5);
+    expect(exported.contents).toContain('"learningRate": 0.001');
+    p.send({ type: 'set-learning-rate', lr: 0, id: 6 });
+    expect((await p.waitFor('error', (e) => e.replyTo === 6)).message).toMatch(/lr/);
+  });
+});

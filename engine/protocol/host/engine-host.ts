@@ -204,6 +204,9 @@ export class EngineHost {
       }
       case 'rewind':
         return this.rewind(c);
+      case 'set-learning-rate':
+        this.need().session.setLearningRate(c.lr);
+        return this.post({ type: 'accepted', command: c.type }, c.id);
       case 'gradcheck':
         return this.gradcheck(c);
       case 'export': {

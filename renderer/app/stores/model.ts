@@ -64,6 +64,8 @@ export const useModelStore = defineStore('model', () => {
   const imported = shallowRef<Extract<ParameterSource, { kind: 'imported' }> | null>(null);
   const applying = ref(false);
   const configured = shallowRef<EventOf<'configured'> | null>(null);
+  /** The learning rate the engine's run uses now: the applied one, or the last set while training (setRunLearningRate). */
+  const runLearningRate = ref<number | null>(null);
   /** True when the form differs from what the engine runs. */
   const dirty = ref(true);
 
@@ -179,8 +181,10 @@ export const useModelStore = defineStore('model', () => {
     }
     applying.value = true;
     try {
-      const e = await useSessionStore().engine().request({ type: 'configure', config: config() }, 'configured');
+      const c = config();
+      const e = await useSessionStore().engine().request({ type: 'configure', config: c }, 'configured');
       configured.value = markRaw(e);
+      runLearningRate.value = c.optimizer.lr;
       dirty.value = false;
       return true;
     } catch (err) {
@@ -188,6 +192,25 @@ export const useModelStore = defineStore('model', () => {
       return false;
     } finally {
       applying.value = false;
+    }
+  }
+
+  /**
+   * Changes the learning rate of the run in progress from the next update on, keeping its
+   * parameters, optimizer state and history (the form's own learning rate is what Apply uses).
+   */
+  async function setRunLearningRate(value: number): Promise<boolean> {
+    if (!(Number.isFinite(value) && value > 0)) {
+      useErrorsStore().report(new Error(`the learning rate must be a positive number, got ${String(value)}`), 'Learning rate not changed');
+      return false;
+    }
+    try {
+      await useSessionStore().engine().request({ type: 'set-learning-rate', lr: value }, 'accepted');
+      runLearningRate.value = value;
+      return true;
+    } catch (err) {
+      useErrorsStore().report(err, 'The engine refused the learning rate');
+      return false;
     }
   }
 
@@ -205,7 +228,7 @@ export const useModelStore = defineStore('model', () => {
 
   return {
     hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, historyMemoryMiB, backend,
-    imported, applying, configured, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
-    addLayer, removeLayer, config, apply, useImported, clearImported,
+    imported, applying, configured, runLearningRate, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
+    addLayer, removeLayer, config, apply, setRunLearningRate, useImported, clearImported,
   };
 });

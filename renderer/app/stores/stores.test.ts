@@ -310,6 +310,21 @@ describe('history and gradient check stores', () => {
     link.emit(frame(8, 5, 0.2));
     expect(t.losses.steps).toEqual([1, 2, 3, 4, 5]);
   });
+  it('sets the run’s learning rate without re-applying the model', async () => {
+    const m = useModelStore();
+    m.lr = 0.3;
+    const applied = m.apply();
+    link.reply('configure', { type: 'configured', parameterCount: 1, shapes: [], ops: [], trainSize: 1, validationSize: 0, backend } as unknown as Body);
+    expect(await applied).toBe(true);
+    expect(m.runLearningRate).toBe(0.3);
+    const set = m.setRunLearningRate(0.01);
+    expect(link.sent.at(-1)).toEqual({ type: 'set-learning-rate', lr: 0.01 });
+    link.reply('set-learning-rate', { type: 'accepted', command: 'set-learning-rate' } as Body);
+    expect(await set).toBe(true);
+    expect([m.runLearningRate, m.lr]).toEqual([0.01, 0.3]); // the form keeps its own for the next Apply
+    expect(await m.setRunLearningRate(-1)).toBe(false);
+    expect(useErrorsStore().list.at(-1)!.message).toMatch(/positive/);
+  });
   it('runs a gradient check with the chosen settings', async () => {
     const g = useGradcheckStore();
     g.tolerance = 1e-4;

@@ -1,13 +1,20 @@
 /**
  * What the dashboard must replay to put a fresh engine back where the old one was: the last
- * dataset, configuration, breakpoints and telemetry settings it sent, the last checkpoint the
+ * dataset, configuration, learning rate set during the run, breakpoints and telemetry settings it sent, the last checkpoint the
  * engine reported, and whether training was running. Kept on the dashboard side because the
  * engine is exactly what may die.
  */
 import type { CommandBody } from '../services/engine-link.js';
 import type { Checkpoint, EngineEvent } from '../../../engine/protocol/index.js';
 
-type Remembered = 'load-dataset' | 'configure' | 'start' | 'set-breakpoints' | 'set-frame-rate' | 'set-telemetry';
+type Remembered =
+  | 'load-dataset'
+  | 'configure'
+  | 'start'
+  | 'set-breakpoints'
+  | 'set-frame-rate'
+  | 'set-telemetry'
+  | 'set-learning-rate';
 
 export class RecoveryMemory {
   private readonly commands = new Map<Remembered, CommandBody>();
@@ -24,12 +31,15 @@ export class RecoveryMemory {
         break;
       case 'configure':
         this.commands.set('configure', command);
+        // A new configuration brings its own learning rate.
+        this.commands.delete('set-learning-rate');
         this.checkpoint = null;
         break;
       case 'reset':
         this.checkpoint = null;
         break;
       case 'start':
+      case 'set-learning-rate':
       case 'set-breakpoints':
       case 'set-frame-rate':
       case 'set-telemetry':
@@ -68,6 +78,7 @@ export class RecoveryMemory {
     if (this.commands.has('load-dataset')) {
       push('configure');
       if (this.commands.has('configure') && this.checkpoint) out.push({ type: 'restore', checkpoint: this.checkpoint });
+      if (this.commands.has('configure')) push('set-learning-rate');
       if (this.commands.has('configure') && this.running) out.push(this.commands.get('start') ?? { type: 'start' });
     }
     return out;
