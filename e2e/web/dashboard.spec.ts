@@ -228,6 +228,38 @@ test('a NaN breakpoint fires on a planted divergent learning rate', async ({ pag
   await expect(page.locator('[data-test=bp-hits] tbody tr')).not.toHaveCount(0);
 });
 
+test('the debugging loop: a breakpoint fires, go back before it, lower the learning rate, train on', async ({
+  page,
+}) => {
+  await open(page);
+  await loadBuiltin(page, 'plane');
+  await applyModel(page, { units: [8], act: 'relu', outAct: 'identity', loss: 'mse', lr: '3' });
+  await page.click('[data-tab=breakpoints]');
+  await page.click('[data-test=bp-add-exploding]');
+  await page.click('[data-test=bp-apply]');
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=run]');
+  await expect(page.locator('[data-test=hit-banner]')).toBeVisible({ timeout: 90_000 });
+  const hitStep = await currentStep(page);
+  console.log(`exploding gradient hit while computing step ${hitStep + 1}`);
+  await page.click('[data-tab=breakpoints]');
+  const goBack = page.locator('[data-test=bp-go-back]');
+  await expect(goBack).toBeVisible();
+  const back = Number(/step (\d+)/.exec((await goBack.textContent()) ?? '')?.[1]);
+  expect(back).toBeLessThan(hitStep + 1);
+  await goBack.click();
+  await expect(page.locator('[data-tab=history]')).toHaveClass(/active/);
+  await expect(page.locator('[data-test=history-step]')).toHaveValue(String(back));
+  await page.click('[data-test=history-rewind]');
+  await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBe(back);
+  await expect(page.locator('[data-test=status-bar]')).not.toContainText('breakpoint:');
+  await page.fill('[data-test=live-lr]', '0.01');
+  await page.click('[data-test=live-lr-set]');
+  for (let k = 0; k < 10; k++) await page.click('[data-test=step]');
+  await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBe(back + 10);
+  await expect(page.locator('[data-test=status-bar]')).not.toContainText('breakpoint:');
+});
+
 test('the gradient check passes', async ({ page }) => {
   await open(page);
   await loadBuiltin(page, 'xor', { n: '40' });

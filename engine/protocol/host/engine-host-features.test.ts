@@ -403,3 +403,32 @@ describe('EngineHost: set-learning-rate', () => {
     expect((await p.waitFor('error', (e) => e.replyTo === 6)).message).toMatch(/lr/);
   });
 });
+
+describe('EngineHost: the debugging loop', () => {
+  it('breaks on an explosion, goes back before it, lowers the learning rate and trains on without it', async () => {
+    const p = await setup({ checkpointEveryMs: 60_000 });
+    p.send(regression());
+    p.send({ type: 'configure', config: { ...config, optimizer: { kind: 'sgd', lr: 50 } }, id: 1 });
+    await p.waitFor('configured', (e) => e.replyTo === 1);
+    p.send({ type: 'set-breakpoints', breakpoints: [{ kind: 'exploding', threshold: 100 }], id: 2 });
+    await p.waitFor('accepted', (e) => e.replyTo === 2);
+    p.send({ type: 'step', count: 500, id: 3 });
+    const stopped = await p.waitFor('state', (s) => s.replyTo === 3);
+    expect(stopped.reason).toBe('breakpoint');
+    const hit = p.of('breakpoint-hit').at(-1)!.hit;
+    p.send({ type: 'request-history', id: 4 });
+    const { restorable } = await p.waitFor('history', (e) => e.replyTo === 4);
+    const back = Math.max(...restorable.filter((s) => s <= hit.step - 2));
+    p.send({ type: 'rewind', step: back, id: 5 });
+    await p.waitFor('state', (s) => s.replyTo === 5 && s.reason === 'rewound');
+    p.send({ type: 'set-learning-rate', lr: 0.01, id: 6 });
+    await p.waitFor('accepted', (e) => e.replyTo === 6);
+    p.send({ type: 'step', count: 20, id: 7 });
+    const after = await p.waitFor('state', (s) => s.replyTo === 7);
+    expect(after).toMatchObject({ reason: 'command', step: back + 20 });
+    const last = p.of('frame').filter((f) => !f.historical).at(-1)!;
+    expect(last.step).toBe(back + 20);
+    expect(Number.isFinite(last.loss)).toBe(true);
+    expect(p.of('breakpoint-hit').at(-1)!.hit.step).toBe(hit.step); // no new hit
+  });
+});

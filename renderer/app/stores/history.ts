@@ -37,6 +37,8 @@ export const useHistoryStore = defineStore('history', () => {
   /** The kept steps that still hold their training state (`rewind` can go back to them). */
   const restorable = shallowRef<ReadonlySet<number>>(new Set());
   const rewinding = ref(false);
+  /** A step another view suggests going back to (the History view's slider starts there once). */
+  const proposed = ref<number | null>(null);
   const listedSet = computed(() => (listed.value ? new Set(listed.value) : null));
   /** Range fallback: the history holds the last `historySize` steps. */
   const rangeOldest = computed(() => Math.max(1, session.step - Math.max(1, model.historySize) + 1));
@@ -141,6 +143,18 @@ export const useHistoryStore = defineStore('history', () => {
     travelling.value = false;
     frameA.value = null;
   }
+  /**
+   * Where to go back to after a breakpoint fired in step `hitStep`: the newest step that can be
+   * resumed from, at least two steps earlier (the parameters after hitStep − 1 are what produced
+   * the bad values; going back before that step lets a smaller learning rate change it). Null
+   * when none is kept with its state.
+   */
+  function beforeHit(hitStep: number): number | null {
+    let best: number | null = null;
+    for (const s of restorable.value) if (s >= 1 && s <= hitStep - 2 && (best === null || s > best)) best = s;
+    return best;
+  }
+
   /** Whether training can resume from this step (the engine keeps its parameters and optimizer state). */
   function canRewind(step: number): boolean {
     return session.supports('rewind') && restorable.value.has(step);
@@ -199,6 +213,8 @@ export const useHistoryStore = defineStore('history', () => {
     listed,
     restorable,
     rewinding,
+    proposed,
+    beforeHit,
     canRewind,
     rewind,
     oldest,

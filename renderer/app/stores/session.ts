@@ -77,6 +77,8 @@ export const useSessionStore = defineStore('session', () => {
           lastHit.value = null;
           loss.value = null;
         }
+        // Gone back before it (History, Resume from step N): the hit belongs to the steps dropped.
+        if (e.reason === 'rewound') lastHit.value = null;
       }),
       l.on('frame', (e) => {
         if (e.historical) return;

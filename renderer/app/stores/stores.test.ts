@@ -296,6 +296,9 @@ describe('history and gradient check stores', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(h.canRewind(5)).toBe(true);
     expect(h.canRewind(2)).toBe(false); // kept for viewing only
+    // After a breakpoint in step 7: the newest resumable step at least two before it.
+    expect(h.beforeHit(7)).toBe(5);
+    expect(h.beforeHit(5)).toBe(null);
     expect(await h.rewind(2)).toBe(false);
     expect(link.pending()).toEqual([]);
     const done = h.rewind(4);
