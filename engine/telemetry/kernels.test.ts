@@ -12,6 +12,7 @@ import {
   histogramF32,
   momentsF32,
   poolF32,
+  setTelemetryKernelMemoryLimit,
   setTelemetryKernelsEnabled,
   telemetryKernelsAvailable,
   uniformStarts,
@@ -141,6 +142,25 @@ describe('telemetry kernels', () => {
       expect(r.min).toBe(Math.min(...a));
       expect(r.max).toBe(Math.max(...a));
     }
+  });
+
+  it('an input the module cannot hold takes the JS paths instead of failing', () => {
+    const a = values(5000, { scale: 2 });
+    const want = withJs(() => [
+      frobeniusNorm(a),
+      histogram(a, 16),
+      payloadDecimate({ rows: 50, cols: 100, data: a }, 0, 'W', 16),
+    ]);
+    setTelemetryKernelMemoryLimit(1024);
+    try {
+      expect(momentsF32(a)).toBeNull();
+      expect(poolF32(a, 100, uniformStarts(50, 4), null, new Float32Array(13 * 100))).toBeNull();
+      const got = [frobeniusNorm(a), histogram(a, 16), payloadDecimate({ rows: 50, cols: 100, data: a }, 0, 'W', 16)];
+      expect(got).toEqual(want);
+    } finally {
+      setTelemetryKernelMemoryLimit(null);
+    }
+    expect(momentsF32(a)).not.toBeNull();
   });
 
   it('pool reports a NaN (the callers then take their exact paths)', () => {

@@ -62,12 +62,28 @@ export function setTelemetryKernelsEnabled(enabled: boolean): void {
 }
 
 const PAGE = 65536;
+/**
+ * Inputs up to this size go through the kernels (their i32 arithmetic on byte offsets stays far
+ * from 2³¹); bigger ones, or a memory the host will not grow, take the JS paths instead of failing.
+ */
+const MAX_KERNEL_BYTES = 2 ** 30;
+let memoryLimit = MAX_KERNEL_BYTES;
 
-/** The module's memory with at least `bytes` usable above RESULT_BYTES. */
-function memoryFor(k: Exports, bytes: number): ArrayBuffer {
+/** Tests: pretend the module's memory cannot grow past `bytes` (null: the real limit). */
+export function setTelemetryKernelMemoryLimit(bytes: number | null): void {
+  memoryLimit = bytes ?? MAX_KERNEL_BYTES;
+}
+
+/** The module's memory with at least `bytes` usable above RESULT_BYTES; null when it cannot have them. */
+function memoryFor(k: Exports, bytes: number): ArrayBuffer | null {
   const need = RESULT_BYTES + bytes;
+  if (need > memoryLimit) return null;
   const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
+  try {
+    if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
+  } catch {
+    return null; // out of memory for a copy: the JS paths work on the array in place
+  }
   return k.memory.buffer;
 }
 
@@ -99,6 +115,7 @@ export function momentsF32(a: Float32Array): Moments | null {
   const k = load();
   if (!k) return null;
   const buf = memoryFor(k, a.byteLength);
+  if (!buf) return null;
   copyIn(buf, RESULT_BYTES, a);
   const sumSq = k.moments(RESULT_BYTES, a.length);
   return { sumSq, ...results(k.memory.buffer) };
@@ -111,7 +128,9 @@ export function momentsF32(a: Float32Array): Moments | null {
 export function histogramF32(a: Float32Array, min: number, halfWidth: number, bins: number): number[] | null {
   const k = load();
   if (!k) return null;
-  copyIn(memoryFor(k, countsOffset(a, bins) - RESULT_BYTES + 16 * bins), RESULT_BYTES, a);
+  const buf = memoryFor(k, countsOffset(a, bins) - RESULT_BYTES + 16 * bins);
+  if (!buf) return null;
+  copyIn(buf, RESULT_BYTES, a);
   return binsInPlace(k, a.length, min, halfWidth, bins, countsOffset(a, bins));
 }
 
@@ -136,7 +155,9 @@ export function describeF32(a: Float32Array, bins: number): (Moments & { counts:
   const k = load();
   if (!k) return null;
   const at = countsOffset(a, bins);
-  copyIn(memoryFor(k, at - RESULT_BYTES + 16 * bins), RESULT_BYTES, a);
+  const buf = memoryFor(k, at - RESULT_BYTES + 16 * bins);
+  if (!buf) return null;
+  copyIn(buf, RESULT_BYTES, a);
   const sumSq = k.moments(RESULT_BYTES, a.length);
   const { min, max } = results(k.memory.buffer);
   const halfWidth = (max / 2 - min / 2) / bins;
@@ -169,6 +190,7 @@ export function poolF32(
   const lo = align(hi + 4 * C);
   const o = align(lo + 4 * C);
   const buf = memoryFor(k, o + 4 * rows * cols - RESULT_BYTES);
+  if (!buf) return null;
   copyIn(buf, src, a);
   new Int32Array(buf, rs, rowStarts.length).set(rowStarts);
   if (colStarts) new Int32Array(buf, cs, colStarts.length).set(colStarts);
