@@ -459,6 +459,9 @@ test('training resumes from a past step; steps past the history memory are view-
   expect(viewOnly.length).toBeGreaterThan(0);
   expect(target).toBeDefined();
   await page.click('[data-tab=history]');
+  await expect(page.locator('[data-test=history-kept]')).toContainText(
+    `Training can resume from ${history.restorable.filter((st) => st >= 1).length} of them`,
+  );
   await page.fill('[data-test=history-step]', String(viewOnly[0]));
   await expect(page.locator('[data-test=history-view-only]')).toContainText(
     `Step ${viewOnly[0]} is kept for viewing only`,
