@@ -178,7 +178,9 @@ export const useTelemetryStore = defineStore('telemetry', () => {
     link.on('op-stepped', (e) => ingestMatrices(e.matrices));
     link.on('state', (e) => {
       if (e.reason === 'configured' || e.reason === 'reset' || e.reason === 'restored') clear();
-      if (e.reason === 'rewound') truncateAfter(e.step);
+      // Back to step 0 (the initial parameters) nothing was computed yet: as after a reset.
+      if (e.reason === 'rewound' && e.step === 0) clear();
+      else if (e.reason === 'rewound') truncateAfter(e.step);
     });
   }
 
