@@ -12,18 +12,13 @@
 import type { Backend } from '../../backends/backend.js';
 import type { BreakpointCondition, BreakpointHit, TrainConfig } from '../../train/types.js';
 import { Session } from '../../train/session.js';
-import { gatherRows } from '../../core/matrix.js';
 import type { LabeledDataset } from '../../data/types.js';
-import { gradcheck, gradcheckDefaults } from '../../gradcheck/index.js';
-import { forwardBackward } from '../../train/forward-backward.js';
-import { createRng } from '../../core/rng.js';
-import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
 import { layerWidths } from '../../model/spec.js';
 import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
 import { COMMAND_TYPES } from '../commands.js';
 import type { Endpoint, MessageLike } from '../endpoint.js';
-import type { BackendDiff, BackendInfo, EventBody, EventOf, RunState, StateReason } from '../events.js';
-import { decimate, fullResolution, MATRIX_NAMES, transferablesOf } from '../matrix-payload.js';
+import type { BackendInfo, EventBody, EventOf, RunState, StateReason } from '../events.js';
+import { fullResolution, MATRIX_NAMES, transferablesOf } from '../matrix-payload.js';
 import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
 import { batchOfStep, compareBackends } from './backend-compare.js';
 import { datasetPreview } from './dataset-preview.js';
@@ -35,6 +30,7 @@ import type { DatasetProvider } from './dataset-provider.js';
 import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
+import { runGradcheck } from './gradcheck-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
 import { type HistoryEntry, isRestorable } from '../../train/history.js';
 import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
@@ -693,73 +689,13 @@ export class EngineHost {
   private async gradcheck(c: CommandOf<'gradcheck'>): Promise<void> {
     const { session, dataset } = this.need();
     this.stopRun();
-    const spec = session.config.model;
-    const parameters = await session.parameters();
-    const rng = createRng(c.seed);
-    const rows = Int32Array.from(session.trainRows);
-    rng.shuffle(rows);
-    const pick = rows.subarray(0, Math.min(rows.length, c.batchRows));
-    const X = gatherRows(dataset.X, pick);
-    const Y = gatherRows(dataset.Y, pick);
-    const precision = session.backend.precision;
-    const tolerance = c.tolerance ?? gradcheckDefaults(precision).tolerance;
-    this.post(
-      {
-        type: 'progress',
-        task: 'gradcheck',
-        done: 0,
-        total: spec.layers.length,
-        message: 'finite differences in float64',
-      },
-      c.id,
-    );
-    await yieldToEvents();
-    const total = Math.max(
-      ...layerWidths(spec)
-        .slice(1)
-        .map((w, i) => layerWidths(spec)[i]! * w + w),
-    );
-    const r = await gradcheck(spec, parameters, X, Y, {
-      backend: session.backend,
-      eps: c.eps,
-      tolerance,
-      maxPerLayer: c.maxElementsPerLayer === 0 ? total : c.maxElementsPerLayer,
-      seed: c.seed,
+    const body = await runGradcheck(session, dataset, c, this.telemetry.maxSize, async (progress) => {
+      this.post(progress, c.id);
+      await yieldToEvents();
     });
-    const size = this.telemetry.maxSize;
-    const param = (rel: { rows: number; cols: number; data: Float64Array }, layer: number, name: 'W' | 'b') => {
-      let checked = 0;
-      let max = 0;
-      for (const v of rel.data) {
-        if (Number.isNaN(v)) continue;
-        checked++;
-        if (v > max) max = v;
-      }
-      return { maxRelError: max, checked, total: rel.data.length, relError: decimate(rel, layer, name, size) };
-    };
-    const reference =
-      session.backend.name === 'cpu-f64' ? null : await compareWithReference(session, parameters, X, Y, size);
-    const body: EventBody<'gradcheck-result'> = {
-      type: 'gradcheck-result',
-      backend: session.backend.name,
-      eps: r.eps,
-      tolerance: r.tolerance,
-      loss: r.loss,
-      batchRows: X.rows,
-      passed: r.passed,
-      sampled: r.sampled,
-      maxRelError: r.maxRelError,
-      layers: r.layers.map((l) => ({
-        layer: l.layer,
-        W: param(l.relErrorW, l.layer, 'W'),
-        b: param(l.relErrorB, l.layer, 'b'),
-        passed: l.passed,
-      })),
-      reference,
-    };
     const payloads = [
       ...body.layers.flatMap((l) => [l.W.relError, l.b.relError]),
-      ...(reference?.layers.flatMap((l) => [l.dW.diff, l.db.diff]) ?? []),
+      ...(body.reference?.layers.flatMap((l) => [l.dW.diff, l.db.diff]) ?? []),
     ];
     this.post(body, c.id, transferablesOf(payloads));
   }
@@ -954,48 +890,3 @@ function freshOptimizer(config: TrainConfig): {
 }
 
 /** The session backend's gradients against the cpu-f64 reference on the same batch and parameters. */
-async function compareWithReference(
-  session: Session,
-  parameters: {
-    W: { rows: number; cols: number; data: Float64Array }[];
-    b: { rows: number; cols: number; data: Float64Array }[];
-  },
-  X: { rows: number; cols: number; data: Float64Array },
-  Y: { rows: number; cols: number; data: Float64Array },
-  maxSize: number,
-): Promise<{ layers: { layer: number; dW: BackendDiff; db: BackendDiff }[] }> {
-  const spec = session.config.model;
-  const [fast, ref] = await Promise.all([
-    forwardBackward(session.backend, spec, parameters, X, Y),
-    forwardBackward(new Cpu64Backend(), spec, parameters, X, Y),
-  ]);
-  const diff = (
-    a: { rows: number; cols: number; data: Float64Array },
-    b: { rows: number; cols: number; data: Float64Array },
-    layer: number,
-    name: 'dW' | 'db',
-  ): BackendDiff => {
-    const d = new Float64Array(a.data.length);
-    let maxAbs = 0;
-    let maxRel = 0;
-    for (let k = 0; k < d.length; k++) {
-      const abs = Math.abs(a.data[k]! - b.data[k]!);
-      d[k] = abs;
-      if (abs > maxAbs || Number.isNaN(abs)) maxAbs = abs;
-      const rel = abs / Math.max(Math.abs(b.data[k]!), 1e-12);
-      if (rel > maxRel || Number.isNaN(rel)) maxRel = rel;
-    }
-    return {
-      maxAbsDiff: maxAbs,
-      maxRelDiff: maxRel,
-      diff: decimate({ rows: a.rows, cols: a.cols, data: d }, layer, name, maxSize),
-    };
-  };
-  return {
-    layers: fast.layers.map((l, i) => ({
-      layer: i,
-      dW: diff(l.dW, ref.layers[i]!.dW, i, 'dW'),
-      db: diff(l.db, ref.layers[i]!.db, i, 'db'),
-    })),
-  };
-}
