@@ -9,7 +9,6 @@ import { decimate as payloadDecimate } from '../protocol/matrix-payload.js';
 import { decimate as historyDecimate, sourceRange } from './decimate.js';
 import {
   describeF32,
-  histogramF32,
   momentsF32,
   poolF32,
   setTelemetryKernelMemoryLimit,
@@ -111,7 +110,6 @@ describe('telemetry kernels', () => {
         const { min, max } = ref;
         const halfWidth = (max / 2 - min / 2) / bins;
         if (!(halfWidth > 0)) continue;
-        expect(histogramF32(a, min, halfWidth, bins)).toEqual(ref.counts);
         expect(histogram(a, bins)).toEqual(ref);
         expect(describeF32(a, bins)!.counts).toEqual(ref.counts);
       }

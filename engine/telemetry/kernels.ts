@@ -121,21 +121,8 @@ export function momentsF32(a: Float32Array): Moments | null {
   return { sumSq, ...results(k.memory.buffer) };
 }
 
-/**
- * Counts of a's values in `bins` equal-width bins over [min, max], with stats.ts's arithmetic:
- * bin = min(bins − 1, floor((x/2 − min/2) / halfWidth)). Every value must be finite and in range.
- */
-export function histogramF32(a: Float32Array, min: number, halfWidth: number, bins: number): number[] | null {
-  const k = load();
-  if (!k) return null;
-  const buf = memoryFor(k, countsOffset(a, bins) - RESULT_BYTES + 16 * bins);
-  if (!buf) return null;
-  copyIn(buf, RESULT_BYTES, a);
-  return binsInPlace(k, a.length, min, halfWidth, bins, countsOffset(a, bins));
-}
-
 /** Where the four count arrays go: after the copied values. */
-const countsOffset = (a: Float32Array, _bins: number): number => align(RESULT_BYTES + a.byteLength);
+const countsOffset = (a: Float32Array): number => align(RESULT_BYTES + a.byteLength);
 
 /** Histogram of the n values already at RESULT_BYTES. */
 function binsInPlace(k: Exports, n: number, min: number, halfWidth: number, bins: number, at: number): number[] {
@@ -149,12 +136,14 @@ function binsInPlace(k: Exports, n: number, min: number, halfWidth: number, bins
 
 /**
  * Moments and, when every value is finite and they are not all equal, the `bins`-bin histogram
- * over [min, max] (stats.ts's bins), from one copy of a. counts is null otherwise.
+ * over [min, max] from one copy of a, with stats.ts's arithmetic (identical counts):
+ * bin = min(bins − 1, floor((x/2 − min/2) / halfWidth)), halfWidth = (max/2 − min/2)/bins.
+ * counts is null otherwise.
  */
 export function describeF32(a: Float32Array, bins: number): (Moments & { counts: number[] | null }) | null {
   const k = load();
   if (!k) return null;
-  const at = countsOffset(a, bins);
+  const at = countsOffset(a);
   const buf = memoryFor(k, at - RESULT_BYTES + 16 * bins);
   if (!buf) return null;
   copyIn(buf, RESULT_BYTES, a);

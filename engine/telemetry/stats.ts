@@ -12,48 +12,37 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import type { Activation } from '../model/spec.js';
 import type { Histogram, LayerStats } from '../train/types.js';
-import { describeF32, histogramF32, momentsF32 } from './kernels.js';
+import { describeF32, momentsF32 } from './kernels.js';
 import type { Moments } from './kernels.js';
 
 /** A tanh/sigmoid unit counts as saturated when its derivative is below this (tanh: |a| > 0.995). */
 export const SATURATION_DERIVATIVE = 1e-2;
 export const DEFAULT_HISTOGRAM_BINS = 32;
 
-/** The kernels' moments of float32 data whose values are all finite; null otherwise (take the JS path). */
-function finiteMoments(data: ArrayLike<number>): Moments | null {
-  if (!(data instanceof Float32Array)) return null;
-  const m = momentsF32(data);
-  return m && Number.isFinite(m.sumSq) ? m : null;
+/**
+ * The kernels' Σx², min and max of float32 data whose values are all finite, with the `bins`-bin
+ * histogram when asked (counts null for a constant matrix), from one copy of the data; null
+ * otherwise: other data, NaN/±Infinity, or no WebAssembly SIMD (then the JS loops below run).
+ */
+function finiteSummary(data: ArrayLike<number>, bins: number | null): (Moments & { counts: number[] | null }) | null {
+  if (!(data instanceof Float32Array) || data.length === 0) return null;
+  const d = bins === null ? momentsF32(data) : describeF32(data, bins);
+  return d && Number.isFinite(d.sumSq) ? { counts: null, ...d } : null;
 }
 
-export function frobeniusNorm(data: ArrayLike<number>): number {
-  if (data instanceof Float32Array) {
-    const m = momentsF32(data);
-    if (m) return Math.sqrt(m.sumSq);
-  }
+function sumOfSquares(data: ArrayLike<number>): number {
   let s = 0;
   for (let k = 0; k < data.length; k++) s += data[k]! * data[k]!;
-  return Math.sqrt(s);
+  return s;
 }
 
-export function countNonFinite(data: ArrayLike<number>): number {
-  if (finiteMoments(data)) return 0;
+function countNonFiniteJs(data: ArrayLike<number>): number {
   let c = 0;
   for (let k = 0; k < data.length; k++) if (!Number.isFinite(data[k]!)) c++;
   return c;
 }
 
-/** Flat indices of the non-finite values, at most `limit` of them. */
-export function nonFiniteCells(data: ArrayLike<number>, limit = Infinity): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < data.length && out.length < limit; k++) if (!Number.isFinite(data[k]!)) out.push(k);
-  return out;
-}
-
-/** Smallest and largest finite value (NaN, NaN when there is none). */
-export function finiteRange(data: ArrayLike<number>): { min: number; max: number } {
-  const m = finiteMoments(data);
-  if (m) return data.length === 0 ? { min: NaN, max: NaN } : { min: m.min, max: m.max };
+function finiteRangeJs(data: ArrayLike<number>): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (let k = 0; k < data.length; k++) {
@@ -66,20 +55,12 @@ export function finiteRange(data: ArrayLike<number>): { min: number; max: number
   return min > max ? { min: NaN, max: NaN } : { min, max };
 }
 
-/** `bins` equal-width bins over the finite range; a constant matrix puts everything in the middle bin. */
-export function histogram(data: ArrayLike<number>, bins = DEFAULT_HISTOGRAM_BINS): Histogram {
-  if (!Number.isInteger(bins) || bins < 1)
-    throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
-  const allFinite = finiteMoments(data);
-  const { min, max } = allFinite && data.length > 0 ? allFinite : finiteRange(data);
-  // Halved so that max − min cannot overflow to Infinity when the values span more than ±1.8e308.
-  const halfWidth = (max / 2 - min / 2) / bins;
-  if (allFinite && halfWidth > 0) {
-    const fast = histogramF32(data as Float32Array, min, halfWidth, bins);
-    if (fast) return { min, max, counts: fast, nonFinite: 0 };
-  }
+/** The JS histogram over a given finite range (the kernel's arithmetic is the same, so its counts are too). */
+function binValues(data: ArrayLike<number>, bins: number, min: number, max: number): Histogram {
   const counts = new Array<number>(bins).fill(0);
   let nonFinite = 0;
+  // Halved so that max − min cannot overflow to Infinity when the values span more than ±1.8e308.
+  const halfWidth = (max / 2 - min / 2) / bins;
   for (let k = 0; k < data.length; k++) {
     const v = data[k]!;
     if (!Number.isFinite(v)) {
@@ -90,6 +71,39 @@ export function histogram(data: ArrayLike<number>, bins = DEFAULT_HISTOGRAM_BINS
     counts[b]!++;
   }
   return { min, max, counts, nonFinite };
+}
+
+export function frobeniusNorm(data: ArrayLike<number>): number {
+  // NaN and ±Infinity propagate through the kernel's sum as through the JS one.
+  const m = data instanceof Float32Array ? momentsF32(data) : null;
+  return Math.sqrt(m ? m.sumSq : sumOfSquares(data));
+}
+
+export function countNonFinite(data: ArrayLike<number>): number {
+  return finiteSummary(data, null) ? 0 : countNonFiniteJs(data);
+}
+
+/** Flat indices of the non-finite values, at most `limit` of them. */
+export function nonFiniteCells(data: ArrayLike<number>, limit = Infinity): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < data.length && out.length < limit; k++) if (!Number.isFinite(data[k]!)) out.push(k);
+  return out;
+}
+
+/** Smallest and largest finite value (NaN, NaN when there is none). */
+export function finiteRange(data: ArrayLike<number>): { min: number; max: number } {
+  const m = finiteSummary(data, null);
+  return m ? { min: m.min, max: m.max } : finiteRangeJs(data);
+}
+
+/** `bins` equal-width bins over the finite range; a constant matrix puts everything in the middle bin. */
+export function histogram(data: ArrayLike<number>, bins = DEFAULT_HISTOGRAM_BINS): Histogram {
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
+  const fast = finiteSummary(data, bins);
+  if (fast?.counts) return { min: fast.min, max: fast.max, counts: fast.counts, nonFinite: 0 };
+  const { min, max } = fast ?? finiteRangeJs(data);
+  return binValues(data, bins, min, max);
 }
 
 /** Whether a tanh/sigmoid output value a sits where the derivative is below SATURATION_DERIVATIVE. */
@@ -146,22 +160,21 @@ interface MatrixSummary {
   readonly histogram?: Histogram;
 }
 
-/** One matrix's summary: float32 in one copy and one or two SIMD passes; the JS functions otherwise. */
+/** One matrix's summary: float32 in one copy and one or two SIMD passes; JS loops otherwise. */
 function summarize(data: ArrayLike<number>, bins: number | null): MatrixSummary {
-  if (data instanceof Float32Array && data.length > 0) {
-    const d: (Moments & { counts?: number[] | null }) | null =
-      bins === null ? momentsF32(data) : describeF32(data, bins);
-    if (d && Number.isFinite(d.sumSq)) {
-      const counts = d.counts ?? null;
-      const base = { norm: Math.sqrt(d.sumSq), nonFinite: 0, min: d.min, max: d.max };
-      if (bins === null) return base;
-      // counts is null only for a constant matrix: the JS histogram puts it in the middle bin.
-      return { ...base, histogram: counts ? { min: d.min, max: d.max, counts, nonFinite: 0 } : histogram(data, bins) };
-    }
+  const fast = finiteSummary(data, bins);
+  if (fast) {
+    const base = { norm: Math.sqrt(fast.sumSq), nonFinite: 0, min: fast.min, max: fast.max };
+    if (bins === null) return base;
+    // counts is null only for a constant matrix: every value in the middle bin, as the JS loop puts it.
+    const hist = fast.counts
+      ? { min: fast.min, max: fast.max, counts: fast.counts, nonFinite: 0 }
+      : binValues(data, bins, fast.min, fast.max);
+    return { ...base, histogram: hist };
   }
-  const range = finiteRange(data);
-  const out = { norm: frobeniusNorm(data), nonFinite: countNonFinite(data), min: range.min, max: range.max };
-  return bins === null ? out : { ...out, histogram: histogram(data, bins) };
+  const { min, max } = finiteRangeJs(data);
+  const out = { norm: Math.sqrt(sumOfSquares(data)), nonFinite: countNonFiniteJs(data), min, max };
+  return bins === null ? out : { ...out, histogram: binValues(data, bins, min, max) };
 }
 
 export function layerStats(input: LayerStatsInput, bins: number | null = DEFAULT_HISTOGRAM_BINS): LayerStats {
