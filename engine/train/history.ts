@@ -108,6 +108,11 @@ export class RingBuffer<T> {
   }
 }
 
+/** Kept steps as messages name them: "first…last", or "none". */
+export function stepRange(steps: readonly number[]): string {
+  return steps.length ? `${steps[0]}…${steps[steps.length - 1]}` : 'none';
+}
+
 /** Bytes of an entry's training state (parameters and optimizer buffers); 0 once thinned. */
 export function stateBytes(entry: HistoryEntry): number {
   let n = 0;

@@ -32,7 +32,14 @@ import {
 import { BatchSchedule, type BatchSlot, splitTrainValidation } from './batching.js';
 import { stepOps } from './equations.js';
 import { validateBatch } from './forward-backward.js';
-import { type HistoryEntry, type RestorableEntry, RingBuffer, enforceStateBudget, isRestorable } from './history.js';
+import {
+  type HistoryEntry,
+  type RestorableEntry,
+  RingBuffer,
+  enforceStateBudget,
+  isRestorable,
+  stepRange,
+} from './history.js';
 import { resolveInitialParameters, validateParameters } from './init.js';
 import { Optimizer, validateOptimizerConfig } from './optimizer.js';
 import type {
@@ -467,13 +474,13 @@ export class Session {
         if (!found) {
           const kept = this.history.toArray().map((e) => e.step);
           throw new RangeError(
-            `restore: step ${target} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
+            `restore: step ${target} is not in the history (kept: ${stepRange(kept)})`,
           );
         }
         if (!isRestorable(found)) {
           const restorable = this.history.toArray().filter(isRestorable).map((e) => e.step);
           throw new RangeError(
-            `restore: step ${target} is kept for viewing only (its parameters were dropped to keep the history within historyBytes; restorable: ${restorable.length ? `${restorable[0]}…${restorable[restorable.length - 1]}` : 'none'})`,
+            `restore: step ${target} is kept for viewing only (its parameters were dropped to keep the history within historyBytes; restorable: ${stepRange(restorable)})`,
           );
         }
         entry = found;

@@ -32,7 +32,7 @@ import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './erro
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
-import { type HistoryEntry, isRestorable } from '../../train/history.js';
+import { type HistoryEntry, isRestorable, stepRange } from '../../train/history.js';
 import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
 import {
   buildHistoryFrame,
@@ -679,7 +679,7 @@ export class EngineHost {
     if (!entry) {
       const kept = session.history.toArray().map((e) => e.step);
       throw new NotFoundError(
-        `step ${c.step} is not in the history (kept: ${kept.length ? `${kept[0]}…${kept[kept.length - 1]}` : 'none'})`,
+        `step ${c.step} is not in the history (kept: ${stepRange(kept)})`,
       );
     }
     const frame = this.historyFrame(session, entry);
