@@ -399,6 +399,11 @@ describe('EngineHost: set-learning-rate', () => {
     p.send({ type: 'export', what: 'weights', id: 5 });
     const exported = await p.waitFor('export', (e) => e.replyTo === 5);
     expect(exported.contents).toContain('"learningRate": 0.001');
+    // A reset is a fresh run from the configuration: its learning rate again.
+    p.send({ type: 'reset', id: 8 });
+    await p.waitFor('state', (s) => s.replyTo === 8);
+    p.send({ type: 'export', what: 'weights', id: 9 });
+    expect((await p.waitFor('export', (e) => e.replyTo === 9)).contents).toContain(`"learningRate": ${config.optimizer.lr}`);
     p.send({ type: 'set-learning-rate', lr: 0, id: 6 });
     expect((await p.waitFor('error', (e) => e.replyTo === 6)).message).toMatch(/lr/);
   });

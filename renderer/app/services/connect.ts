@@ -53,6 +53,9 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
     sent = key;
     link.send({ type: 'set-telemetry', ...body });
   };
+  link.on('state', (e) => {
+    if (e.reason === 'reset') model.runWasReset();
+  });
   link.on('configured', (e) => {
     model.configured = markRaw(e);
     partial = null;

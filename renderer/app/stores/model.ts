@@ -66,6 +66,8 @@ export const useModelStore = defineStore('model', () => {
   const configured = shallowRef<EventOf<'configured'> | null>(null);
   /** The learning rate the engine's run uses now: the applied one, or the last set while training (setRunLearningRate). */
   const runLearningRate = ref<number | null>(null);
+  /** The learning rate of the configuration the engine runs (what a reset goes back to). */
+  let appliedLearningRate: number | null = null;
   /** True when the form differs from what the engine runs. */
   const dirty = ref(true);
 
@@ -184,7 +186,8 @@ export const useModelStore = defineStore('model', () => {
       const c = config();
       const e = await useSessionStore().engine().request({ type: 'configure', config: c }, 'configured');
       configured.value = markRaw(e);
-      runLearningRate.value = c.optimizer.lr;
+      appliedLearningRate = c.optimizer.lr;
+      runLearningRate.value = appliedLearningRate;
       dirty.value = false;
       return true;
     } catch (err) {
@@ -214,6 +217,11 @@ export const useModelStore = defineStore('model', () => {
     }
   }
 
+  /** A reset starts the run afresh from the configuration, with its learning rate. */
+  function runWasReset(): void {
+    runLearningRate.value = appliedLearningRate;
+  }
+
   /** Takes the model of an imported weights file into the form and starts from its parameters. */
   function useImported(fileName: string, model: ModelSpec, parameters: { W: MatrixIn[]; b: MatrixIn[] }): void {
     hidden.value = model.layers.slice(0, -1).map((l) => ({ units: l.units, activation: l.activation }));
@@ -229,6 +237,6 @@ export const useModelStore = defineStore('model', () => {
   return {
     hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, historyMemoryMiB, backend,
     imported, applying, configured, runLearningRate, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
-    addLayer, removeLayer, config, apply, setRunLearningRate, useImported, clearImported,
+    addLayer, removeLayer, config, apply, setRunLearningRate, runWasReset, useImported, clearImported,
   };
 });

@@ -325,6 +325,9 @@ describe('history and gradient check stores', () => {
     link.reply('set-learning-rate', { type: 'accepted', command: 'set-learning-rate' } as Body);
     expect(await set).toBe(true);
     expect([m.runLearningRate, m.lr]).toEqual([0.01, 0.3]); // the form keeps its own for the next Apply
+    // A reset starts afresh from the configuration, with its learning rate.
+    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'reset' } as Body);
+    expect(m.runLearningRate).toBe(0.3);
     expect(await m.setRunLearningRate(-1)).toBe(false);
     expect(useErrorsStore().list.at(-1)!.message).toMatch(/positive/);
   });

@@ -31,12 +31,15 @@ describe('RecoveryMemory', () => {
     expect(m.replay()[4]).toEqual({ type: 'set-learning-rate', lr: 0.05 });
   });
 
-  it('forgets a learning rate set for an earlier configuration', () => {
+  it('forgets a learning rate set for an earlier configuration or before a reset', () => {
     const m = new RecoveryMemory();
     m.noteCommand(dataset);
     m.noteCommand(configure);
     m.noteCommand({ type: 'set-learning-rate', lr: 0.05 } as CommandBody);
     m.noteCommand(configure);
+    expect(m.replay().map((c) => c.type)).toEqual(['load-dataset', 'configure']);
+    m.noteCommand({ type: 'set-learning-rate', lr: 0.05 } as CommandBody);
+    m.noteCommand({ type: 'reset' } as CommandBody);
     expect(m.replay().map((c) => c.type)).toEqual(['load-dataset', 'configure']);
   });
 });

@@ -36,6 +36,8 @@ export class RecoveryMemory {
         this.checkpoint = null;
         break;
       case 'reset':
+        // A fresh run from the configuration, with its own learning rate.
+        this.commands.delete('set-learning-rate');
         this.checkpoint = null;
         break;
       case 'start':
