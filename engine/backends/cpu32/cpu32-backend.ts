@@ -9,6 +9,7 @@ import type { Activation, LossKind } from '../../model/spec.js';
 import type { AdamOptions, Backend, PreviousLayer, SgdOptions, Tensor } from '../backend.js';
 import { adamUpdate, applyActivation, multiplyByDerivative, outputLossAndGradient, sgdUpdate } from './elementwise.js';
 import { jsKernels, type MatrixKernels, type View } from './kernels.js';
+import { expectShape } from '../expect-shape.js';
 
 export class Cpu32Tensor implements Tensor {
   readonly backend = 'cpu-f32' as const;
@@ -218,7 +219,3 @@ export class Cpu32Backend implements Backend {
   }
 }
 
-function expectShape(t: Tensor, rows: number, cols: number, name: string, because: string): void {
-  if (t.rows !== rows || t.cols !== cols)
-    throw new RangeError(`${name} is ${t.rows}×${t.cols}, expected ${rows}×${cols} (${because})`);
-}

@@ -8,6 +8,7 @@ import { activate, activationDerivative, softmaxRows } from '../../model/activat
 import { lossGradientWrtOutput, lossValue } from '../../model/losses.js';
 import type { Activation, LossKind } from '../../model/spec.js';
 import type { AdamOptions, Backend, PreviousLayer, SgdOptions, Tensor } from '../backend.js';
+import { expectShape } from '../expect-shape.js';
 
 export class Cpu64Tensor implements Tensor {
   readonly backend = 'cpu-f64' as const;
@@ -185,8 +186,3 @@ export class Cpu64Backend implements Backend {
   }
 }
 
-function expectShape(t: Tensor, rows: number, cols: number, name: string, because: string): void {
-  if (t.rows !== rows || t.cols !== cols) {
-    throw new RangeError(`${name} is ${t.rows}×${t.cols}, expected ${rows}×${cols} (${because})`);
-  }
-}

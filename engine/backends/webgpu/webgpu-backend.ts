@@ -40,6 +40,7 @@ import {
 import { PipelineCache } from './pipeline-cache.js';
 import { StagingPool } from './staging-pool.js';
 import { WebGpuTensor } from './webgpu-tensor.js';
+import { expectShape } from '../expect-shape.js';
 
 export interface WebGpuBackendOptions {
   /** Wrap GPU object creation and submits in error scopes and report WGSL compile messages. */
@@ -480,11 +481,6 @@ function distinct(op: string, tensors: Record<string, WebGpuTensor>): void {
   }
 }
 
-function expectShape(t: Tensor, rows: number, cols: number, name: string, because: string): void {
-  if (t.rows !== rows || t.cols !== cols) {
-    throw new RangeError(`${name} is ${t.rows}×${t.cols}, expected ${rows}×${cols} (${because})`);
-  }
-}
 
 /** The browser-safe constructor: a backend on a device the host already has. */
 export function createWebGpuBackend(device: GPUDevice, options: WebGpuBackendOptions = {}): WebGpuBackend {
