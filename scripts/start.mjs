@@ -2,33 +2,15 @@
 // `npm start`: build and launch the Electron app. Where Electron cannot start (no binary, no
 // display, or it exits at once) say why and serve web mode instead, printing its URL.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectron } from './find-electron.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-/** The Electron binary's path, or why there is none. Never triggers electron's on-demand download. */
-export function findElectron(env = process.env) {
-  const pkgDir = join(root, 'node_modules', 'electron');
-  if (!existsSync(join(pkgDir, 'package.json')))
-    return { reason: 'the electron package is not installed (run npm install)' };
-  const pathFile = join(pkgDir, 'path.txt');
-  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(env.ELECTRON_OVERRIDE_DIST_PATH, rel ?? 'electron');
-    return existsSync(p) ? { path: p } : { reason: `ELECTRON_OVERRIDE_DIST_PATH is set but ${p} does not exist` };
-  }
-  if (!rel)
-    return {
-      reason:
-        'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; on a machine with internet access run `npx install-electron`)',
-    };
-  const bin = join(pkgDir, 'dist', rel);
-  return existsSync(bin) ? { path: bin } : { reason: `the Electron binary is missing (${bin})` };
-}
 
 function noDisplay(env = process.env) {
   return process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY
