@@ -6,18 +6,11 @@
 import type { Backend, Tensor } from '../backends/backend.js';
 import { type FloatArray, type Matrix, toFloat64 } from '../core/matrix.js';
 import type { ModelSpec } from '../model/spec.js';
+import type { OptimizerConfig } from '../train/types.js';
 import { f32Matrix, outputInputs } from './inputs.js';
 
-export type SequenceOptimizer =
-  | { readonly kind: 'sgd'; readonly lr: number; readonly momentum: number; readonly weightDecay: number }
-  | {
-      readonly kind: 'adam';
-      readonly lr: number;
-      readonly beta1: number;
-      readonly beta2: number;
-      readonly eps: number;
-      readonly weightDecay: number;
-    };
+/** The optimizer settings a sequence trains with (the session's own type). */
+export type SequenceOptimizer = OptimizerConfig;
 
 export interface TrainingSequence {
   readonly name: string;
