@@ -18,13 +18,17 @@ import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
 /** Relative differences divide by max(|reference|, REL_FLOOR) so exact zeros do not blow up. */
 export const REL_FLOOR = 1e-12;
 
-/** |a − r| / max(|r|, floor) per element, and the largest relative and absolute differences (NaN wins). */
+/**
+ * |a − r| / max(|r|, floor) per element (or |a − r| with `shown: 'absolute'`) as a payload, and
+ * the largest relative and absolute differences (NaN wins).
+ */
 export function relativeDiff(
   a: Matrix,
   r: Matrix,
   layer: number,
   name: MatrixName,
   maxSize: number,
+  shown: 'relative' | 'absolute' = 'relative',
 ): { payload: MatrixPayload; maxRel: number; maxAbs: number } {
   const d = new Float64Array(a.data.length);
   let maxRel = 0;
@@ -33,7 +37,7 @@ export function relativeDiff(
     const ref = r.data[k]!;
     const abs = Math.abs(a.data[k]! - ref);
     const rel = abs / Math.max(Math.abs(ref), REL_FLOOR);
-    d[k] = rel;
+    d[k] = shown === 'relative' ? rel : abs;
     if (!(rel <= maxRel)) maxRel = rel; // also takes NaN, which then sticks
     if (!(abs <= maxAbs)) maxAbs = abs;
   }

@@ -14,6 +14,8 @@ import type { Session } from '../../train/session.js';
 import type { CommandOf } from '../commands.js';
 import type { BackendDiff, EventBody } from '../events.js';
 import { decimate } from '../matrix-payload.js';
+import { relativeDiff } from './backend-compare.js';
+import type { Matrix } from '../../core/matrix.js';
 
 /** Runs the check; `progress` is told when the finite differences start (the slow part). */
 export async function runGradcheck(
@@ -97,31 +99,16 @@ async function compareWithReference(
   maxSize: number,
 ): Promise<{ layers: { layer: number; dW: BackendDiff; db: BackendDiff }[] }> {
   const spec = session.config.model;
+  const reference = new Cpu64Backend();
   const [fast, ref] = await Promise.all([
     forwardBackward(session.backend, spec, parameters, X, Y),
-    forwardBackward(new Cpu64Backend(), spec, parameters, X, Y),
+    forwardBackward(reference, spec, parameters, X, Y),
   ]);
-  const diff = (
-    a: { rows: number; cols: number; data: Float64Array },
-    b: { rows: number; cols: number; data: Float64Array },
-    layer: number,
-    name: 'dW' | 'db',
-  ): BackendDiff => {
-    const d = new Float64Array(a.data.length);
-    let maxAbs = 0;
-    let maxRel = 0;
-    for (let k = 0; k < d.length; k++) {
-      const abs = Math.abs(a.data[k]! - b.data[k]!);
-      d[k] = abs;
-      if (abs > maxAbs || Number.isNaN(abs)) maxAbs = abs;
-      const rel = abs / Math.max(Math.abs(b.data[k]!), 1e-12);
-      if (rel > maxRel || Number.isNaN(rel)) maxRel = rel;
-    }
-    return {
-      maxAbsDiff: maxAbs,
-      maxRelDiff: maxRel,
-      diff: decimate({ rows: a.rows, cols: a.cols, data: d }, layer, name, maxSize),
-    };
+  reference.dispose();
+  // The gradient check shows the absolute difference per element (its own heatmaps show the relative error).
+  const diff = (a: Matrix, b: Matrix, layer: number, name: 'dW' | 'db'): BackendDiff => {
+    const d = relativeDiff(a, b, layer, name, maxSize, 'absolute');
+    return { maxAbsDiff: d.maxAbs, maxRelDiff: d.maxRel, diff: d.payload };
   };
   return {
     layers: fast.layers.map((l, i) => ({
