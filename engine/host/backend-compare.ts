@@ -3,17 +3,17 @@
  * on a float32 backend and on the cpu-f64 reference, compared element by element. This is how a
  * user tells float32 rounding (relative differences around 1e-7…1e-4) from a kernel bug (O(1)).
  */
-import type { Backend } from '../../backends/backend.js';
-import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
-import { gatherRows } from '../../core/matrix.js';
-import type { Matrix } from '../../core/matrix.js';
-import type { LabeledDataset } from '../../data/types.js';
-import { BatchSchedule } from '../../train/batching.js';
-import { forwardBackward } from '../../train/forward-backward.js';
-import type { Session } from '../../train/session.js';
-import type { BackendLayerComparison, EventBody } from '../events.js';
-import { decimate } from '../matrix-payload.js';
-import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
+import type { Backend } from '../backends/backend.js';
+import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
+import { gatherRows } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
+import type { LabeledDataset } from '../data/types.js';
+import { BatchSchedule } from '../train/batching.js';
+import { forwardBackward } from '../train/forward-backward.js';
+import type { Session } from '../train/session.js';
+import type { BackendLayerComparison, EventBody } from '../protocol/events.js';
+import { decimate } from '../protocol/matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
 
 /** Relative differences divide by max(|reference|, REL_FLOOR) so exact zeros do not blow up. */
 export const REL_FLOOR = 1e-12;

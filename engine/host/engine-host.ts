@@ -9,21 +9,21 @@
  *   loop, so messages are handled while training runs. Frames go out at the configured rate when
  *   the consumer has credit (FrameGate); checkpoints every couple of seconds and on every pause.
  */
-import type { Backend } from '../../backends/backend.js';
-import type { BreakpointCondition, BreakpointHit, TrainConfig } from '../../train/types.js';
-import { Session } from '../../train/session.js';
-import type { LabeledDataset } from '../../data/types.js';
-import { layerWidths } from '../../model/spec.js';
-import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
-import { COMMAND_TYPES } from '../commands.js';
-import type { Endpoint, MessageLike } from '../endpoint.js';
-import type { BackendInfo, EventBody, EventOf, RunState, StateReason } from '../events.js';
-import { fullResolution, MATRIX_NAMES, transferablesOf } from '../matrix-payload.js';
-import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
+import type { Backend } from '../backends/backend.js';
+import type { BreakpointCondition, BreakpointHit, TrainConfig } from '../train/types.js';
+import { Session } from '../train/session.js';
+import type { LabeledDataset } from '../data/types.js';
+import { layerWidths } from '../model/spec.js';
+import type { Command, CommandOf, ProtocolTrainConfig } from '../protocol/commands.js';
+import { COMMAND_TYPES } from '../protocol/commands.js';
+import type { Endpoint, MessageLike } from '../protocol/endpoint.js';
+import type { BackendInfo, EventBody, EventOf, RunState, StateReason } from '../protocol/events.js';
+import { fullResolution, MATRIX_NAMES, transferablesOf } from '../protocol/matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
 import { batchOfStep, compareBackends } from './backend-compare.js';
 import { datasetPreview } from './dataset-preview.js';
-import { parseCommand } from '../parse.js';
-import { DEFAULT_MAX_STREAM_SIZE, DEFAULT_TELEMETRY_BUDGET, PROTOCOL_VERSION } from '../version.js';
+import { parseCommand } from '../protocol/parse.js';
+import { DEFAULT_MAX_STREAM_SIZE, DEFAULT_TELEMETRY_BUDGET, PROTOCOL_VERSION } from '../protocol/version.js';
 import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
 import { defaultBackendProvider } from './backend-provider.js';
 import type { DatasetProvider } from './dataset-provider.js';
@@ -32,8 +32,8 @@ import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './erro
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
-import { type HistoryEntry, isRestorable, stepRange } from '../../train/history.js';
-import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
+import { type HistoryEntry, isRestorable, stepRange } from '../train/history.js';
+import { telemetryKernelsAvailable } from '../telemetry/kernels.js';
 import {
   buildHistoryFrame,
   buildLiveFrame,

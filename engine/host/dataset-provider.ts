@@ -2,10 +2,10 @@
  * Turns a `load-dataset` source into the engine's LabeledDataset: built-in generators and file
  * parsing come from engine/data; pre-parsed matrices are checked here.
  */
-import { generateBuiltin, loadDataset } from '../../data/index.js';
-import type { LoadOptions } from '../../data/index.js';
-import type { LabeledDataset } from '../../data/types.js';
-import type { DatasetSource } from '../commands.js';
+import { generateBuiltin, loadDataset } from '../data/index.js';
+import type { LoadOptions } from '../data/index.js';
+import type { LabeledDataset } from '../data/types.js';
+import type { DatasetSource } from '../protocol/commands.js';
 
 export interface DatasetProgress {
   readonly done: number;
