@@ -67,12 +67,12 @@ export const defaultDatasetProvider: DatasetProvider = async (source, onProgress
       return fromMatrices(source);
     case 'file': {
       const total = source.bytes.byteLength;
-      const options = {
-        ...(source.options as LoadOptions),
+      // The caller's options are schema-checked (loadOptionsSchema): no limits, no normalisation.
+      const options: LoadOptions = {
+        ...source.options,
         fileName: source.fileName,
-        onProgress: (p: { bytesDone: number; bytesTotal: number | null }) =>
-          onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
-      } as LoadOptions;
+        onProgress: (p) => onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
+      };
       return loadDataset(source.bytes, options);
     }
   }

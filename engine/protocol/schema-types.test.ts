@@ -10,7 +10,8 @@ import type { z } from 'zod';
 import type { ModelSpec } from '../model/spec.js';
 import type { BreakpointCondition, OptimizerConfig, TrainConfig } from '../train/types.js';
 import type { breakpointSchema, modelSpecSchema, optimizerSchema } from './common-schemas.js';
-import type { trainConfigSchema } from './commands.js';
+import type { LoadOptions } from '../data/load.js';
+import type { loadOptionsSchema, trainConfigSchema } from './commands.js';
 import { parseCommand } from './parse.js';
 
 type Mutable<T> = T extends Float64Array | Float32Array
@@ -32,6 +33,20 @@ describe('protocol schemas mirror the engine types exactly', () => {
   it('train configuration (the wire form adds a backend preference and sends matrices as inputs)', () => {
     type Wire = Omit<Out<typeof trainConfigSchema>, 'backend' | 'init'>;
     expectTypeOf<Wire>().toEqualTypeOf<Mutable<Omit<TrainConfig, 'init'>>>();
+  });
+
+  it('load-dataset file options: the loader options a caller may choose (no limits, no progress hooks)', () => {
+    type Chosen = 'format' | 'delimiter' | 'header' | 'comment' | 'name' | 'features' | 'targets' | 'task' | 'classes' | 'loss';
+    expectTypeOf<Out<typeof loadOptionsSchema>>().toEqualTypeOf<Mutable<Pick<LoadOptions, Chosen>>>();
+  });
+
+  it('rejects loader limits and normalisation in load-dataset (limits are the engine\'s; normalisation is configured)', () => {
+    const file = (options: object) =>
+      parseCommand({ v: 1, type: 'load-dataset', source: { kind: 'file', fileName: 'a.csv', bytes: new Uint8Array(1), options } });
+    expect(file({ header: true, features: ['a', 1], task: 'regression' }).ok).toBe(true);
+    expect(file({ limits: { maxBytes: 1e12 } }).ok).toBe(false);
+    expect(file({ normalize: 'standardize' }).ok).toBe(false);
+    expect(file({ delimiter: 'x' }).ok).toBe(false);
   });
 
   it('accepts every breakpoint the engine can evaluate, the loss-spike window included', () => {
