@@ -10,10 +10,10 @@ import './styles.css';
 import { EngineClient, WebTransport, getEngineClient } from './transport/index.js';
 import { setComparisonEngineFactory } from './stores/gradcheck.js';
 import { appApi } from './transport/app-api.js';
-import { connectStores } from './services/connect.js';
+import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
-import { installMenuCommands } from './services/menu.js';
+import { installMenuCommands } from './wiring/menu.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';

@@ -4,8 +4,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { CommandType, EngineEvent, MatrixPayload } from '../../../engine/protocol/index.js';
-import { createFakeLink, type FakeLink } from '../services/fake-link.js';
-import { connectStores } from '../services/connect.js';
+import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
+import { connectStores } from '../wiring/connect.js';
 import { enginePredictor } from '../services/prediction.js';
 import { useDataStore } from './data.js';
 import { useGradcheckStore, setComparisonEngineFactory } from './gradcheck.js';

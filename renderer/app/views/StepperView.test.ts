@@ -5,8 +5,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
 import type { EngineEvent, MatrixPayload, OpRef } from '../../../engine/protocol/index.js';
 import StepperView from './StepperView.vue';
-import { createFakeLink, type FakeLink } from '../services/fake-link.js';
-import { connectStores } from '../services/connect.js';
+import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
+import { connectStores } from '../wiring/connect.js';
 
 type Body = Omit<EngineEvent, 'v'>;
 const backend = { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null } as const;

@@ -3,7 +3,7 @@
  * lets a test play engine events. Replies are matched like the real link (by `replyTo`).
  */
 import { PROTOCOL_VERSION, type EngineEvent, type EventOf, type EventType } from '../../../engine/protocol/index.js';
-import { EngineError, type CommandBody, type EngineLink } from './engine-link.js';
+import { EngineError, type CommandBody, type EngineLink } from '../services/engine-link.js';
 
 type AnyHandler = (e: EngineEvent) => void;
 

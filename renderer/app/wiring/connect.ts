@@ -2,7 +2,7 @@
  * Wires the stores to one engine link: each store subscribes to the events it owns. Also asks
  * for the telemetry the dashboard draws once a model is configured.
  */
-import type { EngineLink } from './engine-link.js';
+import type { EngineLink } from '../services/engine-link.js';
 import { useSessionStore } from '../stores/session.js';
 import { useTelemetryStore } from '../stores/telemetry.js';
 import { useStepperStore } from '../stores/stepper.js';
