@@ -7,6 +7,7 @@
 import {
   COMMAND_TYPES,
   type BackendInfo,
+  type ColumnStats,
   type CommandType,
   type EngineEvent,
   type EventOf,
@@ -17,6 +18,7 @@ import {
   type MatrixPayload,
   type OpKind,
   type OpRef,
+  type SampleMatrix,
 } from '../../../engine/protocol/index.js';
 import type { CommandBody } from '../services/engine-link.js';
 
@@ -72,6 +74,40 @@ export function frameEvent(seq: number, step: number, loss: number, over: Partia
   return event('frame', {
     seq, step, epoch: 0, loss, validationLoss: loss * 1.1, stepsPerSecond: 100, dropped: 0, losses,
     layers: [layerStats()], matrices: [matrixPayload('W', 0, 2, 3, step)], historical: false, ...over,
+  });
+}
+
+/** A preview sample of X or Y: `rows` rows spread over `sourceRows` (row k is dataset row k · step). */
+export function sampleMatrix(name: 'X' | 'Y', rows: number, cols: number, sourceRows: number, data?: Float32Array): SampleMatrix {
+  const values = data ?? new Float32Array(rows * cols);
+  const step = Math.max(1, Math.floor(sourceRows / Math.max(1, rows)));
+  return { name, rows, cols, sourceRows, sourceCols: cols, data: values, rowIndex: Int32Array.from({ length: rows }, (_, k) => k * step), min: 0, max: 1, nonFinite: 0 };
+}
+
+export function columnStats(name: string, missing = 0): ColumnStats {
+  return { name, min: 0, max: 1, mean: 0.5, std: 0.5, missing };
+}
+
+/**
+ * `dataset-loaded` for a classification set with the given feature and class names, its preview
+ * sampling `previewRows` rows (zeros unless `over.preview` says otherwise).
+ */
+export function datasetLoaded(
+  name: string,
+  featureNames: readonly string[],
+  classNames: readonly string[],
+  over: Partial<Omit<EventOf<'dataset-loaded'>, 'v' | 'type'>> = {},
+  samples = 100,
+  previewRows = 4,
+): EventBody<'dataset-loaded'> {
+  return event('dataset-loaded', {
+    name, samples, inputSize: featureNames.length, outputSize: classNames.length, featureNames, targetNames: classNames, classNames,
+    preview: {
+      task: 'classification', image: null,
+      X: sampleMatrix('X', previewRows, featureNames.length, samples), Y: sampleMatrix('Y', previewRows, classNames.length, samples),
+      featureStats: featureNames.map((n) => columnStats(n)), targetStats: classNames.map((n) => columnStats(n)), classCounts: classNames.map(() => samples / classNames.length),
+    },
+    ...over,
   });
 }
 
