@@ -35,6 +35,7 @@ import {
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
 import { type TrainingData, loadTrainingData } from '../dataset-source.js';
+import { refuseOutputOverInput } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { architecture, duration, num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
@@ -446,8 +447,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   // Check the flags that need no data first, so a typo fails before a big file is read.
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
   const exportPath = str(values, 'export');
-  if (exportPath !== undefined) await checkWritableFolder(io, exportPath);
   const initFrom = str(values, 'init-from');
+  if (exportPath !== undefined) {
+    await checkWritableFolder(io, exportPath);
+    await refuseOutputOverInput(io, 'train', { flag: '--export', path: exportPath }, [
+      { flag: 'the dataset', path: dataset },
+      { flag: '--test', path: str(values, 'test') ?? '-' },
+      { flag: '--init-from', path: initFrom ?? '-' },
+    ]);
+  }
   let start: WeightsFile | null = null;
   if (initFrom !== undefined) {
     const given = MODEL_FLAGS.filter((f) => values[f] !== undefined);
