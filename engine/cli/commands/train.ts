@@ -34,6 +34,7 @@ import {
 } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
+import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import { type TrainingData, loadTrainingData } from '../dataset-source.js';
 import { refuseOutputOverInput } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
@@ -87,6 +88,7 @@ export const trainSpec: CommandSpec = {
       value: 'COLS',
       description: 'Target column(s) of a file (default: the last column).',
     },
+    ...DATA_FILE_OPTIONS,
     {
       name: 'normalize',
       type: 'string',
@@ -471,6 +473,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     dataset,
     params: list(values, 'param'),
     testFile: str(values, 'test'),
+    read: datasetReadOptions(values, 'train'),
     features: cols('features'),
     targets: cols('targets'),
     normalize: normalize === undefined ? undefined : choiceOption(normalize, 'normalize', 'train', normalizeChoices),

@@ -4,6 +4,7 @@
  */
 import { generateBuiltin, loadDataset } from '../../data/index.js';
 import type { LoadOptions } from '../../data/index.js';
+import { parseDatasetLoadOptions } from '../dataset-options.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { DatasetSource } from '../commands.js';
 
@@ -68,7 +69,7 @@ export const defaultDatasetProvider: DatasetProvider = async (source, onProgress
     case 'file': {
       const total = source.bytes.byteLength;
       const options = {
-        ...(source.options as LoadOptions),
+        ...parseDatasetLoadOptions(source.options),
         fileName: source.fileName,
         onProgress: (p: { bytesDone: number; bytesTotal: number | null }) =>
           onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
