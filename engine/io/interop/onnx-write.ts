@@ -80,7 +80,7 @@ export function encodeOnnx(weights: WeightsFile, producerVersion = ''): Uint8Arr
     current = h;
     if (hasActivation) {
       const a = last ? 'output' : `A${i + 1}`;
-      const attrs = layer.activation === 'softmax' ? { axis: -1 } : {};
+      const attrs: Record<string, number> = layer.activation === 'softmax' ? { axis: -1 } : {};
       graph.bytes(1, node(ONNX_ACTIVATION_OPS[layer.activation], `layer${i}.${layer.activation}`, [current], a, attrs));
       current = a;
     }
