@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 describe('help and version', () => {
-  it.each(['train', 'grad', 'gradcheck', 'info'])('%s --help lists usage, options and examples', async (cmd) => {
+  it.each(['train', 'grad', 'gradcheck', 'info', 'convert', 'session'])('%s --help lists usage, options and examples', async (cmd) => {
     for (const args of [
       [cmd, '--help'],
       [cmd, '-h'],
@@ -49,7 +49,7 @@ describe('help and version', () => {
 
   it('docs/cli.md shows the current help of every command', async () => {
     const doc = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');
-    for (const cmd of ['train', 'grad', 'gradcheck', 'info']) {
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'convert', 'session']) {
       expect(doc, `docs/cli.md is out of date: run npx tsx engine/cli/update-docs.ts`).toContain(
         (await run(cmd, '--help')).stdout.trimEnd(),
       );
@@ -59,7 +59,7 @@ describe('help and version', () => {
   it('--help and --version', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
-    for (const cmd of ['train', 'grad', 'gradcheck', 'info'])
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'convert', 'session'])
       expect(help.stdout).toMatch(new RegExp(`\\n  ${cmd} +\\S`));
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;

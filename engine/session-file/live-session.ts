@@ -16,7 +16,9 @@ import { SessionFileError } from './errors.js';
 import type { SessionContents, SessionDataset, SessionHistoryStep, SessionState } from './types.js';
 
 export interface CaptureInfo {
+  /** The data as given to Session.create (raw: the session fits its own normalisation on it again when reopened). */
   readonly dataset: Omit<SessionDataset, 'data'> & { readonly data: { readonly X: Matrix; readonly Y: Matrix } };
+  /** Defaults to the session's fitted normalisation. */
   readonly preprocessing?: Readonly<Record<string, unknown>>;
   readonly notes?: string;
   readonly view?: Readonly<Record<string, unknown>>;
@@ -40,6 +42,8 @@ export async function captureSession(session: Session, info: CaptureInfo): Promi
       'the session keeps no history, so its optimizer state cannot be saved: create it with historySize ≥ 1',
     );
   const config = session.config;
+  const preprocessing =
+    info.preprocessing ?? (session.preprocessing as unknown as Readonly<Record<string, unknown>> | null);
   const state: SessionState = {
     step: newest.step,
     epoch: newest.epoch,
@@ -66,6 +70,7 @@ export async function captureSession(session: Session, info: CaptureInfo): Promi
       init: info.init ?? (typeof config.init === 'string' ? config.init : 'given'),
       ...(config.historySize !== undefined ? { historySize: config.historySize } : {}),
       ...(config.historyBytes !== undefined ? { historyBytes: config.historyBytes } : {}),
+      ...(config.normalize ? { normalize: config.normalize } : {}),
     },
     precision: session.backend.precision,
     backend: session.backend.name,
@@ -73,7 +78,7 @@ export async function captureSession(session: Session, info: CaptureInfo): Promi
     state,
     breakpoints: session.breakpoints(),
     dataset: info.dataset,
-    ...(info.preprocessing ? { preprocessing: info.preprocessing } : {}),
+    ...(preprocessing ? { preprocessing } : {}),
     notes: info.notes ?? '',
     ...(info.view ? { view: info.view } : {}),
     lossCurve: session.lossCurve().filter((p) => p.step <= newest.step),
@@ -116,6 +121,7 @@ export async function openSession(c: SessionContents, backend: Backend, options:
     validationFraction: c.training.validationFraction,
     ...(historySize !== undefined ? { historySize } : {}),
     ...(c.training.historyBytes !== undefined ? { historyBytes: c.training.historyBytes } : {}),
+    ...(c.training.normalize ? { normalize: c.training.normalize } : {}),
   };
   const { data: _ignored, historySize: _h, ...sessionOptions } = options;
   const session = await Session.create(config, data, backend, {

@@ -92,6 +92,13 @@ export const manifestV1Schema = z.strictObject({
     init: z.enum(['xavier', 'he', 'given']),
     historySize: z.number().int().min(0).max(100_000).optional(),
     historyBytes: z.number().int().min(0).optional(),
+    /** Normalisation fitted by the session on its own training rows (the dataset blob holds the raw data). */
+    normalize: z
+      .strictObject({
+        inputs: z.enum(['standardize', 'min-max', 'none']).optional(),
+        targets: z.enum(['standardize', 'min-max', 'none']).optional(),
+      })
+      .optional(),
   }),
   /** Precision of the stored parameters and optimizer state (the backend's own). */
   precision: z.enum(['f64', 'f32']),

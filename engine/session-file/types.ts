@@ -6,7 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { StoredParameters } from '../train/history.js';
 import type { OptimizerSnapshot } from '../train/optimizer.js';
-import type { BreakpointCondition, OptimizerConfig } from '../train/types.js';
+import type { BreakpointCondition, NormalizationConfig, OptimizerConfig } from '../train/types.js';
 import type { Precision } from './container.js';
 
 export interface SessionTrainingSettings {
@@ -18,6 +18,8 @@ export interface SessionTrainingSettings {
   readonly init: 'xavier' | 'he' | 'given';
   readonly historySize?: number;
   readonly historyBytes?: number;
+  /** Normalisation the session fits on its training rows (the stored data is raw). */
+  readonly normalize?: NormalizationConfig;
 }
 
 /** Parameters and optimizer state after `step` steps: enough to continue exactly. */
@@ -43,7 +45,7 @@ export interface SessionDataset {
   readonly name: string;
   readonly features?: readonly string[];
   readonly targets?: readonly string[];
-  /** X (n × p_0) and Y (n × p_L) as trained on (after preprocessing); null when only referenced and not loaded. */
+  /** X (n × p_0) and Y (n × p_L) as given to the session (before its normalisation); null when only referenced and not loaded. */
   readonly data: { readonly X: Matrix; readonly Y: Matrix } | null;
   /** Store a reference to this file (checked by size and hash on open) instead of embedding the data. */
   readonly file?: { readonly path: string; readonly bytes: number; readonly sha256: string };
