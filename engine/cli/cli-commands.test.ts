@@ -32,20 +32,23 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 describe('help and version', () => {
-  it.each(['train', 'grad', 'gradcheck', 'info', 'convert', 'session'])('%s --help lists usage, options and examples', async (cmd) => {
-    for (const args of [
-      [cmd, '--help'],
-      [cmd, '-h'],
-      ['help', cmd],
-    ]) {
-      const r = await run(...args);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain(`Usage: backprop-lens ${cmd} `);
-      expect(r.stdout).toContain('Options:');
-      expect(r.stdout).toContain('Examples:');
-      expect(r.stderr).toBe('');
-    }
-  });
+  it.each(['train', 'grad', 'gradcheck', 'info', 'convert', 'session'])(
+    '%s --help lists usage, options and examples',
+    async (cmd) => {
+      for (const args of [
+        [cmd, '--help'],
+        [cmd, '-h'],
+        ['help', cmd],
+      ]) {
+        const r = await run(...args);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`Usage: backprop-lens ${cmd} `);
+        expect(r.stdout).toContain('Options:');
+        expect(r.stdout).toContain('Examples:');
+        expect(r.stderr).toBe('');
+      }
+    },
+  );
 
   it('docs/cli.md shows the current help of every command', async () => {
     const doc = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');

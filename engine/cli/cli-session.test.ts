@@ -93,6 +93,14 @@ describe('session info / export', () => {
     r = await run('train', '--resume', 's.bplens', '--steps', '1', '--json');
     expect(JSON.parse(r.stdout).finalLoss).toBe(g.loss);
 
+    // The minimal repro of step 5 holds just that batch and gives the same gradients file.
+    r = await run('session', 'repro', 's.bplens', '--step', '5', '--out', 'r5.bplens');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('16 samples; wrote r5.bplens');
+    r = await run('session', 'export', 'r5.bplens', '--step', '5', '--out', 'r5.json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(t.dir, 'r5.json'), 'utf8')).toBe(await readFile(join(t.dir, 'g5.json'), 'utf8'));
+
     r = await run('session', 'export', 's.bplens', '--step', '2', '--out', 'g2.json');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('steps that can be: 5');

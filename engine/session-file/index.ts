@@ -22,3 +22,5 @@ export { decodeSession, readSessionManifest } from './read.js';
 export type { DecodedSession, SessionReadOptions } from './read.js';
 export { captureSession, openSession } from './live-session.js';
 export type { CaptureInfo, OpenOptions } from './live-session.js';
+export { minimalRepro } from './repro.js';
+export type { ReproRequest } from './repro.js';

@@ -6,7 +6,9 @@
 import { gatherRows } from '../../core/matrix.js';
 import { writeGradientsFile } from '../../io/node-files.js';
 import { openSession } from '../../session-file/live-session.js';
-import { readSessionFile, readSessionFileManifest } from '../../session-file/node-session-files.js';
+import { readSessionFile, readSessionFileManifest, writeSessionFile } from '../../session-file/node-session-files.js';
+import { minimalRepro } from '../../session-file/repro.js';
+import { packageVersion } from '../version.js';
 import type { SessionManifest } from '../../session-file/manifest.js';
 import { BatchSchedule } from '../../train/batching.js';
 import { forwardBackward } from '../../train/forward-backward.js';
@@ -20,13 +22,14 @@ import { displayPath, resolvePath } from '../paths.js';
 
 export const sessionSpec: CommandSpec = {
   name: 'session',
-  brief: 'Look into a .bplens session file, or export a kept step as a gradients file.',
+  brief: 'Look into a .bplens session file; export a kept step as a gradients file or a minimal repro.',
   summary:
-    'session info FILE shows what a session file holds (model, training settings, position, kept steps, breakpoints, dataset identity, notes). session export FILE --step K --out GRADS.json runs one forward and backward pass with the weights the session had before step K, on step K’s batch, and writes the gradients file of FORMATS.md.',
-  usage: 'info FILE | export FILE --step K --out GRADS.json [--backend cpu|cpu32|gpu]',
+    'session info FILE shows what a session file holds (model, training settings, position, kept steps, breakpoints, dataset identity, notes). session export FILE --step K --out GRADS.json runs one forward and backward pass with the weights the session had before step K, on step K’s batch, and writes the gradients file of FORMATS.md. session repro FILE --step K --out SMALL.bplens writes a minimal repro: a session of only step K’s weights, optimizer state, batch and breakpoints, which reproduces the step (and its breakpoint hit) when run for one step.',
+  usage:
+    'info FILE | export FILE --step K --out GRADS.json [--backend cpu|cpu32|gpu] | repro FILE --step K --out SMALL.bplens',
   maxPositionals: 2,
   positionals: [
-    ['ACTION', 'info or export'],
+    ['ACTION', 'info, export or repro'],
     ['FILE', 'the session file (.bplens)'],
   ],
   options: [
@@ -50,6 +53,7 @@ export const sessionSpec: CommandSpec = {
   examples: [
     ['backprop-lens session info run.bplens', 'what the file holds'],
     ['backprop-lens session export run.bplens --step 120 --out step120.json', 'the gradients of step 120'],
+    ['backprop-lens session repro run.bplens --step 120 --out step120.bplens', 'a small file that replays step 120'],
   ],
 };
 
@@ -60,15 +64,53 @@ export async function runSession(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_OK;
   }
   const [action, file] = positionals;
-  if (action !== 'info' && action !== 'export')
-    throw new UsageError(`session needs an action: info or export${action ? ` (got '${action}')` : ''}`, 'session');
+  if (action !== 'info' && action !== 'export' && action !== 'repro')
+    throw new UsageError(
+      `session needs an action: info, export or repro${action ? ` (got '${action}')` : ''}`,
+      'session',
+    );
   if (file === undefined) throw new UsageError(`session ${action} needs a FILE (.bplens)`, 'session');
   if (action === 'info') {
     const manifest = await readSessionFileManifest(resolvePath(io, file), displayPath(io, file));
     io.stdout.write(describeManifest(manifest, displayPath(io, file)));
     return EXIT_OK;
   }
-  return exportStep(values, file, io);
+  return action === 'export' ? exportStep(values, file, io) : exportRepro(values, file, io);
+}
+
+async function exportRepro(values: Parameters<typeof str>[0], file: string, io: CliIo): Promise<number> {
+  const stepRaw = str(values, 'step');
+  const out = str(values, 'out');
+  if (stepRaw === undefined) throw new UsageError('session repro needs --step K', 'session');
+  if (out === undefined) throw new UsageError('session repro needs --out SMALL.bplens', 'session');
+  const step = integerOption(stepRaw, 'step', 'session', 1);
+  const name = displayPath(io, file);
+  const { contents } = await readSessionFile(resolvePath(io, file), name);
+  const backend = await openBackend(contents.precision === 'f32' ? 'cpu32' : 'cpu');
+  try {
+    const session = await openSession(contents, backend, { recordEvery: 0, histogramBins: null });
+    let repro;
+    try {
+      repro = minimalRepro(session, {
+        step,
+        breakpoints: contents.breakpoints.filter((b) => b.kind !== 'loss-spike'),
+        datasetName: `${contents.dataset?.name ?? 'data'}, batch of step ${step}`,
+        createdWith: { name: 'backprop-lens', version: packageVersion() },
+      });
+    } catch (e) {
+      if (e instanceof RangeError) throw new CliFailure(`${name}: ${e.message.replace(/^repro: /, '')}`);
+      throw e;
+    } finally {
+      await session.dispose();
+    }
+    await writeSessionFile(resolvePath(io, out), repro, displayPath(io, out));
+    io.stdout.write(
+      `step ${step} of ${name}: ${plural(repro.dataset!.data!.X.rows, 'sample')}; wrote ${displayPath(io, out)}\n`,
+    );
+    return EXIT_OK;
+  } finally {
+    backend.dispose();
+  }
 }
 
 function describeManifest(m: SessionManifest, name: string): string {
