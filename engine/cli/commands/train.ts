@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { applyPreprocessing, invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { JsonObject } from '../../io/decode.js';
-import { readWeightsFile, writeWeightsFile } from '../../io/node-files.js';
+import { readWeightsFile } from '../../io/node-files.js';
+import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import {
   ACTIVATIONS,
@@ -45,6 +46,7 @@ import { hiddenWidths } from '../model-options.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
+import { TRAIN_SESSION_OPTIONS, historySizeFor, runResume, saveTrainSession } from './train-session.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
@@ -229,8 +231,10 @@ export const trainSpec: CommandSpec = {
       short: 'x',
       type: 'string',
       value: 'FILE',
-      description: 'Write the trained weights (backprop-lens/weights) to FILE, atomically.',
+      description:
+        'Write the trained weights to FILE, atomically; the format follows the extension: .json (backprop-lens/weights), .npz (numpy), .safetensors (PyTorch nn.Sequential names), .onnx.',
     },
+    ...TRAIN_SESSION_OPTIONS,
     { name: 'json', type: 'boolean', description: 'Print the summary as JSON on standard output (for scripts).' },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output.' },
   ],
@@ -431,6 +435,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(commandHelp(trainSpec));
     return EXIT_OK;
   }
+  if (str(values, 'resume') !== undefined) return runResume(values, positionals, io);
   const dataset = positionals[0];
   if (dataset === undefined)
     throw new UsageError('train needs a DATASET: a built-in name (e.g. spiral, xsin) or a data file', 'train');
@@ -496,7 +501,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     seed,
     validationFraction,
     normalize: data.normalize,
-    historySize: 0,
+    historySize: historySizeFor(values),
   };
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
@@ -568,7 +573,20 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         seed,
         initFrom === undefined ? null : displayPath(io, initFrom),
       );
-      await writeWeightsFile(resolvePath(io, exportPath), w, displayPath(io, exportPath));
+      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
+        producerVersion: packageVersion(),
+      });
+    }
+    const sessionPath = str(values, 'save-session');
+    if (sessionPath !== undefined) {
+      const meta = data.train.meta;
+      await saveTrainSession(io, sessionPath, session, {
+        name: data.name,
+        X: data.train.X,
+        Y: data.train.Y,
+        features: meta.featureNames,
+        targets: meta.targetNames,
+      });
     }
     io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;
