@@ -15,6 +15,7 @@ import { gradSpec, runGrad } from './commands/grad.js';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { runTrain, trainSpec } from './commands/train.js';
+import { runServe, serveSpec } from './commands/serve.js';
 
 interface Command {
   readonly spec: CommandSpec;
@@ -26,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   { spec: gradSpec, run: runGrad },
   { spec: gradcheckSpec, run: runGradcheck },
   { spec: infoSpec, run: runInfo },
+  { spec: serveSpec, run: runServe },
 ];
 
 function findCommand(name: string): Command {
