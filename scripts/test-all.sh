@@ -10,11 +10,13 @@ export VK_ICD_FILENAMES="${VK_ICD_FILENAMES:-/usr/lib/chromium/vk_swiftshader_ic
 mkdir -p test-results
 
 # System packages: Chromium (e2e, its SwiftShader Vulkan driver for WebGPU), the Vulkan loader
-# (dawn.node), Xvfb (Electron e2e where a binary exists).
+# (dawn.node), Xvfb (Electron e2e where a binary exists), PyTorch for /usr/bin/python3 (attach-mode
+# end-to-end tests drive a real training loop with python/backprop_lens_attach).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libvulkan.so.1 ] || need+=(libvulkan1)
 command -v xvfb-run >/dev/null || need+=(xvfb)
+/usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing system packages: ${need[*]}"

@@ -22,7 +22,16 @@ import { decimate as decimateForFrame } from '../protocol/matrix-payload.js';
 import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
 import type { FrameEvent, LossPoint } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import type { ControlAction, HelloMessage, Needs, ServerMessage, StepMessage, TensorName } from './messages.js';
+import { fromWireNumber } from './messages.js';
+import type {
+  ControlAction,
+  HelloMessage,
+  LossesMessage,
+  Needs,
+  ServerMessage,
+  StepMessage,
+  TensorName,
+} from './messages.js';
 import { decodeStep, isFull, tensorKey } from './step-decode.js';
 import type { ReceivedStep } from './step-decode.js';
 import { WireError } from './wire.js';
@@ -128,7 +137,17 @@ export class AttachedRun {
 
   /** A validated step message and its payload; throws WireError on tensors that do not fit the model. */
   receive(msg: StepMessage, payload: Uint8Array): void {
-    const step = decodeStep(msg, payload, this.hello.model);
+    this.accept(decodeStep(msg, payload, this.hello.model));
+  }
+
+  /** The losses of steps sent without tensors, batched by the client. */
+  receiveLosses(msg: LossesMessage): void {
+    for (const [step, loss] of msg.points)
+      this.accept({ step, loss: fromWireNumber(loss), tensors: new Map(), modules: [] });
+  }
+
+  private accept(step: ReceivedStep): void {
+    const wasRunning = this.state === 'running';
     if (step.step <= this.lastStep)
       throw new WireError(`step ${step.step} arrived after step ${this.lastStep}: steps must increase`);
     const previousLosses = this.losses.slice(-64).map((p) => p.loss);
@@ -157,7 +176,7 @@ export class AttachedRun {
         hold: this.state === 'paused',
         reason: hits[0]?.message ?? null,
       });
-    } else if (hits.length > 0) this.options.send({ type: 'control', action: 'pause' });
+    } else if (hits.length > 0 && wasRunning) this.options.send({ type: 'control', action: 'pause' });
   }
 
   private setState(state: 'running' | 'paused'): void {

@@ -94,15 +94,22 @@ export const stepSchema = z.strictObject({
   modules: z.array(moduleStats).max(MAX_ITEMS).optional(),
 });
 
+/** Losses of steps sent without tensors, batched: [step, loss] in increasing step order. */
+export const lossesSchema = z.strictObject({
+  type: z.literal('losses'),
+  points: z.array(z.tuple([z.number().int().min(1), wireNumber])).min(1).max(MAX_ITEMS),
+});
+
 export const byeSchema = z.strictObject({ type: z.literal('bye') });
 
 export type HelloMessage = z.infer<typeof helloSchema>;
 export type StepMessage = z.infer<typeof stepSchema>;
 export type AttachedModel = HelloMessage['model'];
 export type SequentialModel = z.infer<typeof sequentialModel>;
-export type ClientMessage = HelloMessage | StepMessage | z.infer<typeof byeSchema>;
+export type LossesMessage = z.infer<typeof lossesSchema>;
+export type ClientMessage = HelloMessage | StepMessage | LossesMessage | z.infer<typeof byeSchema>;
 
-const clientSchema = z.discriminatedUnion('type', [helloSchema, stepSchema, byeSchema]);
+const clientSchema = z.discriminatedUnion('type', [helloSchema, stepSchema, lossesSchema, byeSchema]);
 
 /** Validates one client header; throws WireError naming the key path of the first problem. */
 export function parseClientMessage(header: unknown): ClientMessage {

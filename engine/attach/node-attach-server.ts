@@ -140,7 +140,8 @@ export class AttachServer {
         socket.end();
         return;
       }
-      run.receive(msg, frame.payload);
+      if (msg.type === 'losses') run.receiveLosses(msg);
+      else run.receive(msg, frame.payload);
     };
 
     socket.on('data', (chunk: Buffer) => {

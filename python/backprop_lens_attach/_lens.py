@@ -14,6 +14,7 @@ from ._taps import ModuleTap, SequentialTap, decimate, sequential_layers, to_byt
 __version__ = "0.1.0"
 ACK_TIMEOUT_S = 30.0
 SEND_TIMEOUT_S = 10.0
+LOSS_FLUSH_S = 0.05
 
 
 class NoOpLens:
@@ -50,6 +51,8 @@ class Lens:
         self._pause_next = False
         self._awaiting_ack = None
         self._last_full = -math.inf
+        self._losses = []  # [step, loss] not sent yet (sent in batches: one syscall per ~50 ms, not per step)
+        self._last_flush = time.monotonic()
         self._needs = {"rate": 20, "maxSize": 64, "tensors": [], "hold": False, "watchNonFinite": False}
         self._sock.sendall(_wire.MAGIC + _wire.encode_frame({
             "type": "hello",
@@ -80,6 +83,7 @@ class Lens:
     def close(self):
         if self._sock is not None:
             try:
+                self._flush_losses()
                 self._sock.sendall(_wire.encode_frame({"type": "bye"}))
             except OSError:
                 pass
@@ -107,6 +111,7 @@ class Lens:
             self._paused, self._pause_next = True, False
         if due or forced:
             self._last_full = now
+            self._flush_losses()
             self._send_full(loss_value)
             if self._needs.get("hold") or self._paused or forced:
                 ack = self._wait(lambda m: m.get("type") == "ack" and m.get("step") == self._step, ACK_TIMEOUT_S)
@@ -114,7 +119,10 @@ class Lens:
                     sys.stderr.write("backprop-lens: the app did not answer step %d within %d s; going on\n"
                                      % (self._step, ACK_TIMEOUT_S))
         else:
-            self._send({"type": "step", "step": self._step, "loss": _wire.wire_number(loss_value), "tensors": []})
+            self._losses.append([self._step, _wire.wire_number(loss_value)])
+            # Armed breakpoints (hold) see every loss at once; otherwise a batch per LOSS_FLUSH_S.
+            if self._needs.get("hold") or now - self._last_flush >= LOSS_FLUSH_S or len(self._losses) >= 1024:
+                self._flush_losses()
         while self._paused and self._sock is not None:
             self._poll(None)
 
@@ -143,6 +151,12 @@ class Lens:
                 header["modules"] = self._tap.stats()
         self._awaiting_ack = self._step
         self._send(header, b"".join(chunks))
+
+    def _flush_losses(self):
+        self._last_flush = time.monotonic()
+        if self._losses:
+            points, self._losses = self._losses, []
+            self._send({"type": "losses", "points": points})
 
     def _send(self, header, payload=b""):
         self._sock.sendall(_wire.encode_frame(header, payload))
