@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf } from '../../../engine/protocol/index.js';
+import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, generatePreview, type BuiltinInfo } from '../services/builtins.js';
 import { loadDataset } from '../../../engine/index.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
@@ -62,7 +62,13 @@ export const useDataStore = defineStore('data', () => {
   // (the catalog is the engine's registry; it does not change at run time)
   const pending = shallowRef<PendingFile | null>(null);
   const roles = ref<ColumnRole[]>([]);
+  /** The normalisation chosen for the next file (built-ins are well scaled and are trained on as they are). */
   const normalize = ref<'standardize' | 'min-max' | 'none'>('standardize');
+  /**
+   * The normalisation for the loaded data set, sent with `configure` (the model store): the engine
+   * fits it on the session's training rows, so the validation rows never shape it.
+   */
+  const trainingNormalize = ref<'standardize' | 'min-max' | 'none'>('none');
   /** 'auto': classification when the single target column holds text labels. */
   const taskChoice = ref<'auto' | 'classification' | 'regression'>('auto');
   const loading = ref(false);
@@ -154,6 +160,7 @@ export const useDataStore = defineStore('data', () => {
     const given = { ...params.value };
     const ok = await load({ kind: 'builtin', name: info.name, params: given });
     if (ok) {
+      trainingNormalize.value = 'none';
       remember({ kind: 'builtin', name: info.name, params: given });
       // Engines without a dataset preview: the same generator and seed give exactly the rows the engine received.
       if (!sample.value) previewWith(() => generatePreview(info.name, given));
@@ -172,9 +179,9 @@ export const useDataStore = defineStore('data', () => {
     pending.value = markRaw({ name, bytes, path, preview });
   }
 
-  function fileOptions(): Record<string, unknown> {
+  function fileOptions(): LoadOptionsInput {
     const p = pending.value?.preview;
-    const options: Record<string, unknown> = { normalize: normalize.value, task: taskChoice.value };
+    const options: LoadOptionsInput = { task: taskChoice.value };
     if (p && roles.value.length === p.columns.length) {
       const byRole = (r: ColumnRole) => roles.value.flatMap((role, j) => (role === r ? [p.hasHeader ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
@@ -202,6 +209,7 @@ export const useDataStore = defineStore('data', () => {
     const options = fileOptions();
     const ok = await load({ kind: 'file', fileName: f.name, bytes: f.bytes.slice(), options });
     if (ok) {
+      trainingNormalize.value = normalize.value;
       remember({ kind: 'file', name: f.name, path: f.path });
       // Engines without a dataset preview: small files are parsed again here with the engine's own
       // loader; big ones (which would stall the page) get their preview from the engine's A_0.
@@ -245,7 +253,7 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    catalog, selected, params, pending, roles, normalize, taskChoice, loading, loaded, sample, recent,
+    catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
     selectedInfo, task, image, stats, statsOfAll,
     select, loadBuiltin, pick, loadPending, accept, cachedFile, setSample, fetchSample, fileOptions,
   };
