@@ -61,7 +61,9 @@ async function main(): Promise<void> {
       out = out.slice(k + 1);
       const r = JSON.parse(line) as Round;
       results.push(r);
-      console.log(`round ${results.length}: plain ${r.plain.toFixed(1)} steps/s, attached ${r.attached.toFixed(1)} steps/s`);
+      console.log(
+        `round ${results.length}: plain ${r.plain.toFixed(1)} steps/s, attached ${r.attached.toFixed(1)} steps/s`,
+      );
     }
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => process.stderr.write(d));
@@ -75,7 +77,9 @@ async function main(): Promise<void> {
   const cost = median(costs);
   const fps = (fullSteps / Math.max(1, allSteps)) * attached;
   const row = `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${steps}×${rounds} | ${plain.toFixed(1)} | ${attached.toFixed(1)} | ${(100 * cost).toFixed(1)} % (${costs.map((c) => (100 * c).toFixed(1)).join(', ')}) | ${fps.toFixed(1)} |`;
-  console.log(`\nmedian: plain ${plain.toFixed(1)} steps/s, attached ${attached.toFixed(1)} steps/s, cost ${(100 * cost).toFixed(1)} %, ${fps.toFixed(1)} full frames/s received`);
+  console.log(
+    `\nmedian: plain ${plain.toFixed(1)} steps/s, attached ${attached.toFixed(1)} steps/s, cost ${(100 * cost).toFixed(1)} %, ${fps.toFixed(1)} full frames/s received`,
+  );
   if (process.argv.includes('--append')) appendFileSync(join('BENCHMARKS.md'), `${row}\n`);
   else console.log(row);
 }

@@ -82,7 +82,13 @@ function python(args: string[], env: Record<string, string>): Py {
   return { child, stdout, stderr, exit };
 }
 
-function serveCli(args: string[]): { io: CliIo; stdout: Watched; stderr: Watched; stdin: PassThrough; done: Promise<number> } {
+function serveCli(args: string[]): {
+  io: CliIo;
+  stdout: Watched;
+  stderr: Watched;
+  stdin: PassThrough;
+  done: Promise<number>;
+} {
   const stdout = new Watched();
   const stderr = new Watched();
   const stdin = new PassThrough();
@@ -108,7 +114,9 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     expect(serve.stderr.text).toMatch(/attached to PID \d+ on .* \(nn\.Sequential 4-8-3/);
 
     const rec = parseRecording(readFileSync(file, 'utf8'), file);
-    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, Record<string, number[][] | number[]>> };
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as {
+      steps: Record<string, Record<string, number[][] | number[]>>;
+    };
     expect(rec.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
     let compared = 0;
     for (const s of rec.steps) {
@@ -118,7 +126,8 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
         const expected = (want[key] as (number[] | number)[]).flat();
         expect(got.data.length, key).toBe(expected.length);
         expected.forEach((x, k) => {
-          if (!relClose(got.data[k]!, x)) throw new Error(`step ${s.step} ${key}[${k}]: recorded ${got.data[k]}, PyTorch ${x}`);
+          if (!relClose(got.data[k]!, x))
+            throw new Error(`step ${s.step} ${key}[${k}]: recorded ${got.data[k]}, PyTorch ${x}`);
           compared++;
         });
       }

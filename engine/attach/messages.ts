@@ -97,7 +97,10 @@ export const stepSchema = z.strictObject({
 /** Losses of steps sent without tensors, batched: [step, loss] in increasing step order. */
 export const lossesSchema = z.strictObject({
   type: z.literal('losses'),
-  points: z.array(z.tuple([z.number().int().min(1), wireNumber])).min(1).max(MAX_ITEMS),
+  points: z
+    .array(z.tuple([z.number().int().min(1), wireNumber]))
+    .min(1)
+    .max(MAX_ITEMS),
 });
 
 export const byeSchema = z.strictObject({ type: z.literal('bye') });
