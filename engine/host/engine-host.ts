@@ -42,8 +42,8 @@ import {
   historyPayload,
   opOperands,
   readMatrices,
-} from './telemetry.js';
-import type { TelemetrySettings } from './telemetry.js';
+} from '../telemetry/frames.js';
+import type { TelemetrySettings } from '../telemetry/frames.js';
 import { sleep, yieldToEvents } from './yield.js';
 
 export interface EngineHostOptions {
