@@ -59,8 +59,8 @@ export interface DatasetLoadedEvent extends Base {
   readonly targetNames: readonly string[];
   /** Class names when targets are one-hot class labels; null for regression. */
   readonly classNames: readonly string[] | null;
-  /** A sample of the data and per-column statistics, for the Data view (absent from engines before it existed). */
-  readonly preview?: DatasetPreview;
+  /** A sample of the data and per-column statistics, for the Data view. */
+  readonly preview: DatasetPreview;
 }
 
 /** Per-column statistics of the full dataset as loaded (before the training configuration's normalisation). */
