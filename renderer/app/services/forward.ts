@@ -7,7 +7,7 @@
  */
 import { Cpu64Backend, type FloatArray, type Matrix, type Tensor } from '../../../engine/index.js';
 import type { Activation } from '../../../engine/protocol/index.js';
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 
 export interface DenseLayer {
   readonly W: MatrixView; // p_i × p_{i+1}

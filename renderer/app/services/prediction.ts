@@ -4,7 +4,7 @@
  * truth (its backend, current parameters). During time travel the weights are those of a past
  * step: the engine's forward pass runs on them in the page (forward.ts).
  */
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 import type { EngineLink } from './engine-link.js';
 import { forward, type DenseLayer } from './forward.js';
 

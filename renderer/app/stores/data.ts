@@ -9,7 +9,7 @@ import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf } fr
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import type { ColumnStats } from '../services/stats.js';
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from '../services/matrix.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
 
