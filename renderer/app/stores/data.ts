@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf } from '../../../engine/protocol/index.js';
+import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import type { ColumnStats } from '../services/stats.js';
@@ -59,7 +59,13 @@ export const useDataStore = defineStore('data', () => {
   // (the catalog is the engine's registry; it does not change at run time)
   const pending = shallowRef<PendingFile | null>(null);
   const roles = ref<ColumnRole[]>([]);
+  /** The normalisation chosen for the next file (built-ins are well scaled and are trained on as they are). */
   const normalize = ref<'standardize' | 'min-max' | 'none'>('standardize');
+  /**
+   * The normalisation for the loaded data set, sent with `configure` (the model store): the engine
+   * fits it on the session's training rows, so the validation rows never shape it.
+   */
+  const trainingNormalize = ref<'standardize' | 'min-max' | 'none'>('none');
   /** 'auto': classification when the single target column holds text labels. */
   const taskChoice = ref<'auto' | 'classification' | 'regression'>('auto');
   const loading = ref(false);
@@ -72,7 +78,7 @@ export const useDataStore = defineStore('data', () => {
   const selectedInfo = computed(() => catalog.value.find((b) => b.name === selected.value) ?? null);
   const task = computed<'regression' | 'classification' | null>(() => loaded.value?.preview.task ?? null);
   const image = computed(() => loaded.value?.preview.image ?? null);
-  /** Per-column statistics of the whole data set, as the engine computed them (after normalisation). */
+  /** Per-column statistics of the whole data set, as the engine computed them (as loaded; the training normalisation is fitted later, on the training rows). */
   const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
     if (!l) return [];
@@ -130,7 +136,10 @@ export const useDataStore = defineStore('data', () => {
     if (!info) return false;
     const given = { ...params.value };
     const ok = await load({ kind: 'builtin', name: info.name, params: given });
-    if (ok) remember({ kind: 'builtin', name: info.name, params: given });
+    if (ok) {
+      trainingNormalize.value = 'none';
+      remember({ kind: 'builtin', name: info.name, params: given });
+    }
     return ok;
   }
 
@@ -145,9 +154,9 @@ export const useDataStore = defineStore('data', () => {
     pending.value = markRaw({ name, bytes, path, preview });
   }
 
-  function fileOptions(): Record<string, unknown> {
+  function fileOptions(): LoadOptionsInput {
     const p = pending.value?.preview;
-    const options: Record<string, unknown> = { normalize: normalize.value, task: taskChoice.value };
+    const options: LoadOptionsInput = { task: taskChoice.value };
     if (p && roles.value.length === p.columns.length) {
       const byRole = (r: ColumnRole) => roles.value.flatMap((role, j) => (role === r ? [p.hasHeader ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
@@ -174,7 +183,10 @@ export const useDataStore = defineStore('data', () => {
     // The engine takes ownership of a copy: the cached bytes stay usable for "recent".
     const options = fileOptions();
     const ok = await load({ kind: 'file', fileName: f.name, bytes: f.bytes.slice(), options });
-    if (ok) remember({ kind: 'file', name: f.name, path: f.path });
+    if (ok) {
+      trainingNormalize.value = normalize.value;
+      remember({ kind: 'file', name: f.name, path: f.path });
+    }
     return ok;
   }
 
@@ -183,7 +195,7 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    catalog, selected, params, pending, roles, normalize, taskChoice, loading, loaded, sample, recent,
+    catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
     select, loadBuiltin, pick, loadPending, accept, cachedFile, fileOptions,
   };

@@ -21,7 +21,7 @@ const op = opRef;
 const payload = matrixPayload;
 const frame = frameEvent;
 const configured = (over: Partial<Omit<EventOf<'configured'>, 'v' | 'type'>> = {}) =>
-  event('configured', { parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend: cpuF64, ...over });
+  event('configured', { parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend: cpuF64, preprocessing: null, ...over });
 /** Lets the store's awaited request-history reply land. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 

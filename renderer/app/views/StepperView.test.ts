@@ -25,7 +25,7 @@ beforeEach(() => {
   link = createFakeLink();
   connectStores(link);
   link.emit(readyEvent());
-  link.emit(event('configured', { parameterCount: 3, shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: OPS, trainSize: 4, validationSize: 0, backend: cpuF64 }));
+  link.emit(event('configured', { parameterCount: 3, shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: OPS, trainSize: 4, validationSize: 0, backend: cpuF64, preprocessing: null }));
   link.emit(stateEvent({ state: 'idle', nextOp: OPS[0]!, reason: 'configured' }));
 });
 
