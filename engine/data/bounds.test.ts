@@ -86,3 +86,16 @@ describe('binary data as text', () => {
     expect(e.message).toMatch(/zero: binary data, not text/);
   });
 });
+
+describe('deeply nested JSON', () => {
+  it('100,000 "[" is refused with the place, not a stack overflow', () => {
+    const e = catchDatasetError(() => loadDataset('['.repeat(100_000), { fileName: 'deep.json' }));
+    expect(e.code).toBe('too-deep');
+    expect(e.message).toMatch(/deep\.json, line 1, column 65: arrays and objects are nested more than 64 levels deep/);
+  });
+  it('brackets inside strings do not count', () => {
+    expect(
+      loadDataset(`{"X": [[1], [2]], "Y": [[1], [2]], "note": "${'['.repeat(500)}"}`, { format: 'json' }).X.rows,
+    ).toBe(2);
+  });
+});
