@@ -94,6 +94,13 @@ describe('train takes the same flags', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/accuracy/);
   });
+  it('refuses a model that cannot fit, with the estimate, before allocating it', async () => {
+    const r = await run('train', 'xsin', '--hidden', '20000,20000', '--steps', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^backprop-lens: error: model\.layers: too large: one matrix needs 2\.98 GiB.*400,080,001 parameters/,
+    );
+  });
   it('refuses reading flags for a built-in', async () => {
     const r = await run('train', 'xsin', '--skip-lines', '1');
     expect(r.code).toBe(2);
