@@ -106,7 +106,7 @@ export const DATA_LIMIT_OPTIONS: readonly OptionSpec[] = [
     name: 'max-expansion',
     type: 'string',
     value: 'N',
-    description: 'Largest decompressed ÷ compressed size of a .gz file, judged past 64 MiB of output (decompression bombs).',
+    description: 'Largest decompressed ÷ compressed size of a .gz file, judged past 16 MiB of output (decompression bombs).',
     defaultText: String(DEFAULT_LIMITS.maxExpansion),
   },
   {

@@ -74,7 +74,7 @@ export interface DatasetLimits {
   readonly maxClasses: number;
   /** Nesting depth of a JSON dataset. */
   readonly maxDepth: number;
-  /** Decompressed ÷ compressed size of gzip data, judged past 64 MiB of output (decompression bombs). */
+  /** Decompressed ÷ compressed size of gzip data, judged past 16 MiB of output (decompression bombs). */
   readonly maxExpansion: number;
 }
 

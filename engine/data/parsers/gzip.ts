@@ -2,7 +2,7 @@
  * .gz input (MNIST is distributed gzipped), decompressed with fflate in slices so every limit is
  * enforced while inflating, before the output is held:
  * - maxBytes: the decompressed size;
- * - maxExpansion: once the output passes 64 MiB, its ratio to the compressed bytes read so far (a
+ * - maxExpansion: once the output passes 16 MiB, its ratio to the compressed bytes read so far (a
  *   "gzip bomb" of zeros expands ~1000×; real data a few times to a few tens);
  * - each member's CRC-32 and length (the gzip trailer), so a corrupted byte is an error, not
  *   silently different data.
@@ -18,8 +18,15 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * Compressed bytes pushed into the inflater at a time. fflate hands back all the output of one
+ * push as one buffer, and deflate expands up to ~1032×: 16 KiB in is at most ~17 MB out, so no
+ * limit is overshot by more than that before it is checked.
+ */
+const INPUT_SLICE = 16 * 1024;
+
 /** The expansion ratio is judged only past this much output: small files may compress very well. */
-const EXPANSION_CHECK_AFTER = 64 * 1024 * 1024;
+const EXPANSION_CHECK_AFTER = 16 * 1024 * 1024;
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -96,12 +103,14 @@ export function gunzipChunks(
   });
   stream.onmember = (offset) => checkTrailer(offset);
   try {
-    for (; at < bytes.length; at += CHUNK_BYTES) {
-      checkAborted(options);
-      const end = Math.min(bytes.length, at + CHUNK_BYTES);
+    for (; at < bytes.length; at += INPUT_SLICE) {
+      const end = Math.min(bytes.length, at + INPUT_SLICE);
       pushedEnd = end;
       stream.push(bytes.subarray(at, end), end === bytes.length);
-      options.onProgress?.({ bytesDone: end, bytesTotal: bytes.length });
+      if (end % CHUNK_BYTES < INPUT_SLICE || end === bytes.length) {
+        checkAborted(options);
+        options.onProgress?.({ bytesDone: end, bytesTotal: bytes.length });
+      }
     }
     if (bytes.length === 0) stream.push(bytes, true);
   } catch (e) {
