@@ -3,10 +3,11 @@ import { type Matrix, gatherRows } from '../../core/matrix.js';
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
+import { applyPreprocessing, invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { JsonObject } from '../../io/decode.js';
-import { readWeightsFile, writeWeightsFile } from '../../io/node-files.js';
+import { readWeightsFile } from '../../io/node-files.js';
+import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import {
   ACTIVATIONS,
@@ -20,6 +21,7 @@ import {
 } from '../../model/spec.js';
 import { checkTargetsForLoss } from '../../data/prepare.js';
 import { DEFAULT_ADAM } from '../../train/optimizer.js';
+import { asTrained } from '../../train/normalization.js';
 import { Session } from '../../train/session.js';
 import type { OptimizerConfig, TrainConfig } from '../../train/types.js';
 import {
@@ -44,6 +46,7 @@ import { hiddenWidths } from '../model-options.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
+import { TRAIN_SESSION_OPTIONS, historySizeFor, runResume, saveTrainSession } from './train-session.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
@@ -228,8 +231,10 @@ export const trainSpec: CommandSpec = {
       short: 'x',
       type: 'string',
       value: 'FILE',
-      description: 'Write the trained weights (backprop-lens/weights) to FILE, atomically.',
+      description:
+        'Write the trained weights to FILE, atomically; the format follows the extension: .json (backprop-lens/weights), .npz (numpy), .safetensors (PyTorch nn.Sequential names), .onnx.',
     },
+    ...TRAIN_SESSION_OPTIONS,
     { name: 'json', type: 'boolean', description: 'Print the summary as JSON on standard output (for scripts).' },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output.' },
   ],
@@ -430,6 +435,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(commandHelp(trainSpec));
     return EXIT_OK;
   }
+  if (str(values, 'resume') !== undefined) return runResume(values, positionals, io);
   const dataset = positionals[0];
   if (dataset === undefined)
     throw new UsageError('train needs a DATASET: a built-in name (e.g. spiral, xsin) or a data file', 'train');
@@ -484,8 +490,6 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       normalizeChoices,
     ),
     loss: lossFlag === undefined ? undefined : choiceOption(lossFlag, 'loss', 'train', LOSSES),
-    validationFraction,
-    seed,
     ...(start ? { fixedPreprocessing: start.preprocessing ? parsePreprocessing(start.preprocessing) : null } : {}),
   });
   const opts = parseOptions(values, data, start);
@@ -496,7 +500,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     batchSize: opts.batchSize,
     seed,
     validationFraction,
-    historySize: 0,
+    normalize: data.normalize,
+    historySize: historySizeFor(values),
   };
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
@@ -539,11 +544,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     }
     const seconds = (io.now() - started) / 1000;
 
+    // The rows as the session trained on them (normalised by it), and the test set scaled the same way.
+    const trained = asTrained(data.train, session);
+    const fitted = session.preprocessing;
+    const test = data.test && fitted ? applyPreprocessing(data.test, fitted) : data.test;
     const metrics: Summary['metrics'] = {
-      train: await measure(session, rowsOf(data.train, session.trainRows)),
+      train: await measure(session, rowsOf(trained, session.trainRows)),
       validation:
-        session.validationRows.length > 0 ? await measure(session, rowsOf(data.train, session.validationRows)) : null,
-      test: data.test ? await measure(session, data.test) : null,
+        session.validationRows.length > 0 ? await measure(session, rowsOf(trained, session.validationRows)) : null,
+      test: test ? await measure(session, test) : null,
     };
     const position = session.position;
     const summary: Summary = {
@@ -563,12 +572,25 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     if (exportPath !== undefined) {
       const w = weightsFor(
         summary,
-        data,
+        { ...data, train: trained },
         await session.parameters(),
         seed,
         initFrom === undefined ? null : displayPath(io, initFrom),
       );
-      await writeWeightsFile(resolvePath(io, exportPath), w, displayPath(io, exportPath));
+      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
+        producerVersion: packageVersion(),
+      });
+    }
+    const sessionPath = str(values, 'save-session');
+    if (sessionPath !== undefined) {
+      const meta = data.train.meta;
+      await saveTrainSession(io, sessionPath, session, {
+        name: data.name,
+        X: data.train.X,
+        Y: data.train.Y,
+        features: meta.featureNames,
+        targets: meta.targetNames,
+      });
     }
     io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;
