@@ -4,7 +4,8 @@
  * math. The backend's ops are synchronous; its tensors keep their data on the host, so results
  * are taken back without the asynchronous read.
  */
-import { Cpu64Backend, Cpu64Tensor } from '../backends/cpu64/cpu64-backend.js';
+import type { Cpu64Tensor } from '../backends/cpu64/cpu64-backend.js';
+import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import type { Tensor } from '../backends/backend.js';
 import type { Matrix } from '../core/matrix.js';
 import { activate, activationDerivative } from '../model/activations.js';
