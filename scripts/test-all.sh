@@ -15,6 +15,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libvulkan.so.1 ] || need+=(libvulkan1)
 command -v xvfb-run >/dev/null || need+=(xvfb)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy) # compare's planted-bug tests (engine/compare/planted-bugs.test.ts)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing system packages: ${need[*]}"

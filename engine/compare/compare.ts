@@ -150,7 +150,7 @@ export async function compareArrays(inputs: CompareInputs): Promise<CompareResul
     (q) => q.maxAbsError === null || q.maxAbsError <= Math.max(1e-10 * maxAbs(ref.get(q.name)!), 1e-6 * (q.localBound ?? 0)),
   );
   const verdict = firstNew ? 'diverges' : exact ? 'match' : 'rounding';
-  const rounding = verdict === 'match' ? null : await roundingSummary(inputs, quantities, X, Y);
+  const rounding = verdict === 'rounding' ? await roundingSummary(inputs, quantities, X, Y) : null;
   const p = layerWidths(model);
   const dtypes = [...new Set([...arrays.values()].map((a) => normaliseDtype(a.dtype)))].sort();
   const report: CompareReport = {

@@ -38,7 +38,7 @@ export function formatCompareReport(r: CompareReport): string {
         : q.maxAbsError === null
           ? ' wrong shape'
           : ` max |Δ| ${g(q.maxAbsError)}${q.relativeError !== null && q.maxAbsError > 0 ? ` (${g(100 * q.relativeError)} %)` : ''}`;
-    lines.push(`  ${MARK[q.status]}${q.equation.padEnd(width)}${err}${yours}`);
+    lines.push(`  ${MARK[q.status]}${q.equation.padEnd(width)}${err}${yours}`.trimEnd());
   }
   lines.push('');
   if (r.firstError) {

@@ -78,7 +78,7 @@ export function readLayout(
   const L = spec.layers.length;
   const p = layerWidths(spec);
   const notes: string[] = [];
-  const candidates = classify(arrays, L, options, notes);
+  const candidates = classify(arrays, L, options);
   const torch = candidates.some((c) => c.style === 'pytorch');
 
   // Which layer does a candidate land on, for a given base?
@@ -247,7 +247,7 @@ export function readLayout(
 }
 
 /** Parses every name (or takes its --map target); unknown names are an error that lists them all. */
-function classify(arrays: readonly NamedArray[], L: number, options: LayoutOptions, notes: string[]): Candidate[] {
+function classify(arrays: readonly NamedArray[], L: number, options: LayoutOptions): Candidate[] {
   const unknown: string[] = [];
   const out: Candidate[] = [];
   const map = options.map ?? {};
@@ -281,7 +281,7 @@ function classify(arrays: readonly NamedArray[], L: number, options: LayoutOptio
       `unknown array name${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (known forms: ${NAME_FORMS}; or name them with --map yours=ours)`,
     );
   }
-  if (out.length === 0) notes.push('no arrays to compare');
+  if (out.length === 0) throw new CompareInputError('no arrays to compare: the file holds none (save at least one of H0 A1 G0 dW0 db0 dX loss output)');
   return out;
 }
 

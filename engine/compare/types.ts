@@ -4,14 +4,9 @@
  * (docs/formats.md). Pure types and constants: no math here.
  */
 
-/** One array the user's code produced, as the array readers return it (any layout, any dtype). */
-export interface NamedArray {
-  readonly name: string;
-  /** As written in the file, e.g. "<f4", "float64", "F32"; informational. */
-  readonly dtype: string;
-  readonly shape: readonly number[];
-  readonly data: Float64Array;
-}
+/** One array the user's code produced, as the array readers (engine/io/arrays) return it: any layout, any dtype. */
+import type { NamedArray } from '../io/arrays/types.js';
+export type { NamedArray };
 
 /** Quantity kinds of FORMATS.md, with its 0-based layer numbering. */
 export const QUANTITY_KINDS = ['A', 'H', 'output', 'loss', 'G', 'dW', 'db', 'dX'] as const;
@@ -136,7 +131,7 @@ export interface CompareReport {
   readonly quantities: readonly QuantityReport[];
   /** Our names of the quantities their arrays did not include. */
   readonly missing: readonly string[];
-  /** Filled when verdict is `rounding` (and whenever anything differs from float64). */
+  /** Filled when verdict is `rounding`: how close to float32 rounding the differences are. */
   readonly rounding: RoundingSummary | null;
 }
 
