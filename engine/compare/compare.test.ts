@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
-import { type Matrix, fromRows, matrix } from '../core/matrix.js';
+import { type Matrix, fromRows, matrix, toRows } from '../core/matrix.js';
+import { serializeGradients } from '../io/gradients-file.js';
+import { namedArraysFromJson } from './json-arrays.js';
 import type { ModelSpec } from '../model/spec.js';
 import { forwardBackward, type ForwardBackwardResult } from '../train/forward-backward.js';
 import type { ParameterSet } from '../train/types.js';
@@ -77,5 +79,58 @@ describe('compareArrays (in-memory arrays)', () => {
     await expect(
       compareArrays({ model: spec, parameters: params, X, Y, arrays: [arr('dW0', fromRows([[1, 2]]))] }),
     ).rejects.toThrow(CompareInputError);
+  });
+
+  it('reads PyTorch parameter-gradient names (out × in) by module index', async () => {
+    const fb = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
+    const arrays: NamedArray[] = [];
+    [0, 2, 4].forEach((m, i) => {
+      arrays.push(arr(`${m}.weight.grad`, transpose(fb.layers[i]!.dW)), { name: `${m}.bias.grad`, dtype: 'float32', shape: [fb.layers[i]!.db.cols], data: fb.layers[i]!.db.data.slice() });
+    });
+    arrays.push(arr('0.weight', transpose(params.W[0]!)));
+    const { report } = await compareArrays({ model: spec, parameters: params, X, Y, arrays });
+    expect(report.layout.name).toBe('pytorch');
+    expect(report.layout.mapping['2.weight.grad']).toBe('dW1');
+    expect(report.verdict).toBe('match');
+  });
+
+  it('square everything: names decide, else values, and the note says so', async () => {
+    const sq: ModelSpec = { inputSize: 4, layers: [{ units: 4, activation: 'tanh' }, { units: 4, activation: 'identity' }], loss: 'sse' };
+    const P: ParameterSet = { W: [det(4, 4, 11), det(4, 4, 12)], b: [det(1, 4, 13), det(1, 4, 14)] };
+    const X4 = det(4, 4, 15);
+    const Y4 = det(4, 4, 16);
+    const fb = await forwardBackward(new Cpu64Backend(), sq, P, X4, Y4);
+    const cols = [arr('dW1', transpose(fb.layers[0]!.dW)), arr('dW2', transpose(fb.layers[1]!.dW)), arr('dZ2', transpose(fb.layers[1]!.G))];
+    const byValues = await compareArrays({ model: sq, parameters: P, X: X4, Y: Y4, arrays: cols });
+    expect(byValues.report.layout.name).toBe('columns');
+    expect(byValues.report.layout.orientationFrom).toBe('values');
+    expect(byValues.report.layout.notes.join(' ')).toMatch(/values match the reference/);
+    expect(byValues.report.verdict).toBe('match');
+    const withCost = [...cols, { name: 'cost', dtype: 'float64', shape: [], data: Float64Array.of(fb.loss) }];
+    const byNames = await compareArrays({ model: sq, parameters: P, X: X4, Y: Y4, arrays: withCost });
+    expect(byNames.report.layout.orientationFrom).toBe('names');
+    expect(byNames.report.layout.name).toBe('columns');
+  });
+
+  it('--map names arrays in our names', async () => {
+    const fb = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
+    const arrays = [arr('grad_first', fb.layers[0]!.dW), arr('yhat_final', fb.output)];
+    const { report } = await compareArrays({ model: spec, parameters: params, X, Y, arrays, options: { map: { grad_first: 'dW0', yhat_final: 'output' } } });
+    expect(report.layout.mapping).toEqual({ grad_first: 'dW0', yhat_final: 'output' });
+    expect(report.verdict).toBe('match');
+  });
+
+  it('reads a gradients file and a JSON object of named arrays', async () => {
+    const fb = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
+    const grads = namedArraysFromJson(JSON.parse(serializeGradients(fb)));
+    expect((await compareArrays({ model: spec, parameters: params, X, Y, arrays: grads })).report.verdict).toBe('match');
+    const json = namedArraysFromJson({ dW0: toRows(fb.layers[0]!.dW), loss: fb.loss });
+    expect((await compareArrays({ model: spec, parameters: params, X, Y, arrays: json })).report.verdict).toBe('match');
+    expect(() => namedArraysFromJson({ dW0: [[1, 2], [3]] })).toThrow(/dW0\[1\]: ragged array/);
+  });
+
+  it('refuses weights in the arrays that are not the weights file', async () => {
+    const other = arr('W1', det(4, 4, 99));
+    await expect(compareArrays({ model: spec, parameters: params, X, Y, arrays: [other] })).rejects.toThrow(/W1 differs from W1 in the weights file/);
   });
 });
