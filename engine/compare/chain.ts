@@ -64,7 +64,7 @@ export function buildChain(spec: ModelSpec): ChainNode[] {
   nodes.push(lossNode(spec));
   nodes.push(outputGradient(spec));
   for (let i = L - 1; i >= 0; i--) {
-    nodes.push(dWNode(i, aName(i)));
+    nodes.push(dWNode(i, aName(i), i > 0 ? act(i - 1) : 'identity'));
     nodes.push(dbNode(i));
     if (i > 0) nodes.push(backNode(i, aName(i), act(i - 1) as Elementwise, L));
   }
@@ -270,7 +270,7 @@ function outputGradient(spec: ModelSpec): ChainNode {
   };
 }
 
-function dWNode(i: number, input: string): ChainNode {
+function dWNode(i: number, input: string, prevAct: Activation): ChainNode {
   const inputEq = i === 0 ? 'X' : `A_${i}`;
   return {
     name: `dW${i}`,
@@ -288,7 +288,7 @@ function dWNode(i: number, input: string): ChainNode {
               code: 'dW-uses-H',
               value: weightGradients(v(`H${i - 1}`), v(`G${i}`)).dW,
               theirEquation: `∂L/∂W_${i} = H_${i - 1}ᵀ G_${i}`,
-              explanation: `∂L/∂W_${i} used the previous layer's pre-activation H_${i - 1} instead of its activation A_${i} = act(H_${i - 1})`,
+              explanation: `∂L/∂W_${i} used the previous layer's pre-activation H_${i - 1} instead of its activation A_${i} = ${prevAct}(H_${i - 1})`,
             },
           ],
   };

@@ -14,7 +14,7 @@ import type { Diagnosis, LayoutName } from './types.js';
 export function diagnose(node: ChainNode, theirs: TheirArray, local: Matrix, bound: number, v: Values, samples: number): Diagnosis | null {
   const t = theirs.matrix;
   const candidates: Hypothesis[] = [...node.hypotheses(v), ...generic(node, local, t, samples)];
-  const errorBefore = sameShape(t, local) ? maxAbsDiff(t, local) : Number.POSITIVE_INFINITY;
+  const errorBefore = sameShape(t, local) ? maxAbsDiff(t, local) : null;
   const localScale = Math.max(maxAbs(local), Number.MIN_VALUE);
   for (const h of candidates) {
     if (!sameShape(h.value, t)) continue;

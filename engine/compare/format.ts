@@ -69,11 +69,11 @@ function formatDiagnosis(d: Diagnosis): string[] {
     `  your ${d.theirName} satisfies ${d.theirEquation}`,
   ];
   if (d.code === 'unknown') {
-    out.push(`  max |yours − right on your inputs| = ${g(e.errorBefore)} (float32 rounding allows ${g(e.tolerance)}); largest differences:`);
+    out.push(`  max |yours − right on your inputs| = ${g(e.errorBefore ?? Number.NaN)} (float32 rounding allows ${g(e.tolerance)}); largest differences:`);
     for (const w of e.worst ?? []) out.push(`    [${w.index[0]}, ${w.index[1]}] yours ${g(w.theirs)}, expected ${g(w.expected)}`);
   } else {
     out.push(
-      `  evidence: max |yours − right| = ${Number.isFinite(e.errorBefore) ? g(e.errorBefore) : '(shapes differ)'}; with the substitution ${g(e.errorAfter)} (float32 rounding allows ${g(e.tolerance)})`,
+      `  evidence: max |yours − right| = ${e.errorBefore === null ? '(the shapes differ)' : g(e.errorBefore)}; with the substitution ${g(e.errorAfter)} (float32 rounding allows ${g(e.tolerance)})`,
     );
   }
   return out;

@@ -308,7 +308,7 @@ function isVectorOf(shape: readonly number[], e: readonly [number, number]): boo
 /** The 2-D shape a candidate has once read in orientation o (vectors and scalars: 1×k). */
 function orient(c: Candidate, o: Orientation, expected: readonly [number, number]): readonly number[] {
   const s = c.array.shape;
-  if (expected[0] === 1 && isVectorOf(s, expected)) return expected;
+  if (VECTOR_KINDS.has(c.kind) && isVectorOf(s, expected)) return expected;
   if (s.length === 1 && SAMPLE_KINDS.has(c.kind)) return expected[1] === 1 ? [s[0]!, 1] : [1, s[0]!];
   if (s.length !== 2) return s;
   return transposed(c, o) ? [s[1]!, s[0]!] : s;
@@ -326,21 +326,19 @@ function theirShapeOf(c: Candidate, o: Orientation, e: readonly [number, number]
   return transposed(c, o) ? [e[1], e[0]] : [e[0], e[1]];
 }
 
+const VECTOR_KINDS: ReadonlySet<ArrayKind> = new Set(['b', 'db', 'loss']);
+
 function toMatrix(c: Candidate, o: Orientation): Matrix {
   const s = c.array.shape;
-  const d = c.array.data;
+  const d = c.array.data.slice();
   const size = s.reduce((a, b) => a * b, 1);
   if (s.length > 2) throw new CompareInputError(`${c.theirName}: has ${s.length} dimensions (${fmtShape(s)}); expected a matrix`);
-  if (s.length <= 1 || s.filter((x) => x !== 1).length <= 1) {
-    // Vectors and scalars: a column for sample arrays of one unit, a row otherwise.
-    if (SAMPLE_KINDS.has(c.kind) && s.length === 2) {
-      const m = { rows: s[0]!, cols: s[1]!, data: d.slice() };
-      return transposed(c, o) ? transpose(m) : m;
-    }
-    if (SAMPLE_KINDS.has(c.kind) && s.length === 1) return { rows: size, cols: 1, data: d.slice() };
-    return { rows: 1, cols: size, data: d.slice() };
-  }
-  const m = { rows: s[0]!, cols: s[1]!, data: d.slice() };
+  // Biases, their gradients and the loss: any vector (or scalar) shape is read as one row.
+  if (VECTOR_KINDS.has(c.kind) && s.filter((x) => x !== 1).length <= 1) return { rows: 1, cols: size, data: d };
+  if (s.length === 0) return { rows: 1, cols: 1, data: d };
+  // A 1-D sample array is one value per sample (a one-unit layer); a 1-D matrix otherwise a row.
+  if (s.length === 1) return SAMPLE_KINDS.has(c.kind) ? { rows: size, cols: 1, data: d } : { rows: 1, cols: size, data: d };
+  const m = { rows: s[0]!, cols: s[1]!, data: d };
   return transposed(c, o) ? transpose(m) : m;
 }
 

@@ -131,3 +131,23 @@ describe('unusable input: exit 2, one clear line, no stack trace', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('examples/compare: the first tutorial network with its original bug', () => {
+  it('names dW-uses-H at every layer ≥ 1, the first at the last layer (backward order), and nothing else', async () => {
+    const example = join(root, 'examples');
+    const r = await runCli(
+      ['compare', '-w', join(example, 'xsin4pix/weights.json'), '-d', join(example, 'xsin4pix/batch.json'), '--mine', join(example, 'compare/xsin4pix-mine.npz')],
+      root,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('first wrong equation: ∂L/∂W_10 = A_10ᵀ G_10');
+    const saved = JSON.parse(await readFile(join(example, 'compare/xsin4pix-report.json'), 'utf8')) as CompareReport;
+    expect(saved.firstError).toEqual({ layer: 10, quantity: 'dW' });
+    expect(saved.diagnoses.map((d) => `${d.code}@${d.layer}`)).toEqual(
+      [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((l) => `dW-uses-H@${l}`),
+    );
+    expect(saved.quantities.filter((q) => q.status !== 'ok').map((q) => q.name)).toEqual(
+      [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((l) => `dW${l}`),
+    );
+  });
+});

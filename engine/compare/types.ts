@@ -60,7 +60,8 @@ export interface LayoutReport {
 
 export interface DiagnosisEvidence {
   /** max |theirs − the equation on their own inputs|. */
-  readonly errorBefore: number;
+  /** null when their shape differs from the right one (transposed, db-axis). */
+  readonly errorBefore: number | null;
   /** max |theirs − the hypothesis on their own inputs| (for `unknown`: same as errorBefore). */
   readonly errorAfter: number;
   /** What counts as "reproduces to rounding": the float32 bound of this equation on their inputs. */
