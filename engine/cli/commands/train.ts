@@ -3,7 +3,7 @@ import { type Matrix, gatherRows } from '../../core/matrix.js';
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
+import { applyPreprocessing, invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { JsonObject } from '../../io/decode.js';
 import { readWeightsFile, writeWeightsFile } from '../../io/node-files.js';
@@ -20,6 +20,7 @@ import {
 } from '../../model/spec.js';
 import { checkTargetsForLoss } from '../../data/prepare.js';
 import { DEFAULT_ADAM } from '../../train/optimizer.js';
+import { asTrained } from '../../train/normalization.js';
 import { Session } from '../../train/session.js';
 import type { OptimizerConfig, TrainConfig } from '../../train/types.js';
 import {
@@ -473,8 +474,6 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       normalizeChoices,
     ),
     loss: lossFlag === undefined ? undefined : choiceOption(lossFlag, 'loss', 'train', LOSSES),
-    validationFraction,
-    seed,
     ...(start ? { fixedPreprocessing: start.preprocessing ? parsePreprocessing(start.preprocessing) : null } : {}),
   });
   const opts = parseOptions(values, data, start);
@@ -485,6 +484,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     batchSize: opts.batchSize,
     seed,
     validationFraction,
+    normalize: data.normalize,
     historySize: 0,
   };
   const backend = await openBackend(backendChoice);
@@ -524,11 +524,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     }
     const seconds = (io.now() - started) / 1000;
 
+    // The rows as the session trained on them (normalised by it), and the test set scaled the same way.
+    const trained = asTrained(data.train, session);
+    const fitted = session.preprocessing;
+    const test = data.test && fitted ? applyPreprocessing(data.test, fitted) : data.test;
     const metrics: Summary['metrics'] = {
-      train: await measure(session, rowsOf(data.train, session.trainRows)),
+      train: await measure(session, rowsOf(trained, session.trainRows)),
       validation:
-        session.validationRows.length > 0 ? await measure(session, rowsOf(data.train, session.validationRows)) : null,
-      test: data.test ? await measure(session, data.test) : null,
+        session.validationRows.length > 0 ? await measure(session, rowsOf(trained, session.validationRows)) : null,
+      test: test ? await measure(session, test) : null,
     };
     const position = session.position;
     const summary: Summary = {
@@ -548,7 +552,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     if (exportPath !== undefined) {
       const w = weightsFor(
         summary,
-        data,
+        { ...data, train: trained },
         await session.parameters(),
         seed,
         initFrom === undefined ? null : displayPath(io, initFrom),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../../backends/backend.js';
-import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
-import { createCpu32Backend } from '../../backends/cpu32/create.js';
-import type { Tensor } from '../../backends/backend.js';
+import type { Backend } from '../backends/backend.js';
+import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
+import { createCpu32Backend } from '../backends/cpu32/create.js';
+import type { Tensor } from '../backends/backend.js';
 import type { BackendProvider } from './backend-provider.js';
 import { cpuBackendProvider } from './backend-provider.js';
 import { config, regression, setup } from './host-test-kit.js';

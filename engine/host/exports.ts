@@ -2,13 +2,13 @@
  * The `export` command's files: weights and gradients in the FORMATS.md formats (engine/io
  * writes them), and the loss history as CSV.
  */
-import { gatherRows } from '../../core/matrix.js';
-import type { LabeledDataset } from '../../data/types.js';
-import { serializeGradients, serializeWeights } from '../../io/index.js';
-import { forwardBackward } from '../../train/forward-backward.js';
-import type { Session } from '../../train/session.js';
-import type { EventOf } from '../events.js';
-import { PROTOCOL_VERSION } from '../version.js';
+import { gatherRows } from '../core/matrix.js';
+import type { LabeledDataset } from '../data/types.js';
+import { serializeGradients, serializeWeights } from '../io/index.js';
+import { forwardBackward } from '../train/forward-backward.js';
+import type { Session } from '../train/session.js';
+import type { EventOf } from '../protocol/events.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 export type ExportKind = EventOf<'export'>['what'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from '../commands.js';
+import type { Checkpoint } from '../protocol/commands.js';
 import type { Probe } from './host-test-kit.js';
 import { config, regression, setup } from './host-test-kit.js';
 

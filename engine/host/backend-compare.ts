@@ -3,17 +3,16 @@
  * on a float32 backend and on the cpu-f64 reference, compared element by element. This is how a
  * user tells float32 rounding (relative differences around 1e-7…1e-4) from a kernel bug (O(1)).
  */
-import type { Backend } from '../../backends/backend.js';
-import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
-import { gatherRows } from '../../core/matrix.js';
-import type { Matrix } from '../../core/matrix.js';
-import type { LabeledDataset } from '../../data/types.js';
-import { BatchSchedule } from '../../train/batching.js';
-import { forwardBackward } from '../../train/forward-backward.js';
-import type { Session } from '../../train/session.js';
-import type { BackendLayerComparison, EventBody } from '../events.js';
-import { decimate } from '../matrix-payload.js';
-import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
+import type { Backend } from '../backends/backend.js';
+import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
+import { gatherRows } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
+import { BatchSchedule } from '../train/batching.js';
+import { forwardBackward } from '../train/forward-backward.js';
+import type { Session } from '../train/session.js';
+import type { BackendLayerComparison, EventBody } from '../protocol/events.js';
+import { decimate } from '../protocol/matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
 
 /** Relative differences divide by max(|reference|, REL_FLOOR) so exact zeros do not blow up. */
 export const REL_FLOOR = 1e-12;
@@ -48,27 +47,27 @@ export function relativeDiff(
  * The batch of 0-based step `stepIndex` (the session's schedule is a pure function of the training
  * rows, batch size and seed, so any step's batch can be recomputed without keeping it).
  */
-export function batchOfStep(session: Session, dataset: LabeledDataset, stepIndex: number): { X: Matrix; Y: Matrix } {
+export function batchOfStep(session: Session, stepIndex: number): { X: Matrix; Y: Matrix } {
   const schedule = new BatchSchedule(session.trainRows, session.config.batchSize, session.config.seed);
   const rows = schedule.slot(stepIndex).rows;
-  return { X: gatherRows(dataset.X, rows), Y: gatherRows(dataset.Y, rows) };
+  // The session's own rows: after the normalisation it fitted, exactly what the step trained on.
+  return { X: gatherRows(session.data.X, rows), Y: gatherRows(session.data.Y, rows) };
 }
 
 /** The batch the session's step in progress uses (the next step's at a step boundary). */
-export function currentBatch(session: Session, dataset: LabeledDataset): { X: Matrix; Y: Matrix } {
-  return batchOfStep(session, dataset, session.position.step);
+export function currentBatch(session: Session): { X: Matrix; Y: Matrix } {
+  return batchOfStep(session, session.position.step);
 }
 
 export async function compareBackends(
   session: Session,
-  dataset: LabeledDataset,
   fast: Backend,
   maxSize: number,
 ): Promise<EventBody<'backend-comparison'>> {
   const spec = session.config.model;
   const step = session.position.step;
   const parameters = await session.parameters();
-  const { X, Y } = currentBatch(session, dataset);
+  const { X, Y } = currentBatch(session);
   const reference = new Cpu64Backend();
   const [f, r] = await Promise.all([
     forwardBackward(fast, spec, parameters, X, Y),

@@ -9,21 +9,22 @@
  *   loop, so messages are handled while training runs. Frames go out at the configured rate when
  *   the consumer has credit (FrameGate); checkpoints every couple of seconds and on every pause.
  */
-import type { Backend } from '../../backends/backend.js';
-import type { BreakpointCondition, BreakpointHit, TrainConfig } from '../../train/types.js';
-import { Session } from '../../train/session.js';
-import type { LabeledDataset } from '../../data/types.js';
-import { layerWidths } from '../../model/spec.js';
-import type { Command, CommandOf, ProtocolTrainConfig } from '../commands.js';
-import { COMMAND_TYPES } from '../commands.js';
-import type { Endpoint, MessageLike } from '../endpoint.js';
-import type { BackendInfo, EventBody, EventOf, RunState, StateReason } from '../events.js';
-import { fullResolution, MATRIX_NAMES, transferablesOf } from '../matrix-payload.js';
-import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
+import type { Backend } from '../backends/backend.js';
+import type { BreakpointCondition, BreakpointHit, TrainConfig } from '../train/types.js';
+import { Session } from '../train/session.js';
+import type { LabeledDataset } from '../data/types.js';
+import { layerWidths } from '../model/spec.js';
+import { applyTransform, invertTransform } from '../data/preprocessing.js';
+import type { Command, CommandOf, ProtocolTrainConfig } from '../protocol/commands.js';
+import { COMMAND_TYPES } from '../protocol/commands.js';
+import type { Endpoint, MessageLike } from '../protocol/endpoint.js';
+import type { BackendInfo, EventBody, EventOf, RunState, StateReason } from '../protocol/events.js';
+import { fullResolution, MATRIX_NAMES, transferablesOf } from '../protocol/matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
 import { batchOfStep, compareBackends } from './backend-compare.js';
 import { datasetPreview } from './dataset-preview.js';
-import { parseCommand } from '../parse.js';
-import { DEFAULT_MAX_STREAM_SIZE, DEFAULT_TELEMETRY_BUDGET, PROTOCOL_VERSION } from '../version.js';
+import { parseCommand } from '../protocol/parse.js';
+import { DEFAULT_MAX_STREAM_SIZE, DEFAULT_TELEMETRY_BUDGET, PROTOCOL_VERSION } from '../protocol/version.js';
 import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
 import { defaultBackendProvider } from './backend-provider.js';
 import type { DatasetProvider } from './dataset-provider.js';
@@ -32,8 +33,8 @@ import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './erro
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
-import { type HistoryEntry, isRestorable, stepRange } from '../../train/history.js';
-import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
+import { type HistoryEntry, isRestorable, stepRange } from '../train/history.js';
+import { telemetryKernelsAvailable } from '../telemetry/kernels.js';
 import {
   buildHistoryFrame,
   buildLiveFrame,
@@ -301,6 +302,7 @@ export class EngineHost {
         trainSize: session.trainRows.length,
         validationSize: session.validationRows.length,
         backend: this.sessionBackend!.info,
+        preprocessing: session.preprocessing,
       },
       c.id,
     );
@@ -458,20 +460,25 @@ export class EngineHost {
   /** A history entry's frame, A_0 recomputed from the batch schedule (the history does not keep it). */
   private historyFrame(session: Session, entry: HistoryEntry): EventOf<'frame'> {
     return buildHistoryFrame(entry, this.telemetry, session.config.model.layers.length, undefined, () =>
-      entry.step > 0 ? batchOfStep(session, this.dataset!, entry.step - 1).X : null,
+      entry.step > 0 ? batchOfStep(session, entry.step - 1).X : null,
     );
   }
 
   private async predict(c: CommandOf<'predict'>): Promise<void> {
     const { session } = this.need();
     const step = session.position.step;
-    const F = await session.predict(toMatrix(c.X));
+    // X is in the data's own units (the dashboard shows the data as loaded): the session's
+    // normalisation maps it to what the network saw, and regression outputs map back to target units.
+    const pre = session.preprocessing;
+    const raw = toMatrix(c.X);
+    const F0 = await session.predict(pre?.inputs ? applyTransform(raw, pre.inputs) : raw);
+    const F = pre?.outputs ? invertTransform(F0, pre.outputs) : F0;
     const payload = fullResolution(F, session.config.model.layers.length, 'A');
     this.post({ type: 'prediction', F: payload, step }, c.id, transferablesOf([payload]));
   }
 
   private async compareBackends(c: CommandOf<'compare-backends'>): Promise<void> {
-    const { session, dataset } = this.need();
+    const { session } = this.need();
     const current = session.backend;
     const wanted =
       c.backend ?? (current.precision === 'f32' ? current.name : this.offered?.adapter ? 'webgpu-f32' : 'cpu-f32');
@@ -494,7 +501,7 @@ export class EngineHost {
       }
     }
     try {
-      const body = await compareBackends(session, dataset, fast, this.telemetry.maxSize);
+      const body = await compareBackends(session, fast, this.telemetry.maxSize);
       this.post(body, c.id, transferablesOf(body.layers.flatMap((l) => [l.G, l.dW, l.db])));
     } finally {
       owned?.dispose();
@@ -655,7 +662,7 @@ export class EngineHost {
       // A_0 (the batch) is not kept in the history: recompute the step's batch from the schedule.
       payload =
         c.name === 'A' && c.layer === 0 && entry.step > 0
-          ? fullResolution(batchOfStep(session, this.dataset!, entry.step - 1).X, 0, 'A')
+          ? fullResolution(batchOfStep(session, entry.step - 1).X, 0, 'A')
           : historyPayload(entry, c.name, c.layer);
       if (!payload) throw new NotFoundError(`the history of step ${c.step} has no ${c.name}_${c.layer}`);
     }
@@ -794,10 +801,13 @@ export class EngineHost {
 
   // ---- plumbing --------------------------------------------------------------------------------
 
+  /** The session and the dataset as it trains on it (after the normalisation it fitted on its training rows). */
   private need(): { session: Session; dataset: LabeledDataset } {
     if (!this.dataset) throw new InvalidStateError('load a dataset first');
     if (!this.session) throw new InvalidStateError('configure a model first');
-    return { session: this.session, dataset: this.dataset };
+    const s = this.session;
+    const dataset = { X: s.data.X, Y: s.data.Y, meta: { ...this.dataset.meta, preprocessing: s.preprocessing } };
+    return { session: s, dataset };
   }
 
   private runState(): RunState {

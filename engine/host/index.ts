@@ -1,5 +1,5 @@
 /**
- * engine/protocol/host: the engine side of the protocol (commands → Session → events). Imported by
+ * engine/host: the engine side of the protocol (commands → Session → events). Imported by
  * renderer/engine-host (Web Worker, hidden Electron window) and by Node tests and benchmarks.
  */
 export { EngineHost } from './engine-host.js';

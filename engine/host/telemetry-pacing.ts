@@ -4,7 +4,7 @@
  * and the steps/s meter frames report. Bookkeeping only, on times the host passes in; the host
  * does the asynchronous work (recording, building and sending frames).
  */
-import { DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW, DEFAULT_RECORD_RATE } from '../version.js';
+import { DEFAULT_FRAME_RATE, DEFAULT_FRAME_WINDOW, DEFAULT_RECORD_RATE } from '../protocol/version.js';
 import { FrameGate, keepCadence } from './frame-gate.js';
 
 /** Frames whose cost is the median of this many recent ones (one slow frame does not silence the stream). */

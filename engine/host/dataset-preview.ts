@@ -3,9 +3,9 @@
  * Y (enough for a table, a scatter plot and an image grid without sending MNIST's 188 MB), and
  * per-column statistics of the full matrices, so the dashboard never re-parses the file.
  */
-import type { Matrix } from '../../core/matrix.js';
-import type { LabeledDataset } from '../../data/types.js';
-import type { ColumnStats, DatasetPreview, SampleMatrix } from '../events.js';
+import type { Matrix } from '../core/matrix.js';
+import type { LabeledDataset } from '../data/types.js';
+import type { ColumnStats, DatasetPreview, SampleMatrix } from '../protocol/events.js';
 
 export const PREVIEW_MAX_ROWS = 1000;
 /** Wide data (images) gets fewer sample rows so a preview stays a few MB: 1000 MNIST rows = 784k cells. */

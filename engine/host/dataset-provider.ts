@@ -2,10 +2,10 @@
  * Turns a `load-dataset` source into the engine's LabeledDataset: built-in generators and file
  * parsing come from engine/data; pre-parsed matrices are checked here.
  */
-import { generateBuiltin, loadDataset } from '../../data/index.js';
-import type { LoadOptions } from '../../data/index.js';
-import type { LabeledDataset } from '../../data/types.js';
-import type { DatasetSource } from '../commands.js';
+import { generateBuiltin, loadDataset } from '../data/index.js';
+import type { LoadOptions } from '../data/index.js';
+import type { LabeledDataset } from '../data/types.js';
+import type { DatasetSource } from '../protocol/commands.js';
 
 export interface DatasetProgress {
   readonly done: number;
@@ -67,12 +67,12 @@ export const defaultDatasetProvider: DatasetProvider = async (source, onProgress
       return fromMatrices(source);
     case 'file': {
       const total = source.bytes.byteLength;
-      const options = {
-        ...(source.options as LoadOptions),
+      // The caller's options are schema-checked (loadOptionsSchema): no limits, no normalisation.
+      const options: LoadOptions = {
+        ...source.options,
         fileName: source.fileName,
-        onProgress: (p: { bytesDone: number; bytesTotal: number | null }) =>
-          onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
-      } as LoadOptions;
+        onProgress: (p) => onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
+      };
       return loadDataset(source.bytes, options);
     }
   }

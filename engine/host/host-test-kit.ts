@@ -1,10 +1,10 @@
 /** Test helpers for the engine host: a minimal dashboard on the other end of an in-memory port. */
 import { afterEach } from 'vitest';
-import { createEndpointPair } from '../endpoint.js';
-import type { Endpoint } from '../endpoint.js';
-import type { CommandInput } from '../commands.js';
-import type { EngineEvent, EventOf, EventType } from '../events.js';
-import { PROTOCOL_VERSION } from '../version.js';
+import { createEndpointPair } from '../protocol/endpoint.js';
+import type { Endpoint } from '../protocol/endpoint.js';
+import type { CommandInput } from '../protocol/commands.js';
+import type { EngineEvent, EventOf, EventType } from '../protocol/events.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { EngineHost } from './engine-host.js';
 import type { EngineHostOptions } from './engine-host.js';
 import { cpuBackendProvider } from './backend-provider.js';

@@ -3,19 +3,19 @@
  * against the gradients of the session's own backend; for a fast backend also the same pass on the
  * cpu-f64 reference, element by element (is a mismatch the math or the float32 rounding?).
  */
-import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
-import { gatherRows } from '../../core/matrix.js';
-import { createRng } from '../../core/rng.js';
-import type { LabeledDataset } from '../../data/types.js';
-import { gradcheck, gradcheckDefaults } from '../../gradcheck/index.js';
-import { layerWidths } from '../../model/spec.js';
-import { forwardBackward } from '../../train/forward-backward.js';
-import type { Session } from '../../train/session.js';
-import type { CommandOf } from '../commands.js';
-import type { BackendDiff, EventBody } from '../events.js';
-import { decimate } from '../matrix-payload.js';
+import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
+import { gatherRows } from '../core/matrix.js';
+import { createRng } from '../core/rng.js';
+import type { LabeledDataset } from '../data/types.js';
+import { gradcheck, gradcheckDefaults } from '../gradcheck/index.js';
+import { layerWidths } from '../model/spec.js';
+import { forwardBackward } from '../train/forward-backward.js';
+import type { Session } from '../train/session.js';
+import type { CommandOf } from '../protocol/commands.js';
+import type { BackendDiff, EventBody } from '../protocol/events.js';
+import { decimate } from '../protocol/matrix-payload.js';
 import { relativeDiff } from './backend-compare.js';
-import type { Matrix } from '../../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
 
 /** Runs the check; `progress` is told when the finite differences start (the slow part). */
 export async function runGradcheck(

@@ -5,14 +5,14 @@
  * otherwise cpu-f32 (a software adapter such as SwiftShader is never picked automatically),
  * or whatever the user asked for. BackendInfo says which and why.
  */
-import type { Backend, BackendName } from '../../backends/backend.js';
-import { Cpu64Backend } from '../../backends/cpu64/cpu64-backend.js';
-import { createAutoBackend } from '../../backends/auto.js';
-import { Cpu32Backend } from '../../backends/cpu32/cpu32-backend.js';
-import { isSoftwareAdapter } from '../../backends/select.js';
-import { createBrowserWebGpuBackend, WebGpuBackend } from '../../backends/webgpu/index.js';
-import type { ModelSpec } from '../../model/spec.js';
-import type { BackendInfo } from '../events.js';
+import type { Backend, BackendName } from '../backends/backend.js';
+import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
+import { createAutoBackend } from '../backends/auto.js';
+import { Cpu32Backend } from '../backends/cpu32/cpu32-backend.js';
+import { isSoftwareAdapter } from '../backends/select.js';
+import { createBrowserWebGpuBackend, WebGpuBackend } from '../backends/webgpu/index.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { BackendInfo } from '../protocol/events.js';
 
 export interface ProvidedBackend {
   readonly backend: Backend;

@@ -3,15 +3,15 @@
  * last frame, the selected matrices decimated), frames replayed from the history, and the
  * operand/result matrices of one op for the stepper.
  */
-import type { FloatArray, Matrix } from '../../core/matrix.js';
-import type { Session } from '../../train/session.js';
-import type { HistoryEntry } from '../../train/history.js';
-import type { LayerStats, OpRef } from '../../train/types.js';
-import type { MatrixSelection } from '../commands.js';
-import type { EventOf, LossPoint } from '../events.js';
-import { decimate, MATRIX_NAMES } from '../matrix-payload.js';
-import type { MatrixName, MatrixPayload } from '../matrix-payload.js';
-import { PROTOCOL_VERSION } from '../version.js';
+import type { FloatArray, Matrix } from '../core/matrix.js';
+import type { Session } from '../train/session.js';
+import type { HistoryEntry } from '../train/history.js';
+import type { LayerStats, OpRef } from '../train/types.js';
+import type { MatrixSelection } from '../protocol/commands.js';
+import type { EventOf, LossPoint } from '../protocol/events.js';
+import { decimate, MATRIX_NAMES } from '../protocol/matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 export const MAX_LOSS_POINTS_PER_FRAME = 1000;
 

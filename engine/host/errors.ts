@@ -2,11 +2,11 @@
  * Any failure while handling a command becomes one `error` event that says what and where; only
  * a lost GPU device is fatal (the dashboard restarts the engine).
  */
-import { isDatasetError } from '../../data/errors.js';
-import { ModelSpecError } from '../../model/spec.js';
-import { WebGpuDeviceLostError } from '../../backends/webgpu/errors.js';
-import type { ErrorCode, EventOf } from '../events.js';
-import { PROTOCOL_VERSION } from '../version.js';
+import { isDatasetError } from '../data/errors.js';
+import { ModelSpecError } from '../model/spec.js';
+import { WebGpuDeviceLostError } from '../backends/webgpu/errors.js';
+import type { ErrorCode, EventOf } from '../protocol/events.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 /** Thrown by handlers for a command that does not fit the engine's state (e.g. start before configure). */
 export class InvalidStateError extends Error {
