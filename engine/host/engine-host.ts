@@ -32,6 +32,7 @@ import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
+import { runCompare } from './compare-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
 import { type HistoryEntry, isRestorable, stepRange } from '../train/history.js';
 import { telemetryKernelsAvailable } from '../telemetry/kernels.js';
@@ -228,6 +229,12 @@ export class EngineHost {
         return this.predict(c);
       case 'compare-backends':
         return this.compareBackends(c);
+      case 'compare': {
+        const session = this.session;
+        const current = session ? async () => ({ model: session.config.model, parameters: await session.parameters() }) : null;
+        const body = await runCompare(c, current);
+        return this.post(body, c.id, body.values.flatMap((v) => [v.reference, ...(v.theirs ? [v.theirs] : []), ...(v.difference ? [v.difference] : [])]).map((m) => m.data.buffer as ArrayBuffer));
+      }
       case 'ack':
       case 'ping':
         return; // handled in receive()
