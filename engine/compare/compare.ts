@@ -150,7 +150,7 @@ export async function compareArrays(inputs: CompareInputs): Promise<CompareResul
     (q) => q.maxAbsError === null || q.maxAbsError <= Math.max(1e-10 * maxAbs(ref.get(q.name)!), 1e-6 * (q.localBound ?? 0)),
   );
   const verdict = firstNew ? 'diverges' : exact ? 'match' : 'rounding';
-  const rounding = verdict === 'rounding' ? await roundingSummary(inputs, quantities, X, Y) : null;
+  const rounding = verdict === 'rounding' ? await roundingSummary(inputs, quantities, values, X, Y) : null;
   const p = layerWidths(model);
   const dtypes = [...new Set([...arrays.values()].map((a) => normaliseDtype(a.dtype)))].sort();
   const report: CompareReport = {
@@ -206,6 +206,7 @@ function unknownDiagnosis(
 async function roundingSummary(
   inputs: CompareInputs,
   quantities: readonly QuantityReport[],
+  values: ReadonlyMap<string, QuantityValues>,
   X: Matrix,
   Y: Matrix,
 ): Promise<{ summary: RoundingSummary; sigmas: Map<string, number> }> {
@@ -225,9 +226,14 @@ async function roundingSummary(
   for (const q of quantities) {
     if ((q.quantity !== 'dW' && q.quantity !== 'db') || q.maxAbsError === null) continue;
     const sigma = (q.quantity === 'dW' ? scale.W : scale.b)[q.layer]!;
-    // Element-wise |Δ|/σ would need theirs again; the largest error over the smallest σ is an upper
-    // estimate, the largest error over the largest σ a lower one: report the latter (the fair one).
-    const s = q.maxAbsError / Math.max(Number.MIN_VALUE, maxAbs(sigma));
+    const v = values.get(q.name)!;
+    if (!v.theirs) continue;
+    // Element by element |theirs − reference| / σ (σ floored at a float64 ulp of the scale, for exact zeros).
+    const floor = Number.EPSILON * Math.max(Number.MIN_VALUE, maxAbs(v.reference));
+    let s = 0;
+    for (let k = 0; k < sigma.data.length; k++) {
+      s = Math.max(s, Math.abs(v.theirs.data[k]! - v.reference.data[k]!) / Math.max(sigma.data[k]!, floor));
+    }
     sigmas.set(q.name, s);
     worstGradientSigmas = Math.max(worstGradientSigmas, s);
   }
