@@ -16,6 +16,9 @@ import { gradSpec, runGrad } from './commands/grad.js';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { runTrain, trainSpec } from './commands/train.js';
+import { convertSpec, runConvert } from './commands/convert.js';
+import { runSession, sessionSpec } from './commands/session.js';
+import { runServe, serveSpec } from './commands/serve.js';
 
 interface Command {
   readonly spec: CommandSpec;
@@ -28,6 +31,9 @@ const COMMANDS: readonly Command[] = [
   { spec: gradcheckSpec, run: runGradcheck },
   { spec: compareSpec, run: runCompare },
   { spec: infoSpec, run: runInfo },
+  { spec: convertSpec, run: runConvert },
+  { spec: sessionSpec, run: runSession },
+  { spec: serveSpec, run: runServe },
 ];
 
 function findCommand(name: string): Command {

@@ -275,6 +275,7 @@ export class EngineHost {
         targetNames: ds.meta.targetNames,
         classNames: ds.meta.classNames,
         preview,
+        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
       },
       c.id,
       transferablesOf([preview.X, preview.Y]),

@@ -13,6 +13,7 @@ import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import type { CompareReport } from '../compare/types.js';
+import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
 
@@ -61,6 +62,8 @@ export interface DatasetLoadedEvent extends Base {
   readonly classNames: readonly string[] | null;
   /** A sample of the data and per-column statistics, for the Data view. */
   readonly preview: DatasetPreview;
+  /** For a file: how it was read (delimiter, header, encoding, task and why, notices). */
+  readonly inferred?: LoadInference;
 }
 
 /** Per-column statistics of the full dataset as loaded (before the training configuration's normalisation). */
