@@ -8,6 +8,7 @@ import { forwardBackward, type ForwardBackwardResult } from '../train/forward-ba
 import type { ParameterSet } from '../train/types.js';
 import { compareArrays } from './compare.js';
 import { transpose } from './layout.js';
+import { createRng } from '../core/rng.js';
 import { weightGradients } from './ops.js';
 import { CompareInputError, type NamedArray } from './types.js';
 
@@ -132,5 +133,26 @@ describe('compareArrays (in-memory arrays)', () => {
   it('refuses weights in the arrays that are not the weights file', async () => {
     const other = arr('W1', det(4, 4, 99));
     await expect(compareArrays({ model: spec, parameters: params, X, Y, arrays: [other] })).rejects.toThrow(/W1 differs from W1 in the weights file/);
+  });
+
+  it('any names and shapes end in a report or a CompareInputError (300 random sets)', async () => {
+    const rng = createRng(5);
+    const names = ['H0', 'A1', 'G2', 'dW1', 'db0', 'dX', 'loss', 'output', 'Z3', 'dZ1', 'dA0', 'cost', 'W1', 'b2', '0.weight.grad', '2.bias.grad', 'X', 'Y', 'dW3'];
+    for (let t = 0; t < 300; t++) {
+      const arrays: NamedArray[] = [];
+      const count = 1 + rng.int(4);
+      for (let k = 0; k < count; k++) {
+        const dims = rng.int(4);
+        const shape = Array.from({ length: dims }, () => rng.int(7));
+        const size = shape.reduce((a, b) => a * b, 1);
+        arrays.push({ name: names[rng.int(names.length)]!, dtype: '<f8', shape, data: Float64Array.from({ length: size }, () => rng.normal()) });
+      }
+      try {
+        const { report } = await compareArrays({ model: spec, parameters: params, X, Y, arrays });
+        expect(['match', 'rounding', 'diverges']).toContain(report.verdict);
+      } catch (e) {
+        if (!(e instanceof CompareInputError)) throw new Error(`case ${t} ${JSON.stringify(arrays.map((a) => [a.name, a.shape]))}: ${String(e)}`);
+      }
+    }
   });
 });

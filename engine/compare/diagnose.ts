@@ -101,6 +101,7 @@ export function niceFactor(c: number, n: number): { value: number; text: string;
 
 /** "dW1: shape 3×5, expected 5×3 (∂L/∂W_1, out × in in the columns layout)". */
 export function explainShape(a: TheirArray, layout: LayoutName | null): string {
-  const s = (x: readonly number[]): string => (x.length === 0 ? 'a scalar' : `(${x.join(', ')})`);
+  // numpy's own tuple notation: (), (4,), (3, 4).
+  const s = (x: readonly number[]): string => (x.length === 0 ? '() (a scalar)' : x.length === 1 ? `(${x[0]},)` : `(${x.join(', ')})`);
   return `${a.theirName}: shape ${s(a.theirShape)}, expected ${s(a.theirExpected)}${layout ? ` (${a.name} in the ${layout} layout)` : ` (${a.name})`}`;
 }

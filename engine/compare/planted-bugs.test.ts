@@ -54,8 +54,11 @@ const EXPECTED: readonly [DiagnosisCode, number, QuantityKind, number?][] = [
 ];
 
 describe.each(['rows', 'columns'] as const)('planted bugs in the %s layout', (layout) => {
-  it.each(EXPECTED)('%s → exactly that code at layer %i, %s', async (code, layer, quantity, factor) => {
-    const r = await compare(`${layout}-${code}.npz`);
+  const cases = EXPECTED.flatMap(([code, layer, quantity, factor]) =>
+    (['', '-f32'] as const).map((suffix) => [`${code}${suffix}`, code, layer, quantity, factor] as const),
+  );
+  it.each(cases)('%s → exactly %s at layer %i, %s', async (file, code, layer, quantity, factor) => {
+    const r = await compare(`${layout}-${file}.npz`);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const report = r.report!;

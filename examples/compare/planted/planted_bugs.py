@@ -9,7 +9,8 @@ relu'(0) case; the middle layer is square, for the transposed and wrong-weights 
 For each bug it writes OUT_DIR/rows-<bug>.npz (FORMATS' rows layout: one sample per row, W
 fan-in x fan-out, 0-based names H0 A1 G0 dW0 db0 dX loss output) and OUT_DIR/columns-<bug>.npz
 (the course convention: one sample per column, W out x in, 1-based Z1 A1 dZ1 dW1 db1 dA0 cost).
-"correct" is the right implementation in float64, "correct-f32" the same in float32. It also
+"correct" is the right implementation; every variant is also written computed in float32
+(<layout>-<bug>-f32.npz), where rounding must neither hide nor fake a diagnosis. It also
 writes the bad inputs compare must refuse (bad-*.npz, bad-*.npy, bad-*/ folders).
 """
 import json
@@ -197,7 +198,7 @@ def main():
         bs = [np.array(p["b"], dtype=dtype) for p in w["parameters"]]
         X = np.array(batch["X"], dtype=dtype)
         Y = np.array(batch["Y"], dtype=dtype)
-        for bug in BUGS if dtype == np.float64 else ["correct"]:
+        for bug in BUGS:
             r = rows(Ws, bs, X, Y, acts, bug)
             c = columns(Ws, bs, X, Y, acts, bug)
             np.savez(os.path.join(out_dir, f"rows-{bug}{suffix}.npz"), **r)
