@@ -154,3 +154,20 @@ describe('examples/compare: the first tutorial network with its original bug', (
     );
   });
 });
+
+describe('the real executable', () => {
+  it('exits 1 on a diverging set and 2 on an unusable one, with no stack trace', () => {
+    const run = (mine: string) =>
+      spawnSync(process.execPath, ['bin/backprop-lens.js', 'compare', '-w', weights, '-d', batch, '--mine', join(dir, mine)], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const diverges = run('rows-sign.npz');
+    expect(diverges.status).toBe(1);
+    expect(diverges.stdout).toContain('diagnosis sign at layer 2, G');
+    const unusable = run('bad-pickled.npy');
+    expect(unusable.status).toBe(2);
+    expect(unusable.stderr).toMatch(/^backprop-lens compare: .*bad-pickled\.npy: dtype '\|O' is not supported.*\n$/);
+  }, 60_000);
+});
