@@ -7,7 +7,7 @@ import { parseBatch } from '../io/batch-file.js';
 import { parseWeights } from '../io/weights-file.js';
 import { forwardBackward } from '../train/forward-backward.js';
 import { weightGradients } from '../compare/ops.js';
-import { setup } from './host-test-kit.js';
+import { config, regression, setup } from './host-test-kit.js';
 
 const planted = fileURLToPath(new URL('../../examples/compare/planted/', import.meta.url));
 
@@ -50,5 +50,26 @@ describe('EngineHost: compare', () => {
     const e = await p.waitFor('error', (x) => x.replyTo === 3);
     expect(e.code).toBe('config-error');
     expect(e.message).toMatch(/mine\.npz: not an \.npz file/);
+  });
+
+  it('compares against the current model and parameters when no weights file is given', async () => {
+    const p = await setup();
+    await p.waitFor('ready');
+    p.send({ type: 'compare', id: 2, arrays: [{ name: 'x.npz', bytes: writeNpz([{ name: 'loss', shape: [], data: [1] }]) }], batch: '{}' });
+    expect((await p.waitFor('error', (e) => e.replyTo === 2)).message).toMatch(/give a weights file, or configure a model/);
+    p.send(regression());
+    p.send({ type: 'configure', id: 3, config });
+    await p.waitFor('configured', (e) => e.replyTo === 3);
+    p.send({ type: 'export', id: 4, what: 'weights' });
+    const current = parseWeights((await p.waitFor('export', (e) => e.replyTo === 4)).contents);
+    const batchText = JSON.stringify({ format: 'backprop-lens/batch', version: 1, X: [[0.5, -0.25], [0.1, 0.9], [-0.7, 0.3]], Y: [[1], [0], [-1]] });
+    const b = parseBatch(batchText);
+    const fb = await forwardBackward(new Cpu64Backend(), current.model, current.parameters, b.X, b.Y);
+    const dW0 = fb.layers[0]!.dW;
+    const npz = writeNpz([{ name: 'dW0', shape: [dW0.rows, dW0.cols], data: dW0.data }, { name: 'loss', shape: [], data: [fb.loss] }]);
+    p.send({ type: 'compare', id: 5, arrays: [{ name: 'mine.npz', bytes: npz }], batch: batchText });
+    const r = await p.waitFor('compare-result', (e) => e.replyTo === 5);
+    expect(r.report.verdict).toBe('match');
+    expect(r.report.missing).toContain('G0');
   });
 });
