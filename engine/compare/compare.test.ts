@@ -155,4 +155,14 @@ describe('compareArrays (in-memory arrays)', () => {
       }
     }
   });
+
+  it('samples in rows with W out × in (nn.Linear style, no PyTorch names) is read as the pytorch layout from the shapes', async () => {
+    const fb = await forwardBackward(new Cpu64Backend(), spec, params, X, Y);
+    const arrays = [arr('H0', fb.layers[0]!.H), arr('dW0', transpose(fb.layers[0]!.dW)), arr('dW2', transpose(fb.layers[2]!.dW))];
+    const { report } = await compareArrays({ model: spec, parameters: params, X, Y, arrays });
+    expect(report.layout).toMatchObject({ name: 'pytorch', orientationFrom: 'shapes', notes: [] });
+    expect(report.verdict).toBe('match');
+    const onlySamples = await compareArrays({ model: spec, parameters: params, X, Y, arrays: [arr('H0', fb.layers[0]!.H)] });
+    expect(onlySamples.report.layout).toMatchObject({ name: 'rows', orientationFrom: 'shapes', notes: [] });
+  });
 });

@@ -161,16 +161,13 @@ export function readLayout(
     return { c, layer, expected };
   });
 
-  // Orientation: flag, PyTorch names, the shapes that fit only one way, the names' style, the values.
+  // Orientation: flag, PyTorch names, the layouts under which the most shapes fit, then among
+  // those the names' style, then the values against the reference (square layers).
   let name: LayoutName;
   let orientationFrom: LayoutEvidence;
-  const fitsOnly = (o: Orientation, x: (typeof placed)[number]): boolean | null => {
-    const here = orient(x.c, o, x.expected);
-    const there = orient(x.c, o === ORIENT.rows ? ORIENT.columns : ORIENT.rows, x.expected);
-    const ok = sameAs(here, x.expected);
-    const okThere = sameAs(there, x.expected);
-    return ok === okThere ? null : ok;
-  };
+  const ORDER: readonly LayoutName[] = ['rows', 'columns', 'pytorch'];
+  const fits = (o: Orientation, x: (typeof placed)[number]): boolean => sameAs(orient(x.c, o, x.expected), x.expected);
+  const reading = (n: LayoutName): string => placed.map((x) => `${orient(x.c, ORIENT[n], x.expected).join('×')}${transposed(x.c, ORIENT[n])}`).join(',');
   if (options.layout !== undefined) {
     name = options.layout;
     orientationFrom = 'flag';
@@ -178,32 +175,30 @@ export function readLayout(
     name = 'pytorch';
     orientationFrom = 'names';
   } else {
-    let forRows = 0;
-    let forColumns = 0;
-    for (const x of placed) {
-      const f = fitsOnly(ORIENT.rows, x);
-      if (f === true) forRows++;
-      else if (f === false) forColumns++;
-    }
-    if (forRows !== forColumns) {
-      name = forRows > forColumns ? 'rows' : 'columns';
+    const score = new Map(ORDER.map((n) => [n, placed.filter((x) => fits(ORIENT[n], x)).length]));
+    const best = Math.max(...score.values());
+    const tied = ORDER.filter((n) => score.get(n) === best);
+    if (tied.length === 1 || tied.every((n) => reading(n) === reading(tied[0]!))) {
+      // One layout fits best, or the tied ones read every array the same way (nothing to guess).
+      name = tied[0]!;
       orientationFrom = 'shapes';
-      if (forRows > 0 && forColumns > 0)
-        notes.push(`${Math.max(forRows, forColumns)} array(s) fit the ${name} layout and ${Math.min(forRows, forColumns)} the other: read as ${name}`);
+      const misfits = placed.length - best;
+      if (misfits > 0 && best > 0) notes.push(`${best} array(s) fit the ${name} layout and ${misfits} do not: read as ${name}`);
     } else {
-      const styles = new Set(candidates.map((c) => c.style).filter((s) => s === 'rows' || s === 'columns'));
+      const tiedText = tied.join(' and ');
+      const styles = new Set(candidates.map((c) => c.style).filter((st): st is 'rows' | 'columns' => (st === 'rows' || st === 'columns') && tied.includes(st)));
       if (styles.size === 1) {
-        name = [...styles][0] as LayoutName;
+        name = [...styles][0]!;
         orientationFrom = 'names';
-        notes.push(`every shape fits both layouts (square layers, as many samples as units): read as ${name} from the names`);
+        notes.push(`every shape fits the ${tiedText} layouts (square layers, as many samples as units): read as ${name} from the names`);
       } else {
-        const byValues = orientationByValues(placed, reference, L);
-        name = byValues ?? 'rows';
+        const byValues = orientationByValues(placed, reference, L, tied);
+        name = byValues ?? tied[0]!;
         orientationFrom = byValues ? 'values' : 'default';
         notes.push(
           byValues
-            ? `every shape fits both layouts and the names do not say which: read as ${name} because the values match the reference that way (use --layout to change)`
-            : 'every shape fits both layouts and neither names nor values decide: read as rows (FORMATS; use --layout to change)',
+            ? `every shape fits the ${tiedText} layouts and the names do not say which: read as ${name} because the values match the reference that way (use --layout to change)`
+            : `every shape fits the ${tiedText} layouts and neither names nor values decide: read as ${name} (use --layout to change)`,
         );
       }
     }
@@ -353,24 +348,25 @@ function orientationByValues(
   placed: readonly { c: Candidate; layer: number | null; expected: readonly [number, number] }[],
   reference: (name: string) => Matrix | null,
   L: number,
+  tied: readonly LayoutName[],
 ): LayoutName | null {
-  let rowsErr = 0;
-  let colsErr = 0;
+  const err = new Map<LayoutName, number>(tied.map((n) => [n, 0]));
   let tested = 0;
   for (const x of placed) {
     if (!(SAMPLE_KINDS.has(x.c.kind) || x.c.kind === 'W' || x.c.kind === 'dW')) continue;
     const ref = reference(x.c.kind === 'dA' ? 'dX' : canonicalName(x.c.kind, x.layer, L));
     if (!ref) continue;
-    const asRows = toMatrix(x.c, ORIENT.rows);
-    const asCols = toMatrix(x.c, ORIENT.columns);
-    if (asRows.rows !== ref.rows || asRows.cols !== ref.cols || asCols.rows !== ref.rows || asCols.cols !== ref.cols) continue;
+    const read = tied.map((n) => toMatrix(x.c, ORIENT[n]));
+    if (read.some((m) => m.rows !== ref.rows || m.cols !== ref.cols)) continue;
     const scale = Math.max(1e-300, ...Array.from(ref.data, Math.abs));
-    rowsErr += maxAbs(asRows, ref) / scale;
-    colsErr += maxAbs(asCols, ref) / scale;
+    tied.forEach((n, k) => err.set(n, err.get(n)! + maxAbs(read[k]!, ref) / scale));
     tested++;
   }
-  if (tested === 0 || Math.abs(rowsErr - colsErr) <= 1e-6 * Math.max(rowsErr, colsErr)) return null;
-  return rowsErr < colsErr ? 'rows' : 'columns';
+  if (tested === 0) return null;
+  const sorted = [...err.entries()].sort((a, b) => a[1] - b[1]);
+  const [first, second] = sorted;
+  if (!first || !second || Math.abs(second[1] - first[1]) <= 1e-6 * second[1]) return null;
+  return first[0];
 }
 
 function maxAbs(a: Matrix, b: Matrix): number {
