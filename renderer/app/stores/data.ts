@@ -161,7 +161,8 @@ export const useDataStore = defineStore('data', () => {
       const byRole = (r: ColumnRole) => roles.value.flatMap((role, j) => (role === r ? [p.hasHeader ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
       options.targets = byRole('target');
-      options.header = p.hasHeader;
+      // After a scikit-learn counts line the engine decides (it reads the class names from it).
+      if (!p.countsLine) options.header = p.hasHeader;
     }
     return options;
   }
