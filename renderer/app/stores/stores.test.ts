@@ -200,7 +200,7 @@ describe('breakpoints store', () => {
     b.apply();
     expect(link.sent.at(-1)).toEqual({ type: 'set-breakpoints', breakpoints: [{ kind: 'exploding', threshold: 1000 }] });
     expect(b.problems[2]).toMatch(/threshold/);
-    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('More than 50% of ReLU units dead in layer 1');
+    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('Fires when more than 50% of ReLU units are dead in layer 1 (> 50%: exactly 50% does not fire)');
   });
   it('on a hit, records it, marks the cells and jumps to the layer', () => {
     const b = useBreakpointsStore();
