@@ -43,14 +43,16 @@ async function heatmapPixels(page: Page, label: string): Promise<{ width: number
   }, label);
 }
 
-async function open(page: Page): Promise<void> {
+async function open(page: Page, path = '/'): Promise<void> {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().includes('frame-ancestors')) console.log(`[console] ${m.text()}`);
   });
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto('/');
+  await page.goto(path);
   await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+  // The first-minute start (Circles, default model) settles before a test loads its own data.
+  if (path === '/') await expect(page.locator('[data-test=run-state]')).toHaveText(/idle/, { timeout: 60_000 });
 }
 
 async function loadBuiltin(page: Page, name: string, params: Record<string, string> = {}): Promise<void> {
@@ -491,7 +493,7 @@ test('training resumes from a past step; steps past the history memory are view-
 });
 
 test('dark theme, empty states and the error tray', async ({ page }) => {
-  await open(page);
+  await open(page, '/?start=empty');
   await page.click('[data-tab=train]');
   await expect(page.locator('.empty-state')).toContainText('Nothing to train yet');
   await page.click('.theme');

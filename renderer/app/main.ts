@@ -14,6 +14,7 @@ import { connectStores } from './services/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './services/menu.js';
+import { bareStartRequested, startReadyToRun } from './services/first-run.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
@@ -50,6 +51,7 @@ try {
   setComparisonEngineFactory(() => new EngineClient(new WebTransport()));
   const api = appApi();
   if (api) installMenuCommands(api);
+  if (!bench && !bareStartRequested(location.search)) void startReadyToRun();
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }

@@ -6,6 +6,7 @@ import type { EngineEvent, MatrixPayload, OpRef } from '../../../engine/protocol
 import { createFakeLink, type FakeLink } from '../services/fake-link.js';
 import { connectStores } from '../services/connect.js';
 import { useSessionStore } from './session.js';
+import { DEFAULT_SPEED, loadPreferences } from '../services/preferences.js';
 import { useTelemetryStore } from './telemetry.js';
 import { useDataStore } from './data.js';
 import { useModelStore } from './model.js';
@@ -51,7 +52,8 @@ describe('session store', () => {
     expect(s.state).toBe('paused');
     expect(s.midStep).toBe(true);
     s.debugAction('toggle-run');
-    expect(link.sent.at(-1)).toEqual({ type: 'start' });
+    // a speed a person can watch unless "max" was chosen
+    expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: DEFAULT_SPEED });
     s.setSpeed(5);
     s.debugAction('step');
     expect(link.sent.at(-1)).toEqual({ type: 'step', count: 1 });
@@ -59,6 +61,23 @@ describe('session store', () => {
     expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
     s.run();
     expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: 5 });
+  });
+
+  it('the run keys say why they cannot act; the chosen speed and the first run are remembered', () => {
+    const s = useSessionStore();
+    s.debugAction('toggle-run');
+    expect(s.notice).toContain('engine is still starting');
+    link.emit({ type: 'ready', protocol: 1, backend, commands: ['start', 'pause'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
+    s.debugAction('step');
+    expect(s.notice).toContain('Nothing to run yet');
+    expect(link.sent.some((c) => (c as { type: string }).type === 'step')).toBe(false);
+    link.emit({ type: 'state', state: 'running', step: 3, epoch: 1, nextOp: null, reason: 'command' } as Body);
+    s.debugAction('step');
+    expect(s.notice).toContain('Pause first');
+    expect(loadPreferences()).toEqual({ seen: false, speed: DEFAULT_SPEED });
+    s.setSpeed(null);
+    s.run();
+    expect(loadPreferences()).toEqual({ seen: true, speed: null });
   });
 
   it('shows engine errors that answer no request, with code and path', () => {
