@@ -26,3 +26,14 @@ export type { GradientLayer, GradientsFile } from './gradients-file.js';
 export { decodeAnyFile, isBackpropLensDocument, parseAnyFile } from './any-file.js';
 export type { AnyFile } from './any-file.js';
 export { checkBatchFitsModel } from './compat.js';
+export {
+  ArrayFileError,
+  isZip,
+  readNpz,
+  readSafetensors,
+  readZipEntries,
+  writeNpz,
+  writeSafetensors,
+  writeZip,
+} from './arrays/index.js';
+export type { NamedArray, ZipEntry, ZipLimits } from './arrays/index.js';
