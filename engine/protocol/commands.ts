@@ -174,6 +174,12 @@ export const commandSchema = z.discriminatedUnion('type', [
    * an adapter exists, else cpu-f32.
    */
   command('compare-backends', { backend: z.enum(['webgpu-f32', 'cpu-f32']).optional() }),
+  /**
+   * Classification metrics of the current parameters on the training and validation rows:
+   * accuracy, confusion matrix, per-class counts (at most `maxRows` rows of each set, the first
+   * ones, so a big set stays cheap). A regression set answers with null metrics.
+   */
+  command('request-metrics', { maxRows: z.number().int().min(1).max(100_000).default(5000) }),
 ]);
 
 export type Command = z.output<typeof commandSchema>;

@@ -204,6 +204,32 @@ export interface PredictionEvent extends Base {
   readonly step: number;
 }
 
+/** Classification metrics of one set (training or validation rows); see engine/telemetry/classification.ts. */
+export interface ClassMetricsPayload {
+  readonly samples: number;
+  /** Rows of the set left out (beyond `maxRows`). */
+  readonly omitted: number;
+  readonly accuracy: number;
+  readonly classes: number;
+  /** k × k, row-major: [true class t][predicted class p]. */
+  readonly confusion: readonly number[];
+  readonly classCounts: readonly number[];
+  readonly predictedCounts: readonly number[];
+  /** Per confusion cell, the first dataset rows (0-based indices into the loaded data set) that fall in it. */
+  readonly examples: readonly (readonly number[])[];
+}
+
+export interface MetricsEvent extends Base {
+  readonly type: 'metrics';
+  /** Steps completed when measured. */
+  readonly step: number;
+  readonly task: 'classification' | 'regression';
+  /** Class names in output-column order (null for regression). */
+  readonly classNames: readonly string[] | null;
+  readonly train: ClassMetricsPayload | null;
+  readonly validation: ClassMetricsPayload | null;
+}
+
 export interface BackendLayerComparison {
   readonly layer: number;
   /** Element-wise |fast − reference| / max(|reference|, 1e-12), decimated (largest wins), for G_i, ∂L/∂W_i, ∂L/∂b_i. */
@@ -357,6 +383,7 @@ export type EngineEvent =
   | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
+  | MetricsEvent
   | ErrorEvent;
 
 export type EventType = EngineEvent['type'];
@@ -382,6 +409,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'history',
   'prediction',
   'backend-comparison',
+  'metrics',
   'error',
 ];
 
@@ -414,6 +442,7 @@ export const REPLY_EVENT = {
   ping: 'pong',
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
+  'request-metrics': 'metrics',
 } as const satisfies Record<CommandType, EventType | null>;
 
 export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType

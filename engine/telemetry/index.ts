@@ -16,3 +16,5 @@ export {
 export type { LayerStatsInput } from './stats.js';
 export { decimate, decimateSeries, sourceRange } from './decimate.js';
 export type { DecimatedMatrix, DecimatedSeries } from './decimate.js';
+export { classificationMetrics, EXAMPLES_PER_CELL } from './classification.js';
+export type { ClassificationMetrics } from './classification.js';

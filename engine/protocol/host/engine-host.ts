@@ -31,6 +31,7 @@ import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
+import { runRequestMetrics } from './metrics-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
 import { type HistoryEntry, isRestorable, stepRange } from '../../train/history.js';
 import { telemetryKernelsAvailable } from '../../telemetry/kernels.js';
@@ -227,6 +228,10 @@ export class EngineHost {
         return this.predict(c);
       case 'compare-backends':
         return this.compareBackends(c);
+      case 'request-metrics': {
+        const { session, dataset } = this.need();
+        return this.post(await runRequestMetrics(session, dataset, c), c.id);
+      }
       case 'ack':
       case 'ping':
         return; // handled in receive()
