@@ -65,7 +65,18 @@ test('opening the app shows a ready-to-run network; one click visibly trains the
   const after = await boundarySignature(page);
   expect(changed(before, after), 'the boundary visibly changed').toBeGreaterThan(0.1);
   await expect(page.locator('.loss-chart, [data-chart=loss]').first()).toBeVisible();
+  // Classification metrics live: accuracy, a confusion matrix whose cells list their samples.
+  await expect(page.locator('[data-test=class-metrics]')).toBeVisible();
+  await expect.poll(async () => parseFloat((await page.locator('[data-test=train-accuracy]').textContent()) ?? '0'), { timeout: 30_000 }).toBeGreaterThan(80);
+  // Everything still on one screen with the metrics shown.
+  for (const sel of ['[data-test=pause]', 'canvas[data-chart=boundary]', '[data-test=layer-maps]', '[data-test=class-metrics]']) {
+    const box = (await page.locator(sel).first().boundingBox())!;
+    expect(box.y + Math.min(box.height, 60), sel).toBeLessThan(900);
+  }
   await page.screenshot({ path: `${SHOTS}/03-learnt.png` });
+  await page.click('[data-test=confusion] td[data-cell="0-0"]');
+  await expect(page.locator('[data-test=confusion-examples]')).toContainText('predicted as');
+  await expect(page.locator('[data-test=confusion-examples] .mono').first()).toContainText(/row \d+/);
 
   // "max" is one click away, and the choice is remembered across launches.
   await page.locator('[data-test=speed]').fill('6');
