@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEndpointPair, PROTOCOL_VERSION } from '../engine/protocol/index.js';
 import type { EngineEvent } from '../engine/protocol/index.js';
-import { EngineHost } from '../engine/protocol/host/index.js';
+import { EngineHost } from '../engine/host/index.js';
 import { cpu32Provider } from './providers.js';
 import { createRng } from '../engine/core/rng.js';
 

@@ -1,6 +1,6 @@
 /** Backend providers for benchmarks that drive a whole engine host. */
 import { createCpu32Backend } from '../engine/backends/cpu32/index.js';
-import type { BackendProvider } from '../engine/protocol/host/index.js';
+import type { BackendProvider } from '../engine/host/index.js';
 
 /** cpu-f32, single-threaded (as the app picks for mid-size nets without WebGPU), labelled as a benchmark's choice. */
 export function cpu32Provider(): BackendProvider {

@@ -1,22 +1,19 @@
 /**
  * Where `train` gets its data: a built-in generator (by name, with --param KEY=VALUE) or a file
- * (CSV/TSV/text, JSON, .npy, IDX; optionally a --test file). Normalisation is fitted on the
- * training rows only — the same seeded split the Session will make — so nothing about the
- * validation rows leaks into training, and it is recorded for the weights file.
+ * (CSV/TSV/text, JSON, .npy, IDX; optionally a --test file). The data stays as loaded: the
+ * normalisation is part of the training configuration (TrainConfig.normalize), fitted by the
+ * Session on its own training rows (engine/train/normalization.ts, the same place the engine host
+ * uses), so nothing about the validation rows leaks into training.
  */
 import { stat } from 'node:fs/promises';
 import { readDatasetFile } from '../data/node-files.js';
-import {
-  applyPreprocessing,
-  normalizeDataset,
-  type NormalizationMethod,
-  type Preprocessing,
-} from '../data/preprocessing.js';
+import { applyPreprocessing, type NormalizationMethod, type Preprocessing } from '../data/preprocessing.js';
 import { builtinNames, generateBuiltin, type BuiltinParams } from '../data/registry.js';
 import type { LabeledDataset } from '../data/types.js';
 import type { LossKind } from '../model/spec.js';
-import { splitTrainValidation } from '../train/batching.js';
+import type { NormalizationConfig } from '../train/types.js';
 import type { CliIo } from './cli-io.js';
+import type { DatasetReadOptions } from './dataset-flags.js';
 import { CliFailure, UsageError } from './errors.js';
 import { displayPath, resolvePath } from './paths.js';
 
@@ -25,14 +22,14 @@ export interface DataRequest {
   /** KEY=VALUE strings for a built-in's parameters. */
   readonly params: readonly string[];
   readonly testFile: string | undefined;
+  /** How to read a data file (--task, --delimiter, --header, --skip-lines, --encoding, limits). */
+  readonly read?: DatasetReadOptions;
   readonly features: readonly string[] | undefined;
   readonly targets: readonly string[] | undefined;
   /** Input normalisation; undefined: standardize for files, none for built-ins (already well scaled). */
   readonly normalize: NormalizationMethod | 'none' | undefined;
   readonly normalizeTargets: NormalizationMethod | 'none';
   readonly loss: LossKind | undefined;
-  readonly validationFraction: number;
-  readonly seed: number;
   /**
    * Continuing from a weights file: its recorded preprocessing (null: none) replaces fitting a
    * new one, so the network sees its inputs scaled exactly as when it was trained.
@@ -44,8 +41,11 @@ export interface TrainingData {
   /** How the data is named in messages and in the weights file. */
   readonly name: string;
   readonly kind: 'builtin' | 'file';
+  /** As loaded (or, continuing from a weights file, with that file's preprocessing applied). */
   readonly train: LabeledDataset;
   readonly test: LabeledDataset | null;
+  /** The normalisation to fit on the session's training rows (TrainConfig.normalize); none when continuing. */
+  readonly normalize: NormalizationConfig;
   /** The built-in's full parameter set (enough to regenerate it). */
   readonly builtinParams: BuiltinParams | null;
 }
@@ -82,21 +82,35 @@ export async function loadTrainingData(io: CliIo, req: DataRequest): Promise<Tra
   return isFile ? loadFile(io, req, path) : loadBuiltin(req);
 }
 
-function normalise(ds: LabeledDataset, req: DataRequest, method: NormalizationMethod | 'none'): LabeledDataset {
+/**
+ * The normalisation for the training configuration (defaults: standardize for files, none for
+ * built-ins, which are well scaled already). Continuing from a weights file, its recorded
+ * preprocessing is applied as it is (nothing is fitted), so the network sees its inputs scaled
+ * exactly as when it was trained.
+ */
+function normalisation(
+  ds: LabeledDataset,
+  req: DataRequest,
+  method: NormalizationMethod | 'none',
+): { data: LabeledDataset; normalize: NormalizationConfig } {
   if (req.fixedPreprocessing !== undefined)
-    return req.fixedPreprocessing ? applyPreprocessing(ds, req.fixedPreprocessing) : ds;
-  const targets = ds.meta.task === 'regression' ? req.normalizeTargets : 'none';
+    return { data: req.fixedPreprocessing ? applyPreprocessing(ds, req.fixedPreprocessing) : ds, normalize: {} };
   if (req.normalizeTargets !== 'none' && ds.meta.task !== 'regression') {
     throw new UsageError('--normalize-targets applies to regression only (class targets are one-hot)', 'train');
   }
-  if (method === 'none' && targets === 'none') return ds;
-  const split = splitTrainValidation(ds.X.rows, req.validationFraction, req.seed);
-  return normalizeDataset(ds, { inputs: method, outputs: targets, fitRows: split.train });
+  return { data: ds, normalize: { inputs: method, targets: req.normalizeTargets } };
 }
 
 function loadBuiltin(req: DataRequest): TrainingData {
   if (req.features || req.targets)
     throw new UsageError('--features and --targets choose columns of a file; a built-in has fixed columns', 'train');
+  // The limits are harmless for a built-in; the read options would silently do nothing.
+  const readFlags = Object.keys(req.read ?? {}).filter((k) => k !== 'limits');
+  if (readFlags.length > 0)
+    throw new UsageError(
+      `--${readFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} says how to read a data file; a built-in dataset has none`,
+      'train',
+    );
   if (req.testFile !== undefined)
     throw new UsageError(
       '--test takes a file for file datasets; a built-in brings its own test set (--param testN=…)',
@@ -104,10 +118,10 @@ function loadBuiltin(req: DataRequest): TrainingData {
     );
   const name = req.dataset.trim().toLowerCase();
   const generated = generateBuiltin(name, parseParams(req.params));
-  const train = normalise(generated.train, req, req.normalize ?? 'none');
+  const { data: train, normalize } = normalisation(generated.train, req, req.normalize ?? 'none');
   const pre = train.meta.preprocessing;
   const test = pre ? applyPreprocessing(generated.test, pre) : generated.test;
-  return { name, kind: 'builtin', train, test, builtinParams: generated.params };
+  return { name, kind: 'builtin', train, test, normalize, builtinParams: generated.params };
 }
 
 async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<TrainingData> {
@@ -115,12 +129,13 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
     throw new UsageError("--param sets a built-in dataset's parameters; it does not apply to a file", 'train');
   const name = displayPath(io, req.dataset);
   const columns = {
+    ...(req.read ?? {}),
     ...(req.features ? { features: req.features } : {}),
     ...(req.targets ? { targets: req.targets } : {}),
     ...(req.loss ? { loss: req.loss } : {}),
   };
   const raw = await readDatasetFile(path, { fileName: name, name, ...columns });
-  const train = normalise(raw, req, req.normalize ?? 'standardize');
+  const { data: train, normalize } = normalisation(raw, req, req.normalize ?? 'standardize');
   let test: LabeledDataset | null = null;
   if (req.testFile !== undefined) {
     const testName = displayPath(io, req.testFile);
@@ -140,5 +155,5 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
     }
     test = train.meta.preprocessing ? applyPreprocessing(rawTest, train.meta.preprocessing) : rawTest;
   }
-  return { name, kind: 'file', train, test, builtinParams: null };
+  return { name, kind: 'file', train, test, normalize, builtinParams: null };
 }

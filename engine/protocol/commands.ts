@@ -18,6 +18,7 @@ import {
   positiveNumber,
 } from './common-schemas.js';
 import { MATRIX_NAMES } from './matrix-payload.js';
+import { LOSSES } from '../model/spec.js';
 
 /** Largest X a `predict` may send (a 1000 × 1000 grid of 2-D points, or 2000 MNIST images). */
 export const MAX_PREDICT_CELLS = 2_000_000;
@@ -28,6 +29,32 @@ const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =
   z.strictObject({ ...envelope, type: z.literal(type), ...shape });
 
 const paramValue = z.union([finiteNumber, z.string().max(1000), z.boolean()]);
+
+const columnRef = z.union([z.string().max(1000), z.number().int().min(0).max(10_000_000)]);
+
+/**
+ * How the engine reads a file (engine/data's LoadOptions, the keys a caller may choose). The
+ * engine's own size limits are not among them: a caller cannot raise them. Normalisation is not a
+ * loader option either: it is part of the training configuration (`configure`'s `normalize`),
+ * fitted on the session's training rows only.
+ */
+export const loadOptionsSchema = z.strictObject({
+  format: z.enum(['auto', 'text', 'json', 'npy', 'idx']).optional(),
+  delimiter: z.enum(['auto', ',', '\t', ';', '|', 'whitespace']).optional(),
+  /** true/false are the older spelling of 'yes'/'no'. */
+  header: z.union([z.enum(['auto', 'yes', 'no']), z.boolean()]).optional(),
+  skipLines: z.number().int().min(0).max(1_000_000).optional(),
+  encoding: z.enum(['auto', 'utf-8', 'latin1', 'windows-1252']).optional(),
+  comment: z.string().max(16).nullable().optional(),
+  name: z.string().min(1).max(256).optional(),
+  features: z.array(columnRef).max(100_000).optional(),
+  targets: z.array(columnRef).max(100_000).optional(),
+  task: z.enum(['auto', 'classification', 'regression']).optional(),
+  classes: z.array(z.string().max(1000)).max(100_000).optional(),
+  loss: z.enum(LOSSES).optional(),
+});
+
+const normalizationChoice = z.enum(['standardize', 'min-max', 'none']);
 
 /** Where the data comes from: a built-in generator, a raw file for the engine to parse, or matrices parsed already. */
 export const datasetSourceSchema = z.discriminatedUnion('kind', [
@@ -40,8 +67,8 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
     kind: z.literal('file'),
     fileName: z.string().min(1).max(4096),
     bytes: z.instanceof(Uint8Array),
-    /** Loader options (columns, header, delimiter, normalisation…), passed to engine/data as given. */
-    options: z.record(z.string().max(64), z.unknown()).default({}),
+    /** Loader options: columns, header, delimiter, task (see loadOptionsSchema). */
+    options: loadOptionsSchema.default({}),
   }),
   z.strictObject({
     kind: z.literal('matrices'),
@@ -66,6 +93,8 @@ export const trainConfigSchema = z.strictObject({
   batchSize: z.union([z.number().int().min(1), z.literal('full')]).default('full'),
   seed: z.number().int().min(0).max(0xffffffff).default(1),
   validationFraction: finiteNumber.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0),
+  /** Normalisation fitted on this configuration's training rows (never the validation rows); omitted = none. */
+  normalize: z.strictObject({ inputs: normalizationChoice.optional(), targets: normalizationChoice.optional() }).optional(),
   historySize: z.number().int().min(0).max(100_000).optional(),
   historyBytes: z.number().int().min(0).max(2 ** 40).optional(),
   /** Ask for a backend; omitted = the fastest available for the model's size (engine/backends/select.ts). */
@@ -162,7 +191,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Resume training from a checkpoint after an engine restart (requires configure first). */
   command('restore', { checkpoint: checkpointSchema }),
   command('ping', {}),
-  /** The network's output F = A_L for the rows of X at the current parameters (decision boundaries, fitted curves). */
+  /**
+   * The network's output F = A_L for the rows of X at the current parameters (decision boundaries,
+   * fitted curves). X and F are in the data's own units: the session's normalisation is applied to
+   * X (and undone on regression outputs) by the engine.
+   */
   command('predict', {
     X: matrixInputSchema.refine((m) => m.rows >= 1 && m.rows * m.cols <= MAX_PREDICT_CELLS, {
       message: `needs 1 … ${MAX_PREDICT_CELLS} cells (rows × cols) and at least one row`,
@@ -192,6 +225,7 @@ export type DatasetSource = z.output<typeof datasetSourceSchema>;
 export type DatasetSourceInput = z.input<typeof datasetSourceSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export type ProtocolTrainConfig = z.output<typeof trainConfigSchema>;
+export type LoadOptionsInput = z.input<typeof loadOptionsSchema>;
 export type MatrixSelection = z.output<typeof matrixSelectionSchema>;
 export type Checkpoint = z.output<typeof checkpointSchema>;
 

@@ -11,6 +11,8 @@ import type { BackendName } from '../backends/backend.js';
 import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
 import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
+import type { Preprocessing } from '../data/preprocessing.js';
+import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
 
@@ -57,11 +59,13 @@ export interface DatasetLoadedEvent extends Base {
   readonly targetNames: readonly string[];
   /** Class names when targets are one-hot class labels; null for regression. */
   readonly classNames: readonly string[] | null;
-  /** A sample of the data and per-column statistics, for the Data view (absent from engines before it existed). */
-  readonly preview?: DatasetPreview;
+  /** A sample of the data and per-column statistics, for the Data view. */
+  readonly preview: DatasetPreview;
+  /** For a file: how it was read (delimiter, header, encoding, task and why, notices). */
+  readonly inferred?: LoadInference;
 }
 
-/** Per-column statistics of the full dataset (the values the network trains on, after the loader's normalisation). */
+/** Per-column statistics of the full dataset as loaded (before the training configuration's normalisation). */
 export interface ColumnStats {
   readonly name: string;
   /** Over the finite values; null when the column has none. */
@@ -120,6 +124,12 @@ export interface ConfiguredEvent extends Base {
   readonly trainSize: number;
   readonly validationSize: number;
   readonly backend: BackendInfo;
+  /**
+   * The normalisation the session fitted on its training rows (configure's `normalize`); null when
+   * it trains on the data as loaded. `predict` applies it itself; a forward pass over streamed
+   * weights must apply `inputs` to raw X first (x' = (x − offset) / scale).
+   */
+  readonly preprocessing: Preprocessing | null;
 }
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';

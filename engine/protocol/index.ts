@@ -1,7 +1,7 @@
 /**
  * engine/protocol: the versioned message protocol between the engine host and the dashboard.
  * Pure types, schemas and helpers: safe to import from the dashboard (no Session, no backends).
- * The engine side that executes commands lives in engine/protocol/host (import it separately).
+ * The engine side that executes commands lives in engine/host (import it separately).
  */
 export * from './version.js';
 export * from './commands.js';
@@ -9,6 +9,7 @@ export * from './events.js';
 export * from './matrix-payload.js';
 export * from './parse.js';
 export * from './endpoint.js';
+export type { LoadInference } from '../data/types.js';
 export {
   modelSpecSchema,
   optimizerSchema,

@@ -147,6 +147,34 @@ export function conformanceCases(ref: Backend): ConformanceCase[] {
       });
     }
   }
+  // Pre-activations near 0, measured relative to each element (not to the matrix maximum): an
+  // activation built from exponentials, (e^2h − 1)/(e^2h + 1), loses every digit of tanh(1e-6)
+  // while its absolute error stays tiny. H = A·I + 0 is exact, so both backends see the same H.
+  for (const activation of ['identity', 'tanh', 'sigmoid', 'softmax'] as const) {
+    check(`denseForward/tiny-preactivations/${activation}`, [12], async (be) => {
+      const row =
+        activation === 'softmax'
+          ? [1e-6, -2e-7, 3e-8, 0, 5e-5, -1e-3, 1e-2, -20, -10, 0.25, -0.5, 2]
+          : [1e-6, -1e-6, 3e-7, -4.5e-8, 1e-9, 2e-5, -7e-4, 3e-3, -0.02, 0.1, -0.3, 0.6];
+      const p = row.length;
+      const A = { rows: 2, cols: p, data: Float32Array.from([...row, ...row.map((x) => x / 8)]) };
+      const W = { rows: p, cols: p, data: Float32Array.from({ length: p * p }, (_, k) => (k % (p + 1) === 0 ? 1 : 0)) };
+      const b = { rows: 1, cols: p, data: new Float32Array(p) };
+      const out = be.denseForward(be.upload(A, 'A'), be.upload(W, 'W'), be.upload(b, 'b'), activation);
+      const r = ref.denseForward(ref.upload(A), ref.upload(W), ref.upload(b), activation);
+      const [got, want] = [await be.read(out.A), toFloat64(await ref.read(r.A))];
+      // A few float32 ulps of each element (an f64 backend is held to the same: it is exact here).
+      const ulps = 8;
+      const bound = ulps * 2 ** -24;
+      const bad: string[] = [];
+      for (let k = 0; k < want.data.length; k++) {
+        const [g, w] = [got.data[k]!, want.data[k]!];
+        const rel = w === 0 ? Math.abs(g) : Math.abs(g - w) / Math.abs(w);
+        if (!(rel <= bound)) bad.push(`[${Math.floor(k / p)}][${k % p}]: H ${A.data[k]} → ${g}, reference ${w} (relative ${rel.toExponential(2)})`);
+      }
+      expect(bad, `${activation} of tiny pre-activations, relative to each element (bound ${ulps} ulps)`).toEqual([]);
+    });
+  }
   check('denseForward/rejects-mismatched-shapes', [17], async (be) => {
     const a = be.upload(f32Matrix(1, 3, 17));
     const w = be.upload(f32Matrix(2, 3, 5));

@@ -41,6 +41,8 @@ import {
   stepRange,
 } from './history.js';
 import { resolveInitialParameters, validateParameters } from './init.js';
+import { normalizeForTraining, validateNormalization } from './normalization.js';
+import type { Preprocessing } from '../data/preprocessing.js';
 import { Optimizer, validateOptimizerConfig } from './optimizer.js';
 import type {
   BreakpointCondition,
@@ -167,7 +169,10 @@ export class Session {
 
   private constructor(
     config: TrainConfig,
-    private readonly dataset: Dataset,
+    /** The rows the session trains and validates on, after the configured normalisation. */
+    readonly data: Dataset,
+    /** The normalisation fitted on this session's training rows (null: the data as given). */
+    readonly preprocessing: Preprocessing | null,
     readonly backend: Backend,
     private readonly options: Required<Omit<SessionOptions, 'breakpoints'>>,
     readonly trainRows: Int32Array,
@@ -197,23 +202,23 @@ export class Session {
     // Full batch: the batch never changes, so it is uploaded once.
     this.trainSet = this.schedule.fullBatch
       ? {
-          X: backend.upload(gatherRows(dataset.X, trainRows), 'X.train'),
-          Y: backend.upload(gatherRows(dataset.Y, trainRows), 'Y.train'),
+          X: backend.upload(gatherRows(data.X, trainRows), 'X.train'),
+          Y: backend.upload(gatherRows(data.Y, trainRows), 'Y.train'),
         }
       : null;
     this.validationSet =
       validationRows.length > 0
         ? {
-            X: backend.upload(gatherRows(dataset.X, validationRows), 'X.validation'),
-            Y: backend.upload(gatherRows(dataset.Y, validationRows), 'Y.validation'),
+            X: backend.upload(gatherRows(data.X, validationRows), 'X.validation'),
+            Y: backend.upload(gatherRows(data.Y, validationRows), 'Y.validation'),
           }
         : null;
   }
 
   /**
    * Validates everything (model, optimizer, dataset shapes and values, user parameters, breakpoints),
-   * initialises the parameters from the seed (or takes the given ones), splits the data, and records
-   * step 0 in the history.
+   * initialises the parameters from the seed (or takes the given ones), splits the data, fits the
+   * configured normalisation on the training rows of that split, and records step 0 in the history.
    */
   static async create(
     config: TrainConfig,
@@ -231,15 +236,18 @@ export class Session {
       throw new RangeError(`recordEvery: must be an integer ≥ 0, got ${recordEvery}`);
     // Everything that can be wrong is checked before the first upload, so a bad config leaks no backend memory.
     validateOptimizerConfig(config.optimizer);
+    validateNormalization(config);
     const breakpoints = options.breakpoints ?? [];
     checkBreakpoints(config, breakpoints);
     const history = new RingBuffer<HistoryEntry>(config.historySize ?? DEFAULT_HISTORY_SIZE);
     const split = splitTrainValidation(dataset.X.rows, config.validationFraction, config.seed);
     const schedule = new BatchSchedule(split.train, config.batchSize, config.seed);
+    const prepared = normalizeForTraining(dataset, config.normalize, split.train);
     const params = resolveInitialParameters(config.model, config.init, config.seed);
     const session = new Session(
       config,
-      dataset,
+      prepared.data,
+      prepared.preprocessing,
       backend,
       {
         recordEvery,
@@ -615,8 +623,8 @@ export class Session {
       X = this.trainSet.X;
       Y = this.trainSet.Y;
     } else {
-      X = this.backend.upload(gatherRows(this.dataset.X, slot.rows), `X.batch${number}`);
-      Y = this.backend.upload(gatherRows(this.dataset.Y, slot.rows), `Y.batch${number}`);
+      X = this.backend.upload(gatherRows(this.data.X, slot.rows), `X.batch${number}`);
+      Y = this.backend.upload(gatherRows(this.data.Y, slot.rows), `Y.batch${number}`);
     }
     const every = this.options.recordEvery;
     this.cur = {

@@ -9,6 +9,20 @@ import type { ModelSpec } from '../model/spec.js';
 
 export type InitScheme = 'xavier' | 'he';
 
+/** standardize: (x − mean) / std; min-max: (x − min) / (max − min) → [0, 1]; none: raw. */
+export type NormalizationChoice = 'standardize' | 'min-max' | 'none';
+
+/**
+ * Normalisation of the data the session trains on, fitted on the session's own training rows
+ * (never its validation rows) and applied to every row (engine/train/normalization.ts).
+ */
+export interface NormalizationConfig {
+  /** The inputs X (default none). */
+  readonly inputs?: NormalizationChoice;
+  /** Regression targets Y (default none; not with cross-entropy, whose targets are probabilities). */
+  readonly targets?: NormalizationChoice;
+}
+
 /** User-given parameters, in the layout of the weights file (W_i: fan-in rows). */
 export interface ParameterSet {
   readonly W: Matrix[];
@@ -37,6 +51,8 @@ export interface TrainConfig {
   readonly seed: number;
   /** Fraction of the samples held out for validation, in [0, 1). */
   readonly validationFraction: number;
+  /** Normalisation fitted on the training rows of this split (default: none, the data as given). */
+  readonly normalize?: NormalizationConfig;
   /** How many past steps to keep for time travel (bounded ring buffer). */
   readonly historySize?: number;
   /**

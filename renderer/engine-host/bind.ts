@@ -1,8 +1,8 @@
 /**
- * Binds the engine host (engine/protocol/host) to whatever port this context was given. Shared by
+ * Binds the engine host (engine/host) to whatever port this context was given. Shared by
  * the Web Worker (web mode) and the hidden Electron window, so both run the same engine code.
  */
-import { EngineHost } from '../../engine/protocol/host/index.js';
+import { EngineHost } from '../../engine/host/index.js';
 import type { Endpoint } from '../../engine/protocol/index.js';
 
 export function bindEngine(endpoint: Endpoint): EngineHost {

@@ -2,8 +2,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { EngineEvent } from '../../../engine/protocol/index.js';
-import { createFakeLink, type FakeLink } from './fake-link.js';
-import { connectStores } from './connect.js';
+import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
+import { connectStores } from '../wiring/connect.js';
 import { bareStartRequested, startReadyToRun } from './first-run.js';
 import { useUiStore } from '../stores/ui.js';
 import { useDataStore } from '../stores/data.js';

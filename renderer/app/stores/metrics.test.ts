@@ -2,8 +2,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { EngineEvent } from '../../../engine/protocol/index.js';
-import { createFakeLink, type FakeLink } from '../services/fake-link.js';
-import { connectStores } from '../services/connect.js';
+import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
+import { connectStores } from '../wiring/connect.js';
 import { useMetricsStore } from './metrics.js';
 import { useDataStore } from './data.js';
 

@@ -48,7 +48,7 @@ export const useMetricsStore = defineStore('metrics', () => {
   /** Asks for metrics unless a request is out, or (force = false) one went out less than a second ago. */
   async function refresh(force = false, now = Date.now()): Promise<void> {
     const session = useSessionStore();
-    if (!session.supports('request-metrics') || useDataStore().task !== 'classification' || session.state === 'empty') return;
+    if (useDataStore().task !== 'classification' || session.state === 'empty') return;
     if (inFlight || (!force && now - lastAt < METRICS_INTERVAL_MS)) return;
     inFlight = true;
     lastAt = now;

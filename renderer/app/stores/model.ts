@@ -170,6 +170,8 @@ export const useModelStore = defineStore('model', () => {
       batchSize: batchSize.value,
       seed: seed.value,
       validationFraction: validationFraction.value,
+      // Fitted by the engine on this configuration's training rows (never the validation rows).
+      normalize: { inputs: data.trainingNormalize },
       historySize: historySize.value,
       historyBytes: Math.max(0, Math.round(historyMemoryMiB.value * 2 ** 20)),
       ...(backend.value === 'auto' ? {} : { backend: backend.value }),

@@ -54,10 +54,6 @@ export const useSessionStore = defineStore('session', () => {
       useErrorsStore().report(err, `Could not send "${command.type}"`);
     }
   }
-  function supports(type: CommandType): boolean {
-    return commands.value.includes(type);
-  }
-
   function connect(l: EngineLink): void {
     disconnect();
     link.value = markRaw(l);
@@ -178,6 +174,6 @@ export const useSessionStore = defineStore('session', () => {
   return {
     link, ready, backend, commands, state, step, epoch, nextOp, reason, stepsPerSecond, loss, lastHit, progress, speed, notice,
     running, canRun, midStep,
-    engine, send, supports, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction, say, whyNot,
+    engine, send, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction, say, whyNot,
   };
 });

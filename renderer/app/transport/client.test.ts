@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEndpointPair } from '../../../engine/protocol/index.js';
 import type { Endpoint } from '../../../engine/protocol/index.js';
-import { EngineHost, cpuBackendProvider } from '../../../engine/protocol/host/index.js';
+import { EngineHost, cpuBackendProvider } from '../../../engine/host/index.js';
 import { EngineError } from '../services/engine-link.js';
 import { EngineClient } from './client.js';
 import type { ConnectionStatus } from './client.js';
