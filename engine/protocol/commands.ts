@@ -52,6 +52,13 @@ export const loadOptionsSchema = z.strictObject({
   task: z.enum(['auto', 'classification', 'regression']).optional(),
   classes: z.array(z.string().max(1000)).max(100_000).optional(),
   loss: z.enum(LOSSES).optional(),
+  /** Per column name: drop rows where it is missing, or fill its missing cells (engine/data/clean.ts). */
+  missing: z
+    .record(z.string().max(1000), z.union([z.enum(['drop', 'mean', 'median']), z.strictObject({ constant: finiteNumber })]))
+    .optional(),
+  /** Text columns to one-hot encode, by name; at most `oneHotCap` categories each (default 20). */
+  oneHot: z.array(z.string().max(1000)).max(10_000).optional(),
+  oneHotCap: z.number().int().min(2).max(1000).optional(),
 });
 
 const normalizationChoice = z.enum(['standardize', 'min-max', 'none']);

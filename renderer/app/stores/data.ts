@@ -7,7 +7,8 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
-import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
+import { defaultRoles, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
+import { previewFile } from '../services/file-preview.js';
 import type { ColumnStats } from '../services/stats.js';
 import type { MatrixView } from '../components/heatmap/paint.js';
 import { useSessionStore } from './session.js';
@@ -40,7 +41,6 @@ export interface DataSample {
 type LoadedEvent = EventOf<'dataset-loaded'>;
 
 const RECENT_KEY = 'backprop-lens.recent';
-const DELIMITED = /\.(csv|tsv|txt)(\.gz)?$/i;
 
 function loadRecent(): RecentEntry[] {
   try {
@@ -68,6 +68,13 @@ export const useDataStore = defineStore('data', () => {
   const trainingNormalize = ref<'standardize' | 'min-max' | 'none'>('none');
   /** 'auto': classification when the single target column holds text labels. */
   const taskChoice = ref<'auto' | 'classification' | 'regression'>('auto');
+  /** The loader's reading choices for text tables; 'auto' lets the engine infer (what it inferred comes back in `loaded.inferred`). */
+  const reading = ref<{ delimiter: NonNullable<LoadOptionsInput['delimiter']>; header: 'auto' | 'yes' | 'no'; skipLines: number; encoding: NonNullable<LoadOptionsInput['encoding']> }>({
+    delimiter: 'auto',
+    header: 'auto',
+    skipLines: 0,
+    encoding: 'auto',
+  });
   const loading = ref(false);
   const loaded = shallowRef<LoadedEvent | null>(null);
   const sample = shallowRef<DataSample | null>(null);
@@ -117,9 +124,11 @@ export const useDataStore = defineStore('data', () => {
     try {
       const e = await session.engine().request({ type: 'load-dataset', source }, 'dataset-loaded');
       accept(e);
+      useErrorsStore().clearSlot('data');
       return true;
     } catch (err) {
-      useErrorsStore().report(err, 'Could not load the data set');
+      // One error area for loading: a new failure replaces the previous one.
+      useErrorsStore().report(err, source.kind === 'file' ? `Could not load ${source.fileName}` : 'Could not load the data set', 'data');
       return false;
     } finally {
       loading.value = false;
@@ -143,25 +152,45 @@ export const useDataStore = defineStore('data', () => {
     return ok;
   }
 
-  /** A file was picked (dialog, input or drop): preview it; delimited text waits for column choices. */
-  function pick(name: string, bytes: Uint8Array, path?: string): void {
+  /** A file was picked (dialog, input or drop): preview it (every table format gets the column chooser); empty and binary files are refused by name. */
+  function pick(name: string, bytes: Uint8Array, path?: string, keepReading = false): void {
+    const errors = useErrorsStore();
+    // A new file is read with 'auto' choices; "Read differently…" keeps the ones it set.
+    if (!keepReading) reading.value = { delimiter: 'auto', header: 'auto', skipLines: 0, encoding: 'auto' };
+    const { preview, refusal } = previewFile(name, bytes, reading.value);
+    if (refusal) {
+      errors.report(new Error(refusal), `Cannot load ${name}`, 'data');
+      return;
+    }
+    errors.clearSlot('data');
     fileCache.set(name, bytes);
-    let preview: CsvPreview | null = null;
-    if (DELIMITED.test(name) && !name.endsWith('.gz')) {
-      preview = previewDelimited(new TextDecoder().decode(bytes.subarray(0, 256 * 1024)));
-      roles.value = defaultRoles(preview);
-    } else roles.value = [];
+    roles.value = preview ? defaultRoles(preview) : [];
     pending.value = markRaw({ name, bytes, path, preview });
+  }
+  /** The reading choices changed: preview the pending file again with them (the roles restart). */
+  function repreview(): void {
+    const f = pending.value;
+    if (!f) return;
+    const { preview } = previewFile(f.name, f.bytes, reading.value);
+    roles.value = preview ? defaultRoles(preview) : [];
+    pending.value = markRaw({ ...f, preview });
   }
 
   function fileOptions(): LoadOptionsInput {
     const p = pending.value?.preview;
+    const r = reading.value;
     const options: LoadOptionsInput = { task: taskChoice.value };
+    if (p?.kind !== 'json') {
+      if (r.delimiter !== 'auto') options.delimiter = r.delimiter;
+      if (r.skipLines > 0) options.skipLines = r.skipLines;
+      if (r.encoding !== 'auto') options.encoding = r.encoding;
+      if (r.header !== 'auto') options.header = r.header;
+    }
     if (p && roles.value.length === p.columns.length) {
-      const byRole = (r: ColumnRole) => roles.value.flatMap((role, j) => (role === r ? [p.hasHeader ? p.columns[j]! : j] : []));
+      const byRole = (k: ColumnRole) => roles.value.flatMap((role, j) => (role === k ? [p.hasHeader ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
       options.targets = byRole('target');
-      options.header = p.hasHeader;
+      if (p.kind !== 'json') options.header = p.hasHeader ? 'yes' : 'no';
     }
     return options;
   }
@@ -172,11 +201,11 @@ export const useDataStore = defineStore('data', () => {
     const p = f.preview;
     if (p && roles.value.length === p.columns.length) {
       if (!roles.value.includes('target')) {
-        useErrorsStore().report(new Error('Choose at least one target column.'), `Could not load ${f.name}`);
+        useErrorsStore().report(new Error('Choose at least one target column.'), `Could not load ${f.name}`, 'data');
         return false;
       }
       if (!roles.value.includes('feature')) {
-        useErrorsStore().report(new Error('Choose at least one feature column.'), `Could not load ${f.name}`);
+        useErrorsStore().report(new Error('Choose at least one feature column.'), `Could not load ${f.name}`, 'data');
         return false;
       }
     }
@@ -195,8 +224,8 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
+    catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, loadPending, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, repreview, loadPending, accept, cachedFile, fileOptions,
   };
 });

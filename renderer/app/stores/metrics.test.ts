@@ -1,16 +1,14 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { EngineEvent } from '../../../engine/protocol/index.js';
+import { datasetLoaded, event, readyEvent, stateEvent } from '../testing/factories.js';
 import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
 import { connectStores } from '../wiring/connect.js';
 import { useMetricsStore } from './metrics.js';
 import { useDataStore } from './data.js';
 
-type Body = Omit<EngineEvent, 'v'>;
-const backend = { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null };
 const set = (accuracy: number) => ({ samples: 10, omitted: 0, accuracy, classes: 2, confusion: [5, 0, 0, 5], classCounts: [5, 5], predictedCounts: [5, 5], examples: [[1], [], [], [2]] });
-const metrics = (step: number, acc: number) => ({ type: 'metrics', step, task: 'classification', classNames: ['a', 'b'], train: set(acc), validation: set(acc - 0.1) }) as Body;
+const metrics = (step: number, acc: number) => event('metrics', { step, task: 'classification', classNames: ['a', 'b'], train: set(acc), validation: set(acc - 0.1) });
 
 let link: FakeLink;
 beforeEach(() => {
@@ -18,9 +16,9 @@ beforeEach(() => {
   setActivePinia(createPinia());
   link = createFakeLink();
   connectStores(link);
-  link.emit({ type: 'ready', protocol: 1, backend, commands: ['request-metrics'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
-  useDataStore().accept({ type: 'dataset-loaded', name: 'c', samples: 20, inputSize: 2, outputSize: 2, featureNames: ['x', 'y'], targetNames: ['a', 'b'], classNames: ['a', 'b'] } as never);
-  link.emit({ type: 'state', state: 'running', step: 1, epoch: 0, nextOp: null, reason: 'command' } as Body);
+  link.emit(readyEvent());
+  useDataStore().accept(datasetLoaded('c', ['x', 'y'], ['a', 'b']) as never);
+  link.emit(stateEvent({ state: 'running', step: 1 }));
 });
 
 describe('metrics store', () => {
@@ -45,9 +43,10 @@ describe('metrics store', () => {
   it('a regression set asks nothing; a new configuration clears', async () => {
     const m = useMetricsStore();
     m.accept(metrics(3, 0.5) as never);
-    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'configured' } as Body);
+    link.emit(stateEvent({ state: 'idle', reason: 'configured' }));
     expect(m.latest).toBeNull();
-    useDataStore().accept({ type: 'dataset-loaded', name: 'r', samples: 20, inputSize: 1, outputSize: 1, featureNames: ['x'], targetNames: ['y'], classNames: null } as never);
+    const reg = datasetLoaded('r', ['x'], ['y']);
+    useDataStore().accept({ ...reg, classNames: null, preview: { ...reg.preview!, task: 'regression' } } as never);
     const before = link.sent.length;
     await m.refresh(true);
     expect(link.sent.length).toBe(before);
