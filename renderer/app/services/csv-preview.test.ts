@@ -33,3 +33,13 @@ describe('preview choices and suggestions', () => {
     expect(isDateLike(p, 1)).toBe(false);
   });
 });
+
+describe('scikit-learn counts line', () => {
+  it('is recognised, its line skipped, the columns numbered', () => {
+    const p = previewDelimited('4,2,a,b\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n');
+    expect(p.countsLine).toBe(true);
+    expect(p.columns).toEqual(['column 1', 'column 2', 'column 3']);
+    expect(p.rows).toHaveLength(4);
+    expect(previewDelimited('x,y,label\n1,2,0\n').countsLine).toBeUndefined();
+  });
+});

@@ -13,6 +13,8 @@ export interface CsvPreview {
   readonly numeric: readonly boolean[];
   /** Where the columns come from: delimited text (default) or JSON records (keys, no header option). */
   readonly kind?: 'delimited' | 'json';
+  /** The first line is a scikit-learn counts line (`150,4,setosa,versicolor,virginica`): the engine reads it; columns are numbered. */
+  readonly countsLine?: boolean;
 }
 
 /** How the page previews delimited text: the same choices the engine's loader takes. */
@@ -50,12 +52,20 @@ export function previewDelimited(text: string, options: PreviewOptions = {}): Cs
   const width = Math.max(...all.map((r) => r.length));
   const first = all[0]!;
   const rest = all.slice(1);
-  const guessed = first.some((cell, j) => !isNumber(cell) && rest.some((r) => isNumber(r[j] ?? '')));
+  const countsLine = options.header !== 'no' && isCountsLine(first, rest);
+  const guessed = countsLine || first.some((cell, j) => !isNumber(cell) && rest.some((r) => isNumber(r[j] ?? '')));
   const hasHeader = options.header === 'yes' ? true : options.header === 'no' ? false : guessed;
   const body = hasHeader ? rest : all.slice(0, PREVIEW_ROWS);
-  const columns = Array.from({ length: width }, (_, j) => (hasHeader ? (first[j] ?? '').trim() || `column ${j + 1}` : `column ${j + 1}`));
+  const columns = Array.from({ length: countsLine ? Math.max(...rest.map((r) => r.length)) : width }, (_, j) => (hasHeader && !countsLine ? (first[j] ?? '').trim() || `column ${j + 1}` : `column ${j + 1}`));
   const numeric = columns.map((_, j) => body.length > 0 && body.every((r) => isNumber(r[j] ?? '')));
-  return { columns, rows: body, hasHeader, numeric };
+  return countsLine ? { columns, rows: body, hasHeader, numeric, countsLine } : { columns, rows: body, hasHeader, numeric };
+}
+
+/** scikit-learn's bundled CSVs start `rows,features[,class names…]`; the data rows have features + 1 cells. */
+function isCountsLine(first: readonly string[], rest: readonly (readonly string[])[]): boolean {
+  if (first.length < 2 || !/^\d+$/.test(first[0]!.trim()) || !/^\d+$/.test(first[1]!.trim())) return false;
+  const features = Number(first[1]);
+  return rest.length > 0 && rest.every((r) => r.length === features + 1) && first.slice(2).every((c) => !isNumber(c));
 }
 
 export type ColumnRole = 'feature' | 'target' | 'ignore';
@@ -78,4 +88,20 @@ export function defaultRoles(p: CsvPreview): ColumnRole[] {
     break;
   }
   return p.columns.map((_, j) => (dates[j] ? 'ignore' : j === target ? 'target' : 'feature'));
+}
+
+/** Cells read as missing in a preview: blanks and the usual spellings (as engine/data/clean.ts reads them). */
+const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
+
+/** Whether column j has missing cells in the previewed rows. */
+export function hasMissing(p: CsvPreview, j: number): boolean {
+  return p.rows.some((r) => MISSING.has((r[j] ?? '').trim().toLowerCase()));
+}
+
+/** Whether column j holds text (a present cell that is not a number): as a feature it is one-hot encoded. */
+export function isTextColumn(p: CsvPreview, j: number): boolean {
+  return p.rows.some((r) => {
+    const c = (r[j] ?? '').trim();
+    return !MISSING.has(c.toLowerCase()) && !isNumber(c);
+  });
 }

@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
-import { defaultRoles, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
+import { defaultRoles, isTextColumn, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import { previewFile } from '../services/file-preview.js';
 import type { ColumnStats } from '../services/stats.js';
 import type { MatrixView } from '../components/heatmap/paint.js';
@@ -59,6 +59,8 @@ export const useDataStore = defineStore('data', () => {
   // (the catalog is the engine's registry; it does not change at run time)
   const pending = shallowRef<PendingFile | null>(null);
   const roles = ref<ColumnRole[]>([]);
+  /** Per previewed column: what to do with its missing cells ('keep' = a missing cell in a used column is an error). */
+  const missing = ref<('keep' | 'drop' | 'mean' | 'median' | 'zero')[]>([]);
   /** The normalisation chosen for the next file (built-ins are well scaled and are trained on as they are). */
   const normalize = ref<'standardize' | 'min-max' | 'none'>('standardize');
   /**
@@ -165,6 +167,7 @@ export const useDataStore = defineStore('data', () => {
     errors.clearSlot('data');
     fileCache.set(name, bytes);
     roles.value = preview ? defaultRoles(preview) : [];
+    missing.value = preview ? preview.columns.map(() => 'keep') : [];
     pending.value = markRaw({ name, bytes, path, preview });
   }
   /** The reading choices changed: preview the pending file again with them (the roles restart). */
@@ -173,6 +176,7 @@ export const useDataStore = defineStore('data', () => {
     if (!f) return;
     const { preview } = previewFile(f.name, f.bytes, reading.value);
     roles.value = preview ? defaultRoles(preview) : [];
+    missing.value = preview ? preview.columns.map(() => 'keep') : [];
     pending.value = markRaw({ ...f, preview });
   }
 
@@ -187,10 +191,19 @@ export const useDataStore = defineStore('data', () => {
       if (r.header !== 'auto') options.header = r.header;
     }
     if (p && roles.value.length === p.columns.length) {
-      const byRole = (k: ColumnRole) => roles.value.flatMap((role, j) => (role === k ? [p.hasHeader ? p.columns[j]! : j] : []));
+      // By name where the file names its columns; by (0-based) index otherwise, and for a counts line (the engine reads it).
+      const byName = p.hasHeader && !p.countsLine;
+      const byRole = (k: ColumnRole) => roles.value.flatMap((role, j) => (role === k ? [byName ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
       options.targets = byRole('target');
-      if (p.kind !== 'json') options.header = p.hasHeader ? 'yes' : 'no';
+      if (p.kind !== 'json' && !p.countsLine) options.header = p.hasHeader ? 'yes' : 'no';
+      // Missing values by column name (unnamed columns are "column N", as the loader names them).
+      const treat = Object.fromEntries(
+        missing.value.flatMap((m, j) => (m === 'keep' || roles.value[j] === 'ignore' ? [] : [[p.columns[j]!, m === 'zero' ? { constant: 0 } : m] as const])),
+      );
+      if (Object.keys(treat).length) options.missing = treat;
+      const text = roles.value.flatMap((r, j) => (r === 'feature' && isTextColumn(p, j) ? [p.columns[j]!] : []));
+      if (text.length) options.oneHot = text;
     }
     return options;
   }
@@ -224,7 +237,7 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
+    catalog, selected, params, pending, roles, missing, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
     select, loadBuiltin, pick, repreview, loadPending, accept, cachedFile, fileOptions,
   };
