@@ -53,6 +53,20 @@ test('a scikit-learn counts-line CSV: header and task inferred and explained, on
   await expect(page.locator('[data-test=task-reason]')).toContainText('classification');
   await expect(page.locator('[data-test=dataset-summary]')).toContainText('setosa, versicolor, virginica');
   await page.screenshot({ path: `${SHOTS}/01-iris-inferred.png`, fullPage: true });
+  // Four inputs: the Train view shows the samples on two principal components, coloured by prediction.
+  await page.click('[data-tab=model]');
+  await page.click('[data-test=apply-model]');
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle/);
+  await page.click('[data-tab=train]');
+  await page.locator('[data-test=speed]').fill('6');
+  await page.click('[data-test=run]');
+  await expect(page.locator('[data-test=projection]')).toBeVisible();
+  await expect(page.locator('[data-test=projection-wrong]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('[data-test=class-metrics]')).toBeVisible();
+  await page.waitForTimeout(3000);
+  await page.click('[data-test=pause]');
+  await page.screenshot({ path: `${SHOTS}/05-iris-train.png` });
+  await page.click('[data-tab=data]');
   await page.click('[data-test=switch-task]');
   await expect(page.locator('[data-test=task-reason]')).toContainText('regression');
 });
