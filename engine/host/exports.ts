@@ -12,8 +12,10 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 export type ExportKind = EventOf<'export'>['what'];
 
-const slug = (s: string): string =>
+/** A file-name stem from a data set name: its file extensions dropped (iris.csv.gz → iris), unsafe characters replaced. */
+export const slug = (s: string): string =>
   s
+    .replace(/(\.(csv|tsv|txt|data|dat|json|npy|npz|idx\d?|ubyte|gz))+$/i, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80) || 'data';
