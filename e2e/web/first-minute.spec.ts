@@ -143,3 +143,19 @@ test('a file dropped on any view opens in the Data view; the browser never navig
   await expect(page.locator('.data-view')).toContainText('dropped.csv');
   expect(page.url()).toBe(url);
 });
+
+test('invalid numeric fields are refused in the form, in plain words', async ({ page }) => {
+  await open(page);
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle/, { timeout: 60_000 });
+  await page.click('[data-tab=model]');
+  await page.fill('[data-test=batch]', 'abc');
+  await page.locator('[data-test=batch]').press('Tab');
+  await expect(page.locator('[data-test=batch-problem]')).toContainText('Batch size "abc" is not a number');
+  await page.fill('[data-test=units-0]', '');
+  await expect(page.locator('[data-test=model-problem]')).toHaveText("Hidden layer 1's units must be a number.");
+  await page.fill('[data-test=units-0]', '8');
+  await page.fill('[data-test=batch]', '16');
+  await page.locator('[data-test=batch]').press('Tab');
+  await expect(page.locator('[data-test=batch-problem]')).toHaveCount(0);
+  await expect(page.locator('[data-test=model-problem]')).toHaveCount(0);
+});
