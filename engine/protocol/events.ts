@@ -8,10 +8,12 @@
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { BackendName } from '../backends/backend.js';
-import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
+import type { BreakpointHit, OpRef } from '../train/types.js';
+import type { LayerStats } from '../telemetry/types.js';
 import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
+import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
@@ -157,7 +159,7 @@ export interface ProgressEvent extends Base {
 
 /** A layer's statistics in a frame; `histograms` (32 bins of A_{i+1}, G_i, W_i, ∂L/∂W_i) unless switched off with set-telemetry. */
 export type LayerFrame = LayerStats;
-export type { Histogram, LayerHistograms } from '../train/types.js';
+export type { Histogram, LayerHistograms } from '../telemetry/types.js';
 
 export interface LossPoint {
   readonly step: number;
@@ -307,6 +309,22 @@ export interface GradcheckResultEvent extends Base {
   } | null;
 }
 
+/** One quantity of a compare, in FORMATS' rows layout: theirs (null when missing or misshapen), the float64 reference, theirs − reference. */
+export interface CompareQuantityValues {
+  readonly name: string;
+  readonly theirs: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+  readonly reference: { readonly rows: number; readonly cols: number; readonly data: Float64Array };
+  readonly difference: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+}
+
+export interface CompareResultEvent extends Base {
+  readonly type: 'compare-result';
+  /** The `backprop-lens/compare-report` (docs/formats.md). */
+  readonly report: CompareReport;
+  /** Every quantity of report.quantities, same order. */
+  readonly values: readonly CompareQuantityValues[];
+}
+
 export interface ExportEvent extends Base {
   readonly type: 'export';
   readonly what: 'weights' | 'gradients' | 'loss-history';
@@ -394,6 +412,7 @@ export type EngineEvent =
   | PredictionEvent
   | BackendComparisonEvent
   | MetricsEvent
+  | CompareResultEvent
   | ErrorEvent;
 
 export type EventType = EngineEvent['type'];
@@ -420,6 +439,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'prediction',
   'backend-comparison',
   'metrics',
+  'compare-result',
   'error',
 ];
 
@@ -453,6 +473,7 @@ export const REPLY_EVENT = {
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
   'request-metrics': 'metrics',
+  compare: 'compare-result',
 } as const satisfies Record<CommandType, EventType | null>;
 
 export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType
