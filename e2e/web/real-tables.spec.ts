@@ -110,3 +110,13 @@ test('a gzipped table gets the column chooser; binary and empty files are named,
   await expect(page.locator('.tray [role=alert]')).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/04-one-error.png` });
 });
+
+test('a digits table from a file (64 pixel columns of 0…16) is drawn as a pixel grid', async ({ page }) => {
+  await open(page);
+  const header = [...Array.from({ length: 64 }, (_, k) => `pixel_${k}`), 'target'].join(',');
+  const rows = Array.from({ length: 30 }, (_, r) => [...Array.from({ length: 64 }, (_, k) => ((k + r) % 17)), r % 10].join(','));
+  await page.setInputFiles('[data-test=file-input]', file('digits.csv', `${header}\n${rows.join('\n')}\n`));
+  await page.click('[data-test=load-file]');
+  await expect(page.locator('[data-test=dataset-summary]')).toContainText('64 features');
+  await expect(page.locator('canvas[data-chart=images]')).toBeVisible();
+});

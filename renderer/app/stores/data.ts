@@ -9,6 +9,7 @@ import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, Loa
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, isTextColumn, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import { previewFile } from '../services/file-preview.js';
+import { looksLikeImages } from '../services/image-guess.js';
 import type { ColumnStats } from '../services/stats.js';
 import type { MatrixView } from '../services/matrix.js';
 import { useSessionStore } from './session.js';
@@ -86,7 +87,12 @@ export const useDataStore = defineStore('data', () => {
 
   const selectedInfo = computed(() => catalog.value.find((b) => b.name === selected.value) ?? null);
   const task = computed<'regression' | 'classification' | null>(() => loaded.value?.preview.task ?? null);
-  const image = computed(() => loaded.value?.preview.image ?? null);
+  /** Image sets: the engine's word, or a square of 64+ non-negative pixel columns (a digits or MNIST table loaded from a file). */
+  const image = computed(() => {
+    const l = loaded.value;
+    if (!l) return null;
+    return l.preview.image ?? looksLikeImages(l.inputSize, l.preview.featureStats);
+  });
   /** Per-column statistics of the whole data set, as the engine computed them (as loaded; the training normalisation is fitted later, on the training rows). */
   const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
