@@ -26,6 +26,10 @@ const SAVE_FILTERS: Record<SaveKind, { name: string; extensions: string[] }> = {
   json: { name: 'JSON', extensions: ['json'] },
   csv: { name: 'CSV', extensions: ['csv'] },
   png: { name: 'PNG image', extensions: ['png'] },
+  npz: { name: 'NumPy arrays', extensions: ['npz'] },
+  safetensors: { name: 'safetensors (PyTorch)', extensions: ['safetensors'] },
+  onnx: { name: 'ONNX model', extensions: ['onnx'] },
+  bplens: { name: 'Backprop Lens session', extensions: ['bplens'] },
 };
 
 export interface ServiceDeps {

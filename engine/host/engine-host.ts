@@ -31,6 +31,15 @@ import type { DatasetProvider } from './dataset-provider.js';
 import { defaultDatasetProvider } from './dataset-provider.js';
 import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
+import {
+  buildBinaryExport,
+  configOfSession,
+  datasetOfSession,
+  isBinaryExport,
+  sessionOpenedBody,
+} from './session-files.js';
+import { decodeSession } from '../session-file/read.js';
+import { installSessionState } from '../session-file/live-session.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
 import { type HistoryEntry, isRestorable, stepRange } from '../train/history.js';
@@ -208,9 +217,17 @@ export class EngineHost {
         return this.gradcheck(c);
       case 'export': {
         const { session, dataset } = this.need();
-        const body = await buildExport(c.what, session, dataset);
-        return this.post(body, c.id);
+        const { what } = c;
+        const body = isBinaryExport(what)
+          ? await buildBinaryExport(what, session, dataset, {
+              ...(c.view ? { view: c.view } : {}),
+              ...(c.notes !== undefined ? { notes: c.notes } : {}),
+            })
+          : await buildExport(what, session, dataset);
+        return this.post(body, c.id, typeof body.contents === 'string' ? [] : [body.contents.buffer as ArrayBuffer]);
       }
+      case 'open-session':
+        return this.openSessionFile(c);
       case 'set-frame-rate':
         this.gate.setFrameRate(c.fps);
         return this.post({ type: 'accepted', command: c.type }, c.id);
@@ -256,6 +273,12 @@ export class EngineHost {
     });
     await this.dropSession();
     this.dataset = ds;
+    this.announceDataset(ds, c.id);
+    this.postState('loaded');
+  }
+
+  /** `dataset-loaded` for the host's dataset: after load-dataset, and after open-session. */
+  private announceDataset(ds: LabeledDataset, id: number | undefined): void {
     const preview = datasetPreview(ds);
     this.post(
       {
@@ -269,24 +292,13 @@ export class EngineHost {
         classNames: ds.meta.classNames,
         preview,
       },
-      c.id,
+      id,
       transferablesOf([preview.X, preview.Y]),
     );
-    this.postState('loaded');
   }
 
-  private async configure(c: CommandOf<'configure'>): Promise<void> {
-    if (!this.dataset) throw new InvalidStateError('configure: load a dataset first');
-    this.stopRun();
-    const { backend: preference, ...rest } = c.config;
-    const config: TrainConfig = {
-      ...rest,
-      init:
-        typeof rest.init === 'string'
-          ? rest.init
-          : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
-    };
-    await this.createSession(config, preference);
+  /** `configured` for the session just created. */
+  private announceConfigured(config: TrainConfig, id: number | undefined): void {
     const session = this.session!;
     const widths = layerWidths(config.model);
     this.post(
@@ -304,8 +316,41 @@ export class EngineHost {
         backend: this.sessionBackend!.info,
         preprocessing: session.preprocessing,
       },
-      c.id,
+      id,
     );
+  }
+
+  /** open-session: the file's data, settings and saved state replace the current ones (engine/host/session-files.ts). */
+  private async openSessionFile(c: CommandOf<'open-session'>): Promise<void> {
+    this.stopRun();
+    const { contents } = await decodeSession(c.bytes, { fileName: c.fileName });
+    const ds = datasetOfSession(contents);
+    await this.dropSession();
+    this.dataset = ds;
+    this.announceDataset(ds, c.id);
+    this.postState('loaded');
+    this.breakpoints = [...contents.breakpoints];
+    const config = configOfSession(contents);
+    await this.createSession(config, undefined);
+    await installSessionState(this.session!, contents);
+    this.announceConfigured(config, c.id);
+    this.post(sessionOpenedBody(c.fileName, contents), c.id);
+    this.postState('configured');
+  }
+
+  private async configure(c: CommandOf<'configure'>): Promise<void> {
+    if (!this.dataset) throw new InvalidStateError('configure: load a dataset first');
+    this.stopRun();
+    const { backend: preference, ...rest } = c.config;
+    const config: TrainConfig = {
+      ...rest,
+      init:
+        typeof rest.init === 'string'
+          ? rest.init
+          : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
+    };
+    await this.createSession(config, preference);
+    this.announceConfigured(config, c.id);
     this.postState('configured');
   }
 
@@ -685,9 +730,7 @@ export class EngineHost {
     const entry = session.history.toArray().find((e) => e.step === c.step);
     if (!entry) {
       const kept = session.history.toArray().map((e) => e.step);
-      throw new NotFoundError(
-        `step ${c.step} is not in the history (kept: ${stepRange(kept)})`,
-      );
+      throw new NotFoundError(`step ${c.step} is not in the history (kept: ${stepRange(kept)})`);
     }
     const frame = this.historyFrame(session, entry);
     this.post(frame, c.id, transferablesOf(frame.matrices));

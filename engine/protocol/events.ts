@@ -8,8 +8,16 @@
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { BackendName } from '../backends/backend.js';
-import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
-import type { CommandType, Checkpoint } from './commands.js';
+import type {
+  BreakpointCondition,
+  BreakpointHit,
+  LayerStats,
+  NormalizationConfig,
+  OpRef,
+  OptimizerConfig,
+} from '../train/types.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { PROTOCOL_VERSION } from './version.js';
@@ -280,10 +288,33 @@ export interface GradcheckResultEvent extends Base {
 
 export interface ExportEvent extends Base {
   readonly type: 'export';
-  readonly what: 'weights' | 'gradients' | 'loss-history';
+  readonly what: ExportKind;
   readonly fileName: string;
   readonly mimeType: string;
-  readonly contents: string;
+  /** Text for JSON and CSV; bytes for .npz, .safetensors, .onnx and .bplens. */
+  readonly contents: string | Uint8Array;
+}
+
+/** The answer to `open-session`: what the file restored (the dashboard's stores follow it). */
+export interface SessionOpenedEvent extends Base {
+  readonly type: 'session-opened';
+  readonly fileName: string;
+  /** The training configuration now in effect (as `configure` would take it). */
+  readonly config: {
+    readonly model: ModelSpec;
+    readonly optimizer: OptimizerConfig;
+    readonly batchSize: number | 'full';
+    readonly seed: number;
+    readonly validationFraction: number;
+    readonly normalize?: NormalizationConfig;
+  };
+  readonly breakpoints: readonly BreakpointCondition[];
+  readonly step: number;
+  readonly epoch: number;
+  readonly notes: string;
+  readonly view: Readonly<Record<string, unknown>> | null;
+  /** Set on a minimal repro: the hit it reproduces. */
+  readonly repro: { readonly step: number; readonly op: string; readonly message: string } | null;
 }
 
 export interface CheckpointEvent extends Base {
@@ -331,6 +362,8 @@ export type ErrorCode =
   | 'config-error'
   | 'not-found'
   | 'device-lost'
+  /** A file the command carried (a session file) cannot be read; the message names the entry. */
+  | 'file-error'
   | 'internal';
 
 export interface ErrorEvent extends Base {
@@ -357,6 +390,7 @@ export type EngineEvent =
   | BreakpointHitEvent
   | GradcheckResultEvent
   | ExportEvent
+  | SessionOpenedEvent
   | CheckpointEvent
   | MatrixEvent
   | AcceptedEvent
@@ -382,6 +416,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'breakpoint-hit',
   'gradcheck-result',
   'export',
+  'session-opened',
   'checkpoint',
   'matrix',
   'accepted',
@@ -414,6 +449,7 @@ export const REPLY_EVENT = {
   'set-learning-rate': 'accepted',
   gradcheck: 'gradcheck-result',
   export: 'export',
+  'open-session': 'session-opened',
   'set-frame-rate': 'accepted',
   'set-telemetry': 'accepted',
   ack: null,

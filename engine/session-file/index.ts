@@ -24,3 +24,4 @@ export { captureSession, openSession } from './live-session.js';
 export type { CaptureInfo, OpenOptions } from './live-session.js';
 export { minimalRepro } from './repro.js';
 export type { ReproRequest } from './repro.js';
+export { installSessionState } from './live-session.js';

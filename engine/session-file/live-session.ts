@@ -128,38 +128,49 @@ export async function openSession(c: SessionContents, backend: Backend, options:
     breakpoints: c.breakpoints,
     ...sessionOptions,
   });
+  await installSessionState(session, c);
+  return session;
+}
+
+/**
+ * Puts a saved session's kept steps into a fresh Session's history and restores its saved state:
+ * what openSession does after Session.create (the engine host creates its sessions itself).
+ */
+export async function installSessionState(session: Session, c: SessionContents): Promise<void> {
+  const state = c.state;
+  if (!state)
+    throw new SessionFileError('the session holds no training state to continue from', 'manifest.json', ['state']);
   // Kept steps go back into the history so time travel reaches them; restore() then installs the
   // saved state as the newest entry (dropping anything at or after its step).
   session.history.clear();
   for (const h of c.history) {
-    if (h.step >= c.state.step) continue;
+    if (h.step >= state.step) continue;
     session.history.push(historyEntry(h));
   }
   const current: RestorableEntry = {
-    step: c.state.step,
-    epoch: c.state.epoch,
-    loss: c.lossCurve.find((p) => p.step === c.state!.step)?.loss ?? null,
-    validationLoss: c.lossCurve.find((p) => p.step === c.state!.step)?.validationLoss ?? null,
-    parameters: c.state.parameters,
-    optimizer: c.state.optimizer ?? { updates: 0, buffers: [] },
+    step: state.step,
+    epoch: state.epoch,
+    loss: c.lossCurve.find((p) => p.step === state.step)?.loss ?? null,
+    validationLoss: c.lossCurve.find((p) => p.step === state.step)?.validationLoss ?? null,
+    parameters: state.parameters,
+    optimizer: state.optimizer ?? { updates: 0, buffers: [] },
     layers: [],
     matrices: {},
   };
-  if (!c.state.optimizer && c.training.optimizer.kind === 'adam')
+  if (!state.optimizer && c.training.optimizer.kind === 'adam')
     throw new SessionFileError(
       'the state has no optimizer buffers, which Adam needs to continue exactly',
       'manifest.json',
       ['state'],
     );
-  if (!c.state.optimizer && c.training.optimizer.kind === 'sgd' && c.training.optimizer.momentum > 0)
+  if (!state.optimizer && c.training.optimizer.kind === 'sgd' && c.training.optimizer.momentum > 0)
     throw new SessionFileError(
       'the state has no momentum buffers, which SGD with momentum needs to continue exactly',
       'manifest.json',
       ['state'],
     );
-  const emptyBuffers = { updates: c.state.step, buffers: c.state.parameters.W.flatMap(() => [[], []]) };
-  await session.restore(c.state.optimizer ? current : { ...current, optimizer: emptyBuffers });
-  return session;
+  const emptyBuffers = { updates: state.step, buffers: state.parameters.W.flatMap(() => [[], []]) };
+  await session.restore(state.optimizer ? current : { ...current, optimizer: emptyBuffers });
 }
 
 function historyEntry(h: SessionHistoryStep): HistoryEntry {
