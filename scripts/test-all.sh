@@ -14,7 +14,8 @@ mkdir -p test-results
 
 # System packages: Chromium (e2e, its SwiftShader Vulkan driver for WebGPU), the Vulkan loader
 # (dawn.node), Xvfb (Electron e2e where a binary exists), Debian's python3 with onnx, torch and
-# numpy (the interop tests validate ONNX exports with onnx.checker and load safetensors into torch).
+# numpy (the interop tests validate ONNX exports with onnx.checker and load safetensors into torch; the
+# attach-mode end-to-end tests drive a real training loop with python/backprop_lens_attach).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libvulkan.so.1 ] || need+=(libvulkan1)

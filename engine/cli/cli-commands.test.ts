@@ -52,7 +52,7 @@ describe('help and version', () => {
 
   it('docs/cli.md shows the current help of every command', async () => {
     const doc = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');
-    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'convert', 'session']) {
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'convert', 'session', 'serve']) {
       expect(doc, `docs/cli.md is out of date: run npx tsx engine/cli/update-docs.ts`).toContain(
         (await run(cmd, '--help')).stdout.trimEnd(),
       );

@@ -17,6 +17,7 @@ import { infoSpec, runInfo } from './commands/info.js';
 import { runTrain, trainSpec } from './commands/train.js';
 import { convertSpec, runConvert } from './commands/convert.js';
 import { runSession, sessionSpec } from './commands/session.js';
+import { runServe, serveSpec } from './commands/serve.js';
 
 interface Command {
   readonly spec: CommandSpec;
@@ -30,6 +31,7 @@ const COMMANDS: readonly Command[] = [
   { spec: infoSpec, run: runInfo },
   { spec: convertSpec, run: runConvert },
   { spec: sessionSpec, run: runSession },
+  { spec: serveSpec, run: runServe },
 ];
 
 function findCommand(name: string): Command {

@@ -291,6 +291,7 @@ export class EngineHost {
         targetNames: ds.meta.targetNames,
         classNames: ds.meta.classNames,
         preview,
+        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
       },
       id,
       transferablesOf([preview.X, preview.Y]),

@@ -36,7 +36,9 @@ import {
 } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
+import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import { type TrainingData, loadTrainingData } from '../dataset-source.js';
+import { refuseOutputOverInput } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { architecture, duration, num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
@@ -89,6 +91,7 @@ export const trainSpec: CommandSpec = {
       value: 'COLS',
       description: 'Target column(s) of a file (default: the last column).',
     },
+    ...DATA_FILE_OPTIONS,
     {
       name: 'normalize',
       type: 'string',
@@ -452,8 +455,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   // Check the flags that need no data first, so a typo fails before a big file is read.
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
   const exportPath = str(values, 'export');
-  if (exportPath !== undefined) await checkWritableFolder(io, exportPath);
   const initFrom = str(values, 'init-from');
+  if (exportPath !== undefined) {
+    await checkWritableFolder(io, exportPath);
+    await refuseOutputOverInput(io, 'train', { flag: '--export', path: exportPath }, [
+      { flag: 'the dataset', path: dataset },
+      { flag: '--test', path: str(values, 'test') ?? '-' },
+      { flag: '--init-from', path: initFrom ?? '-' },
+    ]);
+  }
   let start: WeightsFile | null = null;
   if (initFrom !== undefined) {
     const given = MODEL_FLAGS.filter((f) => values[f] !== undefined);
@@ -469,6 +479,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     dataset,
     params: list(values, 'param'),
     testFile: str(values, 'test'),
+    read: datasetReadOptions(values, 'train'),
     features: cols('features'),
     targets: cols('targets'),
     normalize: normalize === undefined ? undefined : choiceOption(normalize, 'normalize', 'train', normalizeChoices),
