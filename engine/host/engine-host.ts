@@ -33,6 +33,7 @@ import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './erro
 import { buildExport } from './exports.js';
 import {
   buildBinaryExport,
+  replayLastStep,
   configOfSession,
   datasetOfSession,
   isBinaryExport,
@@ -333,10 +334,14 @@ export class EngineHost {
     this.breakpoints = [...contents.breakpoints];
     const config = configOfSession(contents);
     await this.createSession(config, undefined);
-    await installSessionState(this.session!, contents);
+    const session = this.session!;
+    await installSessionState(session, contents);
+    await replayLastStep(session, contents.position.step, this.validBreakpoints(config));
     this.announceConfigured(config, c.id);
     this.post(sessionOpenedBody(c.fileName, contents), c.id);
     this.postState('configured');
+    // The replayed step's matrices: the Layers view shows what it showed when the file was saved.
+    await this.afterPause();
   }
 
   private async configure(c: CommandOf<'configure'>): Promise<void> {

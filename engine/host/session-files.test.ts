@@ -12,6 +12,7 @@ describe('EngineHost session files', () => {
     await a.waitFor('state', (s) => s.replyTo === 1);
     a.send({ type: 'export', what: 'session', id: 2, view: { tab: 'layers' }, notes: 'before the spike' });
     const exported = await a.waitFor('export', (e) => e.replyTo === 2);
+    const savedFrame = a.of('frame').findLast((f) => !f.historical && f.step === 20)!;
     expect(exported.fileName).toBe('line-step20.bplens');
     expect(exported.contents).toBeInstanceOf(Uint8Array);
     a.send({ type: 'step', count: 5, id: 3 });
@@ -30,6 +31,12 @@ describe('EngineHost session files', () => {
     expect(opened.config.batchSize).toBe(8);
     expect(b.of('dataset-loaded')[0]!.name).toBe('line');
     expect(b.of('configured')).toHaveLength(1);
+    // The saved step is replayed from the kept step before it: the same frame (loss, matrices) as when saved.
+    const frame = await b.waitFor('frame', (f) => !f.historical && f.step === 20);
+    expect(frame.loss).toBe(savedFrame.loss);
+    expect(Array.from(frame.matrices.find((m) => m.name === 'W' && m.layer === 0)!.data)).toEqual(
+      Array.from(savedFrame.matrices.find((m) => m.name === 'W' && m.layer === 0)!.data),
+    );
     b.send({ type: 'step', count: 5, id: 5 });
     await b.waitFor('state', (s) => s.replyTo === 5);
     expect(b.of('frame').at(-1)!.loss).toBe(expected);

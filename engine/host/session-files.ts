@@ -11,7 +11,8 @@ import { captureSession } from '../session-file/live-session.js';
 import type { SessionContents } from '../session-file/types.js';
 import { encodeSession } from '../session-file/write.js';
 import type { Session } from '../train/session.js';
-import type { TrainConfig } from '../train/types.js';
+import { isRestorable } from '../train/history.js';
+import type { BreakpointCondition, TrainConfig } from '../train/types.js';
 
 const slug = (s: string): string =>
   s
@@ -138,4 +139,27 @@ export function sessionOpenedBody(fileName: string, c: SessionContents): Omit<Ev
     view: c.view ?? null,
     repro: c.repro ?? null,
   };
+}
+
+/**
+ * Recomputes the last saved step from the kept state before it (when the file has it): training
+ * is deterministic, so this gives back the same parameters and optimizer state bit for bit, plus
+ * that step's matrices (A_i, H_i, G_i, ∂L/∂W_i), which a session file does not store. Breakpoints
+ * are off while it runs (they fired, or not, the first time).
+ */
+export async function replayLastStep(
+  session: Session,
+  step: number,
+  breakpoints: readonly BreakpointCondition[],
+): Promise<boolean> {
+  const before = session.history.toArray().find((e) => e.step === step - 1);
+  if (step < 1 || !before || !isRestorable(before)) return false;
+  session.setBreakpoints([]);
+  try {
+    await session.restore(step - 1);
+    await session.runSteps(1);
+  } finally {
+    session.setBreakpoints(breakpoints);
+  }
+  return true;
 }
