@@ -39,7 +39,9 @@ export async function captureSession(session: Session, info: CaptureInfo): Promi
   const newest = entries.at(-1);
   if (!newest || newest.step !== position.step || !isRestorable(newest))
     throw new RangeError(
-      'the session keeps no history, so its optimizer state cannot be saved: create it with historySize ≥ 1',
+      position.opIndex !== 0 && session.history.capacity > 0
+        ? `the session is in the middle of step ${position.step + 1} and the state before it was not recorded: finish the step (or rewind) and save again`
+        : 'the session keeps no history, so its optimizer state cannot be saved: create it with historySize ≥ 1',
     );
   const config = session.config;
   const preprocessing =
