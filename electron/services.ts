@@ -19,6 +19,7 @@ export const DATASET_FILTERS = [
     name: 'Datasets',
     extensions: ['csv', 'tsv', 'txt', 'dat', 'json', 'npy', 'idx', 'gz', 'idx1-ubyte', 'idx3-ubyte'],
   },
+  { name: 'Backprop Lens sessions', extensions: ['bplens'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -4,6 +4,7 @@
  * scatter and image grid, and the recent files list.
  */
 import { defineStore } from 'pinia';
+import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
@@ -145,6 +146,11 @@ export const useDataStore = defineStore('data', () => {
 
   /** A file was picked (dialog, input or drop): preview it; delimited text waits for column choices. */
   function pick(name: string, bytes: Uint8Array, path?: string): void {
+    // A session file (dropped, picked or from the recent list) opens the whole session, data included.
+    if (name.toLowerCase().endsWith('.bplens')) {
+      void useSessionFilesStore().open(name, new Uint8Array(bytes));
+      return;
+    }
     fileCache.set(name, bytes);
     let preview: CsvPreview | null = null;
     if (DELIMITED.test(name) && !name.endsWith('.gz')) {
