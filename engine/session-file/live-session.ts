@@ -12,7 +12,9 @@ import type { Matrix } from '../core/matrix.js';
 import { type HistoryEntry, type RestorableEntry, isRestorable } from '../train/history.js';
 import { Session, type SessionOptions } from '../train/session.js';
 import type { TrainConfig } from '../train/types.js';
+import { sha256Hex } from './container.js';
 import { SessionFileError } from './errors.js';
+import { datasetBlob } from './write.js';
 import type { SessionContents, SessionDataset, SessionHistoryStep, SessionState } from './types.js';
 
 export interface CaptureInfo {
@@ -108,6 +110,7 @@ export async function openSession(c: SessionContents, backend: Backend, options:
     );
   if (!c.state)
     throw new SessionFileError('the session holds no training state to continue from', 'manifest.json', ['state']);
+  if (options.data && c.dataset?.sha256) await checkDatasetIdentity(c.dataset.sha256, options.data);
   const firstKept = c.history.find((h) => h.step === 0 && h.parameters);
   const init: TrainConfig['init'] =
     c.training.init === 'given'
@@ -173,6 +176,23 @@ export async function installSessionState(session: Session, c: SessionContents):
     );
   const emptyBuffers = { updates: state.step, buffers: state.parameters.W.flatMap(() => [[], []]) };
   await session.restore(state.optimizer ? current : { ...current, optimizer: emptyBuffers });
+}
+
+/**
+ * Data given for a session that references its dataset must be the data it was saved with: the
+ * SHA-256 of its dataset blob (X then Y, F64) is the identity the manifest keeps.
+ */
+export async function checkDatasetIdentity(
+  sha256: string,
+  data: { readonly X: Matrix; readonly Y: Matrix },
+): Promise<void> {
+  const got = await sha256Hex(datasetBlob(data.X, data.Y));
+  if (got !== sha256)
+    throw new SessionFileError(
+      `the data given is not the data the session was saved with (its identity is ${got}, dataset.sha256 is ${sha256})`,
+      'manifest.json',
+      ['dataset', 'sha256'],
+    );
 }
 
 function historyEntry(h: SessionHistoryStep): HistoryEntry {
