@@ -77,3 +77,35 @@ describe('EngineHost session files', () => {
     expect((await b.waitFor('session-opened', (e) => e.replyTo === 4)).step).toBe(0);
   });
 });
+
+describe('EngineHost minimal repro', () => {
+  it('from a breakpoint hit: a small session that hits again at the same step and op', async () => {
+    const a = await setup();
+    a.send(regression());
+    a.send({ type: 'configure', config: { ...config, batchSize: 8 } });
+    a.send({ type: 'step', count: 3, id: 1 });
+    await a.waitFor('state', (s) => s.replyTo === 1);
+    // A gradient-norm breakpoint every step trips: the hit pauses inside step 4.
+    a.send({ type: 'set-breakpoints', breakpoints: [{ kind: 'exploding', layer: 0, threshold: 1e-9 }] });
+    a.send({ type: 'step', count: 1, id: 2 });
+    const hit = (await a.waitFor('breakpoint-hit')).hit;
+    expect(hit.step).toBe(4);
+    a.send({ type: 'export', what: 'repro', id: 3, notes: hit.message });
+    const e = await a.waitFor('export', (x) => x.replyTo === 3);
+    expect(e.fileName).toBe('line-repro-step4.bplens');
+
+    const b = await setup();
+    b.send({ type: 'open-session', id: 4, fileName: e.fileName, bytes: e.contents as Uint8Array });
+    const opened = await b.waitFor('session-opened', (x) => x.replyTo === 4);
+    expect(opened.step).toBe(3);
+    expect(opened.notes).toBe(hit.message);
+    b.send({ type: 'step', count: 1, id: 5 });
+    const again = (await b.waitFor('breakpoint-hit')).hit;
+    expect([again.step, again.op.label, again.cells, again.message]).toEqual([
+      hit.step,
+      hit.op.label,
+      hit.cells,
+      hit.message,
+    ]);
+  });
+});

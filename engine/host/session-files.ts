@@ -10,6 +10,7 @@ import type { ExportKind } from '../protocol/commands.js';
 import { captureSession } from '../session-file/live-session.js';
 import type { SessionContents } from '../session-file/types.js';
 import { encodeSession } from '../session-file/write.js';
+import { minimalRepro } from '../session-file/repro.js';
 import type { Session } from '../train/session.js';
 import { isRestorable } from '../train/history.js';
 import type { BreakpointCondition, TrainConfig } from '../train/types.js';
@@ -26,12 +27,12 @@ const BINARY_WEIGHTS = {
   'weights-onnx': { format: 'onnx', ext: 'onnx', mimeType: 'application/octet-stream' },
 } as const;
 
-export function isBinaryExport(what: ExportKind): what is keyof typeof BINARY_WEIGHTS | 'session' {
-  return what === 'session' || what in BINARY_WEIGHTS;
+export function isBinaryExport(what: ExportKind): what is keyof typeof BINARY_WEIGHTS | 'session' | 'repro' {
+  return what === 'session' || what === 'repro' || what in BINARY_WEIGHTS;
 }
 
 export async function buildBinaryExport(
-  what: keyof typeof BINARY_WEIGHTS | 'session',
+  what: keyof typeof BINARY_WEIGHTS | 'session' | 'repro',
   session: Session,
   dataset: LabeledDataset,
   extras: {
@@ -41,6 +42,26 @@ export async function buildBinaryExport(
   } = {},
 ): Promise<Omit<EventBody<'export'>, 'replyTo'>> {
   const base = `${slug(dataset.meta.name)}-step${session.position.step}`;
+  if (what === 'repro') {
+    // The step being debugged: the one in progress (paused inside it, e.g. at a breakpoint), else the last one.
+    const pos = session.position;
+    const step = pos.opIndex > 0 ? pos.step + 1 : pos.step;
+    const contents = minimalRepro(session, {
+      step,
+      breakpoints: session.breakpoints().filter((b) => b.kind !== 'loss-spike'),
+      datasetName: `${dataset.meta.name}, batch of step ${step}`,
+      ...(extras.notes !== undefined ? { notes: extras.notes } : {}),
+      createdWith: { name: 'backprop-lens', version: extras.appVersion ?? 'unknown' },
+    });
+    const bytes = await encodeSession(contents);
+    return {
+      type: 'export',
+      what,
+      fileName: `${slug(dataset.meta.name)}-repro-step${step}.bplens`,
+      mimeType: 'application/zip',
+      contents: bytes,
+    };
+  }
   if (what === 'session') {
     const contents = await captureSession(session, {
       dataset: {

@@ -116,6 +116,7 @@ export const EXPORT_KINDS = [
   'gradients',
   'loss-history',
   'session',
+  'repro',
 ] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
@@ -180,8 +181,9 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   /**
    * A file of the current session: weights (JSON, or .npz / PyTorch .safetensors / .onnx: bytes),
-   * gradients, the loss history, or the whole session (`session`: a .bplens file, bytes) with the
-   * dashboard's `view` layout and `notes` in it.
+   * gradients, the loss history, the whole session (`session`: a .bplens file, bytes) with the
+   * dashboard's `view` layout and `notes` in it, or a minimal repro (`repro`: a .bplens of only the
+   * step being debugged: its weights, optimizer state, batch and breakpoints).
    */
   command('export', {
     what: z.enum(EXPORT_KINDS),

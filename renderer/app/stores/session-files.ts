@@ -41,6 +41,25 @@ export const useSessionFilesStore = defineStore('session-files', () => {
     }
   }
 
+  /** A minimal repro of the step being debugged (the breakpoint hit's, when paused at one). */
+  async function saveRepro(): Promise<boolean> {
+    busy.value = 'save';
+    try {
+      const session = useSessionStore();
+      const hit = session.lastHit;
+      const text = hit ? `Breakpoint hit at step ${hit.step}, ${hit.op.label}: ${hit.message}` : notes.value;
+      const e = await session.engine().request({ type: 'export', what: 'repro', notes: text }, 'export');
+      const path = await saveFile(e.fileName, e.contents, e.mimeType);
+      if (path) lastSaved.value = path;
+      return path !== null;
+    } catch (err) {
+      useErrorsStore().report(err, 'Could not write the minimal repro');
+      return false;
+    } finally {
+      busy.value = null;
+    }
+  }
+
   async function open(fileName: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
     busy.value = 'open';
     const link = useSessionStore().engine();
@@ -85,5 +104,5 @@ export const useSessionFilesStore = defineStore('session-files', () => {
     }
   }
 
-  return { busy, notes, lastSaved, opened, save, open };
+  return { busy, notes, lastSaved, opened, save, saveRepro, open };
 });
