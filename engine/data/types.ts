@@ -94,6 +94,8 @@ export interface DatasetLimits {
   readonly maxClasses: number;
   /** Nesting depth of a JSON dataset. */
   readonly maxDepth: number;
+  /** Decompressed ÷ compressed size of gzip data, judged past 16 MiB of output (decompression bombs). */
+  readonly maxExpansion: number;
 }
 
 export const DEFAULT_LIMITS: DatasetLimits = {
@@ -102,6 +104,7 @@ export const DEFAULT_LIMITS: DatasetLimits = {
   maxColumns: 100_000,
   maxClasses: 1_000,
   maxDepth: 64,
+  maxExpansion: 200,
 };
 
 export interface Progress {

@@ -93,11 +93,11 @@ describe('EngineHost', () => {
     expect(hf).toMatchObject({ historical: true, step: 2 });
     p.send({ type: 'export', id: 4, what: 'weights' });
     const ex = await p.waitFor('export', (e) => e.replyTo === 4);
-    const weights = JSON.parse(ex.contents as string) as { format: string; parameters: unknown[] };
+    const weights = JSON.parse(ex.contents) as { format: string; parameters: unknown[] };
     expect(weights.format).toBe('backprop-lens/weights');
     expect(weights.parameters).toHaveLength(2);
     p.send({ type: 'export', id: 5, what: 'loss-history' });
-    expect(((await p.waitFor('export', (e) => e.replyTo === 5)).contents as string).split('\n')[1]).toMatch(/^1,/);
+    expect((await p.waitFor('export', (e) => e.replyTo === 5)).contents.split('\n')[1]).toMatch(/^1,/);
     p.send({ type: 'gradcheck', id: 6 });
     const g = await p.waitFor('gradcheck-result', (e) => e.replyTo === 6);
     expect(g.passed).toBe(true);

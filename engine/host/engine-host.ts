@@ -29,6 +29,7 @@ import { HostSessionFiles } from './session-file-commands.js';
 import { buildBinaryExport, isBinaryExport } from './session-files.js';
 import { toMatrix } from './host-core.js';
 export type { EngineHostOptions } from './host-core.js';
+import { runCompare } from './compare-command.js';
 
 export class EngineHost extends HostSessionFiles {
   private chain: Promise<void> = Promise.resolve();
@@ -136,7 +137,7 @@ export class EngineHost extends HostSessionFiles {
               ...(c.notes !== undefined ? { notes: c.notes } : {}),
             })
           : await buildExport(what, session, dataset);
-        return this.post(body, c.id, typeof body.contents === 'string' ? [] : [body.contents.buffer as ArrayBuffer]);
+        return this.post(body, c.id, body.bytes ? [body.bytes.buffer as ArrayBuffer] : []);
       }
       case 'open-session':
         return this.openSessionFile(c);
@@ -157,6 +158,12 @@ export class EngineHost extends HostSessionFiles {
         return this.predict(c);
       case 'compare-backends':
         return this.compareBackends(c);
+      case 'compare': {
+        const session = this.session;
+        const current = session ? async () => ({ model: session.config.model, parameters: await session.parameters() }) : null;
+        const body = await runCompare(c, current);
+        return this.post(body, c.id, body.values.flatMap((v) => [v.reference, ...(v.theirs ? [v.theirs] : []), ...(v.difference ? [v.difference] : [])]).map((m) => m.data.buffer as ArrayBuffer));
+      }
       case 'ack':
       case 'ping':
         return; // handled in receive()

@@ -14,13 +14,13 @@ describe('EngineHost session files', () => {
     const exported = await a.waitFor('export', (e) => e.replyTo === 2);
     const savedFrame = a.of('frame').findLast((f) => !f.historical && f.step === 20)!;
     expect(exported.fileName).toBe('line-step20.bplens');
-    expect(exported.contents).toBeInstanceOf(Uint8Array);
+    expect(exported.bytes).toBeInstanceOf(Uint8Array);
     a.send({ type: 'step', count: 5, id: 3 });
     await a.waitFor('state', (s) => s.replyTo === 3);
     const expected = a.of('frame').at(-1)!.loss;
 
     const b = await setup();
-    b.send({ type: 'open-session', id: 4, fileName: 'x.bplens', bytes: exported.contents as Uint8Array });
+    b.send({ type: 'open-session', id: 4, fileName: 'x.bplens', bytes: exported.bytes! });
     const opened = await b.waitFor('session-opened', (e) => e.replyTo === 4);
     expect(opened).toMatchObject({
       step: 20,
@@ -57,7 +57,7 @@ describe('EngineHost session files', () => {
       a.send({ type: 'export', what, id: ++id });
       const e = await a.waitFor('export', (x) => x.replyTo === id);
       expect(e.fileName.endsWith(`.${format}`)).toBe(true);
-      const back = decodeWeightsAs(e.contents as Uint8Array, format);
+      const back = decodeWeightsAs(e.bytes!, format);
       expect(back.weights.model).toEqual(config.model);
     }
   });
@@ -67,7 +67,7 @@ describe('EngineHost session files', () => {
     a.send(regression());
     a.send({ type: 'configure', config });
     a.send({ type: 'export', what: 'session', id: 2 });
-    const bytes = (await a.waitFor('export', (e) => e.replyTo === 2)).contents as Uint8Array;
+    const bytes = (await a.waitFor('export', (e) => e.replyTo === 2)).bytes!;
     const b = await setup();
     b.send({ type: 'open-session', id: 3, fileName: 'cut.bplens', bytes: bytes.slice(0, bytes.length - 50) });
     const err = await b.waitFor('error', (e) => e.replyTo === 3);
@@ -95,7 +95,7 @@ describe('EngineHost minimal repro', () => {
     expect(e.fileName).toBe('line-repro-step4.bplens');
 
     const b = await setup();
-    b.send({ type: 'open-session', id: 4, fileName: e.fileName, bytes: e.contents as Uint8Array });
+    b.send({ type: 'open-session', id: 4, fileName: e.fileName, bytes: e.bytes! });
     const opened = await b.waitFor('session-opened', (x) => x.replyTo === 4);
     expect(opened.step).toBe(3);
     expect(opened.notes).toBe(hit.message);

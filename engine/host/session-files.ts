@@ -59,7 +59,8 @@ export async function buildBinaryExport(
       what,
       fileName: `${slug(dataset.meta.name)}-repro-step${step}.bplens`,
       mimeType: 'application/zip',
-      contents: bytes,
+      contents: '',
+      bytes,
     };
   }
   if (what === 'session') {
@@ -75,12 +76,12 @@ export async function buildBinaryExport(
       createdWith: { name: 'backprop-lens', version: extras.appVersion ?? 'unknown' },
     });
     const bytes = await encodeSession(contents);
-    return { type: 'export', what, fileName: `${base}.bplens`, mimeType: 'application/zip', contents: bytes };
+    return { type: 'export', what, fileName: `${base}.bplens`, mimeType: 'application/zip', contents: '', bytes };
   }
   const spec = BINARY_WEIGHTS[what];
   const fileName = `${base}-weights.${spec.ext}`;
   const preprocessing = session.preprocessing;
-  const contents = encodeWeightsAs(
+  const bytes = encodeWeightsAs(
     {
       model: session.config.model,
       parameters: await session.parameters(),
@@ -89,7 +90,7 @@ export async function buildBinaryExport(
     spec.format,
     { fileName },
   );
-  return { type: 'export', what, fileName, mimeType: spec.mimeType, contents };
+  return { type: 'export', what, fileName, mimeType: spec.mimeType, contents: '', bytes };
 }
 
 /** The dataset a session file holds, as the host keeps datasets. */

@@ -14,6 +14,7 @@ import type { ModelSpec } from '../model/spec.js';
 import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
+import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
@@ -283,13 +284,31 @@ export interface GradcheckResultEvent extends Base {
   } | null;
 }
 
+/** One quantity of a compare, in FORMATS' rows layout: theirs (null when missing or misshapen), the float64 reference, theirs − reference. */
+export interface CompareQuantityValues {
+  readonly name: string;
+  readonly theirs: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+  readonly reference: { readonly rows: number; readonly cols: number; readonly data: Float64Array };
+  readonly difference: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+}
+
+export interface CompareResultEvent extends Base {
+  readonly type: 'compare-result';
+  /** The `backprop-lens/compare-report` (docs/formats.md). */
+  readonly report: CompareReport;
+  /** Every quantity of report.quantities, same order. */
+  readonly values: readonly CompareQuantityValues[];
+}
+
 export interface ExportEvent extends Base {
   readonly type: 'export';
   readonly what: ExportKind;
   readonly fileName: string;
   readonly mimeType: string;
-  /** Text for JSON and CSV; bytes for .npz, .safetensors, .onnx and .bplens. */
-  readonly contents: string | Uint8Array;
+  /** The file's text (JSON, CSV); empty for the binary kinds, which carry `bytes`. */
+  readonly contents: string;
+  /** .npz, .safetensors, .onnx and .bplens exports: the file's bytes (transferred). */
+  readonly bytes?: Uint8Array;
 }
 
 /** The answer to `open-session`: what the file restored (the dashboard's stores follow it). */
@@ -395,6 +414,7 @@ export type EngineEvent =
   | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
+  | CompareResultEvent
   | ErrorEvent;
 
 export type EventType = EngineEvent['type'];
@@ -421,6 +441,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'history',
   'prediction',
   'backend-comparison',
+  'compare-result',
   'error',
 ];
 
@@ -454,6 +475,7 @@ export const REPLY_EVENT = {
   ping: 'pong',
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
+  compare: 'compare-result',
 } as const satisfies Record<CommandType, EventType | null>;
 
 export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType

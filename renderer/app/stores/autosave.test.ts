@@ -76,7 +76,8 @@ describe('autosave', () => {
         what: 'session',
         fileName: 'x-step12.bplens',
         mimeType: 'application/zip',
-        contents: new Uint8Array([1, 2]),
+        contents: '',
+        bytes: new Uint8Array([1, 2]),
       }),
     );
     expect(await saving).toBe(true);

@@ -49,10 +49,10 @@ export const useAutosaveStore = defineStore('autosave', () => {
       const e = await session
         .engine()
         .request({ type: 'export', what: 'session', view, notes: useSessionFilesStore().notes }, 'export');
-      if (!(e.contents instanceof Uint8Array)) return false;
+      if (!e.bytes) return false;
       await storage.put({
         fileName: e.fileName,
-        bytes: new Uint8Array(e.contents),
+        bytes: new Uint8Array(e.bytes),
         step: session.step,
         savedAt: Date.now(),
       });

@@ -31,8 +31,9 @@ export const useExportsStore = defineStore('exports', () => {
     busy.value = what;
     try {
       const e = await useSessionStore().engine().request({ type: 'export', what }, 'export');
-      lastContents.value = { what, fileName: e.fileName, contents: e.contents };
-      const path = await saveFile(e.fileName, e.contents, e.mimeType);
+      const body = e.bytes ?? e.contents;
+      lastContents.value = { what, fileName: e.fileName, contents: body };
+      const path = await saveFile(e.fileName, body, e.mimeType);
       if (path) lastSaved.value = path;
       return path !== null;
     } catch (err) {

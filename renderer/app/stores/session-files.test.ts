@@ -92,7 +92,8 @@ describe('session files store', () => {
         what: 'session',
         fileName: 'xor-step5.bplens',
         mimeType: 'application/zip',
-        contents: new Uint8Array([80, 75]),
+        contents: '',
+        bytes: new Uint8Array([80, 75]),
       }),
     );
     // happy-dom: the download link is clicked; the saved name comes back.

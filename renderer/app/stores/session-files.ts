@@ -30,7 +30,7 @@ export const useSessionFilesStore = defineStore('session-files', () => {
       const e = await useSessionStore()
         .engine()
         .request({ type: 'export', what: 'session', view, notes: notes.value }, 'export');
-      const path = await saveFile(e.fileName, e.contents, e.mimeType);
+      const path = await saveFile(e.fileName, e.bytes ?? e.contents, e.mimeType);
       if (path) lastSaved.value = path;
       return path !== null;
     } catch (err) {
@@ -49,7 +49,7 @@ export const useSessionFilesStore = defineStore('session-files', () => {
       const hit = session.lastHit;
       const text = hit ? `Breakpoint hit at step ${hit.step}, ${hit.op.label}: ${hit.message}` : notes.value;
       const e = await session.engine().request({ type: 'export', what: 'repro', notes: text }, 'export');
-      const path = await saveFile(e.fileName, e.contents, e.mimeType);
+      const path = await saveFile(e.fileName, e.bytes ?? e.contents, e.mimeType);
       if (path) lastSaved.value = path;
       return path !== null;
     } catch (err) {
