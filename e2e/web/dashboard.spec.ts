@@ -396,7 +396,9 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await expect(page.locator('[data-test=status-bar]')).toContainText('viewing step 3');
   await page.fill('[data-test=history-compare]', '10');
   await page.click('[data-test=history-diff]');
-  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells
+  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells. It is drawn once
+  // the engine has sent step 10's matrices, so wait for it.
+  await expect(page.locator('canvas[aria-label^="Δ W_0 heatmap"]')).toBeVisible();
   const diff = await heatmapPixels(page, 'Δ W_0');
   const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(
     ([r, g, b]) => r! + g! + b! < 700,

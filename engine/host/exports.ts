@@ -10,7 +10,8 @@ import type { Session } from '../train/session.js';
 import type { EventOf } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
-export type ExportKind = EventOf<'export'>['what'];
+/** The text exports (binary ones: session-files.ts). */
+export type ExportKind = Extract<EventOf<'export'>['what'], 'weights' | 'gradients' | 'loss-history'>;
 
 /** A file-name stem from a data set name: its file extensions dropped (iris.csv.gz → iris), unsafe characters replaced. */
 export const slug = (s: string): string =>

@@ -117,6 +117,19 @@ export const matrixSelectionSchema = z.strictObject({
   layers: z.array(z.number().int().min(0).max(1023)).max(1024).optional(),
 });
 
+/** What `export` can write. */
+export const EXPORT_KINDS = [
+  'weights',
+  'weights-npz',
+  'weights-safetensors',
+  'weights-onnx',
+  'gradients',
+  'loss-history',
+  'session',
+  'repro',
+] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
 /** A state to resume from after an engine restart: what the last `checkpoint` event carried. */
 export const checkpointSchema = z.strictObject({
   step: z.number().int().min(0),
@@ -176,7 +189,23 @@ export const commandSchema = z.discriminatedUnion('type', [
     batchRows: z.number().int().min(1).max(100_000).default(64),
     seed: z.number().int().min(0).max(0xffffffff).default(1),
   }),
-  command('export', { what: z.enum(['weights', 'gradients', 'loss-history']) }),
+  /**
+   * A file of the current session: weights (JSON, or .npz / PyTorch .safetensors / .onnx: bytes),
+   * gradients, the loss history, the whole session (`session`: a .bplens file, bytes) with the
+   * dashboard's `view` layout and `notes` in it, or a minimal repro (`repro`: a .bplens of only the
+   * step being debugged: its weights, optimizer state, batch and breakpoints).
+   */
+  command('export', {
+    what: z.enum(EXPORT_KINDS),
+    view: z.record(z.string(), z.unknown()).optional(),
+    notes: z.string().max(1_000_000).optional(),
+  }),
+  /**
+   * Open a .bplens session file: its data, settings and state replace the current ones, training
+   * continues exactly where it was saved. Answered by `session-opened` (after `dataset-loaded` and
+   * `configured`, as if the data had been loaded and the model configured).
+   */
+  command('open-session', { fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
   command('set-frame-rate', {
     fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`),
   }),

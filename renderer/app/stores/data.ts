@@ -4,6 +4,7 @@
  * scatter and image grid, and the recent files list.
  */
 import { defineStore } from 'pinia';
+import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
@@ -162,6 +163,11 @@ export const useDataStore = defineStore('data', () => {
 
   /** A file was picked (dialog, input or drop): preview it (every table format gets the column chooser); empty and binary files are refused by name. */
   function pick(name: string, bytes: Uint8Array, path?: string, keepReading = false): void {
+    // A session file (dropped, picked or from the recent list) opens the whole session, data included.
+    if (name.toLowerCase().endsWith('.bplens')) {
+      void useSessionFilesStore().open(name, new Uint8Array(bytes));
+      return;
+    }
     const errors = useErrorsStore();
     // A new file is read with 'auto' choices; "Read differently…" keeps the ones it set.
     if (!keepReading) reading.value = { delimiter: 'auto', header: 'auto', skipLines: 0, encoding: 'auto' };
