@@ -13,7 +13,7 @@ import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
-import { bareStartRequested, startReadyToRun } from './services/first-run.js';
+import { bareStartRequested, startReadyToRun } from './wiring/first-run.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';

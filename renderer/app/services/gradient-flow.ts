@@ -5,7 +5,7 @@
  * gradient small) is not "vanishing". The ratio ‖∂L/∂W_i‖/‖W_i‖ stays absolute (how big a step
  * the gradient is against the weights).
  */
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 
 const TINY = 1e-30;
 

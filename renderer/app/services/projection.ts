@@ -3,7 +3,7 @@
  * standardised inputs (power iteration with deflation: p × p covariance, fine up to a few
  * thousand features), so the Train view can show every sample coloured by what the network predicts.
  */
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 
 export interface Projection {
   /** n × 2, row-major: each sample's coordinates on the two components. */

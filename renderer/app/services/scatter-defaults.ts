@@ -3,7 +3,7 @@
  * of digits, a padding column) nor a 0/1 one-hot column when there are real measurements. For
  * regression the y axis is the target.
  */
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 
 function distinctUpTo(X: MatrixView, j: number, cap: number): number {
   const seen = new Set<number>();

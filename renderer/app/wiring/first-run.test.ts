@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { datasetLoaded, event, cpuF64, readyEvent } from '../testing/factories.js';
 import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
-import { connectStores } from '../wiring/connect.js';
+import { connectStores } from './connect.js';
 import { bareStartRequested, startReadyToRun } from './first-run.js';
 import { useUiStore } from '../stores/ui.js';
 import { useDataStore } from '../stores/data.js';
