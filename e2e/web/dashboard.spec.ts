@@ -43,14 +43,16 @@ async function heatmapPixels(page: Page, label: string): Promise<{ width: number
   }, label);
 }
 
-async function open(page: Page): Promise<void> {
+async function open(page: Page, path = '/'): Promise<void> {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().includes('frame-ancestors')) console.log(`[console] ${m.text()}`);
   });
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto('/');
+  await page.goto(path);
   await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+  // The first-minute start (Circles, default model) settles before a test loads its own data.
+  if (path === '/') await expect(page.locator('[data-test=run-state]')).toHaveText(/idle/, { timeout: 60_000 });
 }
 
 async function loadBuiltin(page: Page, name: string, params: Record<string, string> = {}): Promise<void> {
@@ -394,7 +396,9 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await expect(page.locator('[data-test=status-bar]')).toContainText('viewing step 3');
   await page.fill('[data-test=history-compare]', '10');
   await page.click('[data-test=history-diff]');
-  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells
+  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells. It is drawn once
+  // the engine has sent step 10's matrices, so wait for it.
+  await expect(page.locator('canvas[aria-label^="Δ W_0 heatmap"]')).toBeVisible();
   const diff = await heatmapPixels(page, 'Δ W_0');
   const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(
     ([r, g, b]) => r! + g! + b! < 700,
@@ -507,7 +511,7 @@ test('training resumes from a past step; steps past the history memory are view-
 });
 
 test('dark theme, empty states and the error tray', async ({ page }) => {
-  await open(page);
+  await open(page, '/?start=empty');
   await page.click('[data-tab=train]');
   await expect(page.locator('.empty-state')).toContainText('Nothing to train yet');
   await page.click('.theme');
