@@ -65,10 +65,12 @@ describe('prepareDataset: columns, labels, checks', () => {
       prepareDataset(parseDelimited('city,t,rain\nSeattle,12,1\nBoston,10,0\nSeattle,8,1\n', { fileName: 'w.csv' })),
     );
     expect(text.message).toBe(
-      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column cannot be a feature; choose the feature columns without it, or make it the target',
+      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column is a feature only one-hot encoded (the oneHot option); or leave it out of the features, or make it the target',
     );
     const empty = catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,2\n,3\n', { fileName: 'm.csv' })));
-    expect(empty.message).toContain('(missing values are not filled in: remove those rows, or leave the column out)');
+    expect(empty.message).toContain(
+      ': say what to do with missing values (the missing option: drop, mean, median or a constant)',
+    );
   });
 
   it('reports non-numeric, non-finite and empty feature cells at their line and column', () => {
