@@ -7,10 +7,9 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DatasetError } from './errors.js';
-import { loadArrayPair, type LoadOptions } from './load.js';
+import { loadArrayPair, prepareTable, type LoadOptions } from './load.js';
 import { checkByteLimit, concatBytes } from './parsers/input.js';
 import { loadTableStream } from './stream.js';
-import { prepareDataset } from './prepare.js';
 import type { PairOptions } from './arrays.js';
 import type { Table } from './table.js';
 import type { LabeledDataset, ParseOptions } from './types.js';
@@ -59,10 +58,10 @@ export async function readTableFile(path: string, options: LoadOptions = {}): Pr
   }
 }
 
-/** Reads, parses and prepares one dataset file. */
+/** Reads, parses and prepares one dataset file (missing values and one-hot columns as `options` say). */
 export async function readDatasetFile(path: string, options: LoadOptions = {}): Promise<LabeledDataset> {
   const table = await readTableFile(path, options);
-  return prepareDataset(table, { ...options, name: options.name ?? basename(path) });
+  return prepareTable(table, { ...options, name: options.name ?? basename(path) });
 }
 
 /** MNIST-style pairs: images + labels IDX files (plain or .gz), or X.npy + Y.npy. */

@@ -65,11 +65,11 @@ describe('prepareDataset: columns, labels, checks', () => {
       prepareDataset(parseDelimited('city,t,rain\nSeattle,12,1\nBoston,10,0\nSeattle,8,1\n', { fileName: 'w.csv' })),
     );
     expect(text.message).toBe(
-      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column is a feature only one-hot encoded (the oneHot option); or leave it out of the features, or make it the target',
+      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column is a feature only one-hot encoded (option oneHot, --one-hot COL); or leave it out of the features, or make it the target',
     );
     const empty = catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,2\n,3\n', { fileName: 'm.csv' })));
     expect(empty.message).toContain(
-      ': say what to do with missing values (the missing option: drop, mean, median or a constant)',
+      ': say what to do with missing values (option missing, --missing COL=HOW: drop, mean, median or a number)',
     );
   });
 

@@ -211,7 +211,7 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
   if (issue.kind === 'empty')
     throw new DatasetError(
       'missing-value',
-      `empty cell in ${role} column "${col.name}": say what to do with missing values (the missing option: drop, mean, median or a constant), or leave the column out`,
+      `empty cell in ${role} column "${col.name}": say what to do with missing values (option missing, --missing COL=HOW: drop, mean, median or a number), or leave the column out`,
       where,
     );
   if (issue.kind === 'non-finite') {
@@ -227,7 +227,7 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
     role === 'target'
       ? ' (for class labels, choose task "classification")'
       : textColumn
-        ? ': a text column is a feature only one-hot encoded (the oneHot option); or leave it out of the features, or make it the target'
+        ? ': a text column is a feature only one-hot encoded (option oneHot, --one-hot COL); or leave it out of the features, or make it the target'
         : '';
   throw new DatasetError(
     'non-numeric',
