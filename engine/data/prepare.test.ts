@@ -73,6 +73,15 @@ describe('prepareDataset: columns, labels, checks', () => {
     );
   });
 
+  it('names the delimiter when a text file reads as one column', () => {
+    const e = catchDatasetError(() =>
+      prepareDataset(parseDelimited('1,2,0\n3,4,1\n', { fileName: 'c.csv', delimiter: ';' })),
+    );
+    expect(e.message).toBe(
+      'c.csv: no feature columns: the file has only the target column (each line read as one field with the given delimiter ";": is it the file\'s?)',
+    );
+  });
+
   it('reports non-numeric, non-finite and empty feature cells at their line and column', () => {
     const nonNum = catchDatasetError(() => prepareDataset(parseDelimited('x,y\n1,2\nabc,3\n', { fileName: 'd.csv' })));
     expect(nonNum).toMatchObject({ code: 'non-numeric', file: 'd.csv', line: 3, column: 1, field: '"x"' });

@@ -65,8 +65,14 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
       at(`"${table.columns[overlap]!.name}"`),
     );
   }
-  if (features.length === 0)
-    throw new DatasetError('bad-param', 'no feature columns: the file has only the target column', at());
+  if (features.length === 0) {
+    // One column under a delimiter the user gave usually means the wrong delimiter: say so.
+    const text = table.columns.length === 1 && table.text?.delimiterSniffed === false ? table.text : undefined;
+    const why = text
+      ? ` (each line read as one field with the given delimiter ${JSON.stringify(text.delimiter)}: is it the file's?)`
+      : '';
+    throw new DatasetError('bad-param', `no feature columns: the file has only the target column${why}`, at());
+  }
 
   for (const j of features) requireNumeric(table, j, 'feature');
   const X = gather(table, features);
