@@ -419,6 +419,23 @@ export class Session {
   }
 
   /**
+   * Puts back the losses of the steps up to the current one (a reopened session file), oldest
+   * first: the loss curve and the loss-spike breakpoint then see the same past losses as the run
+   * that was saved, so a spike fires at the same step as if the session had never been closed.
+   */
+  restoreLossCurve(points: readonly { step: number; loss: number; validationLoss: number | null }[]): void {
+    points.forEach((p, k) => {
+      if (!Number.isInteger(p.step) || p.step < 1 || p.step > this.completed)
+        throw new RangeError(
+          `restoreLossCurve: points[${k}].step ${p.step} is after the current step ${this.completed} (or not an integer ≥ 1)`,
+        );
+      if (k > 0 && p.step <= points[k - 1]!.step)
+        throw new RangeError(`restoreLossCurve: steps must be increasing, got ${p.step} after ${points[k - 1]!.step}`);
+    });
+    this.lossLog = points.slice(-LOSS_LOG_SIZE).map((p) => ({ ...p }));
+  }
+
+  /**
    * A host copy of a matrix of the current (or last completed) step, by FORMATS.md name and subscript:
    * A_0…A_L (A_0 = X the batch, A_L = F), H_i, G_i, dW_i, db_i, W_i, b_i (current values), loss.
    * Null when the step in progress has not produced it yet.
