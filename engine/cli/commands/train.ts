@@ -46,7 +46,13 @@ import { hiddenWidths } from '../model-options.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
-import { TRAIN_SESSION_OPTIONS, historySizeFor, runResume, saveTrainSession } from './train-session.js';
+import {
+  TRAIN_SESSION_OPTIONS,
+  checkReferenceFlags,
+  historySizeFor,
+  runResume,
+  saveTrainSession,
+} from './train-session.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
@@ -453,6 +459,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       ?.split(',')
       .map((s) => s.trim());
   // Check the flags that need no data first, so a typo fails before a big file is read.
+  checkReferenceFlags(values, null);
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
   const exportPath = str(values, 'export');
   const initFrom = str(values, 'init-from');
@@ -492,6 +499,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     loss: lossFlag === undefined ? undefined : choiceOption(lossFlag, 'loss', 'train', LOSSES),
     ...(start ? { fixedPreprocessing: start.preprocessing ? parsePreprocessing(start.preprocessing) : null } : {}),
   });
+  checkReferenceFlags(values, data);
   const opts = parseOptions(values, data, start);
   const config: TrainConfig = {
     model: opts.model,
@@ -584,13 +592,34 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const sessionPath = str(values, 'save-session');
     if (sessionPath !== undefined) {
       const meta = data.train.meta;
-      await saveTrainSession(io, sessionPath, session, {
-        name: data.name,
-        X: data.train.X,
-        Y: data.train.Y,
-        features: meta.featureNames,
-        targets: meta.targetNames,
-      });
+      const read = datasetReadOptions(values, 'train');
+      await saveTrainSession(
+        io,
+        sessionPath,
+        session,
+        {
+          name: data.name,
+          X: data.train.X,
+          Y: data.train.Y,
+          features: meta.featureNames,
+          targets: meta.targetNames,
+        },
+        flag(values, 'reference-data')
+          ? {
+              dataFile: resolvePath(io, dataset),
+              read: {
+                ...(read.task !== undefined ? { task: read.task } : {}),
+                ...(read.delimiter !== undefined ? { delimiter: read.delimiter } : {}),
+                ...(read.header !== undefined ? { header: read.header } : {}),
+                ...(read.skipLines !== undefined ? { skipLines: read.skipLines } : {}),
+                ...(read.encoding !== undefined ? { encoding: read.encoding } : {}),
+                ...(cols('features') ? { features: cols('features') } : {}),
+                ...(cols('targets') ? { targets: cols('targets') } : {}),
+                ...(lossFlag !== undefined ? { loss: choiceOption(lossFlag, 'loss', 'train', LOSSES) } : {}),
+              },
+            }
+          : undefined,
+      );
     }
     io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;
