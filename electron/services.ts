@@ -10,6 +10,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import type { AppInfo, OpenedFile, SaveKind } from './contract.js';
 import type { AppHandlers } from './ipc.js';
 import type { RecentFiles } from './recent-files.js';
+import type { SessionDocument } from './session-document.js';
 
 /** Larger files get a clear message instead of exhausting memory (engine/data's own limit is the same). */
 export const MAX_DATASET_BYTES = 512 * 1024 * 1024;
@@ -41,6 +42,8 @@ export interface ServiceDeps {
   readonly info: () => AppInfo;
   /** Default folder for save dialogs. */
   readonly documentsDir: () => string;
+  /** The session's current file (File › Save); told about every file opened. */
+  readonly document: SessionDocument;
 }
 
 export async function readDataset(path: string): Promise<OpenedFile> {
@@ -60,6 +63,42 @@ export function withExtension(path: string, kind: SaveKind): string {
   return extname(path) === '' ? `${path}.${kind}` : path;
 }
 
+/**
+ * Re-reads a file of the recent list (the dashboard's Recent list, File › Open Recent): only paths
+ * on the list; one that moved or was deleted leaves it.
+ */
+export async function readRecent(deps: Pick<ServiceDeps, 'recent' | 'document'>, path: string): Promise<OpenedFile> {
+  if (!(await deps.recent.has(path)))
+    throw new Error(`${path} is not on the recent files list; open it with the dialog`);
+  try {
+    const file = await readDataset(path);
+    await deps.recent.add(path);
+    deps.document.opened(path);
+    return file;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') await deps.recent.remove(path);
+    throw e;
+  }
+}
+
+/**
+ * File › Open Recent: main reads the file and hands it to the dashboard (`file:opened`), which
+ * opens it as if picked (a .bplens opens the whole session). Failures are reported, not thrown.
+ */
+export async function openRecentFromMenu(
+  deps: Pick<ServiceDeps, 'recent' | 'document'>,
+  path: string,
+  notify: (file: OpenedFile) => void,
+  fail: (message: string) => void,
+): Promise<void> {
+  try {
+    notify(await readRecent(deps, path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? `${path} no longer exists; it was taken off the recent list` : (e as Error).message);
+  }
+}
+
 export function createServices(deps: ServiceDeps): AppHandlers {
   return {
     'dataset:open': async () => {
@@ -70,19 +109,12 @@ export function createServices(deps: ServiceDeps): AppHandlers {
       if (r.canceled || path === undefined) return null;
       const file = await readDataset(path);
       await deps.recent.add(path);
+      deps.document.opened(path);
       return file;
     },
-    'dataset:read-recent': async (path) => {
-      if (!(await deps.recent.has(path)))
-        throw new Error(`${path} is not on the recent files list; open it with the dialog`);
-      try {
-        return await readDataset(path);
-      } catch (e) {
-        // A recent file that moved or was deleted leaves the list.
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') await deps.recent.remove(path);
-        throw e;
-      }
-    },
+    'dataset:read-recent': (path) => readRecent(deps, path),
+    'session:save': (req) => deps.document.save(req),
+    'session:open-dropped': (path) => deps.document.openDropped(path),
     'recent:list': () => deps.recent.list(),
     'recent:clear': () => deps.recent.clear(),
     'file:save': async (req) => {

@@ -13,6 +13,7 @@ import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
+import { installDocumentWiring } from './wiring/document.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
@@ -47,6 +48,7 @@ try {
   });
   const api = appApi();
   if (api) installMenuCommands(api);
+  if (!bench) installDocumentWiring(api);
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }

@@ -151,6 +151,7 @@ export const useDataStore = defineStore('data', () => {
       void useSessionFilesStore().open(name, new Uint8Array(bytes));
       return;
     }
+    useSessionFilesStore().untitled();
     fileCache.set(name, bytes);
     let preview: CsvPreview | null = null;
     if (DELIMITED.test(name) && !name.endsWith('.gz')) {
