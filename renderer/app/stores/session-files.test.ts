@@ -182,4 +182,31 @@ describe('session files store', () => {
       delete (window as unknown as { backpropLens?: AppApi }).backpropLens;
     }
   });
+
+  it('Embed the data set off: the export refers to the data file; a session that needs its file asks for it', async () => {
+    const files = useSessionFilesStore();
+    files.embedData = false;
+    const saving = files.save();
+    expect(link.sent.at(-1)).toMatchObject({ type: 'export', what: 'session', embedData: false });
+    replyExport('line-step3.bplens');
+    await saving;
+
+    const session = new Uint8Array([1, 2, 3]);
+    const opening = files.open('ref.bplens', session);
+    const message = 'ref.bplens: manifest.json: dataset.file: the data is not in this session file: it refers to line.csv (…)';
+    link.reply('open-session', event('error', { code: 'file-error', message, path: null, command: 'open-session', fatal: false }));
+    expect(await opening).toBe(false);
+    expect(files.needsData).toMatchObject({ fileName: 'ref.bplens', message });
+    const locating = files.locateData('line.csv', new Uint8Array([7]));
+    expect(link.sent.at(-1)).toMatchObject({
+      type: 'open-session',
+      fileName: 'ref.bplens',
+      bytes: session,
+      data: { fileName: 'line.csv', bytes: new Uint8Array([7]) },
+    });
+    link.reply('open-session', event('error', { code: 'file-error', message: 'x.bplens: state.safetensors: damaged', path: null, command: 'open-session', fatal: false }));
+    await locating;
+    // Another kind of damage: nothing to locate.
+    expect(files.needsData).toBeNull();
+  });
 });

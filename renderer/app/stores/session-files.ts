@@ -22,6 +22,10 @@ export const useSessionFilesStore = defineStore('session-files', () => {
   const lastSaved = ref<string | null>(null);
   /** What the last opened file restored. */
   const opened = shallowRef<EventOf<'session-opened'> | null>(null);
+  /** Embed the data set in saved sessions (off: refer to the data file by name, size and SHA-256). */
+  const embedData = ref(true);
+  /** A session that refers to a data file which was not given (or not the same): the user can locate it. */
+  const needsData = shallowRef<{ fileName: string; bytes: Uint8Array<ArrayBuffer>; message: string } | null>(null);
   /** The session's file name (the window title shows it); null while untitled. */
   const currentName = ref<string | null>(null);
   /** What the file holds, to tell unsaved changes: step, notes and breakpoints when saved or opened. */
@@ -54,7 +58,10 @@ export const useSessionFilesStore = defineStore('session-files', () => {
       const view = { tab: ui.tab, focusLayer: ui.focusLayer };
       const e = await useSessionStore()
         .engine()
-        .request({ type: 'export', what: 'session', view, notes: notes.value }, 'export');
+        .request(
+          { type: 'export', what: 'session', view, notes: notes.value, ...(embedData.value ? {} : { embedData: false }) },
+          'export',
+        );
       const name = await saveSessionFile(e.fileName, e.bytes ?? new TextEncoder().encode(e.contents), saveAs);
       if (name) {
         lastSaved.value = name;
@@ -88,7 +95,18 @@ export const useSessionFilesStore = defineStore('session-files', () => {
     }
   }
 
-  async function open(fileName: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  /** Opens the session that waits for its data file with the file the user located. */
+  async function locateData(dataName: string, dataBytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
+    const pending = needsData.value;
+    if (!pending) return false;
+    return open(pending.fileName, pending.bytes, { fileName: dataName, bytes: dataBytes });
+  }
+
+  async function open(
+    fileName: string,
+    bytes: Uint8Array<ArrayBuffer>,
+    dataFile?: { fileName: string; bytes: Uint8Array<ArrayBuffer> },
+  ): Promise<boolean> {
     busy.value = 'open';
     const link = useSessionStore().engine();
     const data = useDataStore();
@@ -99,7 +117,16 @@ export const useSessionFilesStore = defineStore('session-files', () => {
       link.on('configured', (e) => void (model.configured = markRaw(e))),
     ];
     try {
-      const e = await link.request({ type: 'open-session', fileName, bytes }, 'session-opened');
+      // The engine takes the bytes (transferred): keep a copy while the data file may still be asked for.
+      const kept = new Uint8Array(bytes);
+      const e = await link
+        .request({ type: 'open-session', fileName, bytes, ...(dataFile ? { data: dataFile } : {}) }, 'session-opened')
+        .catch((err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          needsData.value = message.includes('dataset.file: ') ? { fileName, bytes: kept, message } : null;
+          throw err;
+        });
+      needsData.value = null;
       const c = e.config;
       const out = c.model.layers[c.model.layers.length - 1]!;
       model.clearImported();
@@ -144,5 +171,5 @@ export const useSessionFilesStore = defineStore('session-files', () => {
     return true;
   }
 
-  return { openDropped, busy, notes, lastSaved, opened, currentName, dirty, windowTitle, untitled, save, saveRepro, open };
+  return { embedData, needsData, locateData, openDropped, busy, notes, lastSaved, opened, currentName, dirty, windowTitle, untitled, save, saveRepro, open };
 });
