@@ -19,6 +19,8 @@ export interface CliIo {
   readonly now: () => number;
   /** Aborted on Ctrl-C: long commands stop at the next safe point and still report. */
   readonly signal?: AbortSignal;
+  /** Lines typed by the user, for interactive commands (`serve --headless` reads pause/step/continue). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /**
@@ -40,6 +42,7 @@ export function processIo(): CliIo {
     env: process.env,
     now: () => performance.now(),
     signal: controller.signal,
+    stdin: process.stdin,
   };
 }
 

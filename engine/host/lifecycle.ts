@@ -48,6 +48,7 @@ export abstract class HostLifecycle extends HostTimeTravel {
         targetNames: ds.meta.targetNames,
         classNames: ds.meta.classNames,
         preview,
+        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
       },
       c.id,
       transferablesOf([preview.X, preview.Y]),

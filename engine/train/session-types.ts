@@ -1,8 +1,11 @@
 /** What a Session is given (SessionOptions) and what its calls return. */
 import type { Matrix } from '../core/matrix.js';
+import type { MemoryLimits } from '../model/memory-estimate.js';
 import type { BreakpointCondition, BreakpointHit, OpRef, StepSummary } from './types.js';
 
 export interface SessionOptions {
+  /** What a configuration may need in all and per matrix (default DEFAULT_MEMORY_LIMITS, capped by the backend's buffer size). */
+  readonly memoryLimits?: MemoryLimits;
   /** Compute per-layer stats and push a history entry every k-th step (default 1; 0: never). */
   readonly recordEvery?: number;
   /** Histogram bins in the stats (default 32; null: no histograms). */

@@ -50,7 +50,7 @@ import type {
   TrainConfig,
 } from './types.js';
 
-export { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_MATRIX_SIZE, DEFAULT_HISTORY_SIZE } from './session-setup.js';
+export { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_MATRIX_SIZE, DEFAULT_HISTORY_SIZE, estimateSessionMemory } from './session-setup.js';
 export { LOSS_LOG_SIZE } from './loss-log.js';
 
 export type { LayerMatrices, OpResult, RunResult, SessionOptions, SessionPosition } from './session-types.js';
@@ -142,7 +142,7 @@ export class Session {
     options: SessionOptions = {},
   ): Promise<Session> {
     // Everything that can be wrong is checked before the first upload, so a bad config leaks no backend memory.
-    const setup = prepareSession(config, dataset, options);
+    const setup = prepareSession(config, dataset, backend, options);
     const session = new Session(setup, backend);
     session.setBreakpoints(setup.breakpoints);
     if (session.history.capacity > 0) {

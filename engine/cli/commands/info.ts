@@ -2,19 +2,27 @@
 import { open, stat } from 'node:fs/promises';
 import { type Matrix, frobenius } from '../../core/matrix.js';
 import { builtinInfo, builtinNames, generateBuiltin } from '../../data/registry.js';
+import { createReadStream } from 'node:fs';
+import { DatasetError } from '../../data/errors.js';
 import { readDatasetFile } from '../../data/node-files.js';
-import type { LabeledDataset } from '../../data/types.js';
-import type { AnyFile } from '../../io/any-file.js';
+import { loadDataset, type LoadOptions } from '../../data/load.js';
+import { checkByteLimit, concatBytes } from '../../data/parsers/input.js';
+import { loadDatasetStream } from '../../data/stream.js';
+import { resolveLimits } from '../../data/types.js';
+import { FormatError } from '../../io/format-error.js';
+import type { LabeledDataset, LoadInference } from '../../data/types.js';
+import { type AnyFile, parseAnyFile } from '../../io/any-file.js';
 import { readAnyFile, readTextFile } from '../../io/node-files.js';
 import type { BatchFile } from '../../io/batch-file.js';
 import type { GradientsFile } from '../../io/gradients-file.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import { FORMAT_IDS, claimedKind } from '../../io/envelope.js';
 import { layerWidths, parameterCount } from '../../model/spec.js';
-import { type CommandSpec, parseCommandArgs } from '../args.js';
+import { type CommandSpec, parseCommandArgs, str } from '../args.js';
+import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { architecture, num, plural, table } from '../format.js';
+import { architecture, num, plural, printable, printableLines, table } from '../format.js';
 import { commandHelp } from '../help.js';
 import { displayPath, resolvePath } from '../paths.js';
 
@@ -31,7 +39,21 @@ export const infoSpec: CommandSpec = {
     ],
   ],
   maxPositionals: 1,
-  options: [],
+  options: [
+    {
+      name: 'features',
+      type: 'string',
+      value: 'COLS',
+      description: 'Feature columns of a data file, by name or 0-based index (default: all but the targets).',
+    },
+    {
+      name: 'targets',
+      type: 'string',
+      value: 'COLS',
+      description: 'Target column(s) of a data file (default: the last column).',
+    },
+    ...DATA_FILE_OPTIONS,
+  ],
   examples: [
     ['backprop-lens info weights.json', 'what a weights file holds'],
     ['backprop-lens info data/iris.csv', 'columns, sizes and ranges of a dataset'],
@@ -57,12 +79,98 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(describeBuiltin(target));
     return EXIT_OK;
   }
+  const read = datasetReadOptions(values, 'info');
+  const cols = (flag: string): { [k: string]: string[] } => {
+    const v = str(values, flag);
+    return v === undefined ? {} : { [flag]: v.split(',').map((c) => c.trim()) };
+  };
+  // Everything echoed from a file goes through printableLines: no escape codes reach the terminal.
+  const options: LoadOptions = { fileName: name, ...read, ...cols('features'), ...cols('targets') };
+  if (!(await isRegularFile(path))) {
+    io.stdout.write(printableLines(await describeSpecialFile(path, name, options)));
+    return EXIT_OK;
+  }
   if (await claimsOurFormat(path)) {
-    io.stdout.write(describeOurFile(name, await readAnyFile(path, name)));
+    io.stdout.write(printableLines(describeOurFile(name, await readAnyFile(path, name))));
   } else {
-    io.stdout.write(describeDataset(name, await readDatasetFile(path, { fileName: name })));
+    const ds = await readDatasetFile(path, options);
+    io.stdout.write(printableLines(describeDataset(name, ds)));
   }
   return EXIT_OK;
+}
+
+/**
+ * A pipe (`<(cat x.csv)`) can be read once and a device (/dev/zero) may never end: read it once,
+ * deciding what it is from its first bytes. A JSON object is gathered (under the byte limit) to
+ * see whether it is one of our files; anything else streams into the dataset loader, which
+ * refuses binary data within its first 64 KiB.
+ */
+async function describeSpecialFile(path: string, name: string, options: LoadOptions): Promise<string> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  try {
+    const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    const first = await it.next();
+    const head: Uint8Array = first.done ? new Uint8Array(0) : first.value;
+    async function* all(): AsyncGenerator<Uint8Array> {
+      yield head;
+      if (first.done) return;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    }
+    const startsJson = new TextDecoder()
+      .decode(head.subarray(0, 64))
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{');
+    if (!startsJson) return describeDataset(name, await loadDatasetStream(all(), null, options));
+    const { maxBytes } = resolveLimits(options.limits);
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of all()) {
+      size += chunk.length;
+      checkByteLimit(size, { ...options, limits: { maxBytes } });
+      parts.push(chunk);
+    }
+    const bytes = concatBytes(parts, size);
+    const text = ourFormatText(bytes);
+    return text !== null
+      ? describeOurFile(
+          name,
+          withFileName(() => parseAnyFile(text), name),
+        )
+      : describeDataset(name, loadDataset(bytes, options));
+  } catch (e) {
+    throw e instanceof DatasetError ? e.withFile(name) : e;
+  } finally {
+    stream.destroy();
+  }
+}
+
+const isRegularFile = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (s) => s.isFile() || s.isDirectory(), // a folder gets the usual "is a folder" message
+    () => true,
+  );
+
+/** The text of `bytes` when they are one of our JSON files (an object naming a backprop-lens format). */
+function ourFormatText(bytes: Uint8Array): string | null {
+  const text = new TextDecoder().decode(bytes);
+  if (
+    !text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{')
+  )
+    return null;
+  return Object.values(FORMAT_IDS).some((id) => text.includes(`"${id}"`)) ? text : null;
+}
+
+function withFileName<T>(parse: () => T, name: string): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof FormatError) throw e.at({ file: name });
+    throw e;
+  }
 }
 
 /**
@@ -246,10 +354,9 @@ function describeDataset(name: string, ds: LabeledDataset): string {
   const m = ds.meta;
   const lines = [
     `${name}: dataset (${m.task}), ${plural(ds.X.rows, 'sample')}, ${plural(ds.X.cols, 'feature')}, ${plural(ds.Y.cols, 'target column')}`,
-    '',
-    'features:',
-    columnTable(ds.X, m.featureNames),
   ];
+  if (m.inferred) lines.push(...describeInference(m.inferred));
+  lines.push('', 'features:', columnTable(ds.X, m.featureNames.map(printable)));
   if (m.classNames) {
     const counts = new Array<number>(m.classNames.length).fill(0);
     for (let i = 0; i < ds.Y.rows; i++) {
@@ -262,14 +369,41 @@ function describeDataset(name: string, ds: LabeledDataset): string {
     lines.push(
       table(
         ['class', 'samples'],
-        m.classNames.map((c, k) => [c, String(counts[k])]),
+        m.classNames.map((c, k) => [printable(c), String(counts[k])]),
       ),
     );
   } else {
-    lines.push('targets:', columnTable(ds.Y, m.targetNames));
+    lines.push('targets:', columnTable(ds.Y, m.targetNames.map(printable)));
   }
   if (m.image) lines.push(`images: ${m.image.width}×${m.image.height}, row-major in X`);
   return `${lines.join('\n')}\n`;
+}
+
+const DELIMITER_NAMES: Record<string, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '|': 'pipe',
+  '\t': 'tab',
+  whitespace: 'spaces',
+};
+
+/** What the loader chose or found, so nothing about how the file was read is hidden. */
+function describeInference(inf: LoadInference): string[] {
+  const parts = [`format ${inf.format}`];
+  if (inf.delimiter !== undefined) parts.push(`delimiter ${DELIMITER_NAMES[inf.delimiter] ?? inf.delimiter}`);
+  if (inf.countsHeader) {
+    const c = inf.countsHeader;
+    parts.push(
+      `scikit-learn counts header (${c.rows} rows, ${c.features} features${c.classes.length ? `, classes ${c.classes.join(', ')}` : ''})`,
+    );
+  } else if (inf.header !== undefined) parts.push(inf.header === 'yes' ? 'header line' : 'no header');
+  if (inf.encoding !== undefined) parts.push(`encoding ${inf.encoding}`);
+  if (inf.skippedLines) parts.push(`${plural(inf.skippedLines, 'line')} skipped`);
+  return [
+    `read as: ${parts.join('; ')}`,
+    `task: ${inf.task}, because ${inf.taskReason}`,
+    ...inf.notices.map((n) => `notice: ${n}`),
+  ];
 }
 
 function describeBuiltin(name: string): string {

@@ -3,7 +3,8 @@ import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyPreprocessing, parsePreprocessing } from '../../data/preprocessing.js';
-import { readWeightsFile, writeWeightsFile } from '../../io/node-files.js';
+import { readWeightsFile } from '../../io/node-files.js';
+import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import { LOSSES, parameterCount } from '../../model/spec.js';
 import { asTrained } from '../../train/normalization.js';
@@ -12,14 +13,18 @@ import type { TrainConfig } from '../../train/types.js';
 import { type CommandSpec, choiceOption, flag, integerOption, list, numberOption, parseCommandArgs, str } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
+import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import { loadTrainingData } from '../dataset-source.js';
+import { cliMemoryLimits, refuseOutputOverInput } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { commandHelp } from '../help.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
+import { packageVersion } from '../version.js';
 import { MODEL_OPTIONS, backendOption } from '../model-options.js';
 import { MODEL_FLAGS, parseOptions } from './train-options.js';
 import { type Summary, describe, measure, rowsOf, weightsFor } from './train-report.js';
+import { TRAIN_SESSION_OPTIONS, historySizeFor, runResume, saveTrainSession } from './train-session.js';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
@@ -62,6 +67,7 @@ export const trainSpec: CommandSpec = {
       value: 'COLS',
       description: 'Target column(s) of a file (default: the last column).',
     },
+    ...DATA_FILE_OPTIONS,
     {
       name: 'normalize',
       type: 'string',
@@ -151,8 +157,10 @@ export const trainSpec: CommandSpec = {
       short: 'x',
       type: 'string',
       value: 'FILE',
-      description: 'Write the trained weights (backprop-lens/weights) to FILE, atomically.',
+      description:
+        'Write the trained weights to FILE, atomically; the format follows the extension: .json (backprop-lens/weights), .npz (numpy), .safetensors (PyTorch nn.Sequential names), .onnx.',
     },
+    ...TRAIN_SESSION_OPTIONS,
     { name: 'json', type: 'boolean', description: 'Print the summary as JSON on standard output (for scripts).' },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output.' },
   ],
@@ -181,6 +189,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(commandHelp(trainSpec));
     return EXIT_OK;
   }
+  if (str(values, 'resume') !== undefined) return runResume(values, positionals, io);
   const dataset = positionals[0];
   if (dataset === undefined)
     throw new UsageError('train needs a DATASET: a built-in name (e.g. spiral, xsin) or a data file', 'train');
@@ -200,8 +209,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   // Check the flags that need no data first, so a typo fails before a big file is read.
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
   const exportPath = str(values, 'export');
-  if (exportPath !== undefined) await checkWritableFolder(io, exportPath);
   const initFrom = str(values, 'init-from');
+  if (exportPath !== undefined) {
+    await checkWritableFolder(io, exportPath);
+    await refuseOutputOverInput(io, 'train', { flag: '--export', path: exportPath }, [
+      { flag: 'the dataset', path: dataset },
+      { flag: '--test', path: str(values, 'test') ?? '-' },
+      { flag: '--init-from', path: initFrom ?? '-' },
+    ]);
+  }
   let start: WeightsFile | null = null;
   if (initFrom !== undefined) {
     const given = MODEL_FLAGS.filter((f) => values[f] !== undefined);
@@ -217,6 +233,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     dataset,
     params: list(values, 'param'),
     testFile: str(values, 'test'),
+    read: datasetReadOptions(values, 'train'),
     features: cols('features'),
     targets: cols('targets'),
     normalize: normalize === undefined ? undefined : choiceOption(normalize, 'normalize', 'train', normalizeChoices),
@@ -238,12 +255,16 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     seed,
     validationFraction,
     normalize: data.normalize,
-    historySize: 0,
+    historySize: historySizeFor(values),
   };
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
   try {
-    session = await Session.create(config, data.train, backend, { recordEvery: 0, histogramBins: null });
+    session = await Session.create(config, data.train, backend, {
+      recordEvery: 0,
+      histogramBins: null,
+      memoryLimits: cliMemoryLimits(),
+    });
     const totalSteps = opts.length.unit === 'steps' ? opts.length.n : opts.length.n * session.batchesPerEpoch;
     const quiet = flag(values, 'quiet') || flag(values, 'json');
     const progress = createProgress(io.stderr, totalSteps, quiet ? 'none' : 'auto', io.now);
@@ -310,7 +331,20 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         seed,
         initFrom === undefined ? null : displayPath(io, initFrom),
       );
-      await writeWeightsFile(resolvePath(io, exportPath), w, displayPath(io, exportPath));
+      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
+        producerVersion: packageVersion(),
+      });
+    }
+    const sessionPath = str(values, 'save-session');
+    if (sessionPath !== undefined) {
+      const meta = data.train.meta;
+      await saveTrainSession(io, sessionPath, session, {
+        name: data.name,
+        X: data.train.X,
+        Y: data.train.Y,
+        features: meta.featureNames,
+        targets: meta.targetNames,
+      });
     }
     io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;

@@ -12,23 +12,49 @@
  * a UTF-8 byte-order mark is ignored.
  */
 import { DatasetError } from '../errors.js';
-import { ColumnBuilder, defaultColumnName, type Table } from '../table.js';
-import { resolveLimits, type DatasetLimits, type ParseOptions } from '../types.js';
-import { isNumericCell, parseCell } from './number.js';
+import { ColumnBuilder, defaultColumnName, type Table, type TextReadInfo } from '../table.js';
+import {
+  resolveLimits,
+  type DatasetLimits,
+  type Delimiter,
+  type DelimiterChoice,
+  type EncodingChoice,
+  type HeaderChoice,
+  type ParseOptions,
+} from '../types.js';
+import { TextDecoding } from './encoding.js';
 import { feedBytesAsText, feedStreamAsText, feedString } from './input.js';
+import {
+  type CountsHeader,
+  SNIFF_BYTES,
+  countsHeaderOf,
+  countsLine,
+  looksLikeHeader,
+  sniffDelimiter,
+  uniqueNames,
+} from './delimited-sniff.js';
 
-export type Delimiter = ',' | '\t' | ';' | '|' | 'whitespace';
+export { sniffDelimiter } from './delimited-sniff.js';
+
+export type { Delimiter } from '../types.js';
 
 export interface DelimitedOptions extends ParseOptions {
   /** 'auto' (default) sniffs the first lines; the file extension breaks ties. */
-  readonly delimiter?: Delimiter | 'auto';
-  /** 'auto' (default): the first row is a header when it has a non-numeric cell above a numeric one. */
-  readonly header?: boolean | 'auto';
+  readonly delimiter?: DelimiterChoice;
+  /**
+   * 'auto' (default): the first row is a header when it has a non-numeric cell above a numeric
+   * one, or when it is a scikit-learn counts line (`150,4,setosa,versicolor,virginica`).
+   * 'yes'/'no' (or true/false) decide.
+   */
+  readonly header?: HeaderChoice | boolean;
+  /** Lines dropped before anything is read (a preamble, a title). Default 0. */
+  readonly skipLines?: number;
+  /** Text encoding of bytes (strings are already decoded); see encoding.ts. Default 'auto'. */
+  readonly encoding?: EncodingChoice;
   /** Lines starting with this are skipped; null keeps them. Default '#'. */
   readonly comment?: string | null;
 }
 
-const SNIFF_BYTES = 64 * 1024;
 
 // Tokenizer states (plain numbers: hot loop, and const enums do not survive isolatedModules).
 const State = { FieldStart: 0, Unquoted: 1, Quoted: 2, QuoteInQuoted: 3, Comment: 4 } as const;
@@ -47,6 +73,10 @@ export class DelimitedTextParser {
   private delimCode = 0;
   private readonly comment: string | null;
   private readonly headerOption: boolean | 'auto';
+  private toSkip: number;
+  private readonly skipLines: number;
+  private sniffed = false;
+  private countsHeader: CountsHeader | null = null;
 
   private sniffBuffer: string | null = '';
   private started = false;
@@ -75,17 +105,28 @@ export class DelimitedTextParser {
     this.limits = resolveLimits(options.limits);
     this.file = options.fileName;
     this.comment = options.comment === undefined ? '#' : options.comment;
-    this.headerOption = options.header ?? 'auto';
+    const h = options.header ?? 'auto';
+    this.headerOption = h === 'yes' ? true : h === 'no' ? false : h;
     const d = options.delimiter ?? 'auto';
     this.delimiter = d === 'auto' ? null : d;
+    this.skipLines = this.toSkip = options.skipLines ?? 0;
+    this.line = this.recordLine = this.quoteLine = this.skipLines + 1;
   }
 
   /** Feeds the next piece of text (any split point, even inside a quoted field or a \r\n). */
   push(text: string): void {
-    if (this.sniffBuffer !== null && this.delimiter !== null && text.length > 0) {
-      this.startWith(this.sniffBuffer + text); // nothing to sniff: parse as the text arrives
-      return;
+    if (this.toSkip > 0) {
+      let at = 0;
+      while (this.toSkip > 0) {
+        const nl = text.indexOf('\n', at);
+        if (nl < 0) return; // the rest of this chunk is inside a skipped line
+        at = nl + 1;
+        this.toSkip--;
+      }
+      text = text.slice(at);
     }
+    // The first 64 KiB are gathered even with a given delimiter: the binary-data check below sees
+    // the same text whatever the chunking, so errors do not depend on where chunks were cut.
     if (this.sniffBuffer !== null) {
       this.sniffBuffer += text;
       if (this.sniffBuffer.length < SNIFF_BYTES) return;
@@ -103,8 +144,8 @@ export class DelimitedTextParser {
         column: this.fields.length + 1,
       });
     }
-    if (this.state === State.Unquoted || this.state === State.QuoteInQuoted) this.fields.push(this.carry);
-    else if (this.state === State.FieldStart && this.afterDelimiter) this.fields.push(''); // "1,2," ends in an empty field
+    if (this.state === State.Unquoted || this.state === State.QuoteInQuoted) this.pushField(this.carry);
+    else if (this.state === State.FieldStart && this.afterDelimiter) this.pushField(''); // "1,2," ends in an empty field
     this.carry = '';
     this.state = State.FieldStart;
     if (this.fields.length > 0) this.endRecord();
@@ -117,12 +158,26 @@ export class DelimitedTextParser {
     const rowLines = this.rowLines.slice(0, this.rows);
     const file = this.file;
     const withFile = file !== undefined ? { file } : {};
+    const counts = this.countsHeader;
+    const text: TextReadInfo = {
+      delimiter: this.delimiter ?? ',',
+      delimiterSniffed: this.sniffed,
+      header: this.hasHeader || counts !== null ? 'yes' : 'no',
+      ...(counts ? { countsHeader: counts } : {}),
+      encoding: 'utf-8',
+      skippedLines: this.skipLines,
+      notices: [],
+    };
     return {
       source: file,
       rows: this.rows,
       columns,
-      hasHeader: this.hasHeader,
+      hasHeader: this.hasHeader || counts !== null,
       defaultTargets: [columns.length - 1],
+      text,
+      ...(counts && counts.classes.length > 0
+        ? { classLabels: { column: columns.length - 1, names: counts.classes } }
+        : {}),
       cellLocation: (row, column) => ({
         ...withFile,
         line: rowLines[row]!,
@@ -143,7 +198,18 @@ export class DelimitedTextParser {
     if (!this.started) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (this.delimiter === null) this.delimiter = sniffDelimiter(text, this.file, this.comment);
+      // /dev/zero, an image, UTF-16: refuse at once rather than parse megabytes of NULs.
+      if (text.slice(0, SNIFF_BYTES).indexOf('\0') >= 0) {
+        throw this.error(
+          'unknown-format',
+          'binary data, not text (a NUL character near the start): not a CSV/TSV/text, JSON, .npy or IDX file (UTF-16 text must be saved as UTF-8)',
+          {},
+        );
+      }
+      if (this.delimiter === null) {
+        this.delimiter = sniffDelimiter(text, this.file, this.comment);
+        this.sniffed = true;
+      }
       this.delimCode = this.delimiter === 'whitespace' ? -1 : this.delimiter.charCodeAt(0);
     }
     this.scan(text);
@@ -165,7 +231,7 @@ export class DelimitedTextParser {
         case State.FieldStart: {
           if (c === LF || c === CR) {
             if (this.fields.length > 0 || this.afterDelimiter) {
-              if (this.afterDelimiter) this.fields.push('');
+              if (this.afterDelimiter) this.pushField('');
               this.endRecord();
             }
             i = this.newline(text, i);
@@ -180,7 +246,7 @@ export class DelimitedTextParser {
             }
           }
           if (!ws && c === delim) {
-            this.fields.push('');
+            this.pushField('');
             this.afterDelimiter = true;
             continue;
           }
@@ -214,12 +280,12 @@ export class DelimitedTextParser {
           const c2 = text.charCodeAt(i);
           const endsField = ws ? c2 === SPACE || c2 === TAB : c2 === delim;
           if (endsField) {
-            this.fields.push(this.carry + text.slice(start, i));
+            this.pushField(this.carry + text.slice(start, i));
             this.carry = '';
             this.state = State.FieldStart;
             this.afterDelimiter = !ws;
           } else if (c2 === LF || c2 === CR) {
-            this.fields.push(this.carry + text.slice(start, i));
+            this.pushField(this.carry + text.slice(start, i));
             this.carry = '';
             this.endRecord();
             this.state = State.FieldStart;
@@ -247,12 +313,12 @@ export class DelimitedTextParser {
             this.state = State.Quoted;
             start = i; // keep this quote as a literal
           } else if (c === delim) {
-            this.fields.push(this.carry);
+            this.pushField(this.carry);
             this.carry = '';
             this.state = State.FieldStart;
             this.afterDelimiter = true;
           } else if (c === LF || c === CR) {
-            this.fields.push(this.carry);
+            this.pushField(this.carry);
             this.carry = '';
             this.endRecord();
             this.state = State.FieldStart;
@@ -300,7 +366,9 @@ export class DelimitedTextParser {
     const line = this.recordLine;
     if (!this.headerDecided) {
       this.pendingRecords.push({ fields, line });
-      if (this.pendingRecords.length >= 2 || this.headerOption !== 'auto') this.decideHeader();
+      // A counts line may be followed by a line of column names: look at one more record.
+      const wanted = this.headerOption !== 'auto' ? 1 : countsLine(this.pendingRecords[0]!.fields) ? 3 : 2;
+      if (this.pendingRecords.length >= wanted) this.decideHeader();
       return;
     }
     this.addRow(fields, line);
@@ -311,15 +379,43 @@ export class DelimitedTextParser {
     const pending = this.pendingRecords;
     this.pendingRecords = [];
     if (pending.length === 0) return;
-    const first = pending[0]!;
+    if (this.headerOption !== false) {
+      const counts = countsHeaderOf(pending);
+      if (counts !== null) {
+        this.countsHeader = counts;
+        this.headerLine = pending[0]!.line;
+        pending.shift();
+      }
+    }
+    const first = pending[0];
+    if (first === undefined) return;
     let header: boolean;
-    if (this.headerOption !== 'auto') header = this.headerOption;
+    if (this.headerOption !== 'auto') header = this.headerOption && this.countsHeader === null;
     else header = looksLikeHeader(first.fields, pending[1]?.fields);
     this.hasHeader = header;
+    this.checkColumns(first.fields.length, first.line);
     const names = header ? uniqueNames(first.fields) : first.fields.map((_, j) => defaultColumnName(j));
     this.columns = names.map((name) => new ColumnBuilder(name));
     if (header) this.headerLine = first.line;
     for (const rec of header ? pending.slice(1) : pending) this.addRow(rec.fields, rec.line);
+  }
+
+  private pushField(field: string): void {
+    this.fields.push(field);
+    // Checked as fields arrive, so a line of a million fields is refused before it is held.
+    if (this.fields.length > this.limits.maxColumns) this.checkColumns(this.fields.length, this.recordLine);
+  }
+
+  /** Refuses a line wider than the column limit before a column is built for each field. */
+  private checkColumns(count: number, line: number): void {
+    const { maxColumns } = this.limits;
+    if (count > maxColumns) {
+      throw this.error(
+        'too-large',
+        `a line with ${count.toLocaleString('en-US')} fields is over the limit of ${maxColumns.toLocaleString('en-US')} columns; raise maxColumns (--max-columns) if the file really is that wide`,
+        { line },
+      );
+    }
   }
 
   private addRow(fields: string[], line: number): void {
@@ -358,78 +454,23 @@ export class DelimitedTextParser {
   }
 }
 
-/** A header is a first row with a non-numeric cell where the second row has a number. */
-function looksLikeHeader(first: string[], second: string[] | undefined): boolean {
-  if (second === undefined) return first.every((f) => parseCell(f).kind === 'text');
-  return first.some((f, j) => parseCell(f).kind === 'text' && second[j] !== undefined && isNumericCell(second[j]!));
-}
-
-/** Header names, trimmed; blanks and duplicates get a suffix so every column can be named. */
-function uniqueNames(fields: string[]): string[] {
-  const seen = new Map<string, number>();
-  return fields.map((raw, j) => {
-    let name = raw.trim();
-    if (name === '') name = defaultColumnName(j);
-    const count = seen.get(name) ?? 0;
-    seen.set(name, count + 1);
-    return count === 0 ? name : `${name} (${count + 1})`;
-  });
-}
-
-/**
- * Picks the delimiter whose count is the same non-zero number in each of the first records
- * (tab, comma, semicolon, pipe in that order of preference; comma first for .csv), else
- * whitespace. Records are split at line breaks outside quotes, so quoted line breaks are fine.
- */
-export function sniffDelimiter(text: string, fileName: string | undefined, comment: string | null): Delimiter {
-  const sample = text.length > SNIFF_BYTES ? text.slice(0, SNIFF_BYTES) : text;
-  const cut = text.length > SNIFF_BYTES; // the last record of the sample may be incomplete
-  const ext = fileName?.toLowerCase().replace(/\.gz$/, '').split('.').pop();
-  const candidates: Delimiter[] = ext === 'csv' ? [',', ';', '\t', '|'] : ['\t', ',', ';', '|'];
-  for (const d of candidates) {
-    const counts = recordCounts(sample, d, comment);
-    if (cut && counts.length > 1) counts.pop();
-    if (counts.length > 0 && counts[0]! > 0 && counts.every((c) => c === counts[0])) return d;
-  }
-  if (ext === 'csv') return ',';
-  if (ext === 'tsv' || ext === 'tab') return '\t';
-  return 'whitespace';
-}
-
-/** How many times d occurs outside quotes in each of the first 20 records (blank and comment lines skipped). */
-function recordCounts(text: string, d: string, comment: string | null): number[] {
-  const out: number[] = [];
-  let quoted = false;
-  let n = 0;
-  let lineStart = 0;
-  let blank = true;
-  const endRecord = (): void => {
-    const skip = blank || (comment !== null && text.startsWith(comment, lineStart));
-    if (!skip) out.push(n);
-    n = 0;
-    blank = true;
-  };
-  for (let i = 0; i < text.length && out.length < 20; i++) {
-    const ch = text[i]!;
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && (ch === '\n' || ch === '\r')) {
-      endRecord();
-      lineStart = i + 1;
-      continue;
-    }
-    if (ch !== ' ' && ch !== '\t') blank = false;
-    if (!quoted && ch === d) n++;
-  }
-  if (out.length < 20 && !blank) endRecord();
-  return out;
-}
-
 /** Parses a whole text (or UTF-8 bytes) into a table. */
 export function parseDelimited(input: string | Uint8Array, options: DelimitedOptions = {}): Table {
   const parser = new DelimitedTextParser(options);
-  if (typeof input === 'string') feedString(input, (t) => parser.push(t), options);
-  else feedBytesAsText(input, (t) => parser.push(t), options);
-  return parser.finish();
+  if (typeof input === 'string') {
+    feedString(input, (t) => parser.push(t), options);
+    return parser.finish();
+  }
+  const decoding = new TextDecoding(options.encoding ?? 'auto', options.fileName);
+  feedBytesAsText(input, (t) => parser.push(t), options, decoding);
+  return withDecoding(parser.finish(), decoding);
+}
+
+/** Records the encoding actually used, and its notices, in the table's read info. */
+export function withDecoding(table: Table, decoding: TextDecoding): Table {
+  const text = table.text;
+  if (!text) return table;
+  return { ...table, text: { ...text, encoding: decoding.used, notices: [...text.notices, ...decoding.notices] } };
 }
 
 /** Parses a stream of UTF-8 chunks without holding the whole file as text. */
@@ -439,6 +480,7 @@ export async function parseDelimitedStream(
   options: DelimitedOptions = {},
 ): Promise<Table> {
   const parser = new DelimitedTextParser(options);
-  await feedStreamAsText(chunks, totalBytes, (t) => parser.push(t), options);
-  return parser.finish();
+  const decoding = new TextDecoding(options.encoding ?? 'auto', options.fileName);
+  await feedStreamAsText(chunks, totalBytes, (t) => parser.push(t), options, decoding);
+  return withDecoding(parser.finish(), decoding);
 }

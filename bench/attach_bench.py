@@ -1,0 +1,41 @@
+"""The attach benchmark's training loop (bench/attach.ts runs it): the M network 784-256-128-10
+(ReLU, cross-entropy), batch 128, SGD, PyTorch CPU. Rounds alternate plain and attached runs so
+machine load hits both alike; prints one JSON line per round."""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+from backprop_lens_attach import attach
+
+steps, rounds, address = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+torch.manual_seed(0)
+torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else torch.get_num_threads())
+model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+loss_fn = nn.CrossEntropyLoss()
+X = torch.randn(128, 784)
+Y = torch.randint(0, 10, (128,))
+
+
+def run(lens):
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = loss_fn(model(X), Y)
+        loss.backward()
+        if lens is not None:
+            lens.step(loss)
+        opt.step()
+    return steps / (time.perf_counter() - t0)
+
+
+run(None)  # warm-up
+for r in range(rounds):
+    plain = run(None)
+    lens = attach(model, address=address)
+    attached = run(lens)
+    lens.close()
+    print(json.dumps({"round": r, "plain": plain, "attached": attached, "isAttached": lens.attached}), flush=True)

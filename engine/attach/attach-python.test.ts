@@ -1,0 +1,256 @@
+/**
+ * End to end with a real PyTorch loop (Debian's python3-torch at /usr/bin/python3): the python
+ * client (python/backprop_lens_attach) against `backprop-lens serve --headless` run in-process and
+ * against the attach server directly. Skipped, with the reason printed, when torch is missing.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../cli/main.js';
+import type { CliIo, OutStream } from '../cli/cli-io.js';
+import { AttachServer } from './node-attach-server.js';
+import { parseRecording } from './recording.js';
+import { encodeFrame, WIRE_MAGIC } from './wire.js';
+import { helloFor, TEST_TOKEN, withMagic } from './attach-test-kit.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(root, 'engine/attach/fixtures/attached_training.py');
+const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+const torchMissing = probe.status !== 0;
+if (torchMissing)
+  console.log(`attach-python tests skipped: ${PYTHON} cannot import torch (apt-get install python3-torch)`);
+
+/** Output as it arrives, with a way to wait for a pattern. */
+class Watched implements OutStream {
+  text = '';
+  private waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  write(chunk: string): boolean {
+    this.text += chunk;
+    this.waiters = this.waiters.filter((w) => {
+      const m = this.text.match(w.re);
+      if (m) w.resolve(m);
+      return !m;
+    });
+    return true;
+  }
+  waitFor(re: RegExp, ms = 30_000): Promise<RegExpMatchArray> {
+    const m = this.text.match(re);
+    if (m) return Promise.resolve(m);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in:\n${this.text}`)), ms);
+      this.waiters.push({
+        re,
+        resolve: (x) => {
+          clearTimeout(timer);
+          resolve(x);
+        },
+      });
+    });
+  }
+}
+
+interface Py {
+  child: ChildProcess;
+  stdout: Watched;
+  stderr: Watched;
+  exit: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function python(args: string[], env: Record<string, string>): Py {
+  const child = spawn(PYTHON, [SCRIPT, ...args], {
+    cwd: root,
+    env: { ...process.env, PYTHONPATH: join(root, 'python'), ...env },
+  });
+  children.push(child);
+  const stdout = new Watched();
+  const stderr = new Watched();
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => stdout.write(d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.write(d));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, stdout, stderr, exit };
+}
+
+function serveCli(args: string[]): {
+  io: CliIo;
+  stdout: Watched;
+  stderr: Watched;
+  stdin: PassThrough;
+  done: Promise<number>;
+} {
+  const stdout = new Watched();
+  const stderr = new Watched();
+  const stdin = new PassThrough();
+  const io: CliIo = { stdout, stderr, stdin, cwd: root, env: {}, now: () => performance.now() };
+  const done = main(['serve', '--headless', ...args], io);
+  return { io, stdout, stderr, stdin, done };
+}
+
+const relClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+
+describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
+  it('records G_i, ∂L/∂W_i, ∂L/∂b_i equal to PyTorch’s own H.grad, weight.grad.T and bias.grad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.jsonl');
+    const ref = join(dir, 'reference.json');
+    // --break arms hold mode (the client waits for each ack), and the rate asks for every step.
+    const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000', '--max-size', '0']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '6', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    expect(py.stdout.text).toContain('attached True');
+    expect(serve.stderr.text).toMatch(/attached to PID \d+ on .* \(nn\.Sequential 4-8-3/);
+
+    const rec = parseRecording(readFileSync(file, 'utf8'), file);
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as {
+      steps: Record<string, Record<string, number[][] | number[]>>;
+    };
+    expect(rec.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    let compared = 0;
+    for (const s of rec.steps) {
+      const want = reference.steps[String(s.step)]!;
+      for (const key of ['G_0', 'G_1', 'dW_0', 'dW_1', 'db_0', 'db_1', 'W_0', 'H_1']) {
+        const got = s.tensors.get(key)!;
+        const expected = (want[key] as (number[] | number)[]).flat();
+        expect(got.data.length, key).toBe(expected.length);
+        expected.forEach((x, k) => {
+          if (!relClose(got.data[k]!, x))
+            throw new Error(`step ${s.step} ${key}[${k}]: recorded ${got.data[k]}, PyTorch ${x}`);
+          compared++;
+        });
+      }
+    }
+    expect(compared).toBeGreaterThan(6 * 100);
+  });
+
+  it('a NaN breakpoint holds the loop before opt.step() (weights finite) and continue resumes it', async () => {
+    const serve = serveCli(['--once', '--break', 'non-finite']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '8', '--nan-at', '4'], { BACKPROP_LENS_ATTACH: address! });
+    await serve.stderr.waitFor(/breakpoint at step 4 \(.*\): .* non-finite/);
+    await py.stdout.waitFor(/step 3 loss \S+ finite True/);
+    // Held inside lens.step of step 4: the line printed after lens.step (and opt.step) does not come.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(py.stdout.text).not.toMatch(/step 4 /);
+    expect(py.child.exitCode).toBeNull();
+    serve.stdin.write('continue\n');
+    await py.stdout.waitFor(/step 4 /);
+    // The NaN is in the weights from now on, so every later step hits again: keep continuing.
+    const keepGoing = setInterval(() => serve.stdin.write('continue\n'), 50);
+    const code = await py.exit;
+    clearInterval(keepGoing);
+    expect(code).toBe(0);
+    expect(serve.stderr.text).toMatch(/breakpoint at step 5 /);
+    // Paused before the update: weights were still finite; the NaN gradient is applied only after Continue.
+    expect(py.stdout.text).toMatch(/step 4 loss nan finite True/);
+    expect(py.stdout.text).toMatch(/step 5 loss nan finite False/);
+    expect(await serve.done).toBe(0);
+  });
+
+  it('training goes on, with one warning line, when the app goes away', async () => {
+    const log: string[] = [];
+    const server = new AttachServer({ log: (l) => log.push(l), runOptions: () => ({ rate: 50 }) });
+    await server.start();
+    const py = python(['--steps', '40', '--sleep', '0.02'], { BACKPROP_LENS_ATTACH: server.address });
+    await py.stdout.waitFor(/step 5 /);
+    await server.close();
+    expect(await py.exit).toBe(0);
+    expect(py.stdout.text).toMatch(/step 40 .*\ndone/);
+    const warnings = py.stderr.text.split('\n').filter((l) => l.includes('backprop-lens'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^backprop-lens: detached \(.*\); training continues without the app$/);
+  });
+
+  it('attaches from rank 0 only: another rank gets a lens that does nothing', async () => {
+    const log: string[] = [];
+    const server = new AttachServer({ log: (l) => log.push(l), runOptions: () => ({}) });
+    await server.start();
+    try {
+      const py = python(['--steps', '3'], { BACKPROP_LENS_ATTACH: server.address, RANK: '1' });
+      expect(await py.exit).toBe(0);
+      expect(py.stdout.text).toContain('attached False');
+      expect(log.filter((l) => l.includes('attached to'))).toEqual([]);
+      const rank0 = python(['--steps', '3'], { BACKPROP_LENS_ATTACH: server.address, RANK: '0' });
+      expect(await rank0.exit).toBe(0);
+      expect(rank0.stdout.text).toContain('attached True');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('attach server: hostile clients', () => {
+  /** Sends bytes on a fresh connection; resolves with what came back when the server closes it. */
+  function exchange(port: number, bytes: Uint8Array | string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port }, () => s.write(bytes));
+      let got = '';
+      s.setEncoding('latin1');
+      s.on('data', (d: string) => (got += d));
+      s.on('close', () => resolve(got));
+      s.on('error', reject);
+    });
+  }
+
+  it('refuses a wrong token, a browser, oversized and malformed frames, a silent client — and keeps serving', async () => {
+    const log: string[] = [];
+    const server = new AttachServer({
+      token: TEST_TOKEN,
+      log: (l) => log.push(l),
+      runOptions: () => ({}),
+      maxPayloadBytes: 1024,
+      handshakeTimeoutMs: 300,
+    });
+    await server.start();
+    try {
+      const hello = helloFor([{ units: 1, activation: 'identity' }]);
+      const wrong = await exchange(server.port, withMagic(encodeFrame({ ...hello, token: 'guess' })));
+      expect(wrong).toContain('wrong token');
+      await exchange(server.port, 'POST /attach HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n\r\n');
+      const big = new Uint8Array(8);
+      new DataView(big.buffer).setUint32(0, 10, true);
+      new DataView(big.buffer).setUint32(4, 1 << 20, true);
+      await exchange(server.port, withMagic(big));
+      const notJson = new Uint8Array(8 + 3);
+      new DataView(notJson.buffer).setUint32(0, 3, true);
+      notJson.set(new TextEncoder().encode('{{{'), 8);
+      await exchange(server.port, withMagic(notJson));
+      await exchange(server.port, withMagic(encodeFrame({ ...hello, model: { kind: 'sequential' } })));
+      await exchange(server.port, WIRE_MAGIC); // then silence
+      const refusals = log.filter((l) => l.startsWith('attach: refused'));
+      expect(refusals.map((l) => l.replace(/^attach: refused [\d.]+:\d+: /, ''))).toEqual([
+        'wrong token',
+        'an HTTP request from Origin https://evil.example was refused: browsers and web pages may not attach',
+        'frame payload of 1048576 bytes is over the 1024-byte limit',
+        expect.stringMatching(/^frame header is not JSON/),
+        expect.stringMatching(/^malformed "hello" message at model\.inputSize/),
+        'no hello within 300 ms',
+      ]);
+      // Still serving: a well-behaved client attaches.
+      const ok = await new Promise<string>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: server.port }, () => s.write(withMagic(encodeFrame(hello))));
+        s.setEncoding('latin1');
+        s.once('data', (d: string) => {
+          s.destroy();
+          resolve(d);
+        });
+        s.on('error', reject);
+      });
+      expect(ok).toContain('"type":"welcome"');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,319 @@
+/**
+ * One attached training run, app side: takes the client's validated steps, evaluates the armed
+ * breakpoints on the received tensors (engine/train/breakpoints.ts, the same code a local run
+ * uses), keeps the loss log and a time-travel history, builds telemetry frames like a local
+ * Session's, records, and answers with ack/needs/control messages for the client.
+ *
+ * Holding: when breakpoints are armed the client waits after every full step for our ack; an ack
+ * with hold = true keeps it inside lens.step — before the user's opt.step() — until continue/step.
+ */
+import type { FloatArray, Matrix } from '../core/matrix.js';
+import type { ModelSpec } from '../model/spec.js';
+import { evaluateBreakpoints, opProducts, validateBreakpoints } from '../train/breakpoints.js';
+import type { Product } from '../train/breakpoints.js';
+import { stepOps } from '../train/equations.js';
+import { RingBuffer } from '../train/history.js';
+import type { HistoryEntry } from '../train/history.js';
+import type { BreakpointCondition, BreakpointHit, LayerStats, OpRef } from '../train/types.js';
+import { layerStats } from '../telemetry/stats.js';
+import { decimate as decimateForHistory } from '../telemetry/decimate.js';
+import type { DecimatedMatrix } from '../telemetry/decimate.js';
+import { decimate as decimateForFrame } from '../protocol/matrix-payload.js';
+import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
+import type { FrameEvent, LossPoint } from '../protocol/events.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { fromWireNumber } from './messages.js';
+import type {
+  ControlAction,
+  HelloMessage,
+  LossesMessage,
+  Needs,
+  ServerMessage,
+  StepMessage,
+  TensorName,
+} from './messages.js';
+import { decodeStep, isFull, tensorKey } from './step-decode.js';
+import type { ReceivedStep } from './step-decode.js';
+import { WireError } from './wire.js';
+
+export const DEFAULT_ATTACH_RATE = 20;
+export const DEFAULT_ATTACH_MAX_SIZE = 64;
+export const DEFAULT_ATTACH_HISTORY = 200;
+/** Loss points kept for the loss curve (a long run keeps its newest). */
+const MAX_LOSS_LOG = 200_000;
+const ALL_TENSORS: readonly TensorName[] = ['A', 'H', 'G', 'W', 'b', 'dW', 'db', 'dX'];
+
+/** Where a received step goes besides the views (the session-file recorder, issue 12's writer). */
+export interface AttachRecorder {
+  begin(hello: HelloMessage): void;
+  step(step: ReceivedStep, hits: readonly BreakpointHit[]): void;
+  close(): Promise<void>;
+}
+
+export interface AttachedRunOptions {
+  readonly send: (msg: ServerMessage) => void;
+  /** Telemetry frames and breakpoint hits, for the dashboard bridge or a headless log. */
+  readonly onFrame?: (frame: FrameEvent) => void;
+  readonly onHit?: (hit: BreakpointHit, step: number) => void;
+  readonly onState?: (state: 'running' | 'paused', step: number) => void;
+  readonly recorder?: AttachRecorder;
+  readonly breakpoints?: readonly BreakpointCondition[];
+  /** Full steps per second the views want (default 20). */
+  readonly rate?: number;
+  /** Decimation the views want when no breakpoint needs full tensors (default 64; 0 = full). */
+  readonly maxSize?: number;
+  readonly historySize?: number;
+  readonly now?: () => number;
+}
+
+export type AttachedHistoryEntry = HistoryEntry & { readonly hits: readonly BreakpointHit[] };
+
+export class AttachedRun {
+  readonly ops: readonly OpRef[];
+  readonly history: RingBuffer<AttachedHistoryEntry>;
+  readonly losses: LossPoint[] = [];
+  state: 'running' | 'paused' = 'running';
+  lastStep = 0;
+  private breakpoints: readonly BreakpointCondition[];
+  private seq = 0;
+  private stepping = false;
+  private lossesSentUpTo = 0;
+  private skipped = 0;
+  private readonly stepTimes: number[] = [];
+  private readonly now: () => number;
+
+  constructor(
+    readonly hello: HelloMessage,
+    private readonly options: AttachedRunOptions,
+  ) {
+    this.breakpoints = options.breakpoints ?? [];
+    validateBreakpoints(this.breakpoints);
+    this.now = options.now ?? (() => Date.now());
+    this.history = new RingBuffer(options.historySize ?? DEFAULT_ATTACH_HISTORY);
+    const spec = this.modelSpec();
+    this.ops = spec ? stepOps(spec, { kind: 'sgd', lr: 1, momentum: 0, weightDecay: 0 }) : [];
+    options.recorder?.begin(hello);
+  }
+
+  /** FORMATS' model for a sequential client (the loss only labels equations); null for "modules". */
+  modelSpec(): ModelSpec | null {
+    const m = this.hello.model;
+    if (m.kind !== 'sequential') return null;
+    return { inputSize: m.inputSize, layers: m.layers, loss: m.loss ?? 'mse' };
+  }
+
+  /** What the client should send now. */
+  needs(): Needs {
+    const armed = this.breakpoints.length > 0;
+    return {
+      type: 'needs',
+      rate: this.options.rate ?? DEFAULT_ATTACH_RATE,
+      // Norm and fraction breakpoints need every cell: decimated tensors would change their verdict.
+      maxSize: armed ? 0 : (this.options.maxSize ?? DEFAULT_ATTACH_MAX_SIZE),
+      tensors: ALL_TENSORS,
+      hold: armed || this.state === 'paused',
+      watchNonFinite: this.breakpoints.some((b) => b.kind === 'non-finite'),
+    };
+  }
+
+  welcome(): ServerMessage {
+    return { type: 'welcome', protocol: this.hello.protocol, needs: this.needs() };
+  }
+
+  setBreakpoints(conditions: readonly BreakpointCondition[]): void {
+    validateBreakpoints(conditions);
+    this.breakpoints = [...conditions];
+    this.options.send(this.needs());
+  }
+
+  /** Pause, Step or Continue from the app: forwarded to the user's loop. */
+  control(action: ControlAction): void {
+    if (action === 'pause') this.setState('paused');
+    else this.setState('running');
+    // Step: the client runs one step and stops in the next lens.step, which it sends in full.
+    this.stepping = action === 'step';
+    this.options.send({ type: 'control', action });
+  }
+
+  /** A validated step message and its payload; throws WireError on tensors that do not fit the model. */
+  receive(msg: StepMessage, payload: Uint8Array): void {
+    this.accept(decodeStep(msg, payload, this.hello.model));
+  }
+
+  /** The losses of steps sent without tensors, batched by the client. */
+  receiveLosses(msg: LossesMessage): void {
+    for (const [step, loss] of msg.points)
+      this.accept({ step, loss: fromWireNumber(loss), tensors: new Map(), modules: [] });
+  }
+
+  private accept(step: ReceivedStep): void {
+    const wasRunning = this.state === 'running';
+    if (step.step <= this.lastStep)
+      throw new WireError(`step ${step.step} arrived after step ${this.lastStep}: steps must increase`);
+    const previousLosses = this.losses.slice(-64).map((p) => p.loss);
+    this.losses.push({ step: step.step, loss: step.loss, validationLoss: null });
+    if (this.losses.length > MAX_LOSS_LOG) this.losses.splice(0, this.losses.length - MAX_LOSS_LOG);
+    this.noteStepTime();
+    const full = step.tensors.size > 0 || step.modules.length > 0;
+    if (!full) this.skipped++;
+    const hits = this.evaluate(step, previousLosses);
+    for (const hit of hits) this.options.onHit?.(hit, step.step);
+    if (full) {
+      const layers = this.layerStats(step);
+      this.history.push(this.historyEntry(step, layers, hits));
+      this.options.recorder?.step(step, hits);
+      this.options.onFrame?.(this.frame(step, layers));
+    }
+    this.lastStep = step.step;
+    if (hits.length > 0 || (full && this.stepping)) this.setState('paused');
+    if (full) this.stepping = false;
+    // The client waits for an ack after full steps while holding; a loss-only step that hits is
+    // paused by a control message (the client stops at its next lens.step).
+    if (full) {
+      this.options.send({
+        type: 'ack',
+        step: step.step,
+        hold: this.state === 'paused',
+        reason: hits[0]?.message ?? null,
+      });
+    } else if (hits.length > 0 && wasRunning) this.options.send({ type: 'control', action: 'pause' });
+  }
+
+  private setState(state: 'running' | 'paused'): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.onState?.(state, this.lastStep);
+  }
+
+  private evaluate(step: ReceivedStep, previousLosses: number[]): BreakpointHit[] {
+    if (this.breakpoints.length === 0) return [];
+    const spec = this.modelSpec();
+    const lossProduct: Product = {
+      name: 'loss',
+      index: null,
+      layer: null,
+      matrix: { rows: 1, cols: 1, data: new Float64Array([step.loss]) },
+    };
+    if (!spec) {
+      const op: OpRef = { kind: 'loss', layer: null, index: 0, label: 'loss', equation: 'L' };
+      return evaluateBreakpoints(this.breakpoints, [lossProduct], {
+        step: step.step,
+        op,
+        activationOf: () => 'identity',
+        previousLosses,
+      });
+    }
+    const activationOf = (layer: number): ModelSpec['layers'][number]['activation'] => spec.layers[layer]!.activation;
+    const hits: BreakpointHit[] = [];
+    for (const op of this.ops) {
+      if (op.kind === 'update') continue; // the user's opt.step() has not run yet: that is the point
+      const products: Product[] = [];
+      for (const ref of opProducts(op, spec.layers.length)) {
+        if (ref.name === 'loss') {
+          products.push(lossProduct);
+          continue;
+        }
+        const t = step.tensors.get(tensorKey(ref.name, ref.index!));
+        if (t && isFull(t)) products.push({ ...ref, matrix: t.matrix });
+      }
+      hits.push(
+        ...evaluateBreakpoints(this.breakpoints, products, { step: step.step, op, activationOf, previousLosses }),
+      );
+    }
+    return hits;
+  }
+
+  private layerStats(step: ReceivedStep): LayerStats[] {
+    const spec = this.modelSpec();
+    if (!spec) return [];
+    const out: LayerStats[] = [];
+    for (let i = 0; i < spec.layers.length; i++) {
+      const get = (name: TensorName, index = i): Matrix<FloatArray> | null => {
+        const t = step.tensors.get(tensorKey(name, index));
+        return t && isFull(t) ? t.matrix : null;
+      };
+      const [A, H, G, W, b, dW, db] = [get('A', i + 1), get('H'), get('G'), get('W'), get('b'), get('dW'), get('db')];
+      if (!A || !H || !G || !W || !b || !dW || !db) return []; // decimated or partial: the frame carries matrices only
+      out.push(layerStats({ layer: i, activation: spec.layers[i]!.activation, A, H, G, W, b, dW, db }));
+    }
+    return out;
+  }
+
+  private historyEntry(step: ReceivedStep, layers: LayerStats[], hits: BreakpointHit[]): AttachedHistoryEntry {
+    const matrices: Record<string, DecimatedMatrix> = {};
+    for (const [key, t] of step.tensors) {
+      if (t.name === 'dX' || (t.name === 'A' && t.index === 0)) continue;
+      const d = decimateForHistory(t.matrix, 256, 256);
+      matrices[key] = { ...d, sourceRows: t.sourceRows, sourceCols: t.sourceCols };
+    }
+    return {
+      step: step.step,
+      epoch: 0,
+      loss: step.loss,
+      validationLoss: null,
+      parameters: null, // the user's parameters stay in their process: history here is for viewing
+      optimizer: null,
+      layers,
+      matrices,
+      hits,
+    };
+  }
+
+  private frame(step: ReceivedStep, layers: LayerStats[]): FrameEvent {
+    const maxSize = this.options.maxSize ?? DEFAULT_ATTACH_MAX_SIZE;
+    const matrices: MatrixPayload[] = [];
+    for (const t of step.tensors.values()) {
+      if (t.name === 'dX') continue;
+      const p = decimateForFrame(
+        t.matrix,
+        t.index,
+        t.name as MatrixName,
+        maxSize || Math.max(t.matrix.rows, t.matrix.cols),
+      );
+      // A client-decimated tensor stands for its source: keep the shape the views label.
+      matrices.push(
+        isFull(t)
+          ? p
+          : {
+              ...p,
+              sourceRows: t.sourceRows,
+              sourceCols: t.sourceCols,
+              blockRows: Math.ceil(t.sourceRows / p.rows),
+              blockCols: Math.ceil(t.sourceCols / p.cols),
+            },
+      );
+    }
+    const losses = this.losses.filter((p) => p.step > this.lossesSentUpTo).slice(-1000);
+    this.lossesSentUpTo = step.step;
+    const dropped = this.skipped;
+    this.skipped = 0;
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'frame',
+      seq: ++this.seq,
+      step: step.step,
+      epoch: 0,
+      loss: step.loss,
+      validationLoss: null,
+      stepsPerSecond: this.stepsPerSecond(),
+      dropped,
+      losses,
+      layers,
+      matrices,
+      historical: false,
+    };
+  }
+
+  private noteStepTime(): void {
+    const t = this.now();
+    this.stepTimes.push(t);
+    while (this.stepTimes.length > 1 && t - this.stepTimes[0]! > 1000) this.stepTimes.shift();
+  }
+
+  private stepsPerSecond(): number {
+    const n = this.stepTimes.length;
+    if (n < 2) return 0;
+    const span = this.stepTimes[n - 1]! - this.stepTimes[0]!;
+    return span > 0 ? ((n - 1) * 1000) / span : 0;
+  }
+}
