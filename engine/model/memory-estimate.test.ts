@@ -3,7 +3,7 @@ import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import { Session, estimateSessionMemory } from '../train/session.js';
 import { checkMemoryFits, describeEstimate, estimateMemory } from './memory-estimate.js';
 import { ModelSpecError, type ModelSpec } from './spec.js';
-import { config as hostConfig, regression, setup } from '../protocol/host/host-test-kit.js';
+import { config as hostConfig, regression, setup } from '../host/host-test-kit.js';
 
 const model = (...hidden: number[]): ModelSpec => ({
   inputSize: 2,
