@@ -2,7 +2,7 @@
  * Turns a `load-dataset` source into the engine's LabeledDataset: built-in generators and file
  * parsing come from engine/data; pre-parsed matrices are checked here.
  */
-import { generateBuiltin, loadDataset } from '../data/index.js';
+import { generateBuiltin, loadArrayPair, loadDataset } from '../data/index.js';
 import type { LoadOptions } from '../data/index.js';
 import type { LabeledDataset } from '../data/types.js';
 import type { DatasetSource } from '../protocol/commands.js';
@@ -74,6 +74,16 @@ export const defaultDatasetProvider: DatasetProvider = async (source, onProgress
         onProgress: (p) => onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
       };
       return loadDataset(source.bytes, options);
+    }
+    case 'idx-pair': {
+      const total = source.images.bytes.byteLength + source.labels.bytes.byteLength;
+      onProgress({ done: 0, total });
+      const ds = loadArrayPair(source.images, source.labels, {
+        ...source.options,
+        name: source.options.name ?? source.images.fileName,
+      });
+      onProgress({ done: total, total });
+      return ds;
     }
   }
 };
