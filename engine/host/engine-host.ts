@@ -29,7 +29,7 @@ import type { BackendProvider, ProvidedBackend } from './backend-provider.js';
 import { defaultBackendProvider } from './backend-provider.js';
 import type { DatasetProvider } from './dataset-provider.js';
 import { defaultDatasetProvider } from './dataset-provider.js';
-import { errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
+import { CancelledError, errorEvent, FieldError, InvalidStateError, NotFoundError } from './errors.js';
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { TelemetryPacing } from './telemetry-pacing.js';
@@ -686,9 +686,7 @@ export class EngineHost {
     const entry = session.history.toArray().find((e) => e.step === c.step);
     if (!entry) {
       const kept = session.history.toArray().map((e) => e.step);
-      throw new NotFoundError(
-        `step ${c.step} is not in the history (kept: ${stepRange(kept)})`,
-      );
+      throw new NotFoundError(`step ${c.step} is not in the history (kept: ${stepRange(kept)})`);
     }
     const frame = this.historyFrame(session, entry);
     this.post(frame, c.id, transferablesOf(frame.matrices));
@@ -697,9 +695,12 @@ export class EngineHost {
   private async gradcheck(c: CommandOf<'gradcheck'>): Promise<void> {
     const { session, dataset } = this.need();
     this.stopRun();
+    // Runs in slices: between them pings are answered and a pause cancels the check.
+    const token = this.runToken;
     const body = await runGradcheck(session, dataset, c, this.telemetry.maxSize, async (progress) => {
       this.post(progress, c.id);
       await yieldToEvents();
+      if (token !== this.runToken || this.disposed) throw new CancelledError('the gradient check was cancelled');
     });
     const payloads = [
       ...body.layers.flatMap((l) => [l.W.relError, l.b.relError]),

@@ -334,6 +334,8 @@ export type ErrorCode =
   | 'config-error'
   | 'not-found'
   | 'device-lost'
+  /** A long command (a gradient check) stopped by a pause before it finished. */
+  | 'cancelled'
   | 'internal';
 
 export interface ErrorEvent extends Base {
