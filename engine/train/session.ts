@@ -21,6 +21,7 @@ import {
   checkMemoryFits,
   estimateMemory,
   type MemoryEstimate,
+  type MemoryEstimateInput,
   type MemoryLimits,
 } from '../model/memory-estimate.js';
 import { decimate } from '../telemetry/decimate.js';
@@ -69,12 +70,19 @@ export const DEFAULT_HISTORY_BYTES = 256 * 2 ** 20;
 
 /** The memory a session of `config` on `trainRows` rows will need (engine/model/memory-estimate.ts). */
 export function estimateSessionMemory(
-  config: Pick<TrainConfig, 'model' | 'optimizer' | 'batchSize' | 'historySize' | 'historyBytes'>,
+  config: Pick<TrainConfig, 'model' | 'batchSize' | 'historySize' | 'historyBytes'> & {
+    readonly optimizer?: MemoryEstimateInput['optimizer'];
+  },
   trainRows: number,
   backend: Pick<Backend, 'precision'> = { precision: 'f64' },
 ): MemoryEstimate {
   const batch = config.batchSize === 'full' ? trainRows : Math.min(config.batchSize, trainRows);
-  const base = estimateMemory({ model: config.model, batchSize: batch, optimizer: config.optimizer, precision: backend.precision });
+  const base = estimateMemory({
+    model: config.model,
+    batchSize: batch,
+    optimizer: config.optimizer,
+    precision: backend.precision,
+  });
   // The history keeps whole training states, up to its byte budget.
   const entries = config.historySize ?? DEFAULT_HISTORY_SIZE;
   const state = base.parameterBytes + base.optimizerBytes;
@@ -519,12 +527,13 @@ export class Session {
         const found = this.history.toArray().findLast((e) => e.step === target);
         if (!found) {
           const kept = this.history.toArray().map((e) => e.step);
-          throw new RangeError(
-            `restore: step ${target} is not in the history (kept: ${stepRange(kept)})`,
-          );
+          throw new RangeError(`restore: step ${target} is not in the history (kept: ${stepRange(kept)})`);
         }
         if (!isRestorable(found)) {
-          const restorable = this.history.toArray().filter(isRestorable).map((e) => e.step);
+          const restorable = this.history
+            .toArray()
+            .filter(isRestorable)
+            .map((e) => e.step);
           throw new RangeError(
             `restore: step ${target} is kept for viewing only (its parameters were dropped to keep the history within historyBytes; restorable: ${stepRange(restorable)})`,
           );
@@ -776,7 +785,12 @@ export class Session {
   }
 
   /** Per-layer stats of a finished step, and its history entry (parameters, optimizer state, decimated matrices). */
-  private async record(st: StepState, epoch: number, loss: number, validationLoss: number | null): Promise<LayerStats[]> {
+  private async record(
+    st: StepState,
+    epoch: number,
+    loss: number,
+    validationLoss: number | null,
+  ): Promise<LayerStats[]> {
     const spec = this.config.model;
     const get = (name: MatrixName, index: number): Promise<Matrix<FloatArray>> =>
       this.request(st, { name, index, layer: null });

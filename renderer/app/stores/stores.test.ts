@@ -135,6 +135,19 @@ describe('data and model stores', () => {
     expect(m.problem).toMatch(/learning rate/);
   });
 
+  it('estimates the memory of the configuration as it is edited, and flags one that cannot fit', () => {
+    const m = useModelStore();
+    expect(m.memoryProblem).toBeNull();
+    expect(m.memoryText).toMatch(/^about .* for \d+ parameters$/);
+    const small = m.memory.totalBytes;
+    m.hidden = [
+      { units: 30_000, activation: 'tanh' },
+      { units: 30_000, activation: 'tanh' },
+    ];
+    expect(m.memory.totalBytes).toBeGreaterThan(1000 * small);
+    expect(m.memoryProblem).toMatch(/too large: one matrix needs/);
+  });
+
   it('applies the configuration and asks for telemetry once configured', async () => {
     const m = useModelStore();
     const done = m.apply();
@@ -335,6 +348,18 @@ describe('history and gradient check stores', () => {
     link.reply('gradcheck', event('gradcheck-result', { backend: 'cpu-f64', eps: 1e-6, tolerance: 1e-4, loss: 0.5, batchRows: 8, passed: true, sampled: false, maxRelError: 1e-9, layers: [], reference: null }));
     expect(await done).toBe(true);
     expect(g.result?.passed).toBe(true);
+  });
+  it('cancels a running gradient check with a pause, without reporting an error', async () => {
+    const g = useGradcheckStore();
+    const errors = useErrorsStore().list.length;
+    const done = g.run();
+    expect(g.running).toBe(true);
+    g.cancel();
+    expect(link.sent.at(-1)).toEqual({ type: 'pause' });
+    link.reply('gradcheck', errorEvent({ code: 'cancelled', message: 'the gradient check was cancelled', command: 'gradcheck' }));
+    expect(await done).toBe(false);
+    expect(g.running).toBe(false);
+    expect(useErrorsStore().list.length).toBe(errors);
   });
 });
 
