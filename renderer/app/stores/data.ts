@@ -5,6 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
+import { findIdxPairs } from '../../../engine/index.js';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
@@ -126,6 +127,30 @@ export const useDataStore = defineStore('data', () => {
     }
   }
 
+  /**
+   * Several files at once (a drop, a multiple pick): MNIST's IDX images + labels pair, found by
+   * name (train-images-idx3-ubyte ↔ train-labels-idx1-ubyte), loaded as one dataset.
+   */
+  async function loadFiles(files: readonly { name: string; bytes: Uint8Array }[]): Promise<boolean> {
+    const pair = findIdxPairs(files.map((f) => f.name))[0];
+    if (!pair) {
+      useErrorsStore().report(
+        new Error(`Open one data file, or an IDX images file together with its labels file (e.g. train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz); got ${files.map((f) => f.name).join(', ')}.`),
+        'Could not load the files',
+      );
+      return false;
+    }
+    const byName = new Map(files.map((f) => [f.name, f.bytes]));
+    const ok = await load({
+      kind: 'idx-pair',
+      images: { fileName: pair.images, bytes: byName.get(pair.images)!.slice() },
+      labels: { fileName: pair.labels, bytes: byName.get(pair.labels)!.slice() },
+      options: {},
+    });
+    if (ok) pending.value = null;
+    return ok;
+  }
+
   function accept(e: LoadedEvent): void {
     loaded.value = markRaw(e);
     sample.value = markRaw({ X: e.preview.X, Y: e.preview.Y, rowIndex: e.preview.X.rowIndex });
@@ -197,6 +222,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, loadPending, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, loadPending, loadFiles, accept, cachedFile, fileOptions,
   };
 });

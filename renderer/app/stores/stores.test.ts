@@ -89,6 +89,23 @@ describe('telemetry store', () => {
 });
 
 describe('data and model stores', () => {
+  it('loads an IDX images + labels pair given together, and refuses other file sets', async () => {
+    const d = useDataStore();
+    const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]);
+    const done = d.loadFiles([
+      { name: 'train-labels-idx1-ubyte.gz', bytes },
+      { name: 'train-images-idx3-ubyte.gz', bytes },
+    ]);
+    expect(link.sent.at(-1)).toMatchObject({
+      type: 'load-dataset',
+      source: { kind: 'idx-pair', images: { fileName: 'train-images-idx3-ubyte.gz' }, labels: { fileName: 'train-labels-idx1-ubyte.gz' } },
+    });
+    link.reply('load-dataset', datasetLoaded('mnist', ['x1'], ['0', '1']));
+    expect(await done).toBe(true);
+    expect(await d.loadFiles([{ name: 'a.csv', bytes }, { name: 'b.csv', bytes }])).toBe(false);
+    expect(useErrorsStore().list.at(-1)!.message).toMatch(/IDX images file together with its labels file/);
+  });
+
   it('loads a built-in and switches the model to softmax + cross-entropy for classes', async () => {
     const d = useDataStore();
     const m = useModelStore();
