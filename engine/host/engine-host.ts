@@ -238,8 +238,11 @@ export class EngineHost {
 
   private async loadDataset(c: CommandOf<'load-dataset'>): Promise<void> {
     this.stopRun();
+    // A pause while a big file loads cancels the load (the provider yields between slices).
+    const token = this.runToken;
     let lastProgress = 0;
     const ds = await this.opts.datasetProvider(c.source, (p) => {
+      if (token !== this.runToken || this.disposed) throw new CancelledError('loading the data set was cancelled');
       const t = this.opts.now();
       if (t - lastProgress < 100) return;
       lastProgress = t;
