@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import { findIdxPairs } from '../../../engine/index.js';
+import { EngineError } from '../services/engine-link.js';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
@@ -120,11 +121,18 @@ export const useDataStore = defineStore('data', () => {
       accept(e);
       return true;
     } catch (err) {
-      useErrorsStore().report(err, 'Could not load the data set');
+      // Cancelled on request: not a failure to report.
+      if (!(err instanceof EngineError && err.event.code === 'cancelled'))
+        useErrorsStore().report(err, 'Could not load the data set');
       return false;
     } finally {
       loading.value = false;
     }
+  }
+
+  /** Stops a load in progress: the engine takes a pause as "cancel" for a big file. */
+  function cancelLoad(): void {
+    if (loading.value) useSessionStore().engine().send({ type: 'pause' });
   }
 
   /**
@@ -222,6 +230,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, loadPending, loadFiles, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
   };
 });

@@ -103,6 +103,17 @@ describe('data and model stores', () => {
     link.reply('load-dataset', datasetLoaded('mnist', ['x1'], ['0', '1']));
     expect(await done).toBe(true);
     expect(await d.loadFiles([{ name: 'a.csv', bytes }, { name: 'b.csv', bytes }])).toBe(false);
+    // A load can be cancelled: a pause, answered with `cancelled`, which is not reported.
+    const errorsBefore = useErrorsStore().list.length;
+    const again = d.loadFiles([
+      { name: 'train-labels-idx1-ubyte.gz', bytes },
+      { name: 'train-images-idx3-ubyte.gz', bytes },
+    ]);
+    d.cancelLoad();
+    expect(link.sent.at(-1)).toEqual({ type: 'pause' });
+    link.reply('load-dataset', errorEvent({ code: 'cancelled', message: 'loading the data set was cancelled', command: 'load-dataset' }));
+    expect(await again).toBe(false);
+    expect(useErrorsStore().list.length).toBe(errorsBefore);
     expect(useErrorsStore().list.at(-1)!.message).toMatch(/IDX images file together with its labels file/);
   });
 
