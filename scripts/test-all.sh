@@ -22,7 +22,7 @@ need=()
 command -v xvfb-run >/dev/null || need+=(xvfb)
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
-/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy) # also compare's planted-bug tests (engine/compare/planted-bugs.test.ts)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing system packages: ${need[*]}"
@@ -44,6 +44,9 @@ step() { # step NAME CMD...: one pass/fail entry for a whole command
 
 step typecheck npx vue-tsc -b
 step lint npx eslint .
+# No import cycles between source files; no source file past 500 lines without a reason at its top.
+step import-cycles node scripts/check-cycles.mjs
+step size-budget node scripts/check-size.mjs
 
 echo "== unit and component tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json

@@ -228,6 +228,22 @@ test('a NaN breakpoint fires on a planted divergent learning rate', async ({ pag
   await expect(page.locator('[data-test=bp-hits] tbody tr')).not.toHaveCount(0);
 });
 
+test('a loss that diverges to NaN or Infinity is marked on the loss chart, not left as a gap', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'plane');
+  await applyModel(page, { units: [8], act: 'relu', outAct: 'identity', loss: 'mse', lr: '1e6' });
+  // No breakpoint may pause it first: training runs on into the non-finite losses.
+  await page.click('[data-tab=breakpoints]');
+  for (const box of await page.locator('[data-test=bp-enabled]').all()) await box.uncheck();
+  await page.click('[data-test=bp-apply]');
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=run]');
+  await expect(page.locator('[data-test=loss-nonfinite]')).toBeVisible({ timeout: 60_000 });
+  await page.click('[data-test=pause]');
+  await expect(page.locator('[data-test=loss-nonfinite]')).toContainText(/\d+ non-finite/);
+  await page.screenshot({ path: `${SHOTS}/07b-loss-nonfinite.png` });
+});
+
 test('the debugging loop: a breakpoint fires, go back before it, lower the learning rate, train on', async ({
   page,
 }) => {
@@ -378,7 +394,9 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await expect(page.locator('[data-test=status-bar]')).toContainText('viewing step 3');
   await page.fill('[data-test=history-compare]', '10');
   await page.click('[data-test=history-diff]');
-  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells
+  // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells. It is drawn once
+  // the engine has sent step 10's matrices, so wait for it.
+  await expect(page.locator('canvas[aria-label^="Δ W_0 heatmap"]')).toBeVisible();
   const diff = await heatmapPixels(page, 'Δ W_0');
   const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(
     ([r, g, b]) => r! + g! + b! < 700,

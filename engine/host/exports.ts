@@ -10,7 +10,8 @@ import type { Session } from '../train/session.js';
 import type { EventOf } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
-export type ExportKind = EventOf<'export'>['what'];
+/** The text exports (binary ones: session-files.ts). */
+export type ExportKind = Extract<EventOf<'export'>['what'], 'weights' | 'gradients' | 'loss-history'>;
 
 const slug = (s: string): string =>
   s

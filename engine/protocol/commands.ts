@@ -23,6 +23,9 @@ import { LOSSES } from '../model/spec.js';
 /** Largest X a `predict` may send (a 1000 × 1000 grid of 2-D points, or 2000 MNIST images). */
 export const MAX_PREDICT_CELLS = 2_000_000;
 
+/** Largest weights or batch file text a `compare` may carry (64 MiB). */
+export const MAX_COMPARE_TEXT = 64 << 20;
+
 const id = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
 const envelope = { v: z.literal(PROTOCOL_VERSION), id };
 const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -114,6 +117,19 @@ export const matrixSelectionSchema = z.strictObject({
   layers: z.array(z.number().int().min(0).max(1023)).max(1024).optional(),
 });
 
+/** What `export` can write. */
+export const EXPORT_KINDS = [
+  'weights',
+  'weights-npz',
+  'weights-safetensors',
+  'weights-onnx',
+  'gradients',
+  'loss-history',
+  'session',
+  'repro',
+] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
 /** A state to resume from after an engine restart: what the last `checkpoint` event carried. */
 export const checkpointSchema = z.strictObject({
   step: z.number().int().min(0),
@@ -173,7 +189,23 @@ export const commandSchema = z.discriminatedUnion('type', [
     batchRows: z.number().int().min(1).max(100_000).default(64),
     seed: z.number().int().min(0).max(0xffffffff).default(1),
   }),
-  command('export', { what: z.enum(['weights', 'gradients', 'loss-history']) }),
+  /**
+   * A file of the current session: weights (JSON, or .npz / PyTorch .safetensors / .onnx: bytes),
+   * gradients, the loss history, the whole session (`session`: a .bplens file, bytes) with the
+   * dashboard's `view` layout and `notes` in it, or a minimal repro (`repro`: a .bplens of only the
+   * step being debugged: its weights, optimizer state, batch and breakpoints).
+   */
+  command('export', {
+    what: z.enum(EXPORT_KINDS),
+    view: z.record(z.string(), z.unknown()).optional(),
+    notes: z.string().max(1_000_000).optional(),
+  }),
+  /**
+   * Open a .bplens session file: its data, settings and state replace the current ones, training
+   * continues exactly where it was saved. Answered by `session-opened` (after `dataset-loaded` and
+   * `configured`, as if the data had been loaded and the model configured).
+   */
+  command('open-session', { fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
   command('set-frame-rate', {
     fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`),
   }),
@@ -214,6 +246,24 @@ export const commandSchema = z.discriminatedUnion('type', [
    * an adapter exists, else cpu-f32.
    */
   command('compare-backends', { backend: z.enum(['webgpu-f32', 'cpu-f32']).optional() }),
+  /**
+   * Compare mode (engine/compare): the arrays a user's own backprop produced (the bytes of .npz,
+   * .npy, .safetensors or JSON files; .npy files named after their array), the batch file they ran
+   * on and the weights file (omitted: the session's current model and parameters). Replies with
+   * `compare-result`; unusable input is an `error` naming the array.
+   */
+  command('compare', {
+    arrays: z
+      .array(z.strictObject({ name: z.string().min(1).max(1000), bytes: z.instanceof(Uint8Array) }))
+      .min(1)
+      .max(1000),
+    batch: z.string().max(MAX_COMPARE_TEXT),
+    weights: z.string().max(MAX_COMPARE_TEXT).optional(),
+    layout: z.enum(['rows', 'columns', 'pytorch']).optional(),
+    base: z.union([z.literal(0), z.literal(1)]).optional(),
+    /** "yours=ours,..." as the CLI's --map. */
+    map: z.string().max(100_000).optional(),
+  }),
 ]);
 
 export type Command = z.output<typeof commandSchema>;

@@ -8,10 +8,13 @@
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { BackendName } from '../backends/backend.js';
-import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
-import type { CommandType, Checkpoint } from './commands.js';
+import type { BreakpointCondition, BreakpointHit, NormalizationConfig, OpRef, OptimizerConfig } from '../train/types.js';
+import type { LayerStats } from '../telemetry/types.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
+import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
@@ -157,7 +160,7 @@ export interface ProgressEvent extends Base {
 
 /** A layer's statistics in a frame; `histograms` (32 bins of A_{i+1}, G_i, W_i, ∂L/∂W_i) unless switched off with set-telemetry. */
 export type LayerFrame = LayerStats;
-export type { Histogram, LayerHistograms } from '../train/types.js';
+export type { Histogram, LayerHistograms } from '../telemetry/types.js';
 
 export interface LossPoint {
   readonly step: number;
@@ -281,12 +284,53 @@ export interface GradcheckResultEvent extends Base {
   } | null;
 }
 
+/** One quantity of a compare, in FORMATS' rows layout: theirs (null when missing or misshapen), the float64 reference, theirs − reference. */
+export interface CompareQuantityValues {
+  readonly name: string;
+  readonly theirs: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+  readonly reference: { readonly rows: number; readonly cols: number; readonly data: Float64Array };
+  readonly difference: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+}
+
+export interface CompareResultEvent extends Base {
+  readonly type: 'compare-result';
+  /** The `backprop-lens/compare-report` (docs/formats.md). */
+  readonly report: CompareReport;
+  /** Every quantity of report.quantities, same order. */
+  readonly values: readonly CompareQuantityValues[];
+}
+
 export interface ExportEvent extends Base {
   readonly type: 'export';
-  readonly what: 'weights' | 'gradients' | 'loss-history';
+  readonly what: ExportKind;
   readonly fileName: string;
   readonly mimeType: string;
+  /** The file's text (JSON, CSV); empty for the binary kinds, which carry `bytes`. */
   readonly contents: string;
+  /** .npz, .safetensors, .onnx and .bplens exports: the file's bytes (transferred). */
+  readonly bytes?: Uint8Array;
+}
+
+/** The answer to `open-session`: what the file restored (the dashboard's stores follow it). */
+export interface SessionOpenedEvent extends Base {
+  readonly type: 'session-opened';
+  readonly fileName: string;
+  /** The training configuration now in effect (as `configure` would take it). */
+  readonly config: {
+    readonly model: ModelSpec;
+    readonly optimizer: OptimizerConfig;
+    readonly batchSize: number | 'full';
+    readonly seed: number;
+    readonly validationFraction: number;
+    readonly normalize?: NormalizationConfig;
+  };
+  readonly breakpoints: readonly BreakpointCondition[];
+  readonly step: number;
+  readonly epoch: number;
+  readonly notes: string;
+  readonly view: Readonly<Record<string, unknown>> | null;
+  /** Set on a minimal repro: the hit it reproduces. */
+  readonly repro: { readonly step: number; readonly op: string; readonly message: string } | null;
 }
 
 export interface CheckpointEvent extends Base {
@@ -336,6 +380,8 @@ export type ErrorCode =
   | 'device-lost'
   /** A long command (a gradient check) stopped by a pause before it finished. */
   | 'cancelled'
+  /** A file the command carried (a session file) cannot be read; the message names the entry. */
+  | 'file-error'
   | 'internal';
 
 export interface ErrorEvent extends Base {
@@ -362,6 +408,7 @@ export type EngineEvent =
   | BreakpointHitEvent
   | GradcheckResultEvent
   | ExportEvent
+  | SessionOpenedEvent
   | CheckpointEvent
   | MatrixEvent
   | AcceptedEvent
@@ -369,6 +416,7 @@ export type EngineEvent =
   | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
+  | CompareResultEvent
   | ErrorEvent;
 
 export type EventType = EngineEvent['type'];
@@ -387,6 +435,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'breakpoint-hit',
   'gradcheck-result',
   'export',
+  'session-opened',
   'checkpoint',
   'matrix',
   'accepted',
@@ -394,6 +443,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'history',
   'prediction',
   'backend-comparison',
+  'compare-result',
   'error',
 ];
 
@@ -419,6 +469,7 @@ export const REPLY_EVENT = {
   'set-learning-rate': 'accepted',
   gradcheck: 'gradcheck-result',
   export: 'export',
+  'open-session': 'session-opened',
   'set-frame-rate': 'accepted',
   'set-telemetry': 'accepted',
   ack: null,
@@ -426,6 +477,7 @@ export const REPLY_EVENT = {
   ping: 'pong',
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
+  compare: 'compare-result',
 } as const satisfies Record<CommandType, EventType | null>;
 
 export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType

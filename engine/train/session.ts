@@ -24,8 +24,8 @@ import {
   type MemoryEstimateInput,
   type MemoryLimits,
 } from '../model/memory-estimate.js';
-import { decimate } from '../telemetry/decimate.js';
-import { DEFAULT_HISTOGRAM_BINS, layerStats } from '../telemetry/stats.js';
+import { recordStep } from '../telemetry/recorder.js';
+import { DEFAULT_HISTOGRAM_BINS } from '../telemetry/stats.js';
 import {
   type MatrixName,
   type Product,
@@ -808,19 +808,12 @@ export class Session {
         return { layer: i, activation: layer.activation, A, H, G, W, b, dW, db };
       }),
     );
-    const layers = perLayer.map((m) => layerStats(m, this.options.histogramBins));
-    if (this.history.capacity > 0) {
-      const size = this.options.historyMatrixSize;
-      const matrices: Record<string, ReturnType<typeof decimate>> = {};
-      perLayer.forEach((m, i) => {
-        matrices[`A_${i + 1}`] = decimate(m.A, size, size);
-        matrices[`H_${i}`] = decimate(m.H, size, size);
-        matrices[`G_${i}`] = decimate(m.G, size, size);
-        matrices[`dW_${i}`] = decimate(m.dW, size, size);
-        matrices[`db_${i}`] = decimate(m.db, size, size);
-        matrices[`W_${i}`] = decimate(m.W, size, size);
-        matrices[`b_${i}`] = decimate(m.b, size, size);
-      });
+    const keep = this.history.capacity > 0;
+    const { layers, matrices } = recordStep(perLayer, {
+      histogramBins: this.options.histogramBins,
+      historyMatrixSize: keep ? this.options.historyMatrixSize : null,
+    });
+    if (keep) {
       this.history.push({
         step: st.number,
         epoch,

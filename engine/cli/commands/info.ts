@@ -61,6 +61,8 @@ export const infoSpec: CommandSpec = {
   ],
 };
 
+import { describeOtherFormat } from './info-formats.js';
+
 export async function runInfo(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(infoSpec, argv);
   if (values['help']) {
@@ -90,10 +92,11 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
       ...(read.limits ? { limits: read.limits } : {}),
     });
     const files = `images ${displayPath(io, pair.images)}, labels ${displayPath(io, pair.labels)}`;
-    io.stdout.write(printableLines(`${describeDataset(name, ds)}IDX pair: ${files}
-`));
+    io.stdout.write(printableLines(`${describeDataset(name, ds)}IDX pair: ${files}\n`));
     return EXIT_OK;
   }
+  // Session files and the binary weight formats have their own readers.
+  if (exists && (await describeOtherFormat(path, name, io))) return EXIT_OK;
   const cols = (flag: string): { [k: string]: string[] } => {
     const v = str(values, flag);
     return v === undefined ? {} : { [flag]: v.split(',').map((c) => c.trim()) };

@@ -4,6 +4,7 @@
  * scatter and image grid, and the recent files list.
  */
 import { defineStore } from 'pinia';
+import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import { findIdxPairs } from '../../../engine/index.js';
 import { EngineError } from '../services/engine-link.js';
@@ -11,7 +12,7 @@ import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, Loa
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import type { ColumnStats } from '../services/stats.js';
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from '../services/matrix.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
 
@@ -80,7 +81,7 @@ export const useDataStore = defineStore('data', () => {
   const selectedInfo = computed(() => catalog.value.find((b) => b.name === selected.value) ?? null);
   const task = computed<'regression' | 'classification' | null>(() => loaded.value?.preview.task ?? null);
   const image = computed(() => loaded.value?.preview.image ?? null);
-  /** Per-column statistics of the whole data set, as the engine computed them (after normalisation). */
+  /** Per-column statistics of the whole data set, as the engine computed them (as loaded; the training normalisation is fitted later, on the training rows). */
   const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
     if (!l) return [];
@@ -178,6 +179,11 @@ export const useDataStore = defineStore('data', () => {
 
   /** A file was picked (dialog, input or drop): preview it; delimited text waits for column choices. */
   function pick(name: string, bytes: Uint8Array, path?: string): void {
+    // A session file (dropped, picked or from the recent list) opens the whole session, data included.
+    if (name.toLowerCase().endsWith('.bplens')) {
+      void useSessionFilesStore().open(name, new Uint8Array(bytes));
+      return;
+    }
     fileCache.set(name, bytes);
     let preview: CsvPreview | null = null;
     if (DELIMITED.test(name) && !name.endsWith('.gz')) {

@@ -1,8 +1,10 @@
+// Lives beside the host: it checks the estimate both on its own and as the configure command's refusal.
 import { describe, expect, it } from 'vitest';
 import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import { Session, estimateSessionMemory } from '../train/session.js';
-import { checkMemoryFits, describeEstimate, estimateMemory } from './memory-estimate.js';
-import { ModelSpecError, type ModelSpec } from './spec.js';
+import { checkMemoryFits, describeEstimate, estimateMemory } from '../model/memory-estimate.js';
+import { ModelSpecError, type ModelSpec } from '../model/spec.js';
+import { config as hostConfig, regression, setup } from './host-test-kit.js';
 
 const model = (...hidden: number[]): ModelSpec => ({
   inputSize: 2,
@@ -60,5 +62,17 @@ describe('memory estimate', () => {
       /over the 0\.1 KiB a single buffer may hold/,
     );
     be.dispose();
+  });
+
+  it('over the protocol, configure with 30,000-unit layers is a config error, and the engine keeps working', async () => {
+    const p = await setup();
+    p.send(regression());
+    await p.waitFor('dataset-loaded');
+    p.send({ type: 'configure', id: 7, config: { ...hostConfig, model: model(30_000, 30_000) } });
+    const err = await p.waitFor('error', (e) => e.replyTo === 7);
+    expect(err.code).toBe('config-error');
+    expect(err.message).toMatch(/too large/);
+    p.send({ type: 'configure', id: 8, config: hostConfig });
+    await p.waitFor('configured');
   });
 });
