@@ -81,6 +81,13 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
     options: loadOptionsSchema.default({}),
   }),
   z.strictObject({
+    /** MNIST-style IDX data: the images file and its labels file (plain or gzipped). */
+    kind: z.literal('idx-pair'),
+    images: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+    labels: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+    options: loadOptionsSchema.pick({ name: true, task: true, classes: true }).default({}),
+  }),
+  z.strictObject({
     kind: z.literal('matrices'),
     name: z.string().min(1).max(256),
     X: matrixInputSchema,

@@ -404,6 +404,8 @@ export type ErrorCode =
   | 'config-error'
   | 'not-found'
   | 'device-lost'
+  /** A long command (a gradient check) stopped by a pause before it finished. */
+  | 'cancelled'
   /** A file the command carried (a session file) cannot be read; the message names the entry. */
   | 'file-error'
   | 'internal';

@@ -7,6 +7,7 @@ import type { Backend } from '../backends/backend.js';
 import {
   DEFAULT_MEMORY_LIMITS,
   type MemoryEstimate,
+  type MemoryEstimateInput,
   type MemoryLimits,
   checkMemoryFits,
   estimateMemory,
@@ -30,7 +31,9 @@ export const DEFAULT_HISTORY_BYTES = 256 * 2 ** 20;
 
 /** The memory a session of `config` on `trainRows` rows will need (engine/model/memory-estimate.ts). */
 export function estimateSessionMemory(
-  config: Pick<TrainConfig, 'model' | 'optimizer' | 'batchSize' | 'historySize' | 'historyBytes'>,
+  config: Pick<TrainConfig, 'model' | 'batchSize' | 'historySize' | 'historyBytes'> & {
+    readonly optimizer?: MemoryEstimateInput['optimizer'];
+  },
   trainRows: number,
   backend: Pick<Backend, 'precision'> = { precision: 'f64' },
 ): MemoryEstimate {

@@ -6,6 +6,8 @@
 import { defineStore } from 'pinia';
 import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
+import { findIdxPairs } from '../../../engine/index.js';
+import { EngineError } from '../services/engine-link.js';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, isTextColumn, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
@@ -136,12 +138,43 @@ export const useDataStore = defineStore('data', () => {
       useErrorsStore().clearSlot('data');
       return true;
     } catch (err) {
-      // One error area for loading: a new failure replaces the previous one.
-      useErrorsStore().report(err, source.kind === 'file' ? `Could not load ${source.fileName}` : 'Could not load the data set', 'data');
+      // Cancelled on request: not a failure to report. One error area for loading: a new failure
+      // replaces the previous one.
+      if (!(err instanceof EngineError && err.event.code === 'cancelled'))
+        useErrorsStore().report(err, source.kind === 'file' ? `Could not load ${source.fileName}` : 'Could not load the data set', 'data');
       return false;
     } finally {
       loading.value = false;
     }
+  }
+
+  /** Stops a load in progress: the engine takes a pause as "cancel" for a big file. */
+  function cancelLoad(): void {
+    if (loading.value) useSessionStore().engine().send({ type: 'pause' });
+  }
+
+  /**
+   * Several files at once (a drop, a multiple pick): MNIST's IDX images + labels pair, found by
+   * name (train-images-idx3-ubyte ↔ train-labels-idx1-ubyte), loaded as one dataset.
+   */
+  async function loadFiles(files: readonly { name: string; bytes: Uint8Array }[]): Promise<boolean> {
+    const pair = findIdxPairs(files.map((f) => f.name))[0];
+    if (!pair) {
+      useErrorsStore().report(
+        new Error(`Open one data file, or an IDX images file together with its labels file (e.g. train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz); got ${files.map((f) => f.name).join(', ')}.`),
+        'Could not load the files',
+      );
+      return false;
+    }
+    const byName = new Map(files.map((f) => [f.name, f.bytes]));
+    const ok = await load({
+      kind: 'idx-pair',
+      images: { fileName: pair.images, bytes: byName.get(pair.images)!.slice() },
+      labels: { fileName: pair.labels, bytes: byName.get(pair.labels)!.slice() },
+      options: {},
+    });
+    if (ok) pending.value = null;
+    return ok;
   }
 
   function accept(e: LoadedEvent): void {
@@ -251,6 +284,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, missing, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, repreview, loadPending, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
   };
 });
