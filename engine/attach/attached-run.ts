@@ -54,8 +54,8 @@ export interface AttachedRunOptions {
   readonly send: (msg: ServerMessage) => void;
   /** Telemetry frames and breakpoint hits, for the dashboard bridge or a headless log. */
   readonly onFrame?: (frame: FrameEvent) => void;
-  readonly onHit?: (hit: BreakpointHit, step: number) => void;
-  readonly onState?: (state: 'running' | 'paused', step: number) => void;
+  readonly onHit?: (hit: BreakpointHit, step: number, matrix: MatrixPayload | null) => void;
+  readonly onState?: (state: 'running' | 'paused', step: number, reason: 'command' | 'breakpoint') => void;
   readonly recorder?: AttachRecorder;
   readonly breakpoints?: readonly BreakpointCondition[];
   /** Full steps per second the views want (default 20). */
@@ -157,15 +157,17 @@ export class AttachedRun {
     const full = step.tensors.size > 0 || step.modules.length > 0;
     if (!full) this.skipped++;
     const hits = this.evaluate(step, previousLosses);
-    for (const hit of hits) this.options.onHit?.(hit, step.step);
     if (full) {
       const layers = this.layerStats(step);
       this.history.push(this.historyEntry(step, layers, hits));
       this.options.recorder?.step(step, hits);
       this.options.onFrame?.(this.frame(step, layers));
     }
+    // After the step's frame, as a local run sends them.
+    for (const hit of hits) this.options.onHit?.(hit, step.step, this.hitMatrix(step, hit));
     this.lastStep = step.step;
-    if (hits.length > 0 || (full && this.stepping)) this.setState('paused');
+    if (hits.length > 0) this.setState('paused', 'breakpoint');
+    else if (full && this.stepping) this.setState('paused', 'command');
     if (full) this.stepping = false;
     // The client waits for an ack after full steps while holding; a loss-only step that hits is
     // paused by a control message (the client stops at its next lens.step).
@@ -179,10 +181,18 @@ export class AttachedRun {
     } else if (hits.length > 0 && wasRunning) this.options.send({ type: 'control', action: 'pause' });
   }
 
-  private setState(state: 'running' | 'paused'): void {
+  private setState(state: 'running' | 'paused', reason: 'command' | 'breakpoint' = 'command'): void {
     if (state === this.state) return;
     this.state = state;
-    this.options.onState?.(state, this.lastStep);
+    this.options.onState?.(state, this.lastStep, reason);
+  }
+
+  /** The matrix a hit refers to, decimated like a frame's (NaN/Inf survive); null for the loss. */
+  private hitMatrix(step: ReceivedStep, hit: BreakpointHit): MatrixPayload | null {
+    if (hit.matrixIndex === null || hit.matrixIndex === undefined) return null;
+    const t = step.tensors.get(tensorKey(hit.matrix, hit.matrixIndex));
+    if (!t || t.name === 'dX') return null;
+    return decimateForFrame(t.matrix, t.index, t.name, this.options.maxSize || DEFAULT_ATTACH_MAX_SIZE);
   }
 
   private evaluate(step: ReceivedStep, previousLosses: number[]): BreakpointHit[] {

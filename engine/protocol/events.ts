@@ -26,6 +26,16 @@ export interface BackendInfo {
   readonly reason?: string;
   /** How it runs, in `configured` (cpu-f32: e.g. "wasm-simd kernels, 2 threads"; one thread when the page is not cross-origin isolated). */
   readonly detail?: string;
+  /** Set when the "engine" is a user's own PyTorch loop attached to the app (engine/attach): the badge shows it. */
+  readonly attached?: AttachedProcess;
+}
+
+/** The process of an attached run, as its client announced it. */
+export interface AttachedProcess {
+  readonly pid: number;
+  readonly host: string;
+  readonly torch: string;
+  readonly python: string;
 }
 
 interface Base {

@@ -20,3 +20,4 @@ export type { BreakpointCondition, BreakpointHit, LayerStats, OpRef, OpKind, Opt
 export type { ModelSpec, LayerSpec, Activation, LossKind } from '../model/spec.js';
 export type { BackendName } from '../backends/backend.js';
 export * from './app-contract.js';
+export * from './typed-json.js';

@@ -1,0 +1,86 @@
+/**
+ * Attach mode in the browser (`backprop-lens serve` without --headless, page opened with
+ * `?attach=1`): the "engine" is the user's PyTorch loop behind the serve process. Events arrive as
+ * server-sent events (GET /attach/events), commands go out by POST /attach/command, both on this
+ * page's own origin, in typed JSON (typed arrays as base64). The EngineClient on top is unchanged.
+ */
+import { decodeTypedJson, encodeTypedJson } from '../../../engine/protocol/index.js';
+import type { Endpoint, MessageLike } from '../../../engine/protocol/index.js';
+import { Listeners } from './transport.js';
+import type { EngineTransport } from './transport.js';
+
+/** Whether this page was opened by `backprop-lens serve` to show an attached run. */
+export function isAttachPage(): boolean {
+  return typeof location !== 'undefined' && new URLSearchParams(location.search).get('attach') === '1';
+}
+
+function attachEndpoint(source: EventSource, onFailure: (reason: string) => void): Endpoint {
+  const listeners = new Set<(e: MessageLike) => void>();
+  source.addEventListener('message', (e: MessageEvent<string>) => {
+    let data: unknown;
+    try {
+      data = decodeTypedJson(e.data);
+    } catch {
+      return;
+    }
+    for (const l of [...listeners]) l({ data });
+  });
+  return {
+    postMessage(message: unknown): void {
+      void fetch('attach/command', {
+        method: 'POST',
+        body: encodeTypedJson(message),
+        headers: { 'Content-Type': 'application/json' },
+      })
+        .then((r) => {
+          if (!r.ok) onFailure(`the serve process refused a command (${r.status})`);
+        })
+        .catch(() => onFailure('the serve process is not reachable'));
+    },
+    addEventListener: (_type, l) => void listeners.add(l),
+    removeEventListener: (_type, l) => void listeners.delete(l),
+  };
+}
+
+export class AttachTransport implements EngineTransport {
+  readonly kind = 'attach' as const;
+  private source: EventSource | null = null;
+  private readonly connects = new Listeners<[Endpoint, string | null]>();
+  private readonly losses = new Listeners<[string]>();
+
+  onConnect(listener: (endpoint: Endpoint, reason: string | null) => void): () => void {
+    return this.connects.add(listener);
+  }
+  onLost(listener: (reason: string) => void): () => void {
+    return this.losses.add(listener);
+  }
+
+  start(): void {
+    this.open(null);
+  }
+
+  restart(reason: string): void {
+    this.source?.close();
+    this.open(reason);
+  }
+
+  kill(): void {
+    this.source?.close();
+  }
+
+  dispose(): void {
+    this.source?.close();
+    this.source = null;
+    this.connects.clear();
+    this.losses.clear();
+  }
+
+  private open(reason: string | null): void {
+    const source = new EventSource('attach/events');
+    this.source = source;
+    this.connects.emit(
+      attachEndpoint(source, (why) => this.losses.emit(why)),
+      reason,
+    );
+  }
+}
