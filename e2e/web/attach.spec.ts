@@ -50,7 +50,7 @@ test('an attached PyTorch run shows its heatmaps, badge and acts on Pause/Run', 
     `attached to PID ${py.child.pid} on ${(await import('node:os')).hostname()}`,
   );
   await page.click('[data-tab=layers]');
-  for (const label of ['W_0', 'G_0', 'A_1', 'dW_1'])
+  for (const label of ['W_0', 'G_0', 'A_1', '∂L/∂W_1'])
     await expect(page.locator(`canvas[aria-label^="${label} heatmap"]`)).toBeVisible();
   await page.screenshot({ path: 'test-results/attach/layers.png' });
 

@@ -78,9 +78,15 @@ export class AttachTransport implements EngineTransport {
   private open(reason: string | null): void {
     const source = new EventSource('attach/events');
     this.source = source;
-    this.connects.emit(
-      attachEndpoint(source, (why) => this.losses.emit(why)),
-      reason,
-    );
+    // Connect once the event stream is open: the client's hello is answered on that stream.
+    let opened = false;
+    source.addEventListener('open', () => {
+      if (opened || this.source !== source) return;
+      opened = true;
+      this.connects.emit(
+        attachEndpoint(source, (why) => this.losses.emit(why)),
+        reason,
+      );
+    });
   }
 }
