@@ -42,6 +42,7 @@ describe('AttachDashboardAdapter', () => {
       { layer: 1, W: [2, 1], b: [1, 1] },
     ]);
     expect(configured.parameterCount).toBe(9);
+    expect(configured.model?.layers.map((l) => l.activation)).toEqual(['tanh', 'identity']);
     expect(configured.backend.attached).toEqual({ pid: 1234, host: 'test-host', torch: '1.13', python: '3.11' });
   });
 

@@ -72,6 +72,7 @@ export class AttachDashboardAdapter {
   /** configured + state (+ the latest frame): what a dashboard needs to show the run. */
   private announce(run: AttachedRun): void {
     const model = run.hello.model;
+    const spec = run.modelSpec();
     const shapes: LayerShape[] = [];
     let parameterCount = 0;
     if (model.kind === 'sequential') {
@@ -90,6 +91,7 @@ export class AttachDashboardAdapter {
       validationSize: 0,
       backend: this.backend(),
       preprocessing: null,
+      ...(spec ? { model: spec } : {}),
     });
     this.emit({ type: 'state', state: run.state, step: run.lastStep, epoch: 0, nextOp: null, reason: 'configured' });
     if (this.lastFrame) this.emitEvent(this.lastFrame);

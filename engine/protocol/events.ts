@@ -12,6 +12,7 @@ import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
 import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
+import type { ModelSpec } from '../model/spec.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
 
@@ -137,6 +138,8 @@ export interface ConfiguredEvent extends Base {
    * weights must apply `inputs` to raw X first (x' = (x − offset) / scale).
    */
   readonly preprocessing: Preprocessing | null;
+  /** The model itself, when it is not the dashboard's own: an attached PyTorch run's layers (engine/attach). */
+  readonly model?: ModelSpec;
 }
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';
