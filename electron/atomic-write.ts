@@ -1,25 +1,7 @@
 /**
- * Atomic file writes: write a temporary file beside the target, flush it to disk, then rename
- * it over the target. A crash or a full disk leaves either the old file or the new one, never
- * half of one, and the temporary file is removed on failure.
+ * Safe file writes for the main process (exports, the recent-files list): the engine's
+ * node-only implementation, so the CLI and the desktop app write outputs the same way —
+ * atomically over regular files, straight through to devices and pipes, through symbolic
+ * links to the file they name, and never renaming over `/dev/null`. Errors keep Node's `code`.
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: fs.FileHandle | null = null;
-  try {
-    handle = await fs.open(tmp, 'wx', 0o644);
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    handle = null;
-    await fs.rename(tmp, target);
-  } catch (e) {
-    if (handle) await handle.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
-}
+export { writeFileAtomic, sameFile } from '../engine/io/node-atomic-write.js';

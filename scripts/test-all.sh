@@ -6,17 +6,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+# onnxruntime-node's postinstall would fetch CUDA providers from nuget.org on linux/x64; the tests
+# use its bundled CPU build only, so the install stays offline-safe (npm registry only).
+export ONNXRUNTIME_NODE_INSTALL=skip
 export VK_ICD_FILENAMES="${VK_ICD_FILENAMES:-/usr/lib/chromium/vk_swiftshader_icd.json}"
 mkdir -p test-results
 
 # System packages: Chromium (e2e, its SwiftShader Vulkan driver for WebGPU), the Vulkan loader
-# (dawn.node), Xvfb (Electron e2e where a binary exists), PyTorch for /usr/bin/python3 (attach-mode
-# end-to-end tests drive a real training loop with python/backprop_lens_attach).
+# (dawn.node), Xvfb (Electron e2e where a binary exists), Debian's python3 with onnx, torch and
+# numpy (the interop tests validate ONNX exports with onnx.checker and load safetensors into torch; the
+# attach-mode end-to-end tests drive a real training loop with python/backprop_lens_attach).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libvulkan.so.1 ] || need+=(libvulkan1)
 command -v xvfb-run >/dev/null || need+=(xvfb)
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing system packages: ${need[*]}"

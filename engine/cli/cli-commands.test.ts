@@ -32,24 +32,27 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 describe('help and version', () => {
-  it.each(['train', 'grad', 'gradcheck', 'info'])('%s --help lists usage, options and examples', async (cmd) => {
-    for (const args of [
-      [cmd, '--help'],
-      [cmd, '-h'],
-      ['help', cmd],
-    ]) {
-      const r = await run(...args);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain(`Usage: backprop-lens ${cmd} `);
-      expect(r.stdout).toContain('Options:');
-      expect(r.stdout).toContain('Examples:');
-      expect(r.stderr).toBe('');
-    }
-  });
+  it.each(['train', 'grad', 'gradcheck', 'info', 'convert', 'session'])(
+    '%s --help lists usage, options and examples',
+    async (cmd) => {
+      for (const args of [
+        [cmd, '--help'],
+        [cmd, '-h'],
+        ['help', cmd],
+      ]) {
+        const r = await run(...args);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`Usage: backprop-lens ${cmd} `);
+        expect(r.stdout).toContain('Options:');
+        expect(r.stdout).toContain('Examples:');
+        expect(r.stderr).toBe('');
+      }
+    },
+  );
 
   it('docs/cli.md shows the current help of every command', async () => {
     const doc = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');
-    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'serve']) {
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'convert', 'session', 'serve']) {
       expect(doc, `docs/cli.md is out of date: run npx tsx engine/cli/update-docs.ts`).toContain(
         (await run(cmd, '--help')).stdout.trimEnd(),
       );
@@ -59,7 +62,7 @@ describe('help and version', () => {
   it('--help and --version', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
-    for (const cmd of ['train', 'grad', 'gradcheck', 'info'])
+    for (const cmd of ['train', 'grad', 'gradcheck', 'info', 'convert', 'session'])
       expect(help.stdout).toMatch(new RegExp(`\\n  ${cmd} +\\S`));
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;

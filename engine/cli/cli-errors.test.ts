@@ -211,3 +211,31 @@ describe('failures (exit 1)', () => {
     expect(r.stderr).toMatch(/\n\s+at /);
   });
 });
+
+describe('an output that is one of the inputs (exit 2, the input untouched)', () => {
+  it.each([
+    [
+      ['grad', '-w', 'w.json', '-d', 'batch.json', '--out', 'w.json'],
+      '--out w.json is the same file as --weights w.json',
+    ],
+    [
+      ['grad', '-w', 'w.json', '-d', 'batch.json', '--out', 'w-link.json'],
+      '--out w-link.json is the same file as --weights w.json',
+    ],
+    [
+      ['grad', '-w', 'w.json', '-d', 'batch.json', '-o', 'batch.json'],
+      '--out batch.json is the same file as --data batch.json',
+    ],
+    [['train', 'data.csv', '--export', 'data.csv'], '--export data.csv is the same file as the dataset data.csv'],
+    [
+      ['train', 'xsin', '--init-from', 'w.json', '--export', 'w-link.json'],
+      '--export w-link.json is the same file as --init-from w.json',
+    ],
+  ])('%j', async (args, message) => {
+    const { symlink, readFile } = await import('node:fs/promises');
+    await symlink('w.json', `${t.dir}/w-link.json`).catch(() => undefined);
+    const before = await readFile(`${t.dir}/w.json`, 'utf8');
+    expectOneLine(await run(...args), 2, message);
+    expect(await readFile(`${t.dir}/w.json`, 'utf8')).toBe(before);
+  });
+});

@@ -13,6 +13,7 @@ import type { LabeledDataset } from '../data/types.js';
 import type { LossKind } from '../model/spec.js';
 import type { NormalizationConfig } from '../train/types.js';
 import type { CliIo } from './cli-io.js';
+import type { DatasetReadOptions } from './dataset-flags.js';
 import { CliFailure, UsageError } from './errors.js';
 import { displayPath, resolvePath } from './paths.js';
 
@@ -21,6 +22,8 @@ export interface DataRequest {
   /** KEY=VALUE strings for a built-in's parameters. */
   readonly params: readonly string[];
   readonly testFile: string | undefined;
+  /** How to read a data file (--task, --delimiter, --header, --skip-lines, --encoding, limits). */
+  readonly read?: DatasetReadOptions;
   readonly features: readonly string[] | undefined;
   readonly targets: readonly string[] | undefined;
   /** Input normalisation; undefined: standardize for files, none for built-ins (already well scaled). */
@@ -101,6 +104,13 @@ function normalisation(
 function loadBuiltin(req: DataRequest): TrainingData {
   if (req.features || req.targets)
     throw new UsageError('--features and --targets choose columns of a file; a built-in has fixed columns', 'train');
+  // The limits are harmless for a built-in; the read options would silently do nothing.
+  const readFlags = Object.keys(req.read ?? {}).filter((k) => k !== 'limits');
+  if (readFlags.length > 0)
+    throw new UsageError(
+      `--${readFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} says how to read a data file; a built-in dataset has none`,
+      'train',
+    );
   if (req.testFile !== undefined)
     throw new UsageError(
       '--test takes a file for file datasets; a built-in brings its own test set (--param testN=…)',
@@ -119,6 +129,7 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
     throw new UsageError("--param sets a built-in dataset's parameters; it does not apply to a file", 'train');
   const name = displayPath(io, req.dataset);
   const columns = {
+    ...(req.read ?? {}),
     ...(req.features ? { features: req.features } : {}),
     ...(req.targets ? { targets: req.targets } : {}),
     ...(req.loss ? { loss: req.loss } : {}),

@@ -60,3 +60,27 @@ export function architecture(model: {
   }
   return parts.join(' → ');
 }
+
+/**
+ * Text taken from a file (column names, labels, keys), made safe to print: control characters
+ * (terminal escape sequences, carriage returns, line breaks), DEL, C1 controls and bidirectional
+ * overrides are written as visible escapes (\x1b, \u202e) so a data file cannot drive the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(UNSAFE, escapeChar);
+}
+
+/** The same for a whole block of output, keeping its own line breaks. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}

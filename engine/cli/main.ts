@@ -15,6 +15,8 @@ import { gradSpec, runGrad } from './commands/grad.js';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { runTrain, trainSpec } from './commands/train.js';
+import { convertSpec, runConvert } from './commands/convert.js';
+import { runSession, sessionSpec } from './commands/session.js';
 import { runServe, serveSpec } from './commands/serve.js';
 
 interface Command {
@@ -27,6 +29,8 @@ const COMMANDS: readonly Command[] = [
   { spec: gradSpec, run: runGrad },
   { spec: gradcheckSpec, run: runGradcheck },
   { spec: infoSpec, run: runInfo },
+  { spec: convertSpec, run: runConvert },
+  { spec: sessionSpec, run: runSession },
   { spec: serveSpec, run: runServe },
 ];
 

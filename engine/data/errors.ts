@@ -30,7 +30,10 @@ export type DatasetErrorCode =
   | 'unknown-dataset'
   | 'bad-param'
   | 'aborted'
-  | 'unreadable';
+  | 'unreadable'
+  | 'bad-encoding'
+  | 'identifier-labels'
+  | 'too-deep';
 
 export interface DatasetErrorLocation {
   /** File name (or a label such as "X.npy") the input came from. */

@@ -50,9 +50,9 @@ export function loadTable(input: Uint8Array | string, options: LoadOptions = {})
       options.format === undefined || options.format === 'auto' ? detectFormat(raw, options.fileName) : options.format;
     switch (format) {
       case 'text':
-        return parseDelimited(raw, options);
+        return { ...parseDelimited(raw, options), format: 'text' };
       case 'json':
-        return parseJsonTable(raw, options);
+        return { ...parseJsonTable(raw, options), format: 'json' };
       case 'npy': {
         const arr = parseNpy(toBytes(raw), options);
         if (arr.shape.length > 2) {
@@ -62,7 +62,7 @@ export function loadTable(input: Uint8Array | string, options: LoadOptions = {})
             where(options.fileName),
           );
         }
-        return arrayToTable({ ...arr, integer: false, uint8: false, ...where(options.fileName) });
+        return { ...arrayToTable({ ...arr, integer: false, uint8: false, ...where(options.fileName) }), format: 'npy' };
       }
       case 'idx':
         throw new DatasetError(

@@ -9,7 +9,7 @@ import type { LossKind } from '../model/spec.js';
 import { DatasetError, type DatasetErrorLocation } from './errors.js';
 import { normalizeDataset, type NormalizationMethod } from './preprocessing.js';
 import { resolveColumn, type Table, type TableColumn } from './table.js';
-import type { LabeledDataset, TaskKind } from './types.js';
+import { resolveLimits, type DatasetLimits, type LabeledDataset, type LoadInference, type TaskKind } from './types.js';
 
 export type ColumnRef = string | number;
 
@@ -34,7 +34,16 @@ export interface PrepareOptions {
   readonly fitRows?: ArrayLike<number>;
   /** When 'cross-entropy', regression targets must be probability rows (non-negative, summing to 1). */
   readonly loss?: LossKind;
+  /** maxClasses and maxCells bound the one-hot targets. */
+  readonly limits?: Partial<DatasetLimits>;
 }
+
+/** Integer label columns with at most this many distinct values count as classes under task 'auto'… */
+const AUTO_MAX_INTEGER_CLASSES = 20;
+/** …when there are at least this many rows per class (else a few integer targets stay regression). */
+const AUTO_MIN_ROWS_PER_CLASS = 5;
+/** Text labels with more distinct values than this share of the rows look like identifiers. */
+const IDENTIFIER_SHARE = 0.5;
 
 export function prepareDataset(table: Table, options: PrepareOptions = {}): LabeledDataset {
   const file = table.source;
@@ -63,7 +72,13 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
   const X = gather(table, features);
   const featureNames = features.map((j) => table.columns[j]!.name);
 
-  const task = options.task === undefined || options.task === 'auto' ? guessTask(table, targets) : options.task;
+  const limits = resolveLimits(options.limits);
+  const auto = options.task === undefined || options.task === 'auto';
+  const guess = auto
+    ? guessTask(table, targets)
+    : { task: options.task as TaskKind, reason: `task "${options.task}" was chosen` };
+  const task = guess.task;
+  let taskReason = guess.reason;
   let Y: Matrix;
   let targetNames: string[];
   let classNames: string[] | null = null;
@@ -71,7 +86,7 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
     if (targets.length !== 1) {
       throw new DatasetError('bad-param', `classification needs exactly one label column, got ${targets.length}`, at());
     }
-    const encoded = oneHot(table, targets[0]!, options.classes);
+    const encoded = oneHot(table, targets[0]!, options.classes, limits, auto);
     Y = encoded.Y;
     classNames = encoded.classes;
     targetNames = classNames;
@@ -84,10 +99,27 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
   // One-hot target columns (a batch file for cross-entropy, an exported classification set) are
   // classes already: keep them as they are and name the classes after the columns.
   let finalTask: TaskKind = task;
-  if (task === 'regression' && (options.task === undefined || options.task === 'auto') && isOneHot(Y)) {
+  if (task === 'regression' && auto && isOneHot(Y)) {
     finalTask = 'classification';
     classNames = targetNames;
+    taskReason = `the ${targets.length} target columns are one-hot (one 1 per row)`;
   }
+  const text = table.text;
+  const inferred: LoadInference = {
+    format: table.format ?? (text ? 'text' : 'json'),
+    ...(text
+      ? {
+          delimiter: text.delimiter,
+          header: text.header,
+          encoding: text.encoding,
+          skippedLines: text.skippedLines,
+          ...(text.countsHeader ? { countsHeader: text.countsHeader } : {}),
+        }
+      : {}),
+    task: finalTask,
+    taskReason,
+    notices: text ? [...text.notices] : [],
+  };
 
   let ds: LabeledDataset = {
     X,
@@ -99,6 +131,7 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
       targetNames,
       classNames,
       preprocessing: null,
+      inferred,
     },
   };
   if ((options.normalize ?? 'none') !== 'none' || (options.normalizeTargets ?? 'none') !== 'none') {
@@ -116,14 +149,42 @@ function unique(xs: number[]): number[] {
 }
 
 /**
- * Classification when the one target column is all text labels ("cat", "setosa"). A column of
- * numbers with a stray word stays regression, so the stray word is reported as an error instead
- * of silently becoming a class; numeric class labels (0/1/2) need task 'classification'.
+ * Task 'auto': classification for a column of text labels ("cat", "setosa"), for integer labels
+ * with few distinct values (0/1/2 in 150 rows), or when a scikit-learn counts header names the
+ * classes; otherwise regression. A column of numbers with a stray word stays regression, so the
+ * stray word is reported as an error instead of silently becoming a class. The reason is kept
+ * for the user (LoadInference.taskReason).
  */
-function guessTask(table: Table, targets: number[]): TaskKind {
-  if (targets.length !== 1) return 'regression';
-  const col = table.columns[targets[0]!]!;
-  return col.textCells > 0 && col.textCells === table.rows ? 'classification' : 'regression';
+function guessTask(table: Table, targets: number[]): { task: TaskKind; reason: string } {
+  if (targets.length !== 1) return { task: 'regression', reason: `${targets.length} target columns of numbers` };
+  const j = targets[0]!;
+  const col = table.columns[j]!;
+  const names = table.classLabels?.column === j ? table.classLabels.names : null;
+  if (names) {
+    return {
+      task: 'classification',
+      reason: `the first line is a scikit-learn counts header naming ${names.length} classes (${names.join(', ')})`,
+    };
+  }
+  if (col.textCells > 0 && col.textCells === table.rows)
+    return { task: 'classification', reason: `the label column "${col.name}" holds text labels` };
+  if (col.firstIssue === null) {
+    const distinct = new Set<number>();
+    let integers = true;
+    for (let i = 0; i < table.rows && integers; i++) {
+      const v = col.values[i]!;
+      if (!Number.isInteger(v)) integers = false;
+      else if (distinct.add(v).size > AUTO_MAX_INTEGER_CLASSES) break;
+    }
+    const k = distinct.size;
+    if (integers && k >= 2 && k <= AUTO_MAX_INTEGER_CLASSES && table.rows >= AUTO_MIN_ROWS_PER_CLASS * k) {
+      return {
+        task: 'classification',
+        reason: `the label column "${col.name}" holds ${k} distinct integers in ${table.rows} rows (choose task "regression" to predict them as numbers)`,
+      };
+    }
+  }
+  return { task: 'regression', reason: `the target column "${col.name}" holds numbers` };
 }
 
 /** Two or more target columns of 0/1 with exactly one 1 per row: already one-hot classes. */
@@ -179,8 +240,12 @@ function gather(table: Table, cols: number[]): Matrix {
   return { rows: n, cols: p, data };
 }
 
-function labelOf(col: TableColumn, i: number): string {
-  return col.text !== null ? col.text[i]! : String(col.values[i]);
+function labelAt(col: TableColumn, i: number, names: readonly string[] | null): string {
+  if (col.text !== null) return col.text[i]!;
+  const v = col.values[i]!;
+  // Integer k names class k when a counts header gave the names; anything else stays as it is.
+  if (names !== null && Number.isInteger(v) && v >= 0 && v < names.length) return names[v]!;
+  return String(v);
 }
 
 /** Numbers sort numerically and before text; text sorts by code point (locale-independent). */
@@ -194,9 +259,17 @@ export function compareLabels(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function oneHot(table: Table, j: number, fixed: readonly string[] | undefined): { Y: Matrix; classes: string[] } {
+function oneHot(
+  table: Table,
+  j: number,
+  fixed: readonly string[] | undefined,
+  limits: DatasetLimits,
+  auto: boolean,
+): { Y: Matrix; classes: string[] } {
   const col = table.columns[j]!;
   const n = table.rows;
+  const names = table.classLabels?.column === j ? table.classLabels.names : null;
+  const labelOf = (c: TableColumn, i: number): string => labelAt(c, i, names);
   for (let i = 0; i < n; i++) {
     const label = labelOf(col, i);
     if (label === '' || (col.text === null && Number.isNaN(col.values[i]))) {
@@ -204,11 +277,30 @@ function oneHot(table: Table, j: number, fixed: readonly string[] | undefined): 
     }
   }
   let classes: string[];
+  const field = `"${col.name}"`;
+  const at = { ...(table.source !== undefined ? { file: table.source } : {}), field };
   if (fixed !== undefined) {
     classes = [...fixed];
+  } else if (names !== null) {
+    classes = [...names];
   } else {
+    // Counted with a cap, so an identifier column is refused before it is one-hot encoded.
     const seen = new Set<string>();
-    for (let i = 0; i < n; i++) seen.add(labelOf(col, i));
+    for (let i = 0; i < n && seen.size <= limits.maxClasses; i++) seen.add(labelOf(col, i));
+    if (seen.size > limits.maxClasses) {
+      throw new DatasetError(
+        'too-large',
+        `label column "${col.name}" has more than ${limits.maxClasses.toLocaleString('en-US')} distinct values (the maxClasses limit, --max-classes): each class would be a one-hot column; choose another target column or task "regression"`,
+        at,
+      );
+    }
+    if (auto && seen.size > AUTO_MAX_INTEGER_CLASSES && seen.size > IDENTIFIER_SHARE * n) {
+      throw new DatasetError(
+        'identifier-labels',
+        `label column "${col.name}" has ${seen.size.toLocaleString('en-US')} distinct values in ${n.toLocaleString('en-US')} rows: it looks like an identifier, not a class label; choose the target column (targets, --targets), or choose task "classification" if these really are classes`,
+        at,
+      );
+    }
     classes = [...seen].sort(compareLabels);
     if (classes.length < 2) {
       throw new DatasetError(
@@ -220,6 +312,13 @@ function oneHot(table: Table, j: number, fixed: readonly string[] | undefined): 
   }
   const index = new Map(classes.map((c, k) => [c, k]));
   const K = classes.length;
+  if (n * K > limits.maxCells) {
+    throw new DatasetError(
+      'too-large',
+      `${n.toLocaleString('en-US')} rows × ${K.toLocaleString('en-US')} classes of one-hot targets is over the ${limits.maxCells.toLocaleString('en-US')}-cell limit (maxCells)`,
+      at,
+    );
+  }
   const data = new Float64Array(n * K);
   for (let i = 0; i < n; i++) {
     const label = labelOf(col, i);

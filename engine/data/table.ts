@@ -7,6 +7,7 @@
  */
 import { DatasetError, type DatasetErrorLocation } from './errors.js';
 import { parseCell, parseFiniteNumber, type CellKind } from './parsers/number.js';
+import type { Delimiter } from './types.js';
 
 export interface CellIssue {
   readonly kind: Exclude<CellKind, 'number'>;
@@ -26,6 +27,18 @@ export interface TableColumn {
   readonly textCells: number;
 }
 
+/** How a delimited text file was read: what was chosen or sniffed (see LoadInference). */
+export interface TextReadInfo {
+  readonly delimiter: Delimiter;
+  /** True when the delimiter was sniffed rather than given. */
+  readonly delimiterSniffed: boolean;
+  readonly header: 'yes' | 'no';
+  readonly countsHeader?: { readonly rows: number; readonly features: number; readonly classes: readonly string[] };
+  readonly encoding: 'utf-8' | 'windows-1252';
+  readonly skippedLines: number;
+  readonly notices: readonly string[];
+}
+
 export interface Table {
   /** The file name or label used in errors. */
   readonly source: string | undefined;
@@ -34,6 +47,12 @@ export interface Table {
   readonly hasHeader: boolean;
   /** Columns used as targets when the caller names none (the last column; Y's columns for {X, Y}). */
   readonly defaultTargets: readonly number[];
+  /** The file format it was read from, when known (loadTable sets it). */
+  readonly format?: 'text' | 'json' | 'npy';
+  /** Delimited text only: how it was read. */
+  readonly text?: TextReadInfo;
+  /** Integer labels 0…K−1 in this column stand for these class names (a scikit-learn counts header). */
+  readonly classLabels?: { readonly column: number; readonly names: readonly string[] };
   /** Where row r, column c came from, for error messages. */
   cellLocation(row: number, column: number): DatasetErrorLocation;
   /** Where row r came from (its line or JSON path). */
@@ -47,12 +66,13 @@ export interface Table {
  * file text it was sliced from.
  */
 export class ColumnBuilder {
-  private values = new Float64Array(1024);
+  // Small at first and doubled as rows arrive: a file of 100,000 columns must not start at 100,000 × 8 KiB.
+  private values = new Float64Array(8);
   private length = 0;
   /** Per row: index into `distinct` for a non-numeric cell, −1 for a number. Allocated on the first such cell. */
   private codes: Int32Array | null = null;
   private readonly distinct: string[] = [];
-  private readonly distinctIndex = new Map<string, number>();
+  private distinctIndex: Map<string, number> | null = null;
   private textCount = 0;
   firstIssue: CellIssue | null = null;
 
@@ -79,6 +99,7 @@ export class ColumnBuilder {
     const cell = parseCell(raw);
     const trimmed = raw.trim();
     if (this.codes === null) this.codes = new Int32Array(this.values.length).fill(-1);
+    this.distinctIndex ??= new Map();
     let code = this.distinctIndex.get(trimmed);
     if (code === undefined) {
       code = this.distinct.length;

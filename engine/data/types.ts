@@ -7,6 +7,35 @@ import type { Preprocessing } from './preprocessing.js';
 
 export type TaskKind = 'regression' | 'classification';
 
+/**
+ * The loader options a user chooses (CLI flags `--task`, `--delimiter`, `--header`,
+ * `--skip-lines`, `--encoding`; the Data view's controls). 'auto' lets the loader decide, and
+ * what it decided comes back in `DatasetMeta.inferred`.
+ */
+export type TaskChoice = 'auto' | TaskKind;
+export type HeaderChoice = 'auto' | 'yes' | 'no';
+export type EncodingChoice = 'auto' | 'utf-8' | 'latin1' | 'windows-1252';
+/** Field separators of delimited text; 'whitespace' is runs of spaces/tabs (numpy.loadtxt). */
+export type Delimiter = ',' | '\t' | ';' | '|' | 'whitespace';
+export type DelimiterChoice = 'auto' | Delimiter;
+
+/** What the loader found or decided: shown before/after loading so nothing is silently guessed. */
+export interface LoadInference {
+  readonly format: 'text' | 'json' | 'npy' | 'idx' | 'arrays' | 'matrices';
+  /** Delimited text only. */
+  readonly delimiter?: Delimiter;
+  readonly header?: 'yes' | 'no';
+  /** A scikit-learn counts line (`150,4,setosa,versicolor,virginica`) was read as the header. */
+  readonly countsHeader?: { readonly rows: number; readonly features: number; readonly classes: readonly string[] };
+  readonly encoding?: 'utf-8' | 'windows-1252';
+  readonly skippedLines?: number;
+  readonly task: TaskKind;
+  /** Why that task, in words ("the label column "y" holds 3 distinct integers in 150 rows"). */
+  readonly taskReason: string;
+  /** Things the user should know (a fallback encoding, a byte-order mark, a column treated as an identifier). */
+  readonly notices: readonly string[];
+}
+
 export interface DatasetMeta {
   /** A built-in's name or the file it came from. */
   readonly name: string;
@@ -21,23 +50,38 @@ export interface DatasetMeta {
   readonly preprocessing: Preprocessing | null;
   /** For image sets: X rows are row-major images of this size (the dashboard can draw them). */
   readonly image?: { readonly width: number; readonly height: number };
+  /** How a file was read (delimiter, header, encoding, task and why); absent for built-ins. */
+  readonly inferred?: LoadInference;
 }
 
 export interface LabeledDataset extends Dataset {
   readonly meta: DatasetMeta;
 }
 
-/** Limits that turn a file too big for memory into a clear error instead of a crash. */
+/**
+ * Limits that turn a file too big for memory into a clear error instead of a crash. Each is
+ * checked before the memory it guards is allocated. The CLI raises them with flags
+ * (docs/cli.md); over the engine protocol they are the engine's and cannot be raised.
+ */
 export interface DatasetLimits {
   /** Bytes of input (after gunzip). */
   readonly maxBytes: number;
   /** rows × columns of the parsed table or array. */
   readonly maxCells: number;
+  /** Columns of a table (fields on a line, the width of an array). */
+  readonly maxColumns: number;
+  /** Distinct class labels of a classification target (each becomes a one-hot column). */
+  readonly maxClasses: number;
+  /** Nesting depth of a JSON dataset. */
+  readonly maxDepth: number;
 }
 
 export const DEFAULT_LIMITS: DatasetLimits = {
   maxBytes: 512 * 1024 * 1024,
   maxCells: 64_000_000, // 512 MB as float64: MNIST's 60 000 × 784 training images fit
+  maxColumns: 100_000,
+  maxClasses: 1_000,
+  maxDepth: 64,
 };
 
 export interface Progress {

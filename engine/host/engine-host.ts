@@ -268,6 +268,7 @@ export class EngineHost {
         targetNames: ds.meta.targetNames,
         classNames: ds.meta.classNames,
         preview,
+        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
       },
       c.id,
       transferablesOf([preview.X, preview.Y]),

@@ -3,14 +3,12 @@
  * Used by the CLI; Electron's main process can reuse it for exports. Never imported by the
  * browser entry (engine/io/index.ts).
  *
- * An atomic write puts the text in a temp file in the target's own folder (rename is atomic
- * only within one file system), fsyncs it, renames it over the target, then fsyncs the folder
- * so the rename itself survives a crash. On any failure the temp file is removed and the
- * target is left exactly as it was.
+ * Writes go through node-atomic-write.ts (shared with Electron): atomic (temp file, fsync,
+ * rename) for regular files, straight through for devices and pipes, links followed.
  */
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type WriteContent, writeFileAtomic as writeSafely } from './node-atomic-write.js';
 import { FormatError } from './format-error.js';
 import { type AnyFile, parseAnyFile } from './any-file.js';
 import { type BatchFile, batchChunks, parseBatch } from './batch-file.js';
@@ -40,11 +38,12 @@ const REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
   ENAMETOOLONG: 'the file name is too long',
   EBUSY: 'the file is busy (open in another program?)',
+  ELOOP: 'too many levels of symbolic links',
 };
 
 function accessError(file: string, error: unknown, writing: boolean): FileAccessError {
   const code = (error as NodeJS.ErrnoException | null)?.code ?? 'EUNKNOWN';
-  let reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
+  let reason = REASONS[code] ?? (error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error));
   if (writing && code === 'ENOENT') reason = `the folder ${dirname(file)} does not exist`;
   return new FileAccessError(file, code, `cannot ${writing ? 'write' : 'read'}: ${reason}`);
 }
@@ -70,85 +69,19 @@ export async function readTextFile(file: string): Promise<string> {
   }
 }
 
-export type WriteContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
-
-/** Chunks are gathered into writes of about this size: fewer syscalls, bounded memory. */
-const WRITE_BUFFER_CHARS = 1 << 20;
+export type { WriteContent } from './node-atomic-write.js';
 
 /**
- * Writes `content` to `file` atomically. An iterable may throw part-way (a serialiser finding
- * a NaN): the target is then untouched and no temp file is left behind. The error is rethrown
- * as is, except file-system errors, which become a FileAccessError naming the target.
+ * Writes `content` to `file` safely (node-atomic-write.ts: atomic for files, straight through
+ * for devices and pipes). File-system errors become a FileAccessError naming the target; other
+ * errors (a serialiser finding a NaN) are rethrown as they are.
  */
 export async function writeFileAtomic(file: string, content: WriteContent): Promise<void> {
-  const target = resolve(file);
-  const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | null = null;
-  let created = false;
   try {
-    const mode = await existingMode(target);
-    handle = await open(temp, 'wx', mode ?? 0o666);
-    created = true;
-    await writeAll(handle, content);
-    await handle.sync();
-    await handle.close();
-    handle = null;
-    await rename(temp, target);
-    created = false;
-    await syncFolder(dir);
+    await writeSafely(file, content);
   } catch (e) {
-    if (handle) await handle.close().catch(() => undefined);
-    if (created) await unlink(temp).catch(() => undefined);
     if (isErrno(e)) throw accessError(file, e, true);
     throw e;
-  }
-}
-
-async function writeAll(handle: FileHandle, content: WriteContent): Promise<void> {
-  if (typeof content === 'string' || content instanceof Uint8Array) {
-    await handle.writeFile(content);
-    return;
-  }
-  let pending = '';
-  for await (const chunk of content as AsyncIterable<string | Uint8Array>) {
-    if (typeof chunk === 'string') {
-      pending += chunk;
-      if (pending.length >= WRITE_BUFFER_CHARS) {
-        await handle.write(pending);
-        pending = '';
-      }
-    } else {
-      if (pending !== '') await handle.write(pending);
-      pending = '';
-      await handle.write(chunk);
-    }
-  }
-  if (pending !== '') await handle.write(pending);
-}
-
-/** Keep the permissions of the file being replaced (a user may have made it read-only to others). */
-async function existingMode(target: string): Promise<number | null> {
-  try {
-    const info = await stat(target);
-    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    return info.mode & 0o7777;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
-
-/** Makes the rename durable. Some platforms (Windows) cannot open folders: best effort. */
-async function syncFolder(dir: string): Promise<void> {
-  let h: FileHandle | null = null;
-  try {
-    h = await open(dir, 'r');
-    await h.sync();
-  } catch {
-    // Not fatal: the data itself is already synced.
-  } finally {
-    await h?.close().catch(() => undefined);
   }
 }
 

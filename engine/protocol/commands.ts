@@ -41,7 +41,10 @@ const columnRef = z.union([z.string().max(1000), z.number().int().min(0).max(10_
 export const loadOptionsSchema = z.strictObject({
   format: z.enum(['auto', 'text', 'json', 'npy', 'idx']).optional(),
   delimiter: z.enum(['auto', ',', '\t', ';', '|', 'whitespace']).optional(),
-  header: z.union([z.boolean(), z.literal('auto')]).optional(),
+  /** true/false are the older spelling of 'yes'/'no'. */
+  header: z.union([z.enum(['auto', 'yes', 'no']), z.boolean()]).optional(),
+  skipLines: z.number().int().min(0).max(1_000_000).optional(),
+  encoding: z.enum(['auto', 'utf-8', 'latin1', 'windows-1252']).optional(),
   comment: z.string().max(16).nullable().optional(),
   name: z.string().min(1).max(256).optional(),
   features: z.array(columnRef).max(100_000).optional(),

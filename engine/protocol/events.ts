@@ -13,6 +13,7 @@ import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import type { ModelSpec } from '../model/spec.js';
+import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
 
@@ -69,8 +70,10 @@ export interface DatasetLoadedEvent extends Base {
   readonly targetNames: readonly string[];
   /** Class names when targets are one-hot class labels; null for regression. */
   readonly classNames: readonly string[] | null;
-  /** A sample of the data and per-column statistics, for the Data view (absent from engines before it existed). */
-  readonly preview?: DatasetPreview;
+  /** A sample of the data and per-column statistics, for the Data view. */
+  readonly preview: DatasetPreview;
+  /** For a file: how it was read (delimiter, header, encoding, task and why, notices). */
+  readonly inferred?: LoadInference;
 }
 
 /** Per-column statistics of the full dataset as loaded (before the training configuration's normalisation). */

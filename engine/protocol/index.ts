@@ -9,6 +9,7 @@ export * from './events.js';
 export * from './matrix-payload.js';
 export * from './parse.js';
 export * from './endpoint.js';
+export type { LoadInference } from '../data/types.js';
 export {
   modelSpecSchema,
   optimizerSchema,

@@ -7,13 +7,12 @@ import { createApp, defineAsyncComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import './styles.css';
-import { EngineClient, WebTransport, getEngineClient } from './transport/index.js';
-import { setComparisonEngineFactory } from './stores/gradcheck.js';
+import { getEngineClient } from './transport/index.js';
 import { appApi } from './transport/app-api.js';
-import { connectStores } from './services/connect.js';
+import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
-import { installMenuCommands } from './services/menu.js';
+import { installMenuCommands } from './wiring/menu.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
@@ -46,8 +45,6 @@ try {
       errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine could not be started');
     }
   });
-  // The backend comparison runs on two short-lived engines in their own workers.
-  setComparisonEngineFactory(() => new EngineClient(new WebTransport()));
   const api = appApi();
   if (api) installMenuCommands(api);
 } catch (err) {

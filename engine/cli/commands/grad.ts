@@ -10,6 +10,7 @@ import { EXIT_OK } from '../errors.js';
 import { num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
 import { WEIGHTS_AND_BATCH_OPTIONS, loadWeightsAndBatch } from '../inputs.js';
+import { refuseOutputOverInput } from '../outputs.js';
 import { displayPath, resolvePath } from '../paths.js';
 
 export const gradSpec: CommandSpec = {
@@ -57,6 +58,12 @@ export async function runGrad(argv: readonly string[], io: CliIo): Promise<numbe
   }
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'grad', BACKEND_CHOICES);
   const out = str(values, 'out');
+  if (out !== undefined) {
+    await refuseOutputOverInput(io, 'grad', { flag: '--out', path: out }, [
+      { flag: '--weights', path: str(values, 'weights')! },
+      { flag: '--data', path: str(values, 'data')! },
+    ]);
+  }
   const { weights, batch, batchName } = await loadWeightsAndBatch(io, str(values, 'weights')!, str(values, 'data')!);
 
   const backend = await openBackend(backendChoice);

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { type Matrix, frobenius } from '../../core/matrix.js';
 import { builtinInfo, builtinNames, generateBuiltin } from '../../data/registry.js';
 import { readDatasetFile } from '../../data/node-files.js';
-import type { LabeledDataset } from '../../data/types.js';
+import type { LabeledDataset, LoadInference } from '../../data/types.js';
 import type { AnyFile } from '../../io/any-file.js';
 import { readAnyFile, readTextFile } from '../../io/node-files.js';
 import type { BatchFile } from '../../io/batch-file.js';
@@ -11,10 +11,11 @@ import type { GradientsFile } from '../../io/gradients-file.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import { FORMAT_IDS, claimedKind } from '../../io/envelope.js';
 import { layerWidths, parameterCount } from '../../model/spec.js';
-import { type CommandSpec, parseCommandArgs } from '../args.js';
+import { type CommandSpec, parseCommandArgs, str } from '../args.js';
+import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { architecture, num, plural, table } from '../format.js';
+import { architecture, num, plural, printable, printableLines, table } from '../format.js';
 import { commandHelp } from '../help.js';
 import { displayPath, resolvePath } from '../paths.js';
 
@@ -31,7 +32,21 @@ export const infoSpec: CommandSpec = {
     ],
   ],
   maxPositionals: 1,
-  options: [],
+  options: [
+    {
+      name: 'features',
+      type: 'string',
+      value: 'COLS',
+      description: 'Feature columns of a data file, by name or 0-based index (default: all but the targets).',
+    },
+    {
+      name: 'targets',
+      type: 'string',
+      value: 'COLS',
+      description: 'Target column(s) of a data file (default: the last column).',
+    },
+    ...DATA_FILE_OPTIONS,
+  ],
   examples: [
     ['backprop-lens info weights.json', 'what a weights file holds'],
     ['backprop-lens info data/iris.csv', 'columns, sizes and ranges of a dataset'],
@@ -57,10 +72,17 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(describeBuiltin(target));
     return EXIT_OK;
   }
+  const read = datasetReadOptions(values, 'info');
+  const cols = (flag: string): { [k: string]: string[] } => {
+    const v = str(values, flag);
+    return v === undefined ? {} : { [flag]: v.split(',').map((c) => c.trim()) };
+  };
+  // Everything echoed from a file goes through printableLines: no escape codes reach the terminal.
   if (await claimsOurFormat(path)) {
-    io.stdout.write(describeOurFile(name, await readAnyFile(path, name)));
+    io.stdout.write(printableLines(describeOurFile(name, await readAnyFile(path, name))));
   } else {
-    io.stdout.write(describeDataset(name, await readDatasetFile(path, { fileName: name })));
+    const ds = await readDatasetFile(path, { fileName: name, ...read, ...cols('features'), ...cols('targets') });
+    io.stdout.write(printableLines(describeDataset(name, ds)));
   }
   return EXIT_OK;
 }
@@ -246,10 +268,9 @@ function describeDataset(name: string, ds: LabeledDataset): string {
   const m = ds.meta;
   const lines = [
     `${name}: dataset (${m.task}), ${plural(ds.X.rows, 'sample')}, ${plural(ds.X.cols, 'feature')}, ${plural(ds.Y.cols, 'target column')}`,
-    '',
-    'features:',
-    columnTable(ds.X, m.featureNames),
   ];
+  if (m.inferred) lines.push(...describeInference(m.inferred));
+  lines.push('', 'features:', columnTable(ds.X, m.featureNames.map(printable)));
   if (m.classNames) {
     const counts = new Array<number>(m.classNames.length).fill(0);
     for (let i = 0; i < ds.Y.rows; i++) {
@@ -262,14 +283,41 @@ function describeDataset(name: string, ds: LabeledDataset): string {
     lines.push(
       table(
         ['class', 'samples'],
-        m.classNames.map((c, k) => [c, String(counts[k])]),
+        m.classNames.map((c, k) => [printable(c), String(counts[k])]),
       ),
     );
   } else {
-    lines.push('targets:', columnTable(ds.Y, m.targetNames));
+    lines.push('targets:', columnTable(ds.Y, m.targetNames.map(printable)));
   }
   if (m.image) lines.push(`images: ${m.image.width}×${m.image.height}, row-major in X`);
   return `${lines.join('\n')}\n`;
+}
+
+const DELIMITER_NAMES: Record<string, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '|': 'pipe',
+  '\t': 'tab',
+  whitespace: 'spaces',
+};
+
+/** What the loader chose or found, so nothing about how the file was read is hidden. */
+function describeInference(inf: LoadInference): string[] {
+  const parts = [`format ${inf.format}`];
+  if (inf.delimiter !== undefined) parts.push(`delimiter ${DELIMITER_NAMES[inf.delimiter] ?? inf.delimiter}`);
+  if (inf.countsHeader) {
+    const c = inf.countsHeader;
+    parts.push(
+      `scikit-learn counts header (${c.rows} rows, ${c.features} features${c.classes.length ? `, classes ${c.classes.join(', ')}` : ''})`,
+    );
+  } else if (inf.header !== undefined) parts.push(inf.header === 'yes' ? 'header line' : 'no header');
+  if (inf.encoding !== undefined) parts.push(`encoding ${inf.encoding}`);
+  if (inf.skippedLines) parts.push(`${plural(inf.skippedLines, 'line')} skipped`);
+  return [
+    `read as: ${parts.join('; ')}`,
+    `task: ${inf.task}, because ${inf.taskReason}`,
+    ...inf.notices.map((n) => `notice: ${n}`),
+  ];
 }
 
 function describeBuiltin(name: string): string {

@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { applyPreprocessing, invertTransform, parsePreprocessing } from '../../data/preprocessing.js';
 import type { LabeledDataset } from '../../data/types.js';
 import type { JsonObject } from '../../io/decode.js';
-import { readWeightsFile, writeWeightsFile } from '../../io/node-files.js';
+import { readWeightsFile } from '../../io/node-files.js';
+import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import {
   ACTIVATIONS,
@@ -35,7 +36,9 @@ import {
 } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
+import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import { type TrainingData, loadTrainingData } from '../dataset-source.js';
+import { refuseOutputOverInput } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { architecture, duration, num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
@@ -43,6 +46,7 @@ import { hiddenWidths } from '../model-options.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
+import { TRAIN_SESSION_OPTIONS, historySizeFor, runResume, saveTrainSession } from './train-session.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
@@ -87,6 +91,7 @@ export const trainSpec: CommandSpec = {
       value: 'COLS',
       description: 'Target column(s) of a file (default: the last column).',
     },
+    ...DATA_FILE_OPTIONS,
     {
       name: 'normalize',
       type: 'string',
@@ -226,8 +231,10 @@ export const trainSpec: CommandSpec = {
       short: 'x',
       type: 'string',
       value: 'FILE',
-      description: 'Write the trained weights (backprop-lens/weights) to FILE, atomically.',
+      description:
+        'Write the trained weights to FILE, atomically; the format follows the extension: .json (backprop-lens/weights), .npz (numpy), .safetensors (PyTorch nn.Sequential names), .onnx.',
     },
+    ...TRAIN_SESSION_OPTIONS,
     { name: 'json', type: 'boolean', description: 'Print the summary as JSON on standard output (for scripts).' },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output.' },
   ],
@@ -428,6 +435,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(commandHelp(trainSpec));
     return EXIT_OK;
   }
+  if (str(values, 'resume') !== undefined) return runResume(values, positionals, io);
   const dataset = positionals[0];
   if (dataset === undefined)
     throw new UsageError('train needs a DATASET: a built-in name (e.g. spiral, xsin) or a data file', 'train');
@@ -447,8 +455,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   // Check the flags that need no data first, so a typo fails before a big file is read.
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
   const exportPath = str(values, 'export');
-  if (exportPath !== undefined) await checkWritableFolder(io, exportPath);
   const initFrom = str(values, 'init-from');
+  if (exportPath !== undefined) {
+    await checkWritableFolder(io, exportPath);
+    await refuseOutputOverInput(io, 'train', { flag: '--export', path: exportPath }, [
+      { flag: 'the dataset', path: dataset },
+      { flag: '--test', path: str(values, 'test') ?? '-' },
+      { flag: '--init-from', path: initFrom ?? '-' },
+    ]);
+  }
   let start: WeightsFile | null = null;
   if (initFrom !== undefined) {
     const given = MODEL_FLAGS.filter((f) => values[f] !== undefined);
@@ -464,6 +479,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     dataset,
     params: list(values, 'param'),
     testFile: str(values, 'test'),
+    read: datasetReadOptions(values, 'train'),
     features: cols('features'),
     targets: cols('targets'),
     normalize: normalize === undefined ? undefined : choiceOption(normalize, 'normalize', 'train', normalizeChoices),
@@ -485,7 +501,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     seed,
     validationFraction,
     normalize: data.normalize,
-    historySize: 0,
+    historySize: historySizeFor(values),
   };
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
@@ -557,7 +573,20 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         seed,
         initFrom === undefined ? null : displayPath(io, initFrom),
       );
-      await writeWeightsFile(resolvePath(io, exportPath), w, displayPath(io, exportPath));
+      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
+        producerVersion: packageVersion(),
+      });
+    }
+    const sessionPath = str(values, 'save-session');
+    if (sessionPath !== undefined) {
+      const meta = data.train.meta;
+      await saveTrainSession(io, sessionPath, session, {
+        name: data.name,
+        X: data.train.X,
+        Y: data.train.Y,
+        features: meta.featureNames,
+        targets: meta.targetNames,
+      });
     }
     io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;

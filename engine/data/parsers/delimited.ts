@@ -12,20 +12,44 @@
  * a UTF-8 byte-order mark is ignored.
  */
 import { DatasetError } from '../errors.js';
-import { ColumnBuilder, defaultColumnName, type Table } from '../table.js';
-import { resolveLimits, type DatasetLimits, type ParseOptions } from '../types.js';
+import { ColumnBuilder, defaultColumnName, type Table, type TextReadInfo } from '../table.js';
+import {
+  resolveLimits,
+  type DatasetLimits,
+  type Delimiter,
+  type DelimiterChoice,
+  type EncodingChoice,
+  type HeaderChoice,
+  type ParseOptions,
+} from '../types.js';
+import { TextDecoding } from './encoding.js';
 import { isNumericCell, parseCell } from './number.js';
 import { feedBytesAsText, feedStreamAsText, feedString } from './input.js';
 
-export type Delimiter = ',' | '\t' | ';' | '|' | 'whitespace';
+export type { Delimiter } from '../types.js';
 
 export interface DelimitedOptions extends ParseOptions {
   /** 'auto' (default) sniffs the first lines; the file extension breaks ties. */
-  readonly delimiter?: Delimiter | 'auto';
-  /** 'auto' (default): the first row is a header when it has a non-numeric cell above a numeric one. */
-  readonly header?: boolean | 'auto';
+  readonly delimiter?: DelimiterChoice;
+  /**
+   * 'auto' (default): the first row is a header when it has a non-numeric cell above a numeric
+   * one, or when it is a scikit-learn counts line (`150,4,setosa,versicolor,virginica`).
+   * 'yes'/'no' (or true/false) decide.
+   */
+  readonly header?: HeaderChoice | boolean;
+  /** Lines dropped before anything is read (a preamble, a title). Default 0. */
+  readonly skipLines?: number;
+  /** Text encoding of bytes (strings are already decoded); see encoding.ts. Default 'auto'. */
+  readonly encoding?: EncodingChoice;
   /** Lines starting with this are skipped; null keeps them. Default '#'. */
   readonly comment?: string | null;
+}
+
+/** A scikit-learn counts line: rows, features, then the class names (label k is names[k]). */
+interface CountsHeader {
+  readonly rows: number;
+  readonly features: number;
+  readonly classes: readonly string[];
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -47,6 +71,10 @@ export class DelimitedTextParser {
   private delimCode = 0;
   private readonly comment: string | null;
   private readonly headerOption: boolean | 'auto';
+  private toSkip: number;
+  private readonly skipLines: number;
+  private sniffed = false;
+  private countsHeader: CountsHeader | null = null;
 
   private sniffBuffer: string | null = '';
   private started = false;
@@ -75,13 +103,26 @@ export class DelimitedTextParser {
     this.limits = resolveLimits(options.limits);
     this.file = options.fileName;
     this.comment = options.comment === undefined ? '#' : options.comment;
-    this.headerOption = options.header ?? 'auto';
+    const h = options.header ?? 'auto';
+    this.headerOption = h === 'yes' ? true : h === 'no' ? false : h;
     const d = options.delimiter ?? 'auto';
     this.delimiter = d === 'auto' ? null : d;
+    this.skipLines = this.toSkip = options.skipLines ?? 0;
+    this.line = this.recordLine = this.quoteLine = this.skipLines + 1;
   }
 
   /** Feeds the next piece of text (any split point, even inside a quoted field or a \r\n). */
   push(text: string): void {
+    if (this.toSkip > 0) {
+      let at = 0;
+      while (this.toSkip > 0) {
+        const nl = text.indexOf('\n', at);
+        if (nl < 0) return; // the rest of this chunk is inside a skipped line
+        at = nl + 1;
+        this.toSkip--;
+      }
+      text = text.slice(at);
+    }
     if (this.sniffBuffer !== null && this.delimiter !== null && text.length > 0) {
       this.startWith(this.sniffBuffer + text); // nothing to sniff: parse as the text arrives
       return;
@@ -103,8 +144,8 @@ export class DelimitedTextParser {
         column: this.fields.length + 1,
       });
     }
-    if (this.state === State.Unquoted || this.state === State.QuoteInQuoted) this.fields.push(this.carry);
-    else if (this.state === State.FieldStart && this.afterDelimiter) this.fields.push(''); // "1,2," ends in an empty field
+    if (this.state === State.Unquoted || this.state === State.QuoteInQuoted) this.pushField(this.carry);
+    else if (this.state === State.FieldStart && this.afterDelimiter) this.pushField(''); // "1,2," ends in an empty field
     this.carry = '';
     this.state = State.FieldStart;
     if (this.fields.length > 0) this.endRecord();
@@ -117,12 +158,26 @@ export class DelimitedTextParser {
     const rowLines = this.rowLines.slice(0, this.rows);
     const file = this.file;
     const withFile = file !== undefined ? { file } : {};
+    const counts = this.countsHeader;
+    const text: TextReadInfo = {
+      delimiter: this.delimiter ?? ',',
+      delimiterSniffed: this.sniffed,
+      header: this.hasHeader || counts !== null ? 'yes' : 'no',
+      ...(counts ? { countsHeader: counts } : {}),
+      encoding: 'utf-8',
+      skippedLines: this.skipLines,
+      notices: [],
+    };
     return {
       source: file,
       rows: this.rows,
       columns,
-      hasHeader: this.hasHeader,
+      hasHeader: this.hasHeader || counts !== null,
       defaultTargets: [columns.length - 1],
+      text,
+      ...(counts && counts.classes.length > 0
+        ? { classLabels: { column: columns.length - 1, names: counts.classes } }
+        : {}),
       cellLocation: (row, column) => ({
         ...withFile,
         line: rowLines[row]!,
@@ -143,7 +198,10 @@ export class DelimitedTextParser {
     if (!this.started) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (this.delimiter === null) this.delimiter = sniffDelimiter(text, this.file, this.comment);
+      if (this.delimiter === null) {
+        this.delimiter = sniffDelimiter(text, this.file, this.comment);
+        this.sniffed = true;
+      }
       this.delimCode = this.delimiter === 'whitespace' ? -1 : this.delimiter.charCodeAt(0);
     }
     this.scan(text);
@@ -165,7 +223,7 @@ export class DelimitedTextParser {
         case State.FieldStart: {
           if (c === LF || c === CR) {
             if (this.fields.length > 0 || this.afterDelimiter) {
-              if (this.afterDelimiter) this.fields.push('');
+              if (this.afterDelimiter) this.pushField('');
               this.endRecord();
             }
             i = this.newline(text, i);
@@ -180,7 +238,7 @@ export class DelimitedTextParser {
             }
           }
           if (!ws && c === delim) {
-            this.fields.push('');
+            this.pushField('');
             this.afterDelimiter = true;
             continue;
           }
@@ -214,12 +272,12 @@ export class DelimitedTextParser {
           const c2 = text.charCodeAt(i);
           const endsField = ws ? c2 === SPACE || c2 === TAB : c2 === delim;
           if (endsField) {
-            this.fields.push(this.carry + text.slice(start, i));
+            this.pushField(this.carry + text.slice(start, i));
             this.carry = '';
             this.state = State.FieldStart;
             this.afterDelimiter = !ws;
           } else if (c2 === LF || c2 === CR) {
-            this.fields.push(this.carry + text.slice(start, i));
+            this.pushField(this.carry + text.slice(start, i));
             this.carry = '';
             this.endRecord();
             this.state = State.FieldStart;
@@ -247,12 +305,12 @@ export class DelimitedTextParser {
             this.state = State.Quoted;
             start = i; // keep this quote as a literal
           } else if (c === delim) {
-            this.fields.push(this.carry);
+            this.pushField(this.carry);
             this.carry = '';
             this.state = State.FieldStart;
             this.afterDelimiter = true;
           } else if (c === LF || c === CR) {
-            this.fields.push(this.carry);
+            this.pushField(this.carry);
             this.carry = '';
             this.endRecord();
             this.state = State.FieldStart;
@@ -300,7 +358,9 @@ export class DelimitedTextParser {
     const line = this.recordLine;
     if (!this.headerDecided) {
       this.pendingRecords.push({ fields, line });
-      if (this.pendingRecords.length >= 2 || this.headerOption !== 'auto') this.decideHeader();
+      // A counts line may be followed by a line of column names: look at one more record.
+      const wanted = this.headerOption !== 'auto' ? 1 : countsLine(this.pendingRecords[0]!.fields) ? 3 : 2;
+      if (this.pendingRecords.length >= wanted) this.decideHeader();
       return;
     }
     this.addRow(fields, line);
@@ -311,15 +371,43 @@ export class DelimitedTextParser {
     const pending = this.pendingRecords;
     this.pendingRecords = [];
     if (pending.length === 0) return;
-    const first = pending[0]!;
+    if (this.headerOption !== false) {
+      const counts = countsHeaderOf(pending);
+      if (counts !== null) {
+        this.countsHeader = counts;
+        this.headerLine = pending[0]!.line;
+        pending.shift();
+      }
+    }
+    const first = pending[0];
+    if (first === undefined) return;
     let header: boolean;
-    if (this.headerOption !== 'auto') header = this.headerOption;
+    if (this.headerOption !== 'auto') header = this.headerOption && this.countsHeader === null;
     else header = looksLikeHeader(first.fields, pending[1]?.fields);
     this.hasHeader = header;
+    this.checkColumns(first.fields.length, first.line);
     const names = header ? uniqueNames(first.fields) : first.fields.map((_, j) => defaultColumnName(j));
     this.columns = names.map((name) => new ColumnBuilder(name));
     if (header) this.headerLine = first.line;
     for (const rec of header ? pending.slice(1) : pending) this.addRow(rec.fields, rec.line);
+  }
+
+  private pushField(field: string): void {
+    this.fields.push(field);
+    // Checked as fields arrive, so a line of a million fields is refused before it is held.
+    if (this.fields.length > this.limits.maxColumns) this.checkColumns(this.fields.length, this.recordLine);
+  }
+
+  /** Refuses a line wider than the column limit before a column is built for each field. */
+  private checkColumns(count: number, line: number): void {
+    const { maxColumns } = this.limits;
+    if (count > maxColumns) {
+      throw this.error(
+        'too-large',
+        `a line with ${count.toLocaleString('en-US')} fields is over the limit of ${maxColumns.toLocaleString('en-US')} columns; raise maxColumns (--max-columns) if the file really is that wide`,
+        { line },
+      );
+    }
   }
 
   private addRow(fields: string[], line: number): void {
@@ -391,9 +479,51 @@ export function sniffDelimiter(text: string, fileName: string | undefined, comme
     if (cut && counts.length > 1) counts.pop();
     if (counts.length > 0 && counts[0]! > 0 && counts.every((c) => c === counts[0])) return d;
   }
+  // A ".csv" of space-separated columns (numpy.savetxt's default): whitespace when every record
+  // splits into the same number (≥ 2) of fields that way.
+  if (ext === 'csv' || ext === 'tsv' || ext === 'tab') {
+    const counts = whitespaceCounts(sample, comment);
+    if (cut && counts.length > 1) counts.pop();
+    if (counts.length > 0 && counts[0]! >= 2 && counts.every((c) => c === counts[0])) return 'whitespace';
+  }
   if (ext === 'csv') return ',';
   if (ext === 'tsv' || ext === 'tab') return '\t';
   return 'whitespace';
+}
+
+/** Fields per record when split at runs of spaces/tabs (first 20 records, blank and comment lines skipped). */
+function whitespaceCounts(text: string, comment: string | null): number[] {
+  const out: number[] = [];
+  for (const line of text.split(/\r\n|\r|\n/, 200)) {
+    const t = line.trim();
+    if (t === '' || (comment !== null && t.startsWith(comment))) continue;
+    out.push(t.split(/[ \t]+/).length);
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** `150,4,…`: two non-negative integers first, the rest (if any) not numbers. */
+function countsLine(fields: readonly string[]): boolean {
+  if (fields.length < 2) return false;
+  if (!/^\s*\d+\s*$/.test(fields[0]!) || !/^\s*\d+\s*$/.test(fields[1]!)) return false;
+  return fields.slice(2).every((f) => parseCell(f).kind === 'text');
+}
+
+/**
+ * scikit-learn's bundled CSVs (iris, wine, breast_cancer) start with "rows,features,class names…";
+ * some (boston) follow it with a line of column names. It is one when the data rows have
+ * features + 1 fields and, with class names, the count line's own width would not fit them.
+ */
+function countsHeaderOf(pending: readonly { fields: string[] }[]): CountsHeader | null {
+  const first = pending[0]!.fields;
+  if (!countsLine(first) || pending.length < 2) return null;
+  const rows = Number(first[0]);
+  const features = Number(first[1]);
+  const classes = first.slice(2).map((c) => c.trim());
+  const data = pending.find((p, k) => k > 0 && p.fields.some((f) => isNumericCell(f)));
+  if (data === undefined || data.fields.length !== features + 1 || features === 0) return null;
+  return { rows, features, classes };
 }
 
 /** How many times d occurs outside quotes in each of the first 20 records (blank and comment lines skipped). */
@@ -427,9 +557,20 @@ function recordCounts(text: string, d: string, comment: string | null): number[]
 /** Parses a whole text (or UTF-8 bytes) into a table. */
 export function parseDelimited(input: string | Uint8Array, options: DelimitedOptions = {}): Table {
   const parser = new DelimitedTextParser(options);
-  if (typeof input === 'string') feedString(input, (t) => parser.push(t), options);
-  else feedBytesAsText(input, (t) => parser.push(t), options);
-  return parser.finish();
+  if (typeof input === 'string') {
+    feedString(input, (t) => parser.push(t), options);
+    return parser.finish();
+  }
+  const decoding = new TextDecoding(options.encoding ?? 'auto', options.fileName);
+  feedBytesAsText(input, (t) => parser.push(t), options, decoding);
+  return withDecoding(parser.finish(), decoding);
+}
+
+/** Records the encoding actually used, and its notices, in the table's read info. */
+function withDecoding(table: Table, decoding: TextDecoding): Table {
+  const text = table.text;
+  if (!text) return table;
+  return { ...table, text: { ...text, encoding: decoding.used, notices: [...text.notices, ...decoding.notices] } };
 }
 
 /** Parses a stream of UTF-8 chunks without holding the whole file as text. */
@@ -439,6 +580,7 @@ export async function parseDelimitedStream(
   options: DelimitedOptions = {},
 ): Promise<Table> {
   const parser = new DelimitedTextParser(options);
-  await feedStreamAsText(chunks, totalBytes, (t) => parser.push(t), options);
-  return parser.finish();
+  const decoding = new TextDecoding(options.encoding ?? 'auto', options.fileName);
+  await feedStreamAsText(chunks, totalBytes, (t) => parser.push(t), options, decoding);
+  return withDecoding(parser.finish(), decoding);
 }

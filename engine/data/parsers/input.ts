@@ -34,15 +34,30 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-/** Decodes UTF-8 bytes slice by slice into `sink`, reporting progress and honouring abort. */
-export function feedBytesAsText(bytes: Uint8Array, sink: (text: string) => void, options: ParseOptions): void {
+/** Decodes text chunk by chunk: a TextDecoder, or a TextDecoding (encoding.ts) that checks UTF-8. */
+export interface ChunkDecoder {
+  decode(bytes: Uint8Array, final: boolean): string;
+}
+
+function utf8Decoder(): ChunkDecoder {
+  const d = new TextDecoder('utf-8');
+  return { decode: (bytes, final) => d.decode(bytes, { stream: !final }) };
+}
+
+/** Decodes bytes (UTF-8 by default) slice by slice into `sink`, reporting progress and honouring abort. */
+export function feedBytesAsText(
+  bytes: Uint8Array,
+  sink: (text: string) => void,
+  options: ParseOptions,
+  decoder: ChunkDecoder = utf8Decoder(),
+): void {
   checkByteLimit(bytes.length, options);
-  const decoder = new TextDecoder('utf-8');
   const total = bytes.length;
+  if (total === 0) sink(decoder.decode(bytes, true));
   for (let at = 0; at < total; at += CHUNK_BYTES) {
     checkAborted(options);
     const end = Math.min(total, at + CHUNK_BYTES);
-    sink(decoder.decode(bytes.subarray(at, end), { stream: end < total }));
+    sink(decoder.decode(bytes.subarray(at, end), end === total));
     options.onProgress?.({ bytesDone: end, bytesTotal: total });
   }
   if (total === 0) options.onProgress?.({ bytesDone: 0, bytesTotal: 0 });
@@ -54,18 +69,18 @@ export async function feedStreamAsText(
   totalBytes: number | null,
   sink: (text: string) => void,
   options: ParseOptions,
+  decoder: ChunkDecoder = utf8Decoder(),
 ): Promise<void> {
   if (totalBytes !== null) checkByteLimit(totalBytes, options);
-  const decoder = new TextDecoder('utf-8');
   let done = 0;
   for await (const chunk of chunks) {
     checkAborted(options);
     done += chunk.length;
     checkByteLimit(done, options);
-    sink(decoder.decode(chunk, { stream: true }));
+    sink(decoder.decode(chunk, false));
     options.onProgress?.({ bytesDone: done, bytesTotal: totalBytes });
   }
-  sink(decoder.decode());
+  sink(decoder.decode(new Uint8Array(0), true));
 }
 
 /** Plain text in: split into slices so the parser is exercised the same way as for bytes. */

@@ -1,8 +1,8 @@
 /**
  * What the network computes for given inputs, for the decision boundary, the fitted curve and
  * "imported weights give the same predictions". The engine's `predict` command is the source of
- * truth (its backend, current parameters). The local forward pass (forward.ts) is the fallback for
- * engines without `predict` and for time travel, where the weights are those of a past step.
+ * truth (its backend, current parameters). During time travel the weights are those of a past
+ * step: the engine's forward pass runs on them in the page (forward.ts).
  */
 import type { MatrixView } from '../components/heatmap/paint.js';
 import type { EngineLink } from './engine-link.js';
@@ -19,7 +19,7 @@ export function enginePredictor(link: EngineLink): Evaluator {
   };
 }
 
-/** F from given weights (a past step's, or when the engine has no `predict`). */
+/** F from given weights (a past step's). */
 export function localPredictor(layers: readonly DenseLayer[]): Evaluator {
   return (X) => forward(X, layers);
 }

@@ -6,10 +6,9 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
-import { builtinCatalog, defaultParams, generatePreview, type BuiltinInfo } from '../services/builtins.js';
-import { loadDataset } from '../../../engine/index.js';
+import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
-import { columnStats, type ColumnStats } from '../services/stats.js';
+import type { ColumnStats } from '../services/stats.js';
 import type { MatrixView } from '../components/heatmap/paint.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
@@ -34,15 +33,13 @@ export interface PendingFile {
 export interface DataSample {
   readonly X: MatrixView;
   readonly Y: MatrixView;
-  /** The dataset row of each sample row (the engine's preview spreads its rows over the whole set); absent = rows 0, 1, 2… */
-  readonly rowIndex?: ArrayLike<number>;
+  /** The dataset row of each sample row (the engine's preview spreads its rows over the whole set). */
+  readonly rowIndex: ArrayLike<number>;
 }
 
 type LoadedEvent = EventOf<'dataset-loaded'>;
 
 const RECENT_KEY = 'backprop-lens.recent';
-/** Files up to this size are parsed in the page too, for the preview. */
-const PREVIEW_PARSE_BYTES = 8 * 1024 * 1024;
 const DELIMITED = /\.(csv|tsv|txt)(\.gz)?$/i;
 
 function loadRecent(): RecentEntry[] {
@@ -79,42 +76,23 @@ export const useDataStore = defineStore('data', () => {
   const fileCache = new Map<string, Uint8Array>();
 
   const selectedInfo = computed(() => catalog.value.find((b) => b.name === selected.value) ?? null);
-  const task = computed<'regression' | 'classification' | null>(() => {
-    const l = loaded.value;
-    if (!l) return null;
-    return l.preview?.task ?? (l.classNames ? 'classification' : 'regression');
-  });
-  const image = computed(() => {
-    const l = loaded.value;
-    if (!l) return null;
-    if (l.preview) return l.preview.image;
-    // Older engines send no preview: guess from the shape.
-    const side = Math.round(Math.sqrt(l.inputSize));
-    // Square inputs of 64+ pixels from an image set (e.g. 28×28 digits) are drawn as images.
-    return l.inputSize >= 64 && side * side === l.inputSize ? { width: side, height: side } : null;
-  });
-  /** Per-column statistics: of the whole data set when the engine sent them, else of the sample shown. */
+  const task = computed<'regression' | 'classification' | null>(() => loaded.value?.preview.task ?? null);
+  const image = computed(() => loaded.value?.preview.image ?? null);
+  /** Per-column statistics of the whole data set, as the engine computed them (after normalisation). */
   const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
-    const p = l?.preview;
-    if (l && p) {
-      const of = (c: EngineColumnStats): ColumnStats => ({
-        name: c.name,
-        count: l.samples - c.missing,
-        min: c.min ?? NaN,
-        max: c.max ?? NaN,
-        mean: c.mean ?? NaN,
-        std: c.std ?? NaN,
-        nonFinite: c.missing,
-      });
-      return [...p.featureStats.map(of), ...p.targetStats.map(of)];
-    }
-    const s = sample.value;
-    if (!s) return [];
-    return [...columnStats(s.X, l?.featureNames ?? []), ...columnStats(s.Y, l?.targetNames ?? [])];
+    if (!l) return [];
+    const of = (c: EngineColumnStats): ColumnStats => ({
+      name: c.name,
+      count: l.samples - c.missing,
+      min: c.min ?? NaN,
+      max: c.max ?? NaN,
+      mean: c.mean ?? NaN,
+      std: c.std ?? NaN,
+      nonFinite: c.missing,
+    });
+    return [...l.preview.featureStats.map(of), ...l.preview.targetStats.map(of)];
   });
-  /** Where the statistics come from, for the table's caption. */
-  const statsOfAll = computed(() => !!loaded.value?.preview);
 
   function select(name: string): void {
     const info = catalog.value.find((b) => b.name === name);
@@ -149,9 +127,8 @@ export const useDataStore = defineStore('data', () => {
   }
 
   function accept(e: LoadedEvent): void {
-    if (loaded.value !== e) sample.value = null;
     loaded.value = markRaw(e);
-    sample.value = e.preview ? markRaw({ X: e.preview.X, Y: e.preview.Y, rowIndex: e.preview.X.rowIndex }) : null;
+    sample.value = markRaw({ X: e.preview.X, Y: e.preview.Y, rowIndex: e.preview.X.rowIndex });
   }
 
   async function loadBuiltin(): Promise<boolean> {
@@ -162,8 +139,6 @@ export const useDataStore = defineStore('data', () => {
     if (ok) {
       trainingNormalize.value = 'none';
       remember({ kind: 'builtin', name: info.name, params: given });
-      // Engines without a dataset preview: the same generator and seed give exactly the rows the engine received.
-      if (!sample.value) previewWith(() => generatePreview(info.name, given));
     }
     return ok;
   }
@@ -211,50 +186,17 @@ export const useDataStore = defineStore('data', () => {
     if (ok) {
       trainingNormalize.value = normalize.value;
       remember({ kind: 'file', name: f.name, path: f.path });
-      // Engines without a dataset preview: small files are parsed again here with the engine's own
-      // loader; big ones (which would stall the page) get their preview from the engine's A_0.
-      if (!sample.value && f.bytes.byteLength <= PREVIEW_PARSE_BYTES) previewWith(() => loadDataset(f.bytes, { ...options, fileName: f.name } as Parameters<typeof loadDataset>[1]));
     }
     return ok;
-  }
-
-  function previewWith(make: () => { X: MatrixView; Y: MatrixView }): void {
-    try {
-      const d = make();
-      sample.value = markRaw({ X: d.X, Y: d.Y });
-    } catch (err) {
-      useErrorsStore().report(err, 'Could not build the data preview');
-    }
   }
 
   function cachedFile(name: string): Uint8Array | null {
     return fileCache.get(name) ?? null;
   }
 
-  /** Fills the sample from the training batch when the engine sent no preview (full-batch A_0 is X). */
-  function setSample(X: MatrixView, Y: MatrixView): void {
-    sample.value = markRaw({ X, Y });
-  }
-
-  /** Big files: the inputs come from the engine (A_0 of the current batch); targets are not streamed, so Y stays empty. */
-  let fetching = false;
-  async function fetchSample(quiet = false): Promise<void> {
-    if (sample.value || !loaded.value || fetching) return;
-    fetching = true;
-    try {
-      const x = await useSessionStore().engine().request({ type: 'request-matrix', layer: 0, name: 'A' }, 'matrix');
-      setSample(x.matrix, { rows: x.matrix.rows, cols: 0, data: new Float64Array(0) });
-    } catch (err) {
-      // Before the first step the engine may not hold A_0 yet; the first frame triggers a retry.
-      if (!quiet) useErrorsStore().report(err, 'Could not fetch the data preview');
-    } finally {
-      fetching = false;
-    }
-  }
-
   return {
     catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
-    selectedInfo, task, image, stats, statsOfAll,
-    select, loadBuiltin, pick, loadPending, accept, cachedFile, setSample, fetchSample, fileOptions,
+    selectedInfo, task, image, stats,
+    select, loadBuiltin, pick, loadPending, accept, cachedFile, fileOptions,
   };
 });

@@ -4,9 +4,8 @@
  * (`request-frame`), cached for the last few steps viewed.
  *
  * During a free run the engine records only some steps (≈ 20 a second; see docs/protocol.md
- * "Recording"), so the kept steps are not a contiguous range: an engine that lists
- * `request-history` in `ready.commands` is asked for the exact list (on every pause or step and
- * when the History view opens). Older engines fall back to the range of the last `historySize` steps.
+ * "Recording"), so the kept steps are not a contiguous range: the engine is asked for the exact
+ * list (`request-history`, on every pause or step and when the History view opens).
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
@@ -32,57 +31,50 @@ export const useHistoryStore = defineStore('history', () => {
   const loading = ref(false);
   const cache = new Map<number, Frame>();
 
-  /** The engine's list of kept steps (≥ 1, ascending); null = not asked yet or not supported (range fallback). */
-  const listed = shallowRef<readonly number[] | null>(null);
+  /** The engine's list of kept steps (≥ 1, ascending), as of its last `history` reply (empty before one). */
+  const listed = shallowRef<readonly number[]>([]);
   /** The kept steps that still hold their training state (`rewind` can go back to them). */
   const restorable = shallowRef<ReadonlySet<number>>(new Set());
   const rewinding = ref(false);
   /** A step another view suggests going back to (the History view's slider starts there once). */
   const proposed = ref<number | null>(null);
-  const listedSet = computed(() => (listed.value ? new Set(listed.value) : null));
-  /** Range fallback: the history holds the last `historySize` steps. */
-  const rangeOldest = computed(() => Math.max(1, session.step - Math.max(1, model.historySize) + 1));
-  /** The oldest step the engine still keeps. */
-  const oldest = computed(() => (listed.value ? (listed.value[0] ?? 0) : rangeOldest.value));
-  const newest = computed(() => (listed.value ? (listed.value.at(-1) ?? 0) : session.step));
+  const listedSet = computed(() => new Set(listed.value));
+  /** The oldest step the engine still keeps (0 when none). */
+  const oldest = computed(() => listed.value[0] ?? 0);
+  const newest = computed(() => listed.value.at(-1) ?? 0);
   /** How many steps the slider offers (its positions are 0 … count − 1). */
-  const count = computed(() => (listed.value ? listed.value.length : Math.max(0, newest.value - oldest.value + 1)));
+  const count = computed(() => listed.value.length);
   /** History size 0 (Model view): the engine keeps no past steps. */
   const enabled = computed(() => model.historySize > 0);
   /** Whether the engine still keeps this step (older ones have left its ring buffer). */
   function kept(step: number): boolean {
-    if (!enabled.value || !Number.isInteger(step)) return false;
-    if (listedSet.value) return listedSet.value.has(step);
-    return step >= oldest.value && step <= newest.value;
+    return enabled.value && listedSet.value.has(step);
   }
   /** The kept step at slider position `index` (clamped to the kept steps; 0 when none). */
   function stepAt(index: number): number {
     if (count.value === 0) return 0;
     const i = Math.min(count.value - 1, Math.max(0, Math.round(index)));
-    return listed.value ? listed.value[i]! : oldest.value + i;
+    return listed.value[i]!;
   }
   /** The slider position of `step`: its own, else the newest kept step before it (0 when none is). */
   function indexOf(step: number): number {
-    if (listed.value) {
-      let lo = 0;
-      let hi = listed.value.length - 1;
-      let at = 0;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (listed.value[mid]! <= step) {
-          at = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
-      return at;
+    let lo = 0;
+    let hi = listed.value.length - 1;
+    let at = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (listed.value[mid]! <= step) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    return Math.min(Math.max(0, count.value - 1), Math.max(0, step - oldest.value));
+    return at;
   }
   let refreshing: Promise<void> | null = null;
   let again = false;
-  /** Asks the engine which steps it keeps (no-op for engines without `request-history`). */
+  /** Asks the engine which steps it keeps (no-op with History size 0). */
   function refresh(): Promise<void> {
-    if (!session.supports('request-history') || !enabled.value) return Promise.resolve();
+    if (!enabled.value) return Promise.resolve();
     // One request at a time; a call during one asks again after it (the list may have moved on).
     if (refreshing) {
       again = true;
@@ -157,7 +149,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** Whether training can resume from this step (the engine keeps its parameters and optimizer state). */
   function canRewind(step: number): boolean {
-    return session.supports('rewind') && restorable.value.has(step);
+    return restorable.value.has(step);
   }
   /** Goes back to `step` and pauses there: newer steps leave the history, the loss curve ends at it. */
   async function rewind(step: number): Promise<boolean> {
@@ -175,7 +167,7 @@ export const useHistoryStore = defineStore('history', () => {
   }
   function forget(): void {
     cache.clear();
-    listed.value = null;
+    listed.value = [];
     restorable.value = new Set();
     backToLive();
     stepB.value = null;

@@ -6,7 +6,7 @@ export { useTelemetryStore, matrixKey, type FlowHistory, type FrameEvent, type L
 export { useStepperStore, operandsOf, type OperandRole } from './stepper.js';
 export { useBreakpointsStore, defaultCondition, describeCondition, conditionProblem, marksOf, type BreakpointEntry, type BreakpointKind } from './breakpoints.js';
 export { useHistoryStore } from './history.js';
-export { useGradcheckStore, setComparisonEngineFactory } from './gradcheck.js';
+export { useGradcheckStore } from './gradcheck.js';
 export { useExportsStore, type ExportWhat } from './exports.js';
 export { useErrorsStore, toAppError, type AppError } from './errors.js';
 export { useUiStore, TABS, type Tab, type Theme } from './ui.js';

@@ -50,10 +50,6 @@ export const useSessionStore = defineStore('session', () => {
       useErrorsStore().report(err, `Could not send "${command.type}"`);
     }
   }
-  function supports(type: CommandType): boolean {
-    return commands.value.includes(type);
-  }
-
   function connect(l: EngineLink): void {
     disconnect();
     link.value = markRaw(l);
@@ -159,6 +155,6 @@ export const useSessionStore = defineStore('session', () => {
   return {
     link, ready, backend, commands, state, step, epoch, nextOp, reason, stepsPerSecond, loss, lastHit, progress, speed,
     running, canRun, midStep,
-    engine, send, supports, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction,
+    engine, send, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction,
   };
 });

@@ -2,9 +2,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
-import type { EngineEvent, MatrixPayload, OpRef } from '../../../engine/protocol/index.js';
-import { createFakeLink, type FakeLink } from '../services/fake-link.js';
-import { connectStores } from '../services/connect.js';
+import type { EventOf } from '../../../engine/protocol/index.js';
+import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
+import { cpuF64, datasetLoaded, errorEvent, event, frameEvent, matrixPayload, opRef, readyEvent, stateEvent } from '../testing/factories.js';
+import { connectStores } from '../wiring/connect.js';
 import { useSessionStore } from './session.js';
 import { useTelemetryStore } from './telemetry.js';
 import { useDataStore } from './data.js';
@@ -16,21 +17,13 @@ import { useUiStore } from './ui.js';
 import { useHistoryStore } from './history.js';
 import { useGradcheckStore } from './gradcheck.js';
 
-const backend = { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null } as const;
-type Body = Omit<EngineEvent, 'v'>;
-
-function payload(name: MatrixPayload['name'], layer: number, rows: number, cols: number, fill: number): MatrixPayload {
-  return { layer, name, rows, cols, sourceRows: rows, sourceCols: cols, blockRows: 1, blockCols: 1, data: new Float32Array(rows * cols).fill(fill), min: fill, max: fill, nonFinite: 0 };
-}
-function frame(seq: number, step: number, loss: number, extra: Partial<Record<string, unknown>> = {}): Body {
-  return {
-    type: 'frame', seq, step, epoch: 0, loss, validationLoss: loss * 1.1, stepsPerSecond: 100, dropped: 0,
-    losses: [{ step, loss, validationLoss: loss * 1.1 }],
-    layers: [{ layer: 0, normG: 0.5, normW: 2, normDW: 0.25, normDb: 0.1, gradToWeight: 0.125, minA: -1, maxA: 1, nonFinite: 0, saturatedFraction: 0, deadFraction: null, histograms: [] }],
-    matrices: [payload('W', 0, 2, 3, step)], historical: false, ...extra,
-  } as Body;
-}
-const op = (index: number, kind: OpRef['kind'], layer: number | null): OpRef => ({ index, kind, layer, label: `${kind} ${layer ?? ''}`, equation: 'H_0 = A_0 W_0 + 1 b_0' });
+const op = opRef;
+const payload = matrixPayload;
+const frame = frameEvent;
+const configured = (over: Partial<Omit<EventOf<'configured'>, 'v' | 'type'>> = {}) =>
+  event('configured', { parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend: cpuF64, preprocessing: null, ...over });
+/** Lets the store's awaited request-history reply land. */
+const settle = () => new Promise((r) => setTimeout(r, 0));
 
 let link: FakeLink;
 beforeEach(() => {
@@ -44,10 +37,10 @@ describe('session store', () => {
   it('says hello, takes the backend from ready and follows the run state', () => {
     const s = useSessionStore();
     expect(link.sent[0]).toEqual({ type: 'hello' });
-    link.emit({ type: 'ready', protocol: 1, backend, commands: ['start', 'pause'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
+    link.emit(readyEvent({ commands: ['start', 'pause'] }));
     expect(s.ready).toBe(true);
     expect(s.backend?.name).toBe('cpu-f64');
-    link.emit({ type: 'state', state: 'paused', step: 3, epoch: 1, nextOp: op(2, 'backward', 0), reason: 'command' } as Body);
+    link.emit(stateEvent({ step: 3, epoch: 1, nextOp: op(2, 'backward', 0) }));
     expect(s.state).toBe('paused');
     expect(s.midStep).toBe(true);
     s.debugAction('toggle-run');
@@ -62,7 +55,7 @@ describe('session store', () => {
   });
 
   it('shows engine errors that answer no request, with code and path', () => {
-    link.emit({ type: 'error', code: 'config-error', message: 'must be > 0', path: 'config.optimizer.lr', command: 'configure', fatal: false } as Body);
+    link.emit(errorEvent({ code: 'config-error', message: 'must be > 0', path: 'config.optimizer.lr', command: 'configure' }));
     const e = useErrorsStore().list[0]!;
     expect(e.message).toBe('must be > 0');
     expect(e.detail).toContain('config.optimizer.lr');
@@ -89,7 +82,7 @@ describe('telemetry store', () => {
     link.emit(frame(0, 5, 0.3));
     link.emit(frame(1, 2, 0.9, { historical: true }));
     expect(t.losses.steps).toEqual([5]);
-    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'reset' } as Body);
+    link.emit(stateEvent({ state: 'idle', reason: 'reset' }));
     expect(t.losses.steps).toEqual([]);
     expect(t.matrix('W', 0)).toBeNull();
   });
@@ -102,7 +95,7 @@ describe('data and model stores', () => {
     d.select('moons');
     const done = d.loadBuiltin();
     expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'builtin', name: 'moons' } });
-    link.reply('load-dataset', { type: 'dataset-loaded', name: 'moons', samples: 100, inputSize: 2, outputSize: 2, featureNames: ['x', 'y'], targetNames: ['a', 'b'], classNames: ['a', 'b'] } as Body);
+    link.reply('load-dataset', datasetLoaded('moons', ['x', 'y'], ['a', 'b']));
     expect(await done).toBe(true);
     await Promise.resolve();
     expect(d.task).toBe('classification');
@@ -119,7 +112,7 @@ describe('data and model stores', () => {
     d.roles = ['feature', 'ignore', 'target'];
     const done = d.loadPending();
     expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'file', fileName: 'points.csv', options: { features: ['a'], targets: ['c'], header: true } } });
-    link.reply('load-dataset', { type: 'error', code: 'dataset-error', message: 'points.csv line 3, column c: not a number', path: null, command: 'load-dataset', fatal: false } as Body);
+    link.reply('load-dataset', errorEvent({ code: 'dataset-error', message: 'points.csv line 3, column c: not a number', command: 'load-dataset' }));
     expect(await done).toBe(false);
     expect(useErrorsStore().list.at(-1)?.message).toContain('line 3');
     d.roles = ['feature', 'feature', 'feature'];
@@ -146,7 +139,7 @@ describe('data and model stores', () => {
     const m = useModelStore();
     const done = m.apply();
     expect(link.sent.at(-1)).toMatchObject({ type: 'configure', config: { optimizer: { kind: 'sgd', lr: 0.1 }, init: 'xavier' } });
-    link.reply('configure', { type: 'configured', parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend } as Body);
+    link.reply('configure', configured());
     expect(await done).toBe(true);
     expect(m.dirty).toBe(false);
     expect(link.sent.at(-1)).toMatchObject({ type: 'set-telemetry', histograms: true });
@@ -156,13 +149,13 @@ describe('data and model stores', () => {
   it('while running, streams only what the shown view draws; paused, everything again', async () => {
     const m = useModelStore();
     const done = m.apply();
-    link.reply('configure', { type: 'configured', parameterCount: 10, shapes: [], ops: [op(0, 'forward', 0)], trainSize: 80, validationSize: 20, backend } as Body);
+    link.reply('configure', configured());
     await done;
-    const subs = () => link.sent.filter((c) => c.type === 'set-telemetry') as { matrices: { names: string[]; layers?: number[] } }[];
-    expect(subs().at(-1)!.matrices.names).toHaveLength(7);
+    const subs = () => link.sent.flatMap((c) => (c.type === 'set-telemetry' ? [c] : []));
+    expect(subs().at(-1)!.matrices?.names).toHaveLength(7);
     const ui = useUiStore();
     ui.show('layers', 1);
-    link.emit({ type: 'state', state: 'running', step: 3, epoch: 1, nextOp: null, reason: 'command' } as Body);
+    link.emit(stateEvent({ state: 'running', step: 3, epoch: 1 }));
     await nextTick();
     expect(subs().at(-1)!.matrices).toEqual({ names: ['A', 'H', 'G', 'W', 'dW', 'db'] });
     ui.layerKinds.H = false;
@@ -176,9 +169,9 @@ describe('data and model stores', () => {
     ui.show('export');
     await nextTick();
     expect(subs()).toHaveLength(n);
-    link.emit({ type: 'state', state: 'paused', step: 9, epoch: 1, nextOp: null, reason: 'command' } as Body);
+    link.emit(stateEvent({ step: 9, epoch: 1 }));
     await nextTick();
-    expect(subs().at(-1)!.matrices.names).toHaveLength(7);
+    expect(subs().at(-1)!.matrices?.names).toHaveLength(7);
     expect(link.sent.at(-1)).toMatchObject({ type: 'set-telemetry' });
     // A view opened now that needs what the run did not stream fetches the current step's matrices once.
     ui.show('layers');
@@ -204,7 +197,7 @@ describe('breakpoints store', () => {
   });
   it('on a hit, records it, marks the cells and jumps to the layer', () => {
     const b = useBreakpointsStore();
-    link.emit({ type: 'breakpoint-hit', hit: { condition: { kind: 'non-finite' }, step: 7, op: op(3, 'backward', 1), layer: 1, matrix: 'G', cells: [0, 5], message: 'NaN in G_1' } } as Body);
+    link.emit(event('breakpoint-hit', { hit: { condition: { kind: 'non-finite' }, step: 7, op: op(3, 'backward', 1), layer: 1, matrix: 'G', cells: [0, 5], message: 'NaN in G_1' }, matrices: [] }));
     expect(b.hits).toHaveLength(1);
     expect(b.marks).toEqual({ matrix: 'G', layer: 1, cells: [0, 5] });
     expect(useUiStore().tab).toBe('layers');
@@ -216,14 +209,14 @@ describe('breakpoints store', () => {
 describe('stepper store', () => {
   it('tracks the ops of a step and what each stepped op computed', () => {
     const s = useStepperStore();
-    link.emit({ type: 'configured', parameterCount: 10, shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: [op(0, 'forward', 0), op(1, 'loss', null), op(2, 'backward', 0), op(3, 'update', null)], trainSize: 4, validationSize: 0, backend } as Body);
+    link.emit(configured({ shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: [op(0, 'forward', 0), op(1, 'loss', null), op(2, 'backward', 0), op(3, 'update', null)], trainSize: 4, validationSize: 0 }));
     s.stepOp();
     expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
-    link.emit({ type: 'op-stepped', step: 1, op: op(0, 'forward', 0), next: op(1, 'loss', null), matrices: [payload('H', 0, 4, 1, 0.5)] } as Body);
+    link.emit(event('op-stepped', { step: 1, op: op(0, 'forward', 0), next: op(1, 'loss', null), matrices: [payload('H', 0, 4, 1, 0.5)] }));
     expect(s.shown?.index).toBe(0);
     expect(s.shownMatrices[0]?.name).toBe('H');
     expect(useTelemetryStore().matrix('H', 0)?.data[0]).toBe(0.5);
-    link.emit({ type: 'op-stepped', step: 1, op: op(3, 'update', null), next: null, matrices: [] } as Body);
+    link.emit(event('op-stepped', { step: 1, op: op(3, 'update', null), next: null, matrices: [] }));
     expect(s.stepComplete).toBe(true);
     expect(s.trail).toHaveLength(2);
     expect(operandsOf(op(2, 'backward', 1), 2).filter((o) => o.role === 'result').map((o) => `${o.name}${o.layer}`)).toEqual(['dW1', 'db1', 'G0']);
@@ -233,7 +226,9 @@ describe('stepper store', () => {
 describe('history and gradient check stores', () => {
   it('fetches a past frame and diffs two steps', async () => {
     const h = useHistoryStore();
-    link.emit({ type: 'state', state: 'paused', step: 10, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    link.emit(stateEvent({ step: 10 }));
+    link.reply('request-history', event('history', { steps: [2, 4, 6, 8, 10], restorable: [], step: 10 }));
+    await settle();
     const a = h.show(4);
     link.reply('request-frame', frame(9, 4, 0.4, { historical: true, matrices: [payload('W', 0, 1, 2, 3)] }));
     await a;
@@ -247,7 +242,10 @@ describe('history and gradient check stores', () => {
   it('refuses steps that have left the history instead of showing an empty past', async () => {
     const h = useHistoryStore();
     useModelStore().historySize = 5;
-    link.emit({ type: 'state', state: 'paused', step: 100, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    link.emit(stateEvent({ step: 100 }));
+    expect([h.oldest, h.newest, h.count]).toEqual([0, 0, 0]); // nothing is offered before the engine lists its steps
+    link.reply('request-history', event('history', { steps: [96, 97, 98, 99, 100], restorable: [100], step: 100 }));
+    await settle();
     expect([h.oldest, h.newest]).toEqual([96, 100]);
     expect(await h.show(3)).toBe(false);
     expect(h.travelling).toBe(false);
@@ -255,7 +253,7 @@ describe('history and gradient check stores', () => {
     expect(h.kept(96)).toBe(true);
     // the engine may still say no (e.g. it was restarted): the view goes back to live
     const shown = h.show(97);
-    link.reply('request-frame', { type: 'error', code: 'not-found', message: 'step 97 is not in the history', path: null, command: 'request-frame', fatal: false } as Body);
+    link.reply('request-frame', errorEvent({ code: 'not-found', message: 'step 97 is not in the history', command: 'request-frame' }));
     expect(await shown).toBe(false);
     expect(h.travelling).toBe(false);
     useModelStore().historySize = 0;
@@ -265,11 +263,10 @@ describe('history and gradient check stores', () => {
   it('moves over exactly the steps the engine lists with request-history (a free run keeps only some)', async () => {
     const h = useHistoryStore();
     useModelStore().historySize = 50;
-    link.emit({ type: 'ready', protocol: 1, backend, commands: ['request-history', 'request-frame'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
-    link.emit({ type: 'state', state: 'paused', step: 40, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    link.emit(stateEvent({ step: 40 }));
     expect(link.sent.at(-1)).toEqual({ type: 'request-history' });
-    link.reply('request-history', { type: 'history', steps: [0, 7, 19, 31, 40], step: 40 } as Body);
-    await new Promise((r) => setTimeout(r, 0));
+    link.reply('request-history', event('history', { steps: [0, 7, 19, 31, 40], restorable: [], step: 40 }));
+    await settle();
     expect([h.oldest, h.newest, h.count]).toEqual([7, 40, 4]);
     expect([0, 1, 2, 3, 9].map((i) => h.stepAt(i))).toEqual([7, 19, 31, 40, 40]);
     expect([7, 20, 40, 3].map((s) => h.indexOf(s))).toEqual([0, 1, 3, 0]);
@@ -282,18 +279,17 @@ describe('history and gradient check stores', () => {
     expect(await shown).toBe(true);
     expect(h.stepA).toBe(19);
     // a new model forgets the list until the engine is asked again
-    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'configured' } as Body);
-    expect(h.listed).toBe(null);
+    link.emit(stateEvent({ state: 'idle', reason: 'configured' }));
+    expect(h.listed).toEqual([]);
   });
   it('resumes from a step that keeps its state (rewind), not from one kept for viewing only; the loss curve ends there', async () => {
     const h = useHistoryStore();
     const t = useTelemetryStore();
     useModelStore().historySize = 50;
-    link.emit({ type: 'ready', protocol: 1, backend, commands: ['request-history', 'request-frame', 'rewind'], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
     for (let s = 1; s <= 6; s++) link.emit(frame(s, s, 1 / s));
-    link.emit({ type: 'state', state: 'paused', step: 6, epoch: 0, nextOp: null, reason: 'command' } as Body);
-    link.reply('request-history', { type: 'history', steps: [0, 1, 2, 3, 4, 5, 6], restorable: [4, 5, 6], step: 6 } as Body);
-    await new Promise((r) => setTimeout(r, 0));
+    link.emit(stateEvent({ step: 6 }));
+    link.reply('request-history', event('history', { steps: [0, 1, 2, 3, 4, 5, 6], restorable: [4, 5, 6], step: 6 }));
+    await settle();
     expect(h.canRewind(5)).toBe(true);
     expect(h.canRewind(2)).toBe(false); // kept for viewing only
     // After a breakpoint in step 7: the newest resumable step at least two before it.
@@ -304,11 +300,11 @@ describe('history and gradient check stores', () => {
     const done = h.rewind(4);
     expect(link.sent.at(-1)).toEqual({ type: 'rewind', step: 4 });
     link.emit(frame(7, 4, 0.25));
-    link.reply('rewind', { type: 'state', state: 'paused', step: 4, epoch: 0, nextOp: null, reason: 'rewound' } as Body);
+    link.reply('rewind', stateEvent({ step: 4, reason: 'rewound' }));
     expect(await done).toBe(true);
     expect(t.losses.steps).toEqual([1, 2, 3, 4]);
     expect(t.flow.steps.at(-1)).toBe(4);
-    expect(h.listed).toBe(null); // asked again
+    expect(h.listed).toEqual([]); // asked again
     // training on appends after the rewound step
     link.emit(frame(8, 5, 0.2));
     expect(t.losses.steps).toEqual([1, 2, 3, 4, 5]);
@@ -317,16 +313,16 @@ describe('history and gradient check stores', () => {
     const m = useModelStore();
     m.lr = 0.3;
     const applied = m.apply();
-    link.reply('configure', { type: 'configured', parameterCount: 1, shapes: [], ops: [], trainSize: 1, validationSize: 0, backend } as unknown as Body);
+    link.reply('configure', configured({ parameterCount: 1, ops: [], trainSize: 1, validationSize: 0 }));
     expect(await applied).toBe(true);
     expect(m.runLearningRate).toBe(0.3);
     const set = m.setRunLearningRate(0.01);
     expect(link.sent.at(-1)).toEqual({ type: 'set-learning-rate', lr: 0.01 });
-    link.reply('set-learning-rate', { type: 'accepted', command: 'set-learning-rate' } as Body);
+    link.reply('set-learning-rate', event('accepted', { command: 'set-learning-rate' }));
     expect(await set).toBe(true);
     expect([m.runLearningRate, m.lr]).toEqual([0.01, 0.3]); // the form keeps its own for the next Apply
     // A reset starts afresh from the configuration, with its learning rate.
-    link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: null, reason: 'reset' } as Body);
+    link.emit(stateEvent({ state: 'idle', reason: 'reset' }));
     expect(m.runLearningRate).toBe(0.3);
     expect(await m.setRunLearningRate(-1)).toBe(false);
     expect(useErrorsStore().list.at(-1)!.message).toMatch(/positive/);
@@ -336,7 +332,7 @@ describe('history and gradient check stores', () => {
     g.tolerance = 1e-4;
     const done = g.run();
     expect(link.sent.at(-1)).toMatchObject({ type: 'gradcheck', tolerance: 1e-4, eps: 1e-6 });
-    link.reply('gradcheck', { type: 'gradcheck-result', eps: 1e-6, tolerance: 1e-4, passed: true, sampled: false, layers: [] } as Body);
+    link.reply('gradcheck', event('gradcheck-result', { backend: 'cpu-f64', eps: 1e-6, tolerance: 1e-4, loss: 0.5, batchRows: 8, passed: true, sampled: false, maxRelError: 1e-9, layers: [], reference: null }));
     expect(await done).toBe(true);
     expect(g.result?.passed).toBe(true);
   });
@@ -362,10 +358,12 @@ describe('exports store', () => {
     expect(m.spec.inputSize).toBe(2);
     expect(m.problem).toBeNull();
     void m.apply();
-    const cmd = link.sent.at(-1) as { type: string; config: { init: { parameters: { W: { rows: number; cols: number; data: Float64Array }[] } } } };
-    expect(cmd.type).toBe('configure');
-    expect(cmd.config.init.parameters.W[0]).toMatchObject({ rows: 2, cols: 3 });
-    expect(Array.from(cmd.config.init.parameters.W[1]!.data)).toEqual([1, 2, 3]);
+    const cmd = link.sent.at(-1);
+    if (cmd?.type !== 'configure') throw new Error(`expected configure, sent ${cmd?.type}`);
+    const init = cmd.config.init;
+    if (typeof init !== 'object' || !('parameters' in init)) throw new Error('expected the imported parameters');
+    expect(init.parameters.W[0]).toMatchObject({ rows: 2, cols: 3 });
+    expect(Array.from(init.parameters.W[1]!.data)).toEqual([1, 2, 3]);
     m.hidden = [{ units: 4, activation: 'tanh' }];
     expect(m.problem).toMatch(/no longer match/);
   });
@@ -386,7 +384,7 @@ describe('exports store', () => {
     URL.revokeObjectURL = () => undefined;
     const done = x.exportFile('loss-history');
     expect(link.sent.at(-1)).toEqual({ type: 'export', what: 'loss-history' });
-    link.reply('export', { type: 'export', what: 'loss-history', fileName: 'loss.csv', mimeType: 'text/csv', contents: 'step,loss\n1,0.5\n' } as Body);
+    link.reply('export', event('export', { what: 'loss-history', fileName: 'loss.csv', mimeType: 'text/csv', contents: 'step,loss\n1,0.5\n' }));
     expect(await done).toBe(true);
     expect(x.lastContents?.contents).toContain('1,0.5');
     expect(x.lastSaved).toBe('loss.csv');

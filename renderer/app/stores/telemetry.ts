@@ -8,6 +8,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { EventOf, LayerStats, MatrixName, MatrixPayload } from '../../../engine/protocol/index.js';
+import { decimateSeries } from '../../../engine/index.js';
 import { useSessionStore } from './session.js';
 
 export type FrameEvent = EventOf<'frame'>;
@@ -28,7 +29,8 @@ export interface FlowHistory {
   readonly ratio: Float64Array[];
 }
 
-const MAX_LOSS_POINTS = 100_000;
+/** Loss points kept per series; past it the history is thinned to half (spikes and non-finite values kept). */
+export const MAX_LOSS_POINTS = 100_000;
 const FLOW_FRAMES = 300;
 
 export const matrixKey = (name: MatrixName, layer: number | null) => `${name}:${layer ?? '-'}`;
@@ -40,12 +42,26 @@ function emptyFlow(): FlowHistory {
   return { steps: [], normG: [], normDW: [], ratio: [] };
 }
 
-/** Halves a series by keeping every other point, so the history stays bounded but spans all steps. */
+/**
+ * Halves a series so the history stays bounded but spans all steps, by the engine's series rule
+ * (decimateSeries): each bucket keeps its extremes and its NaN, so a spike or a NaN loss stays on
+ * the chart however long the run. Training and validation losses are thinned apart (validation
+ * over the steps that have one) and the steps either keeps are kept.
+ */
 function thin(s: LossSeries): void {
+  const perSeries = Math.floor(MAX_LOSS_POINTS / 4);
+  const keep = new Set<number>(decimateSeries(s.train, perSeries).x);
+  const withValidation: number[] = [];
+  for (let k = 0; k < s.validation.length; k++) if (!Number.isNaN(s.validation[k]!)) withValidation.push(k);
+  const validation = decimateSeries(
+    withValidation.map((k) => s.validation[k]!),
+    perSeries,
+  );
+  for (const j of validation.x) keep.add(withValidation[j]!);
+  const rows = [...keep].sort((a, b) => a - b);
   for (const arr of [s.steps, s.train, s.validation]) {
-    let w = 0;
-    for (let r = 0; r < arr.length; r += 2) arr[w++] = arr[r]!;
-    arr.length = w;
+    for (let w = 0; w < rows.length; w++) arr[w] = arr[rows[w]!]!;
+    arr.length = rows.length;
   }
 }
 

@@ -3,13 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
-import type { EngineEvent, MatrixPayload, OpRef } from '../../../engine/protocol/index.js';
+import type { MatrixName, OpRef } from '../../../engine/protocol/index.js';
 import StepperView from './StepperView.vue';
-import { createFakeLink, type FakeLink } from '../services/fake-link.js';
-import { connectStores } from '../services/connect.js';
+import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
+import { cpuF64, event, matrixPayload, readyEvent, stateEvent } from '../testing/factories.js';
+import { connectStores } from '../wiring/connect.js';
 
-type Body = Omit<EngineEvent, 'v'>;
-const backend = { name: 'cpu-f64', precision: 'f64', adapter: null, fallbackReason: null } as const;
 const op = (index: number, kind: OpRef['kind'], layer: number | null, equation: string): OpRef => ({ index, kind, layer, label: `${kind}${layer === null ? '' : ` layer ${layer}`}`, equation });
 const OPS = [
   op(0, 'forward', 0, 'H_0 = A_0 W_0 + \\mathbf{1} b_0'),
@@ -17,19 +16,17 @@ const OPS = [
   op(2, 'backward', 0, '\\partial L/\\partial W_0 = A_0^\\top G_0'),
   op(3, 'update', null, 'W \\leftarrow W - \\eta\\, \\partial L/\\partial W'),
 ];
-function payload(name: MatrixPayload['name'], layer: number, rows: number, cols: number): MatrixPayload {
-  const data = Float32Array.from({ length: rows * cols }, (_, k) => k - (rows * cols) / 2);
-  return { layer, name, rows, cols, sourceRows: rows, sourceCols: cols, blockRows: 1, blockCols: 1, data, min: data[0]!, max: data.at(-1)!, nonFinite: 0 };
-}
+const payload = (name: MatrixName, layer: number, rows: number, cols: number) =>
+  matrixPayload(name, layer, rows, cols, Float32Array.from({ length: rows * cols }, (_, k) => k - (rows * cols) / 2));
 
 let link: FakeLink;
 beforeEach(() => {
   setActivePinia(createPinia());
   link = createFakeLink();
   connectStores(link);
-  link.emit({ type: 'ready', protocol: 1, backend, commands: [], telemetry: { frameRate: 20, maxSize: 256, window: 2 } } as Body);
-  link.emit({ type: 'configured', parameterCount: 3, shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: OPS, trainSize: 4, validationSize: 0, backend } as Body);
-  link.emit({ type: 'state', state: 'idle', step: 0, epoch: 0, nextOp: OPS[0], reason: 'configured' } as Body);
+  link.emit(readyEvent());
+  link.emit(event('configured', { parameterCount: 3, shapes: [{ layer: 0, W: [2, 1], b: [1, 1] }], ops: OPS, trainSize: 4, validationSize: 0, backend: cpuF64, preprocessing: null }));
+  link.emit(stateEvent({ state: 'idle', nextOp: OPS[0]!, reason: 'configured' }));
 });
 
 describe('StepperView', () => {
@@ -47,8 +44,8 @@ describe('StepperView', () => {
     const w = mount(StepperView);
     await w.find('[data-test=stepper-step-op]').trigger('click');
     expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
-    link.emit({ type: 'op-stepped', step: 1, op: OPS[0], next: OPS[1], matrices: [payload('A', 0, 4, 2), payload('W', 0, 2, 1), payload('H', 0, 4, 1)] } as Body);
-    link.emit({ type: 'state', state: 'paused', step: 0, epoch: 0, nextOp: OPS[1], reason: 'command' } as Body);
+    link.emit(event('op-stepped', { step: 1, op: OPS[0]!, next: OPS[1]!, matrices: [payload('A', 0, 4, 2), payload('W', 0, 2, 1), payload('H', 0, 4, 1)] }));
+    link.emit(stateEvent({ nextOp: OPS[1]! }));
     await nextTick();
     expect(w.find('li[data-op="0"]').classes()).toContain('done-last');
     expect(w.find('li[data-op="1"]').classes()).toContain('next');
@@ -65,8 +62,8 @@ describe('StepperView', () => {
 
   it('picks any op from the list to look at again, and says when the step is complete', async () => {
     const w = mount(StepperView);
-    for (const [k, o] of OPS.entries()) link.emit({ type: 'op-stepped', step: 1, op: o, next: OPS[k + 1] ?? null, matrices: [] } as Body);
-    link.emit({ type: 'state', state: 'paused', step: 1, epoch: 0, nextOp: null, reason: 'command' } as Body);
+    for (const [k, o] of OPS.entries()) link.emit(event('op-stepped', { step: 1, op: o, next: OPS[k + 1] ?? null, matrices: [] }));
+    link.emit(stateEvent({ step: 1 }));
     await nextTick();
     expect(w.text()).toContain('(complete)');
     await w.find('li[data-op="2"]').trigger('click');

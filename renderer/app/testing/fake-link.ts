@@ -3,16 +3,17 @@
  * lets a test play engine events. Replies are matched like the real link (by `replyTo`).
  */
 import { PROTOCOL_VERSION, type EngineEvent, type EventOf, type EventType } from '../../../engine/protocol/index.js';
-import { EngineError, type CommandBody, type EngineLink } from './engine-link.js';
+import { EngineError, type CommandBody, type EngineLink } from '../services/engine-link.js';
+import type { EventBody } from './factories.js';
 
 type AnyHandler = (e: EngineEvent) => void;
 
 export interface FakeLink extends EngineLink {
   readonly sent: CommandBody[];
   /** Plays an event to every subscriber (adds the `v` envelope). */
-  emit(event: Omit<EngineEvent, 'v'>): void;
+  emit(event: EventBody): void;
   /** Answers the latest pending request of this command type with the given event (or rejects with an error event). */
-  reply(type: CommandBody['type'], event: Omit<EngineEvent, 'v'>): void;
+  reply(type: CommandBody['type'], event: EventBody): void;
   pending(): string[];
 }
 
@@ -21,8 +22,8 @@ export function createFakeLink(): FakeLink {
   const sent: CommandBody[] = [];
   const waiting: { type: string; resolve: (e: EngineEvent) => void; reject: (err: Error) => void }[] = [];
 
-  const emit = (event: Omit<EngineEvent, 'v'>) => {
-    const full = { v: PROTOCOL_VERSION, ...event } as EngineEvent;
+  const emit = (event: EventBody) => {
+    const full: EngineEvent = { v: PROTOCOL_VERSION, ...event };
     for (const h of [...(handlers.get(full.type) ?? [])]) h(full);
   };
   return {
@@ -47,8 +48,8 @@ export function createFakeLink(): FakeLink {
       const k = waiting.map((w) => w.type).lastIndexOf(type);
       if (k < 0) throw new Error(`no pending request of type ${type}`);
       const [w] = waiting.splice(k, 1);
-      const full = { v: PROTOCOL_VERSION, replyTo: 0, ...event } as EngineEvent;
-      emit({ replyTo: 0, ...event } as Omit<EngineEvent, 'v'>);
+      const full: EngineEvent = { v: PROTOCOL_VERSION, replyTo: 0, ...event };
+      emit({ replyTo: 0, ...event });
       if (full.type === 'error') w!.reject(new EngineError(full));
       else w!.resolve(full);
     },

@@ -6,7 +6,7 @@ import { useGradcheckStore } from '../stores/gradcheck.js';
 import { useUiStore } from '../stores/ui.js';
 import { useDataStore } from '../stores/data.js';
 import { useErrorsStore } from '../stores/errors.js';
-import { openNative } from './files.js';
+import { openNative } from '../services/files.js';
 
 export function installMenuCommands(api: AppApi): () => void {
   return api.on('menu:command', (cmd) => {

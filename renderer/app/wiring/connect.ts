@@ -2,14 +2,13 @@
  * Wires the stores to one engine link: each store subscribes to the events it owns. Also asks
  * for the telemetry the dashboard draws once a model is configured.
  */
-import type { EngineLink } from './engine-link.js';
+import type { EngineLink } from '../services/engine-link.js';
 import { useSessionStore } from '../stores/session.js';
 import { useTelemetryStore } from '../stores/telemetry.js';
 import { useStepperStore } from '../stores/stepper.js';
 import { useBreakpointsStore } from '../stores/breakpoints.js';
 import { useHistoryStore } from '../stores/history.js';
 import { useModelStore } from '../stores/model.js';
-import { useDataStore } from '../stores/data.js';
 import { useUiStore } from '../stores/ui.js';
 import { computed, markRaw, watch } from 'vue';
 import { MATRIX_NAMES } from '../../../engine/protocol/index.js';
@@ -60,7 +59,6 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
     model.configured = markRaw(e);
     partial = null;
     subscribe(true);
-    void useDataStore().fetchSample(true);
   });
   watch(
     wanted,
@@ -85,6 +83,5 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   link.on('frame', (e) => {
     // A live frame after the pause (a step) carries everything subscribed now.
     if (!e.historical && !session.running) partial = null;
-    if (!e.historical && !useDataStore().sample) void useDataStore().fetchSample(true);
   });
 }

@@ -1,0 +1,213 @@
+/**
+ * The session-file side of `backprop-lens train`: `--save-session FILE` (write a .bplens after
+ * training) and `--resume FILE --steps N` (continue a saved session N more steps: the weights equal
+ * those of one uninterrupted run of the same total length, bit for bit). Kept apart from train.ts,
+ * which only calls in here.
+ */
+import type { OptionSpec, ParsedArgs } from '../args.js';
+import { choiceOption, flag, integerOption, str } from '../args.js';
+import { BACKEND_CHOICES, openBackend } from '../backends.js';
+import type { CliIo } from '../cli-io.js';
+import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
+import { num, plural } from '../format.js';
+import { displayPath, resolvePath } from '../paths.js';
+import { createProgress } from '../progress.js';
+import { packageVersion } from '../version.js';
+import type { Matrix } from '../../core/matrix.js';
+import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
+import type { JsonObject } from '../../io/decode.js';
+import type { WeightsFile } from '../../io/weights-file.js';
+import { captureSession, openSession } from '../../session-file/live-session.js';
+import { readSessionFile, writeSessionFile } from '../../session-file/node-session-files.js';
+import type { Session } from '../../train/session.js';
+
+export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'save-session',
+    type: 'string',
+    value: 'FILE',
+    description:
+      'After training, write the whole session (settings, data, weights, optimizer state, loss curve) to FILE (.bplens), atomically; --resume continues it exactly.',
+  },
+  {
+    name: 'resume',
+    type: 'string',
+    value: 'FILE',
+    description:
+      'Continue the session saved in FILE (.bplens) for --steps more steps, with its own settings and data (no DATASET, no model flags); bit-identical to never having stopped.',
+  },
+];
+
+/** Flags that a resumed session takes from its file. */
+const FIXED_BY_SESSION = [
+  'layers',
+  'hidden',
+  'activation',
+  'output-activation',
+  'loss',
+  'init',
+  'normalize',
+  'normalize-targets',
+  'optimizer',
+  'lr',
+  'momentum',
+  'beta1',
+  'beta2',
+  'weight-decay',
+  'batch',
+  'seed',
+  'validation',
+  'init-from',
+  'epochs',
+  'param',
+  'features',
+  'targets',
+  'test',
+] as const;
+
+/** History entries a headless run keeps: one, the newest, which holds the optimizer state to save. */
+export function historySizeFor(values: ParsedArgs['values']): number {
+  return str(values, 'save-session') !== undefined ? 1 : 0;
+}
+
+export async function saveTrainSession(
+  io: CliIo,
+  file: string,
+  session: Session,
+  dataset: {
+    readonly name: string;
+    readonly X: Matrix;
+    readonly Y: Matrix;
+    readonly features?: readonly string[];
+    readonly targets?: readonly string[];
+  },
+): Promise<void> {
+  const contents = await captureSession(session, {
+    dataset: {
+      name: dataset.name,
+      data: { X: dataset.X, Y: dataset.Y },
+      ...(dataset.features ? { features: dataset.features } : {}),
+      ...(dataset.targets ? { targets: dataset.targets } : {}),
+    },
+    createdWith: { name: 'backprop-lens', version: packageVersion() },
+  });
+  await writeSessionFile(resolvePath(io, file), contents, displayPath(io, file));
+}
+
+/** `train --resume FILE --steps N [--export W] [--save-session FILE2] [--backend B]`. */
+export async function runResume(
+  values: ParsedArgs['values'],
+  positionals: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const file = str(values, 'resume')!;
+  if (positionals.length > 0)
+    throw new UsageError(
+      `--resume takes the data from ${file}; drop the DATASET argument (${positionals[0]})`,
+      'train',
+    );
+  const fixed = FIXED_BY_SESSION.filter((f) => values[f] !== undefined);
+  if (fixed.length > 0)
+    throw new UsageError(
+      `--resume continues the saved session with its own settings; drop ${fixed.map((f) => `--${f}`).join(', ')}`,
+      'train',
+    );
+  const stepsRaw = str(values, 'steps');
+  if (stepsRaw === undefined) throw new UsageError('--resume needs --steps N (how many more steps to train)', 'train');
+  const steps = integerOption(stepsRaw, 'steps', 'train', 1, 100_000_000);
+  const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
+  const { contents } = await readSessionFile(resolvePath(io, file), displayPath(io, file));
+  const backend = await openBackend(backendChoice);
+  let session: Session | null = null;
+  try {
+    if (backend.precision !== contents.precision)
+      io.stderr.write(
+        `note: ${displayPath(io, file)} was saved from a ${contents.precision} backend (${contents.backend}); continuing on ${backend.name} is not bit-identical to the original run\n`,
+      );
+    session = await openSession(contents, backend, { recordEvery: 0, histogramBins: null, historySize: 1 });
+    const startStep = session.position.step;
+    const quiet = flag(values, 'quiet') || flag(values, 'json');
+    const progress = createProgress(io.stderr, steps, quiet ? 'none' : 'auto', io.now);
+    const chunk = Math.max(1, Math.floor(steps / 200));
+    let done = 0;
+    let lastLoss = NaN;
+    try {
+      while (done < steps && !io.signal?.aborted) {
+        const r = await session.runSteps(Math.min(chunk, steps - done));
+        done += r.stepsCompleted;
+        if (r.summary) {
+          lastLoss = r.summary.loss;
+          if (!Number.isFinite(lastLoss))
+            throw new CliFailure(`the loss became ${lastLoss} at step ${r.summary.step}: training diverged`);
+          progress.update({
+            step: done,
+            epoch: r.summary.epoch,
+            loss: lastLoss,
+            validationLoss: r.summary.validationLoss,
+          });
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      progress.stop();
+    }
+    const position = session.position;
+    const exportPath = str(values, 'export');
+    if (exportPath !== undefined) {
+      const w: WeightsFile = {
+        model: contents.model,
+        parameters: await session.parameters(),
+        ...(contents.preprocessing ? { preprocessing: contents.preprocessing as JsonObject } : {}),
+        training: {
+          steps: position.step,
+          epochs: position.epoch,
+          optimizer: { ...session.config.optimizer },
+          learningRate: session.config.optimizer.lr,
+          batchSize: contents.training.batchSize,
+          seed: contents.seed,
+          finalLoss: lastLoss,
+          backend: backend.name,
+          resumedFrom: displayPath(io, file),
+        },
+        ...(contents.dataset ? { dataset: { name: contents.dataset.name } } : {}),
+        createdWith: `backprop-lens ${packageVersion()} (cli)`,
+      };
+      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
+        producerVersion: packageVersion(),
+      });
+    }
+    const saveTo = str(values, 'save-session');
+    if (saveTo !== undefined) {
+      const d = contents.dataset!;
+      await saveTrainSession(io, saveTo, session, {
+        name: d.name,
+        X: d.data!.X,
+        Y: d.data!.Y,
+        ...(d.features ? { features: d.features } : {}),
+        ...(d.targets ? { targets: d.targets } : {}),
+      });
+    }
+    const summary = {
+      resumedFrom: displayPath(io, file),
+      fromStep: startStep,
+      steps: position.step,
+      epochs: position.epoch,
+      backend: backend.name,
+      finalLoss: lastLoss,
+      exported: exportPath === undefined ? null : displayPath(io, exportPath),
+      savedSession: saveTo === undefined ? null : displayPath(io, saveTo),
+    };
+    if (flag(values, 'json')) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      io.stdout.write(
+        `resumed ${summary.resumedFrom} at step ${startStep}; trained ${plural(position.step - startStep, 'step')} on ${backend.name} to step ${position.step} (epoch ${position.epoch}), loss ${num(lastLoss, 6)}\n`,
+      );
+      if (summary.exported) io.stdout.write(`wrote ${summary.exported}\n`);
+      if (summary.savedSession) io.stdout.write(`wrote ${summary.savedSession}\n`);
+    }
+    return io.signal?.aborted ? 130 : EXIT_OK;
+  } finally {
+    if (session) await session.dispose();
+    backend.dispose();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The flags that say how to read a data file (`train`, `info`): the loader options of
+ * engine/data (task, delimiter, header, skipLines, encoding) and its memory limits. Kept apart
+ * from the commands so both take the same flags with the same checks and help.
+ */
+import type { LoadOptions } from '../data/load.js';
+import {
+  DEFAULT_LIMITS,
+  type DatasetLimits,
+  type DelimiterChoice,
+  type EncodingChoice,
+  type HeaderChoice,
+  type TaskChoice,
+} from '../data/types.js';
+import { type OptionSpec, type ParsedArgs, choiceOption, integerOption, str } from './args.js';
+import { UsageError } from './errors.js';
+
+const TASKS = ['auto', 'classification', 'regression'] as const satisfies readonly TaskChoice[];
+const HEADERS = ['auto', 'yes', 'no'] as const satisfies readonly HeaderChoice[];
+const ENCODINGS = ['auto', 'utf-8', 'latin1', 'windows-1252'] as const satisfies readonly EncodingChoice[];
+/** What --delimiter accepts: the character itself or its name. */
+const DELIMITERS: Readonly<Record<string, DelimiterChoice>> = {
+  auto: 'auto',
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  '|': '|',
+  pipe: '|',
+  '\t': '\t',
+  '\\t': '\t',
+  tab: '\t',
+  ' ': 'whitespace',
+  space: 'whitespace',
+  whitespace: 'whitespace',
+};
+
+const mib = (bytes: number): string => `${bytes / 2 ** 20} MiB`;
+
+/** How to read a data file. */
+export const DATA_READ_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'task',
+    type: 'string',
+    value: 'TASK',
+    description:
+      'auto, classification or regression. auto: classification for text labels, integer labels with few distinct values, or a scikit-learn counts header; the choice and its reason are shown.',
+    defaultText: 'auto',
+  },
+  {
+    name: 'delimiter',
+    type: 'string',
+    value: 'SEP',
+    description: "Field separator of a text file: auto, ',', ';', '|', tab or space (runs of spaces/tabs).",
+    defaultText: 'auto (sniffed from the first lines)',
+  },
+  {
+    name: 'header',
+    type: 'string',
+    value: 'yes|no|auto',
+    description:
+      'Whether the first line names the columns. auto: yes when it has text above numbers, or is a scikit-learn counts line (150,4,setosa,…).',
+    defaultText: 'auto',
+  },
+  {
+    name: 'skip-lines',
+    type: 'string',
+    value: 'N',
+    description: 'Lines to drop at the top of a text file before anything is read (a title, a preamble).',
+    defaultText: '0',
+  },
+  {
+    name: 'encoding',
+    type: 'string',
+    value: 'NAME',
+    description:
+      'Text encoding: auto, utf-8, latin1 or windows-1252. auto: UTF-8, or Windows-1252 with a notice when the bytes are not UTF-8; utf-8 refuses invalid bytes with their offset.',
+    defaultText: 'auto',
+  },
+];
+
+/** Memory limits a loader checks before allocating; each can be raised. */
+export const DATA_LIMIT_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'max-bytes',
+    type: 'string',
+    value: 'N',
+    description: 'Largest data file, in bytes after decompression.',
+    defaultText: `${DEFAULT_LIMITS.maxBytes} (${mib(DEFAULT_LIMITS.maxBytes)})`,
+  },
+  {
+    name: 'max-columns',
+    type: 'string',
+    value: 'N',
+    description: 'Widest table or array (columns, fields on a line).',
+    defaultText: String(DEFAULT_LIMITS.maxColumns),
+  },
+  {
+    name: 'max-classes',
+    type: 'string',
+    value: 'N',
+    description: 'Most distinct class labels (each becomes a one-hot column).',
+    defaultText: String(DEFAULT_LIMITS.maxClasses),
+  },
+  {
+    name: 'max-cells',
+    type: 'string',
+    value: 'N',
+    description: 'Most cells (rows × columns) of a table, an array or the one-hot targets.',
+    defaultText: String(DEFAULT_LIMITS.maxCells),
+  },
+];
+
+export const DATA_FILE_OPTIONS: readonly OptionSpec[] = [...DATA_READ_OPTIONS, ...DATA_LIMIT_OPTIONS];
+
+/** The flags' names, for commands that must refuse them (a built-in dataset has no file to read). */
+export const DATA_FILE_FLAGS = DATA_FILE_OPTIONS.map((o) => o.name);
+
+export type DatasetReadOptions = Pick<
+  LoadOptions,
+  'task' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'limits'
+>;
+
+/** The options a loader takes, from the flags given (unset flags leave the loader's defaults). */
+export function datasetReadOptions(values: ParsedArgs['values'], command: string): DatasetReadOptions {
+  const out: {
+    task?: TaskChoice;
+    delimiter?: DelimiterChoice;
+    header?: HeaderChoice;
+    skipLines?: number;
+    encoding?: EncodingChoice;
+    limits?: Partial<DatasetLimits>;
+  } = {};
+  const task = str(values, 'task');
+  if (task !== undefined) out.task = choiceOption(task, 'task', command, TASKS);
+  const delimiter = str(values, 'delimiter');
+  if (delimiter !== undefined) {
+    const d = DELIMITERS[delimiter] ?? DELIMITERS[delimiter.toLowerCase()];
+    if (d === undefined) {
+      throw new UsageError(`--delimiter must be one of auto, ',', ';', '|', tab, space; got '${delimiter}'`, command);
+    }
+    out.delimiter = d;
+  }
+  const header = str(values, 'header');
+  if (header !== undefined) out.header = choiceOption(header, 'header', command, HEADERS);
+  const skip = str(values, 'skip-lines');
+  if (skip !== undefined) out.skipLines = integerOption(skip, 'skip-lines', command, 0, 1_000_000);
+  const encoding = str(values, 'encoding');
+  if (encoding !== undefined) out.encoding = choiceOption(encoding.toLowerCase(), 'encoding', command, ENCODINGS);
+  const limits: Partial<Record<keyof DatasetLimits, number>> = {};
+  const limit = (flag: string, key: keyof DatasetLimits): void => {
+    const raw = str(values, flag);
+    if (raw !== undefined) limits[key] = integerOption(raw, flag, command, 1);
+  };
+  limit('max-bytes', 'maxBytes');
+  limit('max-columns', 'maxColumns');
+  limit('max-classes', 'maxClasses');
+  limit('max-cells', 'maxCells');
+  if (Object.keys(limits).length > 0) out.limits = limits;
+  return out;
+}

@@ -1,0 +1,36 @@
+/**
+ * Output paths on the command line: an output must never be one of the command's own inputs
+ * (`grad -w w.json --out w.json` would replace the weights with gradients).
+ */
+import { sameFile } from '../io/node-atomic-write.js';
+import type { CliIo } from './cli-io.js';
+import { UsageError } from './errors.js';
+import { displayPath, resolvePath } from './paths.js';
+
+export interface NamedPath {
+  /** The flag that named it, e.g. `--weights`, or a description such as `the dataset`. */
+  readonly flag: string;
+  readonly path: string;
+}
+
+/**
+ * Refuses `output` when it is the same file as one of `inputs` after following links (hard links
+ * too). `-` (standard output) is never an input.
+ */
+export async function refuseOutputOverInput(
+  io: CliIo,
+  command: string,
+  output: NamedPath,
+  inputs: readonly (NamedPath | null | undefined)[],
+): Promise<void> {
+  if (output.path === '-') return;
+  for (const input of inputs) {
+    if (!input || input.path === '-') continue;
+    if (await sameFile(resolvePath(io, output.path), resolvePath(io, input.path))) {
+      throw new UsageError(
+        `${output.flag} ${displayPath(io, output.path)} is the same file as ${input.flag} ${displayPath(io, input.path)}: writing it would destroy that input; choose another output file`,
+        command,
+      );
+    }
+  }
+}
