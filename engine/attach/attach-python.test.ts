@@ -16,6 +16,7 @@ import { main } from '../cli/main.js';
 import type { CliIo, OutStream } from '../cli/cli-io.js';
 import { AttachServer } from './node-attach-server.js';
 import { parseRecording } from './recording.js';
+import { readSessionFile } from '../session-file/node-session-files.js';
 import { encodeFrame, WIRE_MAGIC } from './wire.js';
 import { helloFor, TEST_TOKEN, withMagic } from './attach-test-kit.js';
 
@@ -133,6 +134,30 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
       }
     }
     expect(compared).toBeGreaterThan(6 * 100);
+  });
+
+  it('records a .bplens session file: the weights of every step, the loss curve, opening without Python', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.bplens');
+    const ref = join(dir, 'reference.json');
+    const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000', '--max-size', '0']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '5', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    const session = await readSessionFile(file);
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, { W_0: number[][] }> };
+    expect(session.contents.source.kind).toBe('attached');
+    expect(session.contents.model.layers.map((l) => l.activation)).toEqual(['tanh', 'identity']);
+    // Weights received with step k are the parameters after k − 1 steps.
+    expect(session.contents.history.map((h) => h.step)).toEqual([0, 1, 2, 3, 4]);
+    for (const h of session.contents.history) {
+      const want = reference.steps[String(h.step + 1)]!.W_0.flat();
+      const got = Array.from(h.parameters!.W[0]!.data);
+      want.forEach((x, k) => expect(relClose(got[k]!, x), `step ${h.step} W_0[${k}]`).toBe(true));
+    }
+    const losses = [...py.stdout.text.matchAll(/step (\d+) loss (\S+)/g)].map((m) => Number(m[2]));
+    expect(session.contents.lossCurve.map((p) => p.loss)).toEqual(losses);
   });
 
   it('a NaN breakpoint holds the loop before opt.step() (weights finite) and continue resumes it', async () => {

@@ -46,6 +46,8 @@ const ALL_TENSORS: readonly TensorName[] = ['A', 'H', 'G', 'W', 'b', 'dW', 'db',
 /** Where a received step goes besides the views (the session-file recorder, issue 12's writer). */
 export interface AttachRecorder {
   begin(hello: HelloMessage): void;
+  /** Every step's loss, sent in full or not (for the loss curve). */
+  loss?(point: LossPoint): void;
   step(step: ReceivedStep, hits: readonly BreakpointHit[]): void;
   close(): Promise<void>;
 }
@@ -151,7 +153,9 @@ export class AttachedRun {
     if (step.step <= this.lastStep)
       throw new WireError(`step ${step.step} arrived after step ${this.lastStep}: steps must increase`);
     const previousLosses = this.losses.slice(-64).map((p) => p.loss);
-    this.losses.push({ step: step.step, loss: step.loss, validationLoss: null });
+    const point: LossPoint = { step: step.step, loss: step.loss, validationLoss: null };
+    this.losses.push(point);
+    this.options.recorder?.loss?.(point);
     if (this.losses.length > MAX_LOSS_LOG) this.losses.splice(0, this.losses.length - MAX_LOSS_LOG);
     this.noteStepTime();
     const full = step.tensors.size > 0 || step.modules.length > 0;

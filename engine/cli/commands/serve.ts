@@ -11,7 +11,10 @@ import { DashboardServer } from '../../attach/node-dashboard-server.js';
 import { AttachServer, ATTACH_ENV } from '../../attach/node-attach-server.js';
 import { FileRecorder } from '../../attach/node-recorder.js';
 import { DEFAULT_ATTACH_MAX_SIZE, DEFAULT_ATTACH_RATE } from '../../attach/attached-run.js';
-import type { AttachedRun } from '../../attach/attached-run.js';
+import type { AttachRecorder, AttachedRun } from '../../attach/attached-run.js';
+import { SessionFileRecording } from '../../attach/session-recording.js';
+import { writeFileAtomic } from '../../io/node-files.js';
+import { packageVersion } from '../version.js';
 import type { BreakpointCondition } from '../../train/types.js';
 import { type CommandSpec, flag, integerOption, list, numberOption, parseCommandArgs, str } from '../args.js';
 import type { CliIo } from '../cli-io.js';
@@ -49,7 +52,7 @@ export const serveSpec: CommandSpec = {
       type: 'string',
       value: 'FILE',
       description:
-        'Write the received steps to FILE (backprop-lens/attach-recording, docs/formats.md) and exit when the run detaches.',
+        'Record the run and exit when it detaches: FILE.bplens is a session file (the weights of every recorded step, the loss curve); any other name gets every received tensor (backprop-lens/attach-recording, docs/formats.md).',
     },
     {
       name: 'break',
@@ -95,6 +98,15 @@ export const serveSpec: CommandSpec = {
     ],
   ],
 };
+
+/** FILE.bplens: a session file (weights per recorded step, loss curve); any other name: the attach recording (every received tensor). */
+function recorderFor(
+  file: string,
+  breakpoints: readonly BreakpointCondition[],
+): AttachRecorder & { readonly steps: number } {
+  if (!file.toLowerCase().endsWith('.bplens')) return new FileRecorder(file);
+  return new SessionFileRecording(breakpoints, (bytes) => writeFileAtomic(file, bytes), packageVersion());
+}
 
 /** "non-finite", "exploding=1e3" … → a breakpoint condition (usage errors name the flag). */
 export function parseBreakOption(raw: string): BreakpointCondition {
@@ -158,12 +170,12 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let recorder: FileRecorder | null = null;
+  let recorder: (AttachRecorder & { readonly steps: number }) | null = null;
   const server = new AttachServer({
     port,
     log,
     runOptions: () => {
-      recorder = record !== undefined ? new FileRecorder(resolvePath(io, record), () => {}) : null;
+      recorder = record === undefined ? null : recorderFor(resolvePath(io, record), breakpoints);
       const hooks = dashboard?.adapter.runHooks();
       return {
         breakpoints,
@@ -220,7 +232,7 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
     lines?.close();
     await server.close();
     await dashboard?.close();
-    await (recorder as FileRecorder | null)?.close();
+    await (recorder as AttachRecorder | null)?.close();
   }
   return EXIT_OK;
 }
