@@ -79,6 +79,8 @@ export class AttachedRun {
   private breakpoints: readonly BreakpointCondition[];
   private seq = 0;
   private stepping = false;
+  /** The tensors the views show (set-telemetry); breakpoints, when armed, get every tensor. */
+  private wanted: readonly TensorName[] = ALL_TENSORS;
   private lossesSentUpTo = 0;
   private skipped = 0;
   private readonly stepTimes: number[] = [];
@@ -112,7 +114,7 @@ export class AttachedRun {
       rate: this.options.rate ?? DEFAULT_ATTACH_RATE,
       // Norm and fraction breakpoints need every cell: decimated tensors would change their verdict.
       maxSize: armed ? 0 : (this.options.maxSize ?? DEFAULT_ATTACH_MAX_SIZE),
-      tensors: ALL_TENSORS,
+      tensors: armed ? ALL_TENSORS : this.wanted,
       hold: armed || this.state === 'paused',
       watchNonFinite: this.breakpoints.some((b) => b.kind === 'non-finite'),
     };
@@ -120,6 +122,12 @@ export class AttachedRun {
 
   welcome(): ServerMessage {
     return { type: 'welcome', protocol: this.hello.protocol, needs: this.needs() };
+  }
+
+  /** What the views show now: the client then sends (and decimates) only these. */
+  setWanted(names: readonly TensorName[]): void {
+    this.wanted = [...new Set(names)];
+    this.options.send(this.needs());
   }
 
   setBreakpoints(conditions: readonly BreakpointCondition[]): void {

@@ -60,6 +60,19 @@ describe('AttachDashboardAdapter', () => {
     expect(t.events.filter((e) => e.replyTo === 1)[0]).toMatchObject({ type: 'state', state: 'paused' });
   });
 
+  it('asks the client for only the tensors the views show', () => {
+    const t = setup();
+    t.adapter.attached(t.run);
+    t.cmd({ id: 4, type: 'set-telemetry', matrices: { names: ['W', 'G'] } });
+    expect(t.sent.at(-1)).toMatchObject({ type: 'needs', tensors: ['W', 'G'] });
+    t.run.setBreakpoints([{ kind: 'non-finite' }]); // armed breakpoints need every tensor
+    expect(t.sent.at(-1)).toMatchObject({
+      type: 'needs',
+      tensors: ['A', 'H', 'G', 'W', 'b', 'dW', 'db', 'dX'],
+      hold: true,
+    });
+  });
+
   it('serves frames live and from the history, and refuses what only a local engine can do', () => {
     const t = setup();
     t.adapter.attached(t.run);

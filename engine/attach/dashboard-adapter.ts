@@ -132,6 +132,9 @@ export class AttachDashboardAdapter {
       case 'ack':
         return;
       case 'set-telemetry':
+        // Only what the views show crosses the socket (and is decimated in the user's process).
+        if (run && c.matrices) run.setWanted(c.matrices.names);
+        return this.emit({ type: 'accepted', command: c.type }, c.id);
       case 'set-frame-rate':
         return this.emit({ type: 'accepted', command: c.type }, c.id);
       case 'set-breakpoints':

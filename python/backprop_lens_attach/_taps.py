@@ -184,15 +184,16 @@ class ModuleTap:
 
 
 def decimate(t, max_size):
-    """At most max_size × max_size: per block the value of largest magnitude (sign kept), NaN wins."""
+    """At most max_size × max_size: per block the value of largest magnitude (sign kept); max
+    pooling propagates NaN, so a NaN anywhere in a block wins."""
     rows, cols = t.shape
     if max_size <= 0 or (rows <= max_size and cols <= max_size):
         return t
     out = (min(rows, max_size), min(cols, max_size))
-    mag = t.abs()
-    mag = torch.where(torch.isnan(t), torch.full_like(mag, float("inf")), mag)
-    _, idx = F.adaptive_max_pool2d(mag[None, None], out, return_indices=True)
-    return t.reshape(-1)[idx.reshape(-1)].reshape(out)
+    x = t[None, None].float()
+    hi = F.adaptive_max_pool2d(x, out)
+    lo = -F.adaptive_max_pool2d(-x, out)
+    return torch.where(hi >= -lo, hi, lo)[0, 0]
 
 
 def to_bytes(t):
