@@ -160,6 +160,36 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     expect(session.contents.lossCurve.map((p) => p.loss)).toEqual(losses);
   });
 
+  it('any other module: per-module statistics every sent step, and a NaN loss still holds the loop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.jsonl');
+    const ref = join(dir, 'reference.json');
+    const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--modules', '--steps', '5', '--nan-at', '5', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    await serve.stderr.waitFor(/breakpoint at step 5 \(loss\): loss has 1 non-finite/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(py.stdout.text).not.toMatch(/step 5 /);
+    serve.stdin.write('continue\n');
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    expect(serve.stderr.text).toMatch(/attached to PID \d+ on .* \(4 modules/);
+    const rec = parseRecording(readFileSync(file, 'utf8'), file);
+    // The NaN step's reference holds NaN, which JSON has not: read it as null.
+    const reference = JSON.parse(readFileSync(ref, 'utf8').replace(/\bNaN\b/g, 'null')) as {
+      steps: Record<string, { gradNorm_0: number }>;
+    };
+    expect(rec.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
+    for (const s of rec.steps) {
+      expect(s.tensors.size).toBe(0);
+      const mods = s.modules as { name: string; type: string; gradNorm: number; saturated: number | null; outNonFinite: number }[];
+      expect(mods.map((m) => `${m.name}:${m.type}`)).toEqual(['0:Linear', '1:Tanh', '2:Dropout', '3:Linear']);
+      if (s.step < 5) expect(relClose(mods[0]!.gradNorm, reference.steps[String(s.step)]!.gradNorm_0)).toBe(true);
+      expect(mods[1]!.saturated).not.toBeNull();
+    }
+    expect((rec.steps[4]!.modules as { outNonFinite: number }[])[0]!.outNonFinite).toBeGreaterThan(0);
+  });
+
   it('a NaN breakpoint holds the loop before opt.step() (weights finite) and continue resumes it', async () => {
     const serve = serveCli(['--once', '--break', 'non-finite']);
     const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
