@@ -14,7 +14,7 @@ import { setupServices } from './setup-services.js';
 import { createDashboardWindow } from './setup-windows.js';
 import { appOrigin } from './trust.js';
 
-const paths = appPaths(import.meta.dirname, process.env);
+const paths = appPaths(import.meta.dirname, process.env, app.isPackaged);
 const origin = appOrigin(paths.rendererDir, paths.devServerUrl);
 let dashboard: BrowserWindow | null = null;
 const getDashboard = (): BrowserWindow | null => (dashboard && !dashboard.isDestroyed() ? dashboard : null);

@@ -29,6 +29,20 @@ describe('electron-builder.yml', async () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
+  it('flips the Electron fuses of the security checklist in the packaged binary', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // ASAR integrity and onlyLoadAppFromAsar need the app inside an ASAR archive.
+    expect(config.asar).not.toBe(false);
+  });
+
   it('targets Linux AppImage and deb, macOS dmg and Windows nsis', () => {
     expect(targetsOf(config.linux?.target).sort()).toEqual(['AppImage', 'deb']);
     expect(targetsOf(config.mac?.target)).toEqual(['dmg']);

@@ -9,13 +9,17 @@ export interface AppPaths {
   readonly devServerUrl: string | undefined;
 }
 
-export function appPaths(mainDir: string, env: NodeJS.ProcessEnv): AppPaths {
+/**
+ * `packaged` is `app.isPackaged`: a packaged app never loads its pages from a URL in the
+ * environment (anyone who can set a variable could otherwise point it at their own server).
+ */
+export function appPaths(mainDir: string, env: NodeJS.ProcessEnv, packaged: boolean): AppPaths {
   return {
     rendererDir: join(mainDir, '../renderer'),
     dashboardPreload: join(mainDir, '../preload/dashboard.cjs'),
     enginePreload: join(mainDir, '../preload/engine.cjs'),
     icon: join(mainDir, '../../assets/icons/png/512x512.png'),
     // Set by `electron-vite dev` only; never honoured in a packaged app.
-    devServerUrl: env.ELECTRON_RENDERER_URL,
+    devServerUrl: packaged ? undefined : env.ELECTRON_RENDERER_URL,
   };
 }

@@ -6,6 +6,7 @@
 export * from './core/matrix.js';
 export * from './core/rng.js';
 export * from './model/spec.js';
+export * from './model/memory-estimate.js';
 export * from './model/activations.js';
 export * from './model/losses.js';
 export * from './backends/index.js';

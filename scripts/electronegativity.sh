@@ -32,4 +32,4 @@ if [ ! -s "$stage/findings.sarif" ]; then
   cat "$stage/stderr" >&2
   exit 2
 fi
-node "$root/scripts/electronegativity-check.mjs" "$stage/findings.sarif" "$root/electronegativity-allowlist.json"
+node "$root/scripts/electronegativity-check.mjs" "$stage/findings.sarif" "$root/electronegativity-allowlist.json" "$stage/src"

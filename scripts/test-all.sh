@@ -44,6 +44,9 @@ step() { # step NAME CMD...: one pass/fail entry for a whole command
 
 step typecheck npx vue-tsc -b
 step lint npx eslint .
+# No import cycles between source files; no source file past 500 lines without a reason at its top.
+step import-cycles node scripts/check-cycles.mjs
+step size-budget node scripts/check-size.mjs
 
 echo "== unit and component tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json

@@ -228,6 +228,22 @@ test('a NaN breakpoint fires on a planted divergent learning rate', async ({ pag
   await expect(page.locator('[data-test=bp-hits] tbody tr')).not.toHaveCount(0);
 });
 
+test('a loss that diverges to NaN or Infinity is marked on the loss chart, not left as a gap', async ({ page }) => {
+  await open(page);
+  await loadBuiltin(page, 'plane');
+  await applyModel(page, { units: [8], act: 'relu', outAct: 'identity', loss: 'mse', lr: '1e6' });
+  // No breakpoint may pause it first: training runs on into the non-finite losses.
+  await page.click('[data-tab=breakpoints]');
+  for (const box of await page.locator('[data-test=bp-enabled]').all()) await box.uncheck();
+  await page.click('[data-test=bp-apply]');
+  await page.click('[data-tab=train]');
+  await page.click('[data-test=run]');
+  await expect(page.locator('[data-test=loss-nonfinite]')).toBeVisible({ timeout: 60_000 });
+  await page.click('[data-test=pause]');
+  await expect(page.locator('[data-test=loss-nonfinite]')).toContainText(/\d+ non-finite/);
+  await page.screenshot({ path: `${SHOTS}/07b-loss-nonfinite.png` });
+});
+
 test('the debugging loop: a breakpoint fires, go back before it, lower the learning rate, train on', async ({
   page,
 }) => {

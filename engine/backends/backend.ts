@@ -48,6 +48,8 @@ export interface PreviousLayer {
 export interface Backend {
   readonly name: BackendName;
   readonly precision: 'f64' | 'f32';
+  /** The largest buffer one tensor may use (WebGPU's maxStorageBufferBindingSize); undefined: no backend limit. */
+  readonly maxBufferBytes?: number;
 
   /** A new tensor holding a copy of m (converted to the backend's precision). */
   upload(m: Matrix<FloatArray>, label?: string): Tensor;

@@ -94,9 +94,41 @@ describe('train takes the same flags', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/accuracy/);
   });
+  it('refuses a model that cannot fit, with the estimate, before allocating it', async () => {
+    const r = await run('train', 'xsin', '--hidden', '20000,20000', '--steps', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^backprop-lens: error: model\.layers: too large: one matrix needs 2\.98 GiB.*400,080,001 parameters/,
+    );
+  });
   it('refuses reading flags for a built-in', async () => {
     const r = await run('train', 'xsin', '--skip-lines', '1');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--skip-lines says how to read a data file; a built-in dataset has none');
+  });
+});
+
+describe('special files and pipes', () => {
+  it('info /dev/zero: refused as binary data in one line, without reading it all', async () => {
+    const r = await run('info', '/dev/zero');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^backprop-lens: error: \/dev\/zero: binary data, not text/);
+  });
+
+  it('grad -w /dev/zero: a capped read, then a JSON error (not a crash)', async () => {
+    const r = await run('grad', '-w', '/dev/zero', '-d', 'iris.csv');
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('info on a pipe reads it once and sniffs the format from the content', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = `${t.dir}/pipe`;
+    execFileSync('mkfifo', [fifo]);
+    const writing = writeFile(fifo, 'x,y\n1,2\n3,4\n');
+    const r = await run('info', 'pipe');
+    await writing;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('pipe: dataset (regression), 2 samples');
   });
 });

@@ -103,6 +103,13 @@ export const DATA_LIMIT_OPTIONS: readonly OptionSpec[] = [
     defaultText: String(DEFAULT_LIMITS.maxClasses),
   },
   {
+    name: 'max-expansion',
+    type: 'string',
+    value: 'N',
+    description: 'Largest decompressed ÷ compressed size of a .gz file, judged past 16 MiB of output (decompression bombs).',
+    defaultText: String(DEFAULT_LIMITS.maxExpansion),
+  },
+  {
     name: 'max-cells',
     type: 'string',
     value: 'N',
@@ -156,6 +163,7 @@ export function datasetReadOptions(values: ParsedArgs['values'], command: string
   limit('max-columns', 'maxColumns');
   limit('max-classes', 'maxClasses');
   limit('max-cells', 'maxCells');
+  limit('max-expansion', 'maxExpansion');
   if (Object.keys(limits).length > 0) out.limits = limits;
   return out;
 }

@@ -1,8 +1,10 @@
 /**
- * Output paths on the command line: an output must never be one of the command's own inputs
+ * Resources of the command line's machine, and output paths: an output must never be one of the command's own inputs
  * (`grad -w w.json --out w.json` would replace the weights with gradients).
  */
+import { totalmem } from 'node:os';
 import { sameFile } from '../io/node-atomic-write.js';
+import { DEFAULT_MEMORY_LIMITS, type MemoryLimits } from '../model/memory-estimate.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { displayPath, resolvePath } from './paths.js';
@@ -33,4 +35,12 @@ export async function refuseOutputOverInput(
       );
     }
   }
+}
+
+/** A training run may use up to three quarters of this machine's memory (at least the engine's default). */
+export function cliMemoryLimits(): MemoryLimits {
+  return {
+    ...DEFAULT_MEMORY_LIMITS,
+    maxTotalBytes: Math.max(DEFAULT_MEMORY_LIMITS.maxTotalBytes, Math.floor(0.75 * totalmem())),
+  };
 }

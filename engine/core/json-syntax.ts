@@ -78,3 +78,35 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: end - lineStart + 1 };
 }
+
+/**
+ * Our JSON files nest a few levels (weights: object → parameters → W → matrix → row); datasets
+ * are tables. Deeper text is refused before anything walks it recursively (jsonc-parser, the
+ * decoders), which would end in "Maximum call stack size exceeded".
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Where `text` first nests arrays/objects deeper than `maxDepth` (outside strings), or null. */
+export function findExcessiveNesting(
+  text: string,
+  maxDepth = MAX_JSON_DEPTH,
+): { depth: number; line: number; column: number } | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > maxDepth) return { depth, ...lineColumnAt(text, i) };
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return null;
+}
+
+/** The words for a nesting error, shared by every JSON reader. */
+export function nestingMessage(maxDepth: number): string {
+  return `arrays and objects are nested more than ${maxDepth} levels deep (no Backprop Lens file or dataset nests that deep)`;
+}

@@ -6,7 +6,7 @@ import { DatasetError } from './errors.js';
 import { prepareDataset } from './prepare.js';
 import { normalizeDataset, type NormalizationMethod } from './preprocessing.js';
 import { ColumnBuilder, defaultColumnName, type Table } from './table.js';
-import type { LabeledDataset, TaskKind } from './types.js';
+import { resolveLimits, type DatasetLimits, type LabeledDataset, type TaskKind } from './types.js';
 
 export interface NdArray {
   readonly shape: readonly number[];
@@ -31,7 +31,7 @@ function samples(a: NdArray): { n: number; width: number } {
 }
 
 /** A 1-D or 2-D array as a table with columns "column 1…". */
-export function arrayToTable(a: NdArray): Table {
+export function arrayToTable(a: NdArray, limits?: Partial<DatasetLimits>): Table {
   const { n, width } = samples(a);
   const file = a.file;
   if (n === 0 || width === 0)
@@ -40,6 +40,15 @@ export function arrayToTable(a: NdArray): Table {
       `the array has shape (${a.shape.join(', ')}): no values`,
       file !== undefined ? { file } : {},
     );
+  // One column object per column: refuse a very wide array before building them.
+  const { maxColumns } = resolveLimits(limits);
+  if (width > maxColumns) {
+    throw new DatasetError(
+      'too-large',
+      `the array has shape (${a.shape.join(', ')}): ${width.toLocaleString('en-US')} columns, over the limit of ${maxColumns.toLocaleString('en-US')}; raise maxColumns (--max-columns), or transpose it if it holds one sample per column`,
+      file !== undefined ? { file } : {},
+    );
+  }
   const builders = Array.from({ length: width }, (_, j) => new ColumnBuilder(defaultColumnName(j)));
   for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) builders[j]!.pushNumber(a.data[i * width + j]!);
   const columns = builders.map((b) => b.finish());

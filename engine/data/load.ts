@@ -5,10 +5,11 @@
  */
 import { arraysToDataset, arrayToTable, type NdArray, type PairOptions } from './arrays.js';
 import { DatasetError } from './errors.js';
-import { parseDelimited, type DelimitedOptions } from './parsers/delimited.js';
-import { isGzip, gunzip } from './parsers/gzip.js';
+import { DelimitedTextParser, parseDelimited, withDecoding, type DelimitedOptions } from './parsers/delimited.js';
+import { TextDecoding } from './parsers/encoding.js';
+import { gunzip, gunzipChunks, isGzip } from './parsers/gzip.js';
 import { isIdx, parseIdx } from './parsers/idx.js';
-import { where } from './parsers/input.js';
+import { concatBytes, where } from './parsers/input.js';
 import { parseJsonTable } from './parsers/json.js';
 import { isNpy, parseNpy } from './parsers/npy.js';
 import { prepareDataset, type PrepareOptions } from './prepare.js';
@@ -42,9 +43,51 @@ function unzip(input: Uint8Array | string, options: ParseOptions): Uint8Array | 
   return typeof input !== 'string' && isGzip(input) ? gunzip(input, options) : input;
 }
 
+/**
+ * Gzipped text is parsed while it inflates: the decompressed file is never held whole (a
+ * 500 MB CSV.gz costs what the table keeps). Other gzipped formats are collected, then parsed.
+ */
+function loadGzipTable(input: Uint8Array, options: LoadOptions): Table {
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let parser: DelimitedTextParser | null = null;
+  let decoding: TextDecoding | null = null;
+  let collected: Uint8Array[] | null = null;
+  const toParser = (chunk: Uint8Array, final: boolean): void => {
+    const text = decoding!.decode(chunk, final);
+    if (text !== '') parser!.push(text);
+  };
+  gunzipChunks(input, options, (chunk, final) => {
+    if (parser) return toParser(chunk, final);
+    if (collected) return void collected.push(chunk);
+    head.push(chunk);
+    headBytes += chunk.length;
+    if (headBytes < 512 && !final) return;
+    const first = concatBytes(head, headBytes);
+    const format =
+      options.format === undefined || options.format === 'auto'
+        ? detectFormat(first, options.fileName)
+        : options.format;
+    if (format === 'text') {
+      parser = new DelimitedTextParser(options);
+      decoding = new TextDecoding(options.encoding ?? 'auto', options.fileName);
+      toParser(first, final);
+    } else collected = [first];
+  });
+  if (parser !== null && decoding !== null)
+    return { ...withDecoding((parser as DelimitedTextParser).finish(), decoding), format: 'text' };
+  const parts = collected ?? head;
+  const bytes = concatBytes(
+    parts,
+    parts.reduce((n, p) => n + p.length, 0),
+  );
+  return loadTable(bytes, options);
+}
+
 /** Parses a table-shaped file (text, JSON, a 1-D/2-D .npy) without choosing columns yet. */
 export function loadTable(input: Uint8Array | string, options: LoadOptions = {}): Table {
   try {
+    if (typeof input !== 'string' && isGzip(input)) return loadGzipTable(input, options);
     const raw = unzip(input, options);
     const format =
       options.format === undefined || options.format === 'auto' ? detectFormat(raw, options.fileName) : options.format;
@@ -62,7 +105,10 @@ export function loadTable(input: Uint8Array | string, options: LoadOptions = {})
             where(options.fileName),
           );
         }
-        return { ...arrayToTable({ ...arr, integer: false, uint8: false, ...where(options.fileName) }), format: 'npy' };
+        return {
+          ...arrayToTable({ ...arr, integer: false, uint8: false, ...where(options.fileName) }, options.limits),
+          format: 'npy',
+        };
       }
       case 'idx':
         throw new DatasetError(

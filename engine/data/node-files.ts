@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DatasetError } from './errors.js';
 import { loadArrayPair, type LoadOptions } from './load.js';
-import { checkByteLimit } from './parsers/input.js';
+import { checkByteLimit, concatBytes } from './parsers/input.js';
 import { loadTableStream } from './stream.js';
 import { prepareDataset } from './prepare.js';
 import type { PairOptions } from './arrays.js';
@@ -33,11 +33,13 @@ function unreadable(path: string, e: unknown): unknown {
   return new DatasetError('unreadable', `cannot read the file: ${reason}`, { file: path });
 }
 
-async function sizeOf(path: string, options: ParseOptions): Promise<number> {
+/** The file's size, or null for a pipe or device (read under the byte limit as it comes). */
+async function sizeOf(path: string, options: ParseOptions): Promise<number | null> {
   let size: number;
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!s.isFile()) return null;
     size = s.size;
   } catch (e) {
     throw unreadable(path, e);
@@ -73,9 +75,21 @@ export async function readArrayPairFiles(
   return loadArrayPair({ bytes: xb, fileName: basename(xPath) }, { bytes: yb, fileName: basename(yPath) }, options);
 }
 
-async function readBytes(path: string, options: ParseOptions): Promise<Uint8Array> {
+export async function readBytes(path: string, options: ParseOptions): Promise<Uint8Array> {
   const size = await sizeOf(path, options);
   try {
+    if (size === null) {
+      // A pipe or a device: gather under the byte limit (it may never end).
+      const parts: Uint8Array[] = [];
+      let done = 0;
+      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+        done += chunk.length;
+        checkByteLimit(done, { ...options, fileName: options.fileName ?? basename(path) });
+        parts.push(chunk);
+      }
+      options.onProgress?.({ bytesDone: done, bytesTotal: done });
+      return concatBytes(parts, done);
+    }
     const buf = await readFile(path);
     options.onProgress?.({ bytesDone: buf.length, bytesTotal: size });
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);

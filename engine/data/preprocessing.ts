@@ -6,26 +6,10 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { DatasetError } from './errors.js';
-import type { LabeledDataset } from './types.js';
+import type { ColumnTransform, LabeledDataset, NormalizationMethod, Preprocessing } from './types.js';
 
-export type NormalizationMethod = 'standardize' | 'min-max';
-
-export interface ColumnTransform {
-  /** standardize: offset = mean, scale = population std; min-max: offset = min, scale = max − min (→ [0, 1]). */
-  readonly method: NormalizationMethod;
-  readonly names: readonly string[];
-  readonly offset: readonly number[];
-  /** Never 0: a constant column gets scale 1, so it maps to 0 instead of dividing by zero. */
-  readonly scale: readonly number[];
-}
-
-export interface Preprocessing {
-  readonly version: 1;
-  /** Apply to raw inputs before the network: x' = (x − offset) / scale. */
-  readonly inputs: ColumnTransform | null;
-  /** The network predicts normalised targets; raw prediction y = y' · scale + offset. */
-  readonly outputs: ColumnTransform | null;
-}
+// The records themselves are data types (./types.ts), so a LabeledDataset can carry one.
+export type { ColumnTransform, NormalizationMethod, Preprocessing } from './types.js';
 
 export interface NormalizeOptions {
   readonly inputs?: NormalizationMethod | 'none';

@@ -24,7 +24,11 @@ describe('scikit-learn counts header', () => {
     expect(ds.meta.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(ds.X.cols).toBe(4);
     expect(ds.meta.featureNames).toEqual(['column 1', 'column 2', 'column 3', 'column 4']);
-    expect(ds.meta.inferred?.countsHeader).toEqual({ rows: 150, features: 4, classes: ['setosa', 'versicolor', 'virginica'] });
+    expect(ds.meta.inferred?.countsHeader).toEqual({
+      rows: 150,
+      features: 4,
+      classes: ['setosa', 'versicolor', 'virginica'],
+    });
     expect(ds.meta.inferred?.taskReason).toMatch(/scikit-learn counts header naming 3 classes/);
     // Row 0's label is 0 → setosa → one-hot column 0.
     expect(Array.from(ds.Y.data.subarray(0, 3))).toEqual([1, 0, 0]);
@@ -153,7 +157,10 @@ describe('encodings', () => {
 
   it('latin1 / windows-1252 chosen decode every byte', () => {
     expect(loadDataset(latin1(text), { encoding: 'latin1' }).meta.classNames).toHaveLength(2);
-    expect(loadDataset(new Uint8Array([...enc('x,l\n1,'), 0x80, ...enc('\n2,b\n')]), { encoding: 'windows-1252' }).meta.classNames).toEqual(['b', '€']);
+    expect(
+      loadDataset(new Uint8Array([...enc('x,l\n1,'), 0x80, ...enc('\n2,b\n')]), { encoding: 'windows-1252' }).meta
+        .classNames,
+    ).toEqual(['b', '€']);
   });
 
   it('streams: the switch works when the bad byte starts a chunk after a held-back lead byte', async () => {

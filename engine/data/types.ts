@@ -3,7 +3,6 @@
  * (X n×p0, Y n×pL) plus the metadata the dashboard, the CLI and the weights export need.
  */
 import type { Dataset } from '../train/types.js';
-import type { Preprocessing } from './preprocessing.js';
 
 export type TaskKind = 'regression' | 'classification';
 
@@ -35,6 +34,27 @@ export interface LoadInference {
   /** Things the user should know (a fallback encoding, a byte-order mark, a column treated as an identifier). */
   readonly notices: readonly string[];
 }
+
+/** Normalisation records (engine/data/preprocessing.ts fits and applies them). */
+export type NormalizationMethod = 'standardize' | 'min-max';
+
+export interface ColumnTransform {
+  /** standardize: offset = mean, scale = population std; min-max: offset = min, scale = max − min (→ [0, 1]). */
+  readonly method: NormalizationMethod;
+  readonly names: readonly string[];
+  readonly offset: readonly number[];
+  /** Never 0: a constant column gets scale 1, so it maps to 0 instead of dividing by zero. */
+  readonly scale: readonly number[];
+}
+
+export interface Preprocessing {
+  readonly version: 1;
+  /** Apply to raw inputs before the network: x' = (x − offset) / scale. */
+  readonly inputs: ColumnTransform | null;
+  /** The network predicts normalised targets; raw prediction y = y' · scale + offset. */
+  readonly outputs: ColumnTransform | null;
+}
+
 
 export interface DatasetMeta {
   /** A built-in's name or the file it came from. */
@@ -74,6 +94,8 @@ export interface DatasetLimits {
   readonly maxClasses: number;
   /** Nesting depth of a JSON dataset. */
   readonly maxDepth: number;
+  /** Decompressed ÷ compressed size of gzip data, judged past 16 MiB of output (decompression bombs). */
+  readonly maxExpansion: number;
 }
 
 export const DEFAULT_LIMITS: DatasetLimits = {
@@ -82,6 +104,7 @@ export const DEFAULT_LIMITS: DatasetLimits = {
   maxColumns: 100_000,
   maxClasses: 1_000,
   maxDepth: 64,
+  maxExpansion: 200,
 };
 
 export interface Progress {

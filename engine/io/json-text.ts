@@ -5,7 +5,14 @@
  * often omit the position.
  */
 import { type Node, findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { STRICT_JSON, findJsonSyntaxError, lineColumnAt } from '../core/json-syntax.js';
+import {
+  MAX_JSON_DEPTH,
+  STRICT_JSON,
+  findExcessiveNesting,
+  findJsonSyntaxError,
+  lineColumnAt,
+  nestingMessage,
+} from '../core/json-syntax.js';
 import { FormatError, type PathSegment, type SourceLocation } from './format-error.js';
 
 /** Editors write a BOM on some systems; JSON.parse rejects it, people would not see why. */
@@ -18,6 +25,12 @@ export function parseJsonText(text: string): unknown {
   const clean = stripBom(text);
   if (clean.trim() === '')
     throw new FormatError('the file is empty (expected a JSON object)', [], { location: { line: 1, column: 1 } });
+  const deep = findExcessiveNesting(clean, MAX_JSON_DEPTH);
+  if (deep) {
+    throw new FormatError(`invalid file: ${nestingMessage(MAX_JSON_DEPTH)}`, [], {
+      location: { line: deep.line, column: deep.column },
+    });
+  }
   try {
     return JSON.parse(clean) as unknown;
   } catch (nativeError) {

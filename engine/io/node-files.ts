@@ -6,7 +6,7 @@
  * Writes go through node-atomic-write.ts (shared with Electron): atomic (temp file, fsync,
  * rename) for regular files, straight through for devices and pipes, links followed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type WriteContent, writeFileAtomic as writeSafely } from './node-atomic-write.js';
 import { FormatError } from './format-error.js';
@@ -50,11 +50,49 @@ function accessError(file: string, error: unknown, writing: boolean): FileAccess
 
 /** Strings above this cannot be held by V8 in one piece; say so instead of crashing. */
 const MAX_TEXT_BYTES = 512 * 1024 * 1024;
+/** A pipe or device read as one of our JSON files: far more than any real one, far less than RAM. */
+const MAX_SPECIAL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a file that is not a regular file (a pipe, `<(…)`, a character device such as /dev/zero)
+ * whole, refusing it once it passes `maxBytes`: its size is unknown in advance and may be endless.
+ */
+export async function readSpecialFile(file: string, maxBytes: number): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const buf = new Uint8Array(1 << 16);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > maxBytes) {
+        throw new FileAccessError(
+          file,
+          'EFBIG',
+          `cannot read: it is not a regular file and gives more than ${(maxBytes / 2 ** 20).toFixed(0)} MiB (an endless device?)`,
+        );
+      }
+      parts.push(buf.subarray(0, bytesRead));
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
 
 export async function readTextFile(file: string): Promise<string> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (!info.isFile()) return new TextDecoder().decode(await readSpecialFile(file, MAX_SPECIAL_BYTES));
     if (info.size > MAX_TEXT_BYTES) {
       throw new FileAccessError(
         file,

@@ -8,7 +8,8 @@
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { BackendName } from '../backends/backend.js';
-import type { BreakpointHit, LayerStats, OpRef } from '../train/types.js';
+import type { BreakpointHit, OpRef } from '../train/types.js';
+import type { LayerStats } from '../telemetry/types.js';
 import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
@@ -170,7 +171,7 @@ export interface ProgressEvent extends Base {
 
 /** A layer's statistics in a frame; `histograms` (32 bins of A_{i+1}, G_i, W_i, ∂L/∂W_i) unless switched off with set-telemetry. */
 export type LayerFrame = LayerStats;
-export type { Histogram, LayerHistograms } from '../train/types.js';
+export type { Histogram, LayerHistograms } from '../telemetry/types.js';
 
 export interface LossPoint {
   readonly step: number;

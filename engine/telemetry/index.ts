@@ -1,4 +1,4 @@
-/** Public API of engine/telemetry: per-layer statistics and spike-preserving decimation. */
+/** Public API of engine/telemetry: per-layer statistics, spike-preserving decimation of matrices and series. */
 export {
   DEFAULT_HISTOGRAM_BINS,
   SATURATION_DERIVATIVE,
@@ -14,5 +14,8 @@ export {
   saturatedFraction,
 } from './stats.js';
 export type { LayerStatsInput } from './stats.js';
-export { decimate, decimateSeries, sourceRange } from './decimate.js';
-export type { DecimatedMatrix, DecimatedSeries } from './decimate.js';
+export { decimate, redecimate } from './decimate.js';
+export type { DecimatedMatrix, MatrixSource } from './decimate.js';
+export { decimateSeries, keptIndices, thinSeries } from './series.js';
+export type { DecimatedSeries, SeriesChannel } from './series.js';
+export type { Histogram, LayerHistograms, LayerStats } from './types.js';

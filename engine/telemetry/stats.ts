@@ -1,5 +1,5 @@
 /**
- * Per-layer statistics of one training step (LayerStats of engine/train/types.ts), computed on host
+ * Per-layer statistics of one training step (LayerStats of ./types.ts), computed on host
  * copies of the step's matrices. Norms are plain Frobenius norms, so one NaN or Infinity makes the
  * norm non-finite: a broken layer never looks healthy in a summary.
  *
@@ -11,7 +11,7 @@
  */
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import type { Activation } from '../model/spec.js';
-import type { Histogram, LayerStats } from '../train/types.js';
+import type { Histogram, LayerStats } from './types.js';
 import { describeF32, momentsF32 } from './kernels.js';
 import type { Moments } from './kernels.js';
 

@@ -12,7 +12,7 @@
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import type { OptimizerSnapshot } from './optimizer.js';
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import type { LayerStats } from './types.js';
+import type { LayerStats } from '../telemetry/types.js';
 
 /** Parameters as the history keeps them: the backend's own reads (float32 on the f32 backends, exact). */
 export interface StoredParameters {

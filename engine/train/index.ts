@@ -17,6 +17,7 @@ export {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_MATRIX_SIZE,
   DEFAULT_HISTORY_BYTES,
+  estimateSessionMemory,
   LOSS_LOG_SIZE,
 } from './session.js';
 export type { LayerMatrices, OpResult, RunResult, SessionOptions, SessionPosition } from './session.js';

@@ -16,8 +16,15 @@ import type { Backend, Tensor } from '../backends/backend.js';
 import { type FloatArray, type Matrix, gatherRows, toFloat64 } from '../core/matrix.js';
 import type { Activation } from '../model/spec.js';
 import { layerWidths, validateModelSpec } from '../model/spec.js';
-import { decimate } from '../telemetry/decimate.js';
-import { DEFAULT_HISTOGRAM_BINS, layerStats } from '../telemetry/stats.js';
+import {
+  DEFAULT_MEMORY_LIMITS,
+  checkMemoryFits,
+  estimateMemory,
+  type MemoryEstimate,
+  type MemoryLimits,
+} from '../model/memory-estimate.js';
+import { recordStep } from '../telemetry/recorder.js';
+import { DEFAULT_HISTOGRAM_BINS } from '../telemetry/stats.js';
 import {
   type MatrixName,
   type Product,
@@ -59,11 +66,40 @@ export const DEFAULT_HISTORY_SIZE = 100;
 export const DEFAULT_HISTORY_MATRIX_SIZE = 64;
 /** Training state (parameters, optimizer buffers) the history may hold by default: 256 MiB. */
 export const DEFAULT_HISTORY_BYTES = 256 * 2 ** 20;
+
+/** The memory a session of `config` on `trainRows` rows will need (engine/model/memory-estimate.ts). */
+export function estimateSessionMemory(
+  config: Pick<TrainConfig, 'model' | 'optimizer' | 'batchSize' | 'historySize' | 'historyBytes'>,
+  trainRows: number,
+  backend: Pick<Backend, 'precision'> = { precision: 'f64' },
+): MemoryEstimate {
+  const batch = config.batchSize === 'full' ? trainRows : Math.min(config.batchSize, trainRows);
+  const base = estimateMemory({ model: config.model, batchSize: batch, optimizer: config.optimizer, precision: backend.precision });
+  // The history keeps whole training states, up to its byte budget.
+  const entries = config.historySize ?? DEFAULT_HISTORY_SIZE;
+  const state = base.parameterBytes + base.optimizerBytes;
+  const historyBytes = Math.min(config.historyBytes ?? DEFAULT_HISTORY_BYTES, entries * state);
+  return estimateMemory({
+    model: config.model,
+    batchSize: batch,
+    optimizer: config.optimizer,
+    precision: backend.precision,
+    historyBytes,
+  });
+}
+
+function memoryLimitsFor(backend: Backend, options: SessionOptions): MemoryLimits {
+  const limits = options.memoryLimits ?? DEFAULT_MEMORY_LIMITS;
+  const buffer = backend.maxBufferBytes;
+  return buffer === undefined ? limits : { ...limits, maxMatrixBytes: Math.min(limits.maxMatrixBytes, buffer) };
+}
 /** Losses kept for loss curves and the loss-spike breakpoint. */
 export const LOSS_LOG_SIZE = 100_000;
 const LOSS_LOG_TRIM = 10_000;
 
 export interface SessionOptions {
+  /** What a configuration may need in all and per matrix (default DEFAULT_MEMORY_LIMITS, capped by the backend's buffer size). */
+  readonly memoryLimits?: MemoryLimits;
   /** Compute per-layer stats and push a history entry every k-th step (default 1; 0: never). */
   readonly recordEvery?: number;
   /** Histogram bins in the stats (default 32; null: no histograms). */
@@ -174,7 +210,7 @@ export class Session {
     /** The normalisation fitted on this session's training rows (null: the data as given). */
     readonly preprocessing: Preprocessing | null,
     readonly backend: Backend,
-    private readonly options: Required<Omit<SessionOptions, 'breakpoints'>>,
+    private readonly options: Required<Omit<SessionOptions, 'breakpoints' | 'memoryLimits'>>,
     readonly trainRows: Int32Array,
     readonly validationRows: Int32Array,
     params: ParameterSet,
@@ -241,6 +277,8 @@ export class Session {
     checkBreakpoints(config, breakpoints);
     const history = new RingBuffer<HistoryEntry>(config.historySize ?? DEFAULT_HISTORY_SIZE);
     const split = splitTrainValidation(dataset.X.rows, config.validationFraction, config.seed);
+    // Refuse what cannot fit before the first parameter is allocated, with the estimate.
+    checkMemoryFits(estimateSessionMemory(config, split.train.length, backend), memoryLimitsFor(backend, options));
     const schedule = new BatchSchedule(split.train, config.batchSize, config.seed);
     const prepared = normalizeForTraining(dataset, config.normalize, split.train);
     const params = resolveInitialParameters(config.model, config.init, config.seed);
@@ -756,19 +794,12 @@ export class Session {
         return { layer: i, activation: layer.activation, A, H, G, W, b, dW, db };
       }),
     );
-    const layers = perLayer.map((m) => layerStats(m, this.options.histogramBins));
-    if (this.history.capacity > 0) {
-      const size = this.options.historyMatrixSize;
-      const matrices: Record<string, ReturnType<typeof decimate>> = {};
-      perLayer.forEach((m, i) => {
-        matrices[`A_${i + 1}`] = decimate(m.A, size, size);
-        matrices[`H_${i}`] = decimate(m.H, size, size);
-        matrices[`G_${i}`] = decimate(m.G, size, size);
-        matrices[`dW_${i}`] = decimate(m.dW, size, size);
-        matrices[`db_${i}`] = decimate(m.db, size, size);
-        matrices[`W_${i}`] = decimate(m.W, size, size);
-        matrices[`b_${i}`] = decimate(m.b, size, size);
-      });
+    const keep = this.history.capacity > 0;
+    const { layers, matrices } = recordStep(perLayer, {
+      histogramBins: this.options.histogramBins,
+      historyMatrixSize: keep ? this.options.historyMatrixSize : null,
+    });
+    if (keep) {
       this.history.push({
         step: st.number,
         epoch,

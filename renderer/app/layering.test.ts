@@ -51,3 +51,52 @@ describe('renderer layering', () => {
     expect(all).toContain('protocol/index.js');
   });
 });
+
+// Inside the app (docs/dashboard.md "Code layout"), from the top down: the entry (main.ts,
+// App.vue) and wiring/ (what connects the stores to the engine link and the menu); views/ and
+// bench/; charts/ and components/; stores/; services/ and transport/ (helpers and the engine link).
+// A folder imports its own and those below it, never one above; nothing but tests imports testing/.
+const appDir = resolve(rendererDir, 'app');
+const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
+  entry: ['wiring', 'views', 'bench', 'charts', 'components', 'stores', 'services', 'transport'],
+  wiring: ['wiring', 'stores', 'services', 'transport'],
+  views: ['views', 'charts', 'components', 'stores', 'services'],
+  bench: ['bench', 'charts', 'components', 'stores', 'services'],
+  charts: ['charts', 'components', 'stores', 'services'],
+  components: ['components', 'charts', 'stores', 'services'],
+  stores: ['stores', 'services'],
+  services: ['services', 'transport'],
+  transport: ['transport', 'services'],
+  testing: ['testing', 'services'],
+};
+
+/** The app folder a file belongs to ('entry' for main.ts, App.vue and anything else at the top). */
+function appLayer(file: string): string {
+  const top = relative(appDir, file).replaceAll('\\', '/').split('/');
+  return top.length > 1 && top[0]! in MAY_IMPORT ? top[0]! : 'entry';
+}
+
+function appImports(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  return [...src.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.[^'"]+)['"]/g)]
+    .map((m) => resolve(dirname(file), m[1]!))
+    .filter((p) => !relative(appDir, p).startsWith('..'));
+}
+
+describe('app layering', () => {
+  const files = sources(appDir).filter((f) => !/\.test\.ts$/.test(f));
+  it('imports only its own folder and the folders below it (wiring above stores, helpers below)', () => {
+    const bad = files.flatMap((f) =>
+      appImports(f)
+        .filter((p) => !MAY_IMPORT[appLayer(f)]!.includes(appLayer(p)) && !(appLayer(f) === 'entry' && appLayer(p) === 'entry'))
+        .map((p) => `${relative(appDir, f)} (${appLayer(f)}) → ${relative(appDir, p)} (${appLayer(p)})`),
+    );
+    expect(bad).toEqual([]);
+  });
+  it('sees every folder it rules on, and the rule bites (a store importing wiring would be caught)', () => {
+    const layers = new Set(files.map(appLayer));
+    for (const l of Object.keys(MAY_IMPORT)) expect(layers, l).toContain(l);
+    expect(MAY_IMPORT[appLayer(join(appDir, 'stores', 'x.ts'))]).not.toContain(appLayer(join(appDir, 'wiring', 'connect.ts')));
+    expect(appImports(join(appDir, 'main.ts')).map(appLayer)).toContain('wiring');
+  });
+});

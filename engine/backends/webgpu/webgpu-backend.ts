@@ -66,6 +66,9 @@ const MAX_LOSS_GROUPS = 256;
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu-f32' as const;
   readonly precision = 'f32' as const;
+  get maxBufferBytes(): number {
+    return this.device.limits.maxStorageBufferBindingSize;
+  }
 
   private readonly errors: ErrorSink;
   private readonly pool: BufferPool;

@@ -2,9 +2,16 @@
 import { open, stat } from 'node:fs/promises';
 import { type Matrix, frobenius } from '../../core/matrix.js';
 import { builtinInfo, builtinNames, generateBuiltin } from '../../data/registry.js';
+import { createReadStream } from 'node:fs';
+import { DatasetError } from '../../data/errors.js';
 import { readDatasetFile } from '../../data/node-files.js';
+import { loadDataset, type LoadOptions } from '../../data/load.js';
+import { checkByteLimit, concatBytes } from '../../data/parsers/input.js';
+import { loadDatasetStream } from '../../data/stream.js';
+import { resolveLimits } from '../../data/types.js';
+import { FormatError } from '../../io/format-error.js';
 import type { LabeledDataset, LoadInference } from '../../data/types.js';
-import type { AnyFile } from '../../io/any-file.js';
+import { type AnyFile, parseAnyFile } from '../../io/any-file.js';
 import { readAnyFile, readTextFile } from '../../io/node-files.js';
 import type { BatchFile } from '../../io/batch-file.js';
 import type { GradientsFile } from '../../io/gradients-file.js';
@@ -78,13 +85,92 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
     return v === undefined ? {} : { [flag]: v.split(',').map((c) => c.trim()) };
   };
   // Everything echoed from a file goes through printableLines: no escape codes reach the terminal.
+  const options: LoadOptions = { fileName: name, ...read, ...cols('features'), ...cols('targets') };
+  if (!(await isRegularFile(path))) {
+    io.stdout.write(printableLines(await describeSpecialFile(path, name, options)));
+    return EXIT_OK;
+  }
   if (await claimsOurFormat(path)) {
     io.stdout.write(printableLines(describeOurFile(name, await readAnyFile(path, name))));
   } else {
-    const ds = await readDatasetFile(path, { fileName: name, ...read, ...cols('features'), ...cols('targets') });
+    const ds = await readDatasetFile(path, options);
     io.stdout.write(printableLines(describeDataset(name, ds)));
   }
   return EXIT_OK;
+}
+
+/**
+ * A pipe (`<(cat x.csv)`) can be read once and a device (/dev/zero) may never end: read it once,
+ * deciding what it is from its first bytes. A JSON object is gathered (under the byte limit) to
+ * see whether it is one of our files; anything else streams into the dataset loader, which
+ * refuses binary data within its first 64 KiB.
+ */
+async function describeSpecialFile(path: string, name: string, options: LoadOptions): Promise<string> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  try {
+    const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    const first = await it.next();
+    const head: Uint8Array = first.done ? new Uint8Array(0) : first.value;
+    async function* all(): AsyncGenerator<Uint8Array> {
+      yield head;
+      if (first.done) return;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    }
+    const startsJson = new TextDecoder()
+      .decode(head.subarray(0, 64))
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{');
+    if (!startsJson) return describeDataset(name, await loadDatasetStream(all(), null, options));
+    const { maxBytes } = resolveLimits(options.limits);
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of all()) {
+      size += chunk.length;
+      checkByteLimit(size, { ...options, limits: { maxBytes } });
+      parts.push(chunk);
+    }
+    const bytes = concatBytes(parts, size);
+    const text = ourFormatText(bytes);
+    return text !== null
+      ? describeOurFile(
+          name,
+          withFileName(() => parseAnyFile(text), name),
+        )
+      : describeDataset(name, loadDataset(bytes, options));
+  } catch (e) {
+    throw e instanceof DatasetError ? e.withFile(name) : e;
+  } finally {
+    stream.destroy();
+  }
+}
+
+const isRegularFile = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (s) => s.isFile() || s.isDirectory(), // a folder gets the usual "is a folder" message
+    () => true,
+  );
+
+/** The text of `bytes` when they are one of our JSON files (an object naming a backprop-lens format). */
+function ourFormatText(bytes: Uint8Array): string | null {
+  const text = new TextDecoder().decode(bytes);
+  if (
+    !text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{')
+  )
+    return null;
+  return Object.values(FORMAT_IDS).some((id) => text.includes(`"${id}"`)) ? text : null;
+}
+
+function withFileName<T>(parse: () => T, name: string): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof FormatError) throw e.at({ file: name });
+    throw e;
+  }
 }
 
 /**

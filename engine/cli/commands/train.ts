@@ -38,7 +38,7 @@ import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
 import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import { type TrainingData, loadTrainingData } from '../dataset-source.js';
-import { refuseOutputOverInput } from '../outputs.js';
+import { cliMemoryLimits, refuseOutputOverInput } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { architecture, duration, num, plural, table } from '../format.js';
 import { commandHelp } from '../help.js';
@@ -506,7 +506,11 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
   try {
-    session = await Session.create(config, data.train, backend, { recordEvery: 0, histogramBins: null });
+    session = await Session.create(config, data.train, backend, {
+      recordEvery: 0,
+      histogramBins: null,
+      memoryLimits: cliMemoryLimits(),
+    });
     const totalSteps = opts.length.unit === 'steps' ? opts.length.n : opts.length.n * session.batchesPerEpoch;
     const quiet = flag(values, 'quiet') || flag(values, 'json');
     const progress = createProgress(io.stderr, totalSteps, quiet ? 'none' : 'auto', io.now);

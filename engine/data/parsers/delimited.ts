@@ -123,10 +123,8 @@ export class DelimitedTextParser {
       }
       text = text.slice(at);
     }
-    if (this.sniffBuffer !== null && this.delimiter !== null && text.length > 0) {
-      this.startWith(this.sniffBuffer + text); // nothing to sniff: parse as the text arrives
-      return;
-    }
+    // The first 64 KiB are gathered even with a given delimiter: the binary-data check below sees
+    // the same text whatever the chunking, so errors do not depend on where chunks were cut.
     if (this.sniffBuffer !== null) {
       this.sniffBuffer += text;
       if (this.sniffBuffer.length < SNIFF_BYTES) return;
@@ -198,6 +196,14 @@ export class DelimitedTextParser {
     if (!this.started) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      // /dev/zero, an image, UTF-16: refuse at once rather than parse megabytes of NULs.
+      if (text.slice(0, SNIFF_BYTES).indexOf('\0') >= 0) {
+        throw this.error(
+          'unknown-format',
+          'binary data, not text (a NUL character near the start): not a CSV/TSV/text, JSON, .npy or IDX file (UTF-16 text must be saved as UTF-8)',
+          {},
+        );
+      }
       if (this.delimiter === null) {
         this.delimiter = sniffDelimiter(text, this.file, this.comment);
         this.sniffed = true;
@@ -567,7 +573,7 @@ export function parseDelimited(input: string | Uint8Array, options: DelimitedOpt
 }
 
 /** Records the encoding actually used, and its notices, in the table's read info. */
-function withDecoding(table: Table, decoding: TextDecoding): Table {
+export function withDecoding(table: Table, decoding: TextDecoding): Table {
   const text = table.text;
   if (!text) return table;
   return { ...table, text: { ...text, encoding: decoding.used, notices: [...text.notices, ...decoding.notices] } };

@@ -9,7 +9,7 @@
  * a character offset or key path into a line and column.
  */
 import { findNodeAtLocation, parseTree, type JSONPath } from 'jsonc-parser';
-import { findJsonSyntaxError, lineColumnAt } from '../../core/json-syntax.js';
+import { findExcessiveNesting, findJsonSyntaxError, lineColumnAt, nestingMessage } from '../../core/json-syntax.js';
 import { DatasetError, type DatasetErrorLocation } from '../errors.js';
 import { ColumnBuilder, defaultColumnName, type Table } from '../table.js';
 import { resolveLimits, type ParseOptions } from '../types.js';
@@ -35,6 +35,15 @@ export function parseJsonTable(input: string | Uint8Array, options: ParseOptions
       `about ${commas.toLocaleString('en-US')} values, over the ${maxCells.toLocaleString('en-US')}-cell limit`,
       where(file),
     );
+  }
+  const { maxDepth } = resolveLimits(options.limits);
+  const deep = findExcessiveNesting(text, maxDepth);
+  if (deep) {
+    throw new DatasetError('too-deep', nestingMessage(maxDepth), {
+      ...where(file),
+      line: deep.line,
+      column: deep.column,
+    });
   }
   let value: unknown;
   try {

@@ -3,11 +3,12 @@
  * curve of a past step (time travel: the engine's `predict` answers at its current parameters
  * only). The forward pass is the engine's own (its float64 reference backend, through the public
  * entry), so the plot shows what training computed, activations and all; the page only lays out
- * the grid of inputs.
+ * the grid of inputs. Like `predict`, it takes raw inputs: the run's preprocessing (from
+ * `configured`) normalises them as in training and maps normalised outputs back to raw units.
  */
-import { Cpu64Backend, type FloatArray, type Matrix, type Tensor } from '../../../engine/index.js';
+import { Cpu64Backend, applyTransform, invertTransform, type FloatArray, type Matrix, type Preprocessing, type Tensor } from '../../../engine/index.js';
 import type { Activation } from '../../../engine/protocol/index.js';
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 
 export interface DenseLayer {
   readonly W: MatrixView; // p_i × p_{i+1}
@@ -21,16 +22,21 @@ const asMatrix = (m: MatrixView): Matrix<FloatArray> => ({
   data: m.data instanceof Float64Array || m.data instanceof Float32Array ? m.data : Float64Array.from(m.data),
 });
 
-/** F = A_L for the n×p_0 inputs X (H_i = A_i W_i + 1 b_i, A_{i+1} = act_i(H_i)); throws when the shapes do not chain. */
-export async function forward(X: MatrixView, layers: readonly DenseLayer[]): Promise<Matrix<FloatArray>> {
+/**
+ * F = A_L for the raw n×p_0 inputs X (H_i = A_i W_i + 1 b_i, A_{i+1} = act_i(H_i)), through the
+ * run's preprocessing when it has one; throws when the shapes do not chain.
+ */
+export async function forward(X: MatrixView, layers: readonly DenseLayer[], preprocessing: Preprocessing | null = null): Promise<Matrix<FloatArray>> {
   const backend = new Cpu64Backend();
   try {
-    let A: Tensor = backend.upload(asMatrix(X), 'X');
+    const raw = { rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) };
+    let A: Tensor = backend.upload(preprocessing?.inputs ? applyTransform(raw, preprocessing.inputs) : raw, 'X');
     for (const [i, l] of layers.entries()) {
       if (l.W.rows !== A.cols) throw new RangeError(`forward: W_${i} has ${l.W.rows} rows, A_${i} has ${A.cols} columns`);
       A = backend.denseForward(A, backend.upload(asMatrix(l.W), `W${i}`), backend.upload(asMatrix(l.b), `b${i}`), l.activation).A;
     }
-    return await backend.read(A);
+    const F = await backend.read(A);
+    return preprocessing?.outputs ? invertTransform({ rows: F.rows, cols: F.cols, data: Float64Array.from(F.data) }, preprocessing.outputs) : F;
   } finally {
     backend.dispose();
   }

@@ -4,8 +4,9 @@
  * truth (its backend, current parameters). During time travel the weights are those of a past
  * step: the engine's forward pass runs on them in the page (forward.ts).
  */
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 import type { EngineLink } from './engine-link.js';
+import type { Preprocessing } from '../../../engine/index.js';
 import { forward, type DenseLayer } from './forward.js';
 
 /** F = A_L for the rows of X (n × outputs). */
@@ -19,7 +20,7 @@ export function enginePredictor(link: EngineLink): Evaluator {
   };
 }
 
-/** F from given weights (a past step's). */
-export function localPredictor(layers: readonly DenseLayer[]): Evaluator {
-  return (X) => forward(X, layers);
+/** F from given weights (a past step's), for raw inputs as `predict` takes them (the run's preprocessing applied). */
+export function localPredictor(layers: readonly DenseLayer[], preprocessing: Preprocessing | null): Evaluator {
+  return (X) => forward(X, layers, preprocessing);
 }

@@ -3,7 +3,7 @@
  * statistics over the whole data set and sends them with `dataset-loaded`), and class indices of
  * one-hot targets for colouring points by class.
  */
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from './matrix.js';
 
 /** One column's row of the summary table. */
 export interface ColumnStats {

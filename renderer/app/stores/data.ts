@@ -9,7 +9,7 @@ import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, Loa
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
 import type { ColumnStats } from '../services/stats.js';
-import type { MatrixView } from '../components/heatmap/paint.js';
+import type { MatrixView } from '../services/matrix.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
 
@@ -78,7 +78,7 @@ export const useDataStore = defineStore('data', () => {
   const selectedInfo = computed(() => catalog.value.find((b) => b.name === selected.value) ?? null);
   const task = computed<'regression' | 'classification' | null>(() => loaded.value?.preview.task ?? null);
   const image = computed(() => loaded.value?.preview.image ?? null);
-  /** Per-column statistics of the whole data set, as the engine computed them (after normalisation). */
+  /** Per-column statistics of the whole data set, as the engine computed them (as loaded; the training normalisation is fitted later, on the training rows). */
   const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
     if (!l) return [];

@@ -10,7 +10,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { EventOf, MatrixName, MatrixPayload } from '../../../engine/protocol/index.js';
-import { diffMatrix, type MatrixView } from '../components/heatmap/paint.js';
+import { diffMatrix, type MatrixView } from '../services/matrix.js';
 import { matrixKey } from './telemetry.js';
 import { useSessionStore } from './session.js';
 import { useModelStore } from './model.js';

@@ -6,7 +6,9 @@
  */
 import {
   COMMAND_TYPES,
+  PROTOCOL_VERSION,
   type BackendInfo,
+  type Checkpoint,
   type ColumnStats,
   type CommandType,
   type EngineEvent,
@@ -28,6 +30,11 @@ export type EventBody<T extends EventType = EventType> = T extends EventType ? O
 /** Any event, given every field but the envelope. */
 export function event<T extends EventType>(type: T, fields: Omit<EventOf<T>, 'v' | 'type'>): EventBody<T> {
   return { type, ...fields } as unknown as EventBody<T>; // the spread of a generic Omit is not narrowed by TypeScript; the parameter type is the check
+}
+
+/** The event as the engine sends it (with the envelope's `v`), for code that reads events off the wire. */
+export function envelope(body: EventBody): EngineEvent {
+  return { v: PROTOCOL_VERSION, ...body };
 }
 
 /** Any command as the dashboard sends it (the link adds `v` and `id`). */
@@ -111,15 +118,20 @@ export function datasetLoaded(
   });
 }
 
+/** `configure` for a 2-input, 1-output linear model trained with SGD at `lr`. */
+export function configureCommand(lr = 0.5): CommandBody<'configure'> {
+  return { type: 'configure', config: { model: { inputSize: 2, layers: [{ units: 1, activation: 'identity' }], loss: 'mse' }, optimizer: { kind: 'sgd', lr } } };
+}
+
+/** A checkpoint at `step` of a model with no layers' worth of parameters (what the recovery code stores, not what it means). */
+export function checkpointAt(step: number): Checkpoint {
+  return { step, epoch: step, parameters: { W: [], b: [] }, optimizer: null };
+}
+
 export function opRef(index: number, kind: OpKind, layer: number | null): OpRef {
   return { index, kind, layer, label: `${kind} ${layer ?? ''}`, equation: 'H_0 = A_0 W_0 + 1 b_0' };
 }
 
 export function errorEvent(over: Partial<Omit<EventOf<'error'>, 'v' | 'type'>> = {}): EventBody<'error'> {
   return event('error', { code: 'invalid-state', message: 'refused', path: null, command: null, fatal: false, ...over });
-}
-
-/** Narrows a played or received event to its type (for tests that read fields back). */
-export function isEvent<T extends EventType>(e: EngineEvent | EventBody, type: T): e is EventOf<T> & EventBody<T> {
-  return e.type === type;
 }

@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { RecoveryMemory } from './recovery-memory.js';
-import type { CommandBody } from '../services/engine-link.js';
-import type { Checkpoint } from '../../../engine/protocol/index.js';
+import { checkpointAt, command, configureCommand, envelope, event, stateEvent } from '../testing/factories.js';
 
-const dataset = { type: 'load-dataset', source: { kind: 'builtin', name: 'xor' } } as unknown as CommandBody;
-const configure = {
-  type: 'configure',
-  config: { model: {}, optimizer: { kind: 'sgd', lr: 0.5 } },
-} as unknown as CommandBody;
-const checkpoint = { step: 7, epoch: 7, parameters: { W: [], b: [] }, optimizer: null } as unknown as Checkpoint;
+const dataset = command<'load-dataset'>({ type: 'load-dataset', source: { kind: 'builtin', name: 'xor' } });
+const configure = configureCommand(0.5);
+const checkpoint = checkpointAt(7);
 
 describe('RecoveryMemory', () => {
   it('replays settings, the dataset, the configuration, the checkpoint, the learning rate set during the run, then start', () => {
     const m = new RecoveryMemory();
-    m.noteCommand({ type: 'set-breakpoints', breakpoints: [] } as CommandBody);
+    m.noteCommand(command<'set-breakpoints'>({ type: 'set-breakpoints', breakpoints: [] }));
     m.noteCommand(dataset);
     m.noteCommand(configure);
-    m.noteCommand({ type: 'start' } as CommandBody);
-    m.noteCommand({ type: 'set-learning-rate', lr: 0.05 } as CommandBody);
-    m.noteEvent({ v: 1, type: 'checkpoint', checkpoint } as never);
-    m.noteEvent({ v: 1, type: 'state', state: 'running', step: 7, epoch: 7, nextOp: null, reason: 'command' } as never);
+    m.noteCommand(command<'start'>({ type: 'start' }));
+    m.noteCommand(command<'set-learning-rate'>({ type: 'set-learning-rate', lr: 0.05 }));
+    m.noteEvent(envelope(event('checkpoint', { checkpoint })));
+    m.noteEvent(envelope(stateEvent({ state: 'running', step: 7, epoch: 7 })));
     expect(m.replay().map((c) => c.type)).toEqual([
       'set-breakpoints',
       'load-dataset',
@@ -35,11 +31,11 @@ describe('RecoveryMemory', () => {
     const m = new RecoveryMemory();
     m.noteCommand(dataset);
     m.noteCommand(configure);
-    m.noteCommand({ type: 'set-learning-rate', lr: 0.05 } as CommandBody);
+    m.noteCommand(command<'set-learning-rate'>({ type: 'set-learning-rate', lr: 0.05 }));
     m.noteCommand(configure);
     expect(m.replay().map((c) => c.type)).toEqual(['load-dataset', 'configure']);
-    m.noteCommand({ type: 'set-learning-rate', lr: 0.05 } as CommandBody);
-    m.noteCommand({ type: 'reset' } as CommandBody);
+    m.noteCommand(command<'set-learning-rate'>({ type: 'set-learning-rate', lr: 0.05 }));
+    m.noteCommand(command<'reset'>({ type: 'reset' }));
     expect(m.replay().map((c) => c.type)).toEqual(['load-dataset', 'configure']);
   });
 });

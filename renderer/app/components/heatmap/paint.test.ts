@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellAt, diffMatrix, formatValue, paintMatrix } from './paint.js';
+import { blockOf, cellAt, diffMatrix, formatValue, paintMatrix } from './paint.js';
+import { matrixPayload } from '../../testing/factories.js';
 import { divergingLut, divergingRgb, LUT_CENTER, NAN_RGB, POS_INF_RGB, NEG_INF_RGB, unpackRgba } from './colour-scale.js';
 import { maxAbsFinite, ScaleTracker } from './scaling.js';
 
@@ -74,6 +75,15 @@ describe('scaling', () => {
     win.next(1);
     expect(win.next(1)).toBe(1); // 5 left the window
     expect(new ScaleTracker('fixed', 1, 0.25).next(9)).toBe(0.25);
+  });
+});
+
+describe('blockOf', () => {
+  it('reads the block geometry of a protocol payload, and 1 × 1 of a plain matrix', () => {
+    const decimated = { ...matrixPayload('W', 0, 2, 3, 1), sourceRows: 8, sourceCols: 9, blockRows: 4, blockCols: 3 };
+    expect(blockOf(decimated)).toEqual({ r: 4, c: 3, rows: 8, cols: 9 });
+    expect(blockOf({ rows: 2, cols: 3, data: new Float32Array(6) })).toEqual({ r: 1, c: 1, rows: 2, cols: 3 });
+    expect(blockOf(null)).toEqual({ r: 1, c: 1, rows: 0, cols: 0 });
   });
 });
 

@@ -3,13 +3,23 @@
  * canvas so that tests can check every pixel. One matrix cell is one canvas pixel; CSS scales
  * the canvas up with `image-rendering: pixelated`.
  */
+import type { MatrixPayload } from '../../../../engine/protocol/index.js';
+import type { FloatArray } from '../../../../engine/index.js';
 import { divergingLut, LUT_CENTER, type ColourLut } from './colour-scale.js';
+import type { MatrixView } from '../../services/matrix.js';
 
-/** The matrix shape the dashboard draws: row-major, one sample per row (FORMATS.md). */
-export interface MatrixView {
-  readonly rows: number;
-  readonly cols: number;
-  readonly data: ArrayLike<number>;
+export { diffMatrix, formatValue, type MatrixView } from '../../services/matrix.js';
+
+/**
+ * What a heatmap draws: any matrix, or a streamed one (the protocol's MatrixPayload) whose cells
+ * may each stand for a block of its source; hover and selection then speak in source indices.
+ */
+export type HeatmapMatrix = MatrixView | MatrixPayload<FloatArray>;
+
+/** The source block one drawn cell stands for, and the source's shape (1 × 1 and the matrix's own for an undecimated one). */
+export function blockOf(m: HeatmapMatrix | null): { r: number; c: number; rows: number; cols: number } {
+  if (!m) return { r: 1, c: 1, rows: 0, cols: 0 };
+  return 'blockRows' in m ? { r: m.blockRows, c: m.blockCols, rows: m.sourceRows, cols: m.sourceCols } : { r: 1, c: 1, rows: m.rows, cols: m.cols };
 }
 
 /**
@@ -41,16 +51,6 @@ export function paintMatrix(m: MatrixView, limit: number, out: Uint32Array, lut:
   }
 }
 
-/** Elementwise a − b (for diffs between two steps or two backends); shapes must match. */
-export function diffMatrix(a: MatrixView, b: MatrixView): MatrixView {
-  if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new RangeError(`diffMatrix: ${a.rows}×${a.cols} vs ${b.rows}×${b.cols}`);
-  }
-  const out = new Float32Array(a.rows * a.cols);
-  for (let i = 0; i < out.length; i++) out[i] = a.data[i]! - b.data[i]!;
-  return { rows: a.rows, cols: a.cols, data: out };
-}
-
 export interface Cell {
   readonly row: number;
   readonly col: number;
@@ -69,11 +69,3 @@ export function cellAt(m: MatrixView, x: number, y: number, width: number, heigh
   return { row, col, value: m.data[row * m.cols + col]! };
 }
 
-/** Exact value formatting for tooltips: full precision for small/large magnitudes, NaN/Inf spelled out. */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e5 ? v.toExponential(6) : v.toPrecision(7);
-}

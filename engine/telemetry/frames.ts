@@ -1,17 +1,55 @@
 /**
- * Building telemetry payloads from a Session: streaming frames (latest stats, every loss since the
- * last frame, the selected matrices decimated), frames replayed from the history, and the
- * operand/result matrices of one op for the stepper.
+ * The stream frame, the last part of the telemetry stage (train → telemetry → host → port):
+ * streaming frames (latest stats, every loss since the last frame thinned with extremes kept, the
+ * selected matrices decimated), frames replayed from the history, and the operand/result matrices
+ * of one op for the stepper. It reads a training session through the narrow FrameSource (and a
+ * history entry through RecordedStep), so telemetry needs nothing from train.
  */
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import type { Session } from '../train/session.js';
-import type { HistoryEntry } from '../train/history.js';
-import type { LayerStats, OpRef } from '../train/types.js';
 import type { MatrixSelection } from '../protocol/commands.js';
 import type { EventOf, LossPoint } from '../protocol/events.js';
 import { decimate, MATRIX_NAMES } from '../protocol/matrix-payload.js';
 import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import type { DecimatedMatrix } from './decimate.js';
+import { redecimate } from './decimate.js';
+import { thinSeries } from './series.js';
+import type { LayerStats } from './types.js';
+
+/** What a frame reads of a training session (engine/train's Session is one). */
+export interface FrameSource {
+  summary(): {
+    readonly step: number;
+    readonly epoch: number;
+    readonly loss: number;
+    readonly validationLoss: number | null;
+    readonly layers: readonly LayerStats[];
+  } | null;
+  lossCurve(): readonly LossPoint[];
+  /** A host read of a matrix of the current (or last) step, in the backend's precision; never modified. */
+  getMatrixRaw(index: number, name: MatrixName): Promise<Matrix<FloatArray> | null>;
+  readonly config: { readonly model: { readonly layers: readonly unknown[] }; readonly batchSize: number | 'full' };
+  readonly trainRows: ArrayLike<number>;
+}
+
+/** A recorded step as the history keeps it (engine/train/history.ts's HistoryEntry is one). */
+export interface RecordedStep {
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss: number | null;
+  readonly validationLoss: number | null;
+  readonly layers: readonly LayerStats[];
+  /** Full-precision W_i, b_i while kept; null once thinned. */
+  readonly parameters: { readonly W: readonly Matrix<FloatArray>[]; readonly b: readonly Matrix<FloatArray>[] } | null;
+  /** Decimated copies keyed "A_1", "H_0", "W_0", … (recorder.ts). */
+  readonly matrices: Readonly<Record<string, DecimatedMatrix>>;
+}
+
+/** An op of a training step, as far as the stepper's matrices go. */
+export interface OpLike {
+  readonly kind: 'forward' | 'loss' | 'backward' | 'update';
+  readonly layer: number | null;
+}
 
 export const MAX_LOSS_POINTS_PER_FRAME = 1000;
 
@@ -36,14 +74,17 @@ export function selectedMatrices(sel: MatrixSelection, L: number): { name: Matri
   return out;
 }
 
-/** At most `max` points, evenly thinned, always keeping the newest. */
+/**
+ * At most `max` points, always keeping the newest, and per bucket the extremes and non-finite
+ * values of the loss and of the validation loss (series.ts): a spike or a NaN is never thinned away.
+ */
 export function thinLosses(points: readonly LossPoint[], max = MAX_LOSS_POINTS_PER_FRAME): LossPoint[] {
-  if (points.length <= max) return [...points];
-  const out: LossPoint[] = [];
-  const stride = points.length / max;
-  for (let k = 0; k < max - 1; k++) out.push(points[Math.floor(k * stride)]!);
-  out.push(points[points.length - 1]!);
-  return out;
+  return thinSeries(
+    points,
+    max,
+    (p) => p.loss,
+    (p) => p.validationLoss,
+  );
 }
 
 /** Loss points with step > afterStep (the log is ordered by step). */
@@ -66,16 +107,16 @@ function withoutHistograms(layers: readonly LayerStats[]): LayerStats[] {
 }
 
 /** Full batch: A_0 (the training set) never changes, so its decimated payload is made once per session and size. */
-const constantBatch = new WeakMap<Session, { maxSize: number; payload: MatrixPayload }>();
+const constantBatch = new WeakMap<FrameSource, { maxSize: number; payload: MatrixPayload }>();
 
-function isFullBatch(session: Session): boolean {
+function isFullBatch(session: FrameSource): boolean {
   const b = session.config.batchSize;
   return b === 'full' || b >= session.trainRows.length;
 }
 
 /** Reads and decimates the selected matrices of the session's current (or last) step. */
 export async function readMatrices(
-  session: Session,
+  session: FrameSource,
   wanted: readonly { name: MatrixName; layer: number }[],
   maxSize: number,
 ): Promise<MatrixPayload[]> {
@@ -113,7 +154,7 @@ export interface LiveFrameInput {
 
 /** A streaming frame; null before the first completed step (nothing to show yet). */
 export async function buildLiveFrame(
-  session: Session,
+  session: FrameSource,
   settings: TelemetrySettings,
   input: LiveFrameInput,
 ): Promise<EventOf<'frame'> | null> {
@@ -142,25 +183,18 @@ export async function buildLiveFrame(
 
 /**
  * A history entry's copy of a matrix, as a payload: W and b at full resolution while the entry
- * keeps its parameters, everything else (and W, b of a thinned entry) from the decimated copies
- * (blocks approximate: the history keeps proportional blocks).
+ * keeps its parameters, everything else (and W, b of a thinned entry) from the decimated copies,
+ * whose block sizes and range describe the source exactly (one decimator, uniform blocks).
  */
-export function historyPayload(entry: HistoryEntry, name: MatrixName, layer: number): MatrixPayload | null {
+export function historyPayload(entry: RecordedStep, name: MatrixName, layer: number): MatrixPayload | null {
   if ((name === 'W' || name === 'b') && entry.parameters) {
     const m = (name === 'W' ? entry.parameters.W : entry.parameters.b)[layer];
     return m ? decimate(m, layer, name, Number.MAX_SAFE_INTEGER) : null;
   }
   // A thinned entry (history byte budget) shows W and b from its decimated copies, like the rest.
   const d = entry.matrices[`${name}_${layer}`];
-  if (!d) return null;
-  const full = decimate(d, layer, name, Number.MAX_SAFE_INTEGER);
-  return {
-    ...full,
-    sourceRows: d.sourceRows,
-    sourceCols: d.sourceCols,
-    blockRows: Math.ceil(d.sourceRows / Math.max(1, d.rows)),
-    blockCols: Math.ceil(d.sourceCols / Math.max(1, d.cols)),
-  };
+  // A copy: the payload's buffer is transferred (detached) when posted, the history keeps its own.
+  return d ? { layer, name, ...d, data: d.data.slice() } : null;
 }
 
 /**
@@ -168,7 +202,7 @@ export function historyPayload(entry: HistoryEntry, name: MatrixName, layer: num
  * values as the dataset's rows); `batchX` supplies it, recomputed from the step's batch schedule.
  */
 export function buildHistoryFrame(
-  entry: HistoryEntry,
+  entry: RecordedStep,
   settings: TelemetrySettings,
   L: number,
   replyTo: number | undefined,
@@ -184,7 +218,9 @@ export function buildHistoryFrame(
     const p = historyPayload(entry, w.name, w.layer);
     if (p)
       matrices.push(
-        p.rows > settings.maxSize || p.cols > settings.maxSize ? decimate(p, p.layer, p.name, settings.maxSize) : p,
+        p.rows > settings.maxSize || p.cols > settings.maxSize
+          ? { layer: p.layer, name: p.name, ...redecimate(p, settings.maxSize) }
+          : p,
       );
   }
   const frame: EventOf<'frame'> = {
@@ -206,7 +242,7 @@ export function buildHistoryFrame(
 }
 
 /** The operands and results of one op, for the stepper (names follow FORMATS.md). */
-export function opOperands(op: OpRef, L: number): { name: MatrixName; layer: number }[] {
+export function opOperands(op: OpLike, L: number): { name: MatrixName; layer: number }[] {
   switch (op.kind) {
     case 'forward': {
       const i = op.layer!;
