@@ -9,7 +9,7 @@
  *   npm run bench:attach -- --steps 400 --rounds 5 --rate 20 --threads 1
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AttachServer } from '../engine/attach/node-attach-server.js';
 
@@ -95,8 +95,20 @@ async function main(): Promise<void> {
   console.log(
     `\nmedian: plain ${plain.toFixed(1)} steps/s, attached ${attached.toFixed(1)} steps/s, cost ${(100 * cost).toFixed(1)} %, ${fps.toFixed(1)} full frames/s received`,
   );
-  if (process.argv.includes('--append')) appendFileSync(join('BENCHMARKS.md'), `${row}\n`);
+  if (process.argv.includes('--append')) appendRow(row);
   else console.log(row);
+}
+
+/** Adds the row at the end of the attach-mode table of BENCHMARKS.md (other sections may follow it). */
+function appendRow(row: string): void {
+  const file = join('BENCHMARKS.md');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith('## Attach mode'));
+  if (start < 0) throw new Error('BENCHMARKS.md has no "## Attach mode" section');
+  let at = lines.findIndex((l, k) => k > start && l.startsWith('|'));
+  while (at >= 0 && lines[at + 1]?.startsWith('|')) at++;
+  lines.splice(at + 1, 0, row);
+  writeFileSync(file, lines.join('\n'));
 }
 
 function join(rel: string): string {

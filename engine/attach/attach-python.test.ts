@@ -166,7 +166,9 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     const ref = join(dir, 'reference.json');
     const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000']);
     const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
-    const py = python(['--modules', '--steps', '5', '--nan-at', '5', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    const py = python(['--modules', '--steps', '5', '--nan-at', '5', '--reference', ref], {
+      BACKPROP_LENS_ATTACH: address!,
+    });
     await serve.stderr.waitFor(/breakpoint at step 5 \(loss\): loss has 1 non-finite/);
     await new Promise((r) => setTimeout(r, 500));
     expect(py.stdout.text).not.toMatch(/step 5 /);
@@ -182,7 +184,13 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     expect(rec.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
     for (const s of rec.steps) {
       expect(s.tensors.size).toBe(0);
-      const mods = s.modules as { name: string; type: string; gradNorm: number; saturated: number | null; outNonFinite: number }[];
+      const mods = s.modules as {
+        name: string;
+        type: string;
+        gradNorm: number;
+        saturated: number | null;
+        outNonFinite: number;
+      }[];
       expect(mods.map((m) => `${m.name}:${m.type}`)).toEqual(['0:Linear', '1:Tanh', '2:Dropout', '3:Linear']);
       if (s.step < 5) expect(relClose(mods[0]!.gradNorm, reference.steps[String(s.step)]!.gradNorm_0)).toBe(true);
       expect(mods[1]!.saturated).not.toBeNull();
