@@ -222,6 +222,28 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     expect(await serve.done).toBe(0);
   });
 
+  it('pause holds the loop, step runs exactly one more step, continue lets it go', async () => {
+    const serve = serveCli(['--once', '--rate', '5']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '400', '--sleep', '0.01'], { BACKPROP_LENS_ATTACH: address! });
+    await py.stdout.waitFor(/step 3 /);
+    serve.stdin.write('pause\n');
+    await serve.stderr.waitFor(/paused before step \d+'s update/);
+    const lines = (): number => (py.stdout.text.match(/^step \d+ /gm) ?? []).length;
+    await new Promise((r) => setTimeout(r, 600));
+    const held = lines();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines()).toBe(held);
+    serve.stdin.write('step\n');
+    await py.stdout.waitFor(new RegExp(`step ${held + 1} `));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines()).toBe(held + 1);
+    serve.stdin.write('continue\n');
+    expect(await py.exit).toBe(0);
+    expect(py.stdout.text).toMatch(/step 400 .*\ndone/);
+    expect(await serve.done).toBe(0);
+  });
+
   it('training goes on, with one warning line, when the app goes away', async () => {
     const log: string[] = [];
     const server = new AttachServer({ log: (l) => log.push(l), runOptions: () => ({ rate: 50 }) });
