@@ -22,7 +22,7 @@ need=()
 command -v xvfb-run >/dev/null || need+=(xvfb)
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
-/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy) # also compare's planted-bug tests (engine/compare/planted-bugs.test.ts)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing system packages: ${need[*]}"

@@ -11,6 +11,7 @@ import { type CliIo, processIo } from './cli-io.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import { commandHelp, globalHelp } from './help.js';
 import { packageVersion } from './version.js';
+import { compareSpec, runCompare } from './commands/compare.js';
 import { gradSpec, runGrad } from './commands/grad.js';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck.js';
 import { infoSpec, runInfo } from './commands/info.js';
@@ -28,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   { spec: trainSpec, run: runTrain },
   { spec: gradSpec, run: runGrad },
   { spec: gradcheckSpec, run: runGradcheck },
+  { spec: compareSpec, run: runCompare },
   { spec: infoSpec, run: runInfo },
   { spec: convertSpec, run: runConvert },
   { spec: sessionSpec, run: runSession },

@@ -18,7 +18,7 @@ export async function updateCliDocs(path: string): Promise<boolean> {
   let after = before;
   const blocks: [RegExp, string[]][] = [
     [/```text\nbackprop-lens \S+: train small[\s\S]*?\n```/, ['--help']],
-    ...['train', 'grad', 'gradcheck', 'info', 'convert', 'session', 'serve'].map((c): [RegExp, string[]] => [
+    ...['train', 'grad', 'gradcheck', 'compare', 'info', 'convert', 'session', 'serve'].map((c): [RegExp, string[]] => [
       new RegExp(`\`\`\`text\\nUsage: backprop-lens ${c} [\\s\\S]*?\\n\`\`\``),
       [c, '--help'],
     ]),

@@ -28,6 +28,7 @@ import { yieldToEvents } from './yield.js';
 import { HostLifecycle } from './lifecycle.js';
 import { toMatrix } from './host-core.js';
 export type { EngineHostOptions } from './host-core.js';
+import { runCompare } from './compare-command.js';
 
 export class EngineHost extends HostLifecycle {
   private chain: Promise<void> = Promise.resolve();
@@ -148,6 +149,12 @@ export class EngineHost extends HostLifecycle {
         return this.predict(c);
       case 'compare-backends':
         return this.compareBackends(c);
+      case 'compare': {
+        const session = this.session;
+        const current = session ? async () => ({ model: session.config.model, parameters: await session.parameters() }) : null;
+        const body = await runCompare(c, current);
+        return this.post(body, c.id, body.values.flatMap((v) => [v.reference, ...(v.theirs ? [v.theirs] : []), ...(v.difference ? [v.difference] : [])]).map((m) => m.data.buffer as ArrayBuffer));
+      }
       case 'ack':
       case 'ping':
         return; // handled in receive()

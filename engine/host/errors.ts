@@ -58,6 +58,9 @@ export function errorEvent(
   } else if (e instanceof WebGpuDeviceLostError) {
     code = 'device-lost';
     fatal = true;
+  } else if (e instanceof Error && ['CompareInputError', 'ArrayFileError', 'FormatError'].includes(e.name)) {
+    // The user's arrays, weights or batch for `compare` cannot be used: the message names which.
+    code = 'config-error';
   } else if (e instanceof RangeError || (e instanceof Error && e.name === 'ParameterError')) {
     code = command === 'load-dataset' ? 'dataset-error' : 'config-error';
   }

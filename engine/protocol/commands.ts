@@ -23,6 +23,9 @@ import { LOSSES } from '../model/spec.js';
 /** Largest X a `predict` may send (a 1000 × 1000 grid of 2-D points, or 2000 MNIST images). */
 export const MAX_PREDICT_CELLS = 2_000_000;
 
+/** Largest weights or batch file text a `compare` may carry (64 MiB). */
+export const MAX_COMPARE_TEXT = 64 << 20;
+
 const id = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
 const envelope = { v: z.literal(PROTOCOL_VERSION), id };
 const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -207,6 +210,24 @@ export const commandSchema = z.discriminatedUnion('type', [
    * an adapter exists, else cpu-f32.
    */
   command('compare-backends', { backend: z.enum(['webgpu-f32', 'cpu-f32']).optional() }),
+  /**
+   * Compare mode (engine/compare): the arrays a user's own backprop produced (the bytes of .npz,
+   * .npy, .safetensors or JSON files; .npy files named after their array), the batch file they ran
+   * on and the weights file (omitted: the session's current model and parameters). Replies with
+   * `compare-result`; unusable input is an `error` naming the array.
+   */
+  command('compare', {
+    arrays: z
+      .array(z.strictObject({ name: z.string().min(1).max(1000), bytes: z.instanceof(Uint8Array) }))
+      .min(1)
+      .max(1000),
+    batch: z.string().max(MAX_COMPARE_TEXT),
+    weights: z.string().max(MAX_COMPARE_TEXT).optional(),
+    layout: z.enum(['rows', 'columns', 'pytorch']).optional(),
+    base: z.union([z.literal(0), z.literal(1)]).optional(),
+    /** "yours=ours,..." as the CLI's --map. */
+    map: z.string().max(100_000).optional(),
+  }),
 ]);
 
 export type Command = z.output<typeof commandSchema>;

@@ -14,6 +14,7 @@ import type { CommandType, Checkpoint } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import type { ModelSpec } from '../model/spec.js';
+import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
@@ -295,6 +296,22 @@ export interface GradcheckResultEvent extends Base {
   } | null;
 }
 
+/** One quantity of a compare, in FORMATS' rows layout: theirs (null when missing or misshapen), the float64 reference, theirs − reference. */
+export interface CompareQuantityValues {
+  readonly name: string;
+  readonly theirs: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+  readonly reference: { readonly rows: number; readonly cols: number; readonly data: Float64Array };
+  readonly difference: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
+}
+
+export interface CompareResultEvent extends Base {
+  readonly type: 'compare-result';
+  /** The `backprop-lens/compare-report` (docs/formats.md). */
+  readonly report: CompareReport;
+  /** Every quantity of report.quantities, same order. */
+  readonly values: readonly CompareQuantityValues[];
+}
+
 export interface ExportEvent extends Base {
   readonly type: 'export';
   readonly what: 'weights' | 'gradients' | 'loss-history';
@@ -381,6 +398,7 @@ export type EngineEvent =
   | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
+  | CompareResultEvent
   | ErrorEvent;
 
 export type EventType = EngineEvent['type'];
@@ -406,6 +424,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'history',
   'prediction',
   'backend-comparison',
+  'compare-result',
   'error',
 ];
 
@@ -438,6 +457,7 @@ export const REPLY_EVENT = {
   ping: 'pong',
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
+  compare: 'compare-result',
 } as const satisfies Record<CommandType, EventType | null>;
 
 export type ReplyOf<T extends CommandType> = (typeof REPLY_EVENT)[T] extends EventType

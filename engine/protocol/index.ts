@@ -20,5 +20,14 @@ export {
 export type { BreakpointCondition, BreakpointHit, LayerStats, OpRef, OpKind, OptimizerConfig } from '../train/types.js';
 export type { ModelSpec, LayerSpec, Activation, LossKind } from '../model/spec.js';
 export type { BackendName } from '../backends/backend.js';
+export type {
+  CompareReport,
+  Diagnosis,
+  DiagnosisCode,
+  QuantityReport,
+  QuantityStatus,
+  QuantityKind,
+  Verdict,
+} from '../compare/types.js';
 export * from './app-contract.js';
 export * from './typed-json.js';

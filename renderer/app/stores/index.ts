@@ -7,6 +7,7 @@ export { useStepperStore, operandsOf, type OperandRole } from './stepper.js';
 export { useBreakpointsStore, defaultCondition, describeCondition, conditionProblem, marksOf, type BreakpointEntry, type BreakpointKind } from './breakpoints.js';
 export { useHistoryStore } from './history.js';
 export { useGradcheckStore } from './gradcheck.js';
+export { useCompareStore, roleOf, opOf, type DroppedFile, type FileRole } from './compare.js';
 export { useExportsStore, type ExportWhat } from './exports.js';
 export { useErrorsStore, toAppError, type AppError } from './errors.js';
 export { useUiStore, TABS, type Tab, type Theme } from './ui.js';

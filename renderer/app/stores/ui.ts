@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 
-export const TABS = ['data', 'model', 'train', 'layers', 'graph', 'stepper', 'breakpoints', 'history', 'gradcheck', 'export'] as const;
+export const TABS = ['data', 'model', 'train', 'layers', 'graph', 'stepper', 'breakpoints', 'history', 'gradcheck', 'compare', 'export'] as const;
 export type Tab = (typeof TABS)[number];
 export type Theme = 'light' | 'dark';
 

@@ -25,7 +25,7 @@ export interface ViewState {
 
 const ALL: TelemetrySubscription = { matrices: { names: [...MATRIX_NAMES] }, histograms: true };
 /** Views that draw no streamed matrix (stats, losses and breakpoint hits come regardless). */
-const NO_MATRICES: readonly Tab[] = ['data', 'model', 'breakpoints', 'history', 'gradcheck', 'export'];
+const NO_MATRICES: readonly Tab[] = ['data', 'model', 'breakpoints', 'history', 'gradcheck', 'compare', 'export'];
 
 export function telemetrySubscription(v: ViewState): TelemetrySubscription {
   if (!v.running) return ALL;

@@ -1,9 +1,10 @@
+// Lives beside the host: it checks the estimate both on its own and as the configure command's refusal.
 import { describe, expect, it } from 'vitest';
 import { Cpu64Backend } from '../backends/cpu64/cpu64-backend.js';
 import { Session, estimateSessionMemory } from '../train/session.js';
-import { checkMemoryFits, describeEstimate, estimateMemory } from './memory-estimate.js';
-import { ModelSpecError, type ModelSpec } from './spec.js';
-import { config as hostConfig, regression, setup } from '../host/host-test-kit.js';
+import { checkMemoryFits, describeEstimate, estimateMemory } from '../model/memory-estimate.js';
+import { ModelSpecError, type ModelSpec } from '../model/spec.js';
+import { config as hostConfig, regression, setup } from './host-test-kit.js';
 
 const model = (...hidden: number[]): ModelSpec => ({
   inputSize: 2,
