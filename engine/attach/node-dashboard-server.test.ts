@@ -1,6 +1,7 @@
 /** The dashboard bridge of `serve`: static files, server-sent events, commands only from its own page. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,7 +77,7 @@ describe('serve: the dashboard bridge', () => {
   it('answers its own page’s commands on the event stream', async () => {
     const { server: s } = await start();
     const events: unknown[] = [];
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve) => {
+    const stream = await new Promise<IncomingMessage>((resolve) => {
       request(
         { host: '127.0.0.1', port: s.port, path: '/attach/events', headers: { Host: `127.0.0.1:${s.port}` } },
         resolve,
