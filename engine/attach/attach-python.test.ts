@@ -101,14 +101,14 @@ function serveCli(args: string[]): {
 const relClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 
 describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
-  it('records G_i, ∂L/∂W_i, ∂L/∂b_i equal to PyTorch’s own H.grad, weight.grad.T and bias.grad', async () => {
+  it('records G_i, ∂L/∂W_i, ∂L/∂b_i, ∂L/∂X equal to PyTorch’s own H.grad, weight.grad.T, bias.grad, X.grad', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
     const file = join(dir, 'run.jsonl');
     const ref = join(dir, 'reference.json');
     // --break arms hold mode (the client waits for each ack), and the rate asks for every step.
     const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000', '--max-size', '0']);
     const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
-    const py = python(['--steps', '6', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    const py = python(['--steps', '6', '--input-grad', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
     expect(await py.exit).toBe(0);
     expect(await serve.done).toBe(0);
     expect(py.stdout.text).toContain('attached True');
@@ -122,7 +122,7 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     let compared = 0;
     for (const s of rec.steps) {
       const want = reference.steps[String(s.step)]!;
-      for (const key of ['G_0', 'G_1', 'dW_0', 'dW_1', 'db_0', 'db_1', 'W_0', 'H_1']) {
+      for (const key of ['G_0', 'G_1', 'dW_0', 'dW_1', 'db_0', 'db_1', 'W_0', 'H_1', 'dX_0']) {
         const got = s.tensors.get(key)!;
         const expected = (want[key] as (number[] | number)[]).flat();
         expect(got.data.length, key).toBe(expected.length);
