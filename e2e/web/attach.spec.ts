@@ -35,20 +35,21 @@ test('an attached PyTorch run shows its heatmaps, badge and acts on Pause/Run', 
   await expect.poll(() => /dashboard: (\S+)/.exec(serve.out())?.[1] ?? null, { timeout: 60_000 }).not.toBeNull();
   const address = /BACKPROP_LENS_ATTACH=(\S+)/.exec(serve.out())![1]!;
   const url = /dashboard: (\S+)/.exec(serve.out())![1]!;
+  // Before any run: the page shows the line to give the script, with a copy button.
+  await page.goto(url);
+  await expect(page.locator('[data-test=attach-address] code')).toHaveText(`BACKPROP_LENS_ATTACH=${address}`);
+  await expect(page.locator('[data-test=copy-attach]')).toBeVisible();
+
   const py = start(
     '/usr/bin/python3',
     ['engine/attach/fixtures/attached_training.py', '--steps', '100000', '--sleep', '0.02'],
-    {
-      BACKPROP_LENS_ATTACH: address,
-      PYTHONPATH: `${root}python`,
-    },
+    { BACKPROP_LENS_ATTACH: address, PYTHONPATH: `${root}python` },
   );
   await expect.poll(() => py.out(), { timeout: 30_000 }).toContain('attached True');
-
-  await page.goto(url);
   await expect(page.locator('[data-test=attached-badge]')).toHaveText(
     `attached to PID ${py.child.pid} on ${(await import('node:os')).hostname()}`,
   );
+  await expect(page.locator('[data-test=attach-address]')).toHaveCount(0);
   await page.click('[data-tab=layers]');
   for (const label of ['W_0', 'G_0', 'A_1', '∂L/∂W_1'])
     await expect(page.locator(`canvas[aria-label^="${label} heatmap"]`)).toBeVisible();

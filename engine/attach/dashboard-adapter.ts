@@ -21,7 +21,11 @@ export class AttachDashboardAdapter {
   private run: AttachedRun | null = null;
   private lastFrame: FrameEvent | null = null;
 
-  constructor(private readonly emitEvent: Emit) {}
+  constructor(
+    private readonly emitEvent: Emit,
+    /** BACKPROP_LENS_ATTACH for the user's script, shown by the dashboard while it waits. */
+    private readonly attachAddress?: string,
+  ) {}
 
   private emit(body: EventBody, replyTo?: number): void {
     this.emitEvent({ v: PROTOCOL_VERSION, ...body, ...(replyTo === undefined ? {} : { replyTo }) } as EngineEvent);
@@ -41,6 +45,7 @@ export class AttachDashboardAdapter {
       ...(hello
         ? { attached: { pid: hello.pid, host: hello.host, torch: hello.client.torch, python: hello.client.python } }
         : {}),
+      ...(this.attachAddress ? { attachAddress: this.attachAddress } : {}),
     };
   }
 

@@ -36,6 +36,7 @@ function http(
   });
 }
 
+const TOKEN = 'a'.repeat(32);
 let server: DashboardServer | null = null;
 afterEach(async () => {
   await server?.close();
@@ -46,7 +47,7 @@ async function start(): Promise<{ server: DashboardServer; log: string[] }> {
   const root = mkdtempSync(join(tmpdir(), 'bplens-web-'));
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>dashboard</title>');
   const log: string[] = [];
-  server = new DashboardServer(root, (l) => log.push(l));
+  server = new DashboardServer(root, (l) => log.push(l), TOKEN, 'tcp://127.0.0.1:1?token=' + TOKEN);
   await server.start();
   return { server, log };
 }
@@ -69,8 +70,15 @@ describe('serve: the dashboard bridge', () => {
     const { server: s, log } = await start();
     expect((await http(s.port, 'GET', '/index.html', { Host: 'evil.example' })).status).toBe(403);
     const hello = JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello' });
-    expect((await http(s.port, 'POST', '/attach/command', { Origin: 'http://evil.example' }, hello)).status).toBe(403);
-    expect((await http(s.port, 'POST', '/attach/command', {}, hello)).status).toBe(403);
+    const token = { 'X-Attach-Token': TOKEN };
+    expect(
+      (await http(s.port, 'POST', '/attach/command', { Origin: 'http://evil.example', ...token }, hello)).status,
+    ).toBe(403);
+    expect((await http(s.port, 'POST', '/attach/command', token, hello)).status).toBe(403);
+    // Its own origin but no token (another local user, or a page that guessed the port): refused.
+    const own = { Origin: `http://127.0.0.1:${s.port}` };
+    expect((await http(s.port, 'POST', '/attach/command', own, hello)).status).toBe(403);
+    expect((await http(s.port, 'GET', '/attach/events?token=wrong')).status).toBe(403);
     expect(log.join('\n')).toMatch(/403 POST \/attach\/command: Origin http:\/\/evil\.example may not send commands/);
   });
 
@@ -79,7 +87,12 @@ describe('serve: the dashboard bridge', () => {
     const events: unknown[] = [];
     const stream = await new Promise<IncomingMessage>((resolve) => {
       request(
-        { host: '127.0.0.1', port: s.port, path: '/attach/events', headers: { Host: `127.0.0.1:${s.port}` } },
+        {
+          host: '127.0.0.1',
+          port: s.port,
+          path: `/attach/events?token=${TOKEN}`,
+          headers: { Host: `127.0.0.1:${s.port}` },
+        },
         resolve,
       ).end();
     });
@@ -94,11 +107,12 @@ describe('serve: the dashboard bridge', () => {
       }
     });
     const origin = `http://127.0.0.1:${s.port}`;
+    const auth = { Origin: origin, 'X-Attach-Token': TOKEN };
     const r = await http(
       s.port,
       'POST',
       '/attach/command',
-      { Origin: origin },
+      auth,
       JSON.stringify({ v: PROTOCOL_VERSION, id: 5, type: 'hello' }),
     );
     expect(r.status).toBe(204);
@@ -106,9 +120,9 @@ describe('serve: the dashboard bridge', () => {
     expect(events[0]).toMatchObject({
       type: 'ready',
       replyTo: 5,
-      backend: { reason: 'waiting for an attached PyTorch run' },
+      backend: { reason: 'waiting for an attached PyTorch run', attachAddress: `tcp://127.0.0.1:1?token=${TOKEN}` },
     });
-    expect((await http(s.port, 'POST', '/attach/command', { Origin: origin }, '{nope')).status).toBe(400);
+    expect((await http(s.port, 'POST', '/attach/command', auth, '{nope')).status).toBe(400);
     stream.destroy();
   });
 });

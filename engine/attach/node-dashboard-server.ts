@@ -7,6 +7,7 @@
  * rebinding), and commands must come from its own Origin (a web page elsewhere cannot post them,
  * and cannot read the events: no CORS headers are ever sent).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -40,16 +41,29 @@ export class DashboardServer {
   private readonly streams = new Set<ServerResponse>();
   port = 0;
 
+  /**
+   * @param token required by the bridge (events and commands), so other local users and pages
+   *   cannot watch or steer the run: the page gets it in its URL, from the terminal.
+   * @param attachAddress the BACKPROP_LENS_ATTACH value, shown in the page with a copy button.
+   */
   constructor(
     private readonly webRoot: string,
     private readonly log: (line: string) => void,
+    private readonly token: string,
+    attachAddress: string,
     private readonly wantedPort = 0,
   ) {
-    this.adapter = new AttachDashboardAdapter((e) => this.broadcast(e));
+    this.adapter = new AttachDashboardAdapter((e) => this.broadcast(e), attachAddress);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}/index.html?attach=1`;
+    return `http://127.0.0.1:${this.port}/index.html?attach=1&token=${this.token}`;
+  }
+
+  private tokenOk(presented: string | null | undefined): boolean {
+    const a = Buffer.from(presented ?? '', 'utf8');
+    const b = Buffer.from(this.token, 'utf8');
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   async start(): Promise<void> {
@@ -86,7 +100,12 @@ export class DashboardServer {
       res.writeHead(code, { 'Content-Type': 'text/plain' }).end(why);
     };
     if (!this.ownHost(req.headers.host)) return fail(403, `Host ${req.headers.host ?? '(none)'} is not this server`);
-    const path = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`).pathname;
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const path = url.pathname;
+    if (path.startsWith('/attach/')) {
+      const presented = path === '/attach/events' ? url.searchParams.get('token') : req.headers['x-attach-token'];
+      if (!this.tokenOk(typeof presented === 'string' ? presented : null)) return fail(403, 'wrong or missing token');
+    }
     if (path === '/attach/events' && req.method === 'GET') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', ...ISOLATION });
       res.write(': attached\n\n');

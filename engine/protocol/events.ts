@@ -32,6 +32,8 @@ export interface BackendInfo {
   readonly detail?: string;
   /** Set when the "engine" is a user's own PyTorch loop attached to the app (engine/attach): the badge shows it. */
   readonly attached?: AttachedProcess;
+  /** Where a PyTorch script attaches (`tcp://127.0.0.1:PORT?token=…`), shown with a copy button. */
+  readonly attachAddress?: string;
 }
 
 /** The process of an attached run, as its client announced it. */

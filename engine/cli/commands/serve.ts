@@ -163,7 +163,6 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
       throw new CliFailure(
         `the web dashboard is not built (${WEB_ROOT}/index.html is missing): run npm run web:build, or use --headless`,
       );
-    dashboard = new DashboardServer(WEB_ROOT, (line) => void io.stderr.write(`${line}\n`), dashboardPort);
   }
   const once = flag(values, 'once') || record !== undefined;
   const log = (line: string): void => void io.stderr.write(`${line}\n`);
@@ -207,7 +206,9 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
   });
   await server.start();
   io.stdout.write(`${ATTACH_ENV}=${server.address}\n`);
-  if (dashboard) {
+  if (!headless) {
+    // The bridge takes the attach token too: only whoever sees this terminal opens the page.
+    dashboard = new DashboardServer(WEB_ROOT, log, server.token, server.address, dashboardPort);
     await dashboard.start();
     io.stdout.write(`dashboard: ${dashboard.url}\n`);
   }

@@ -14,7 +14,12 @@ export function isAttachPage(): boolean {
   return typeof location !== 'undefined' && new URLSearchParams(location.search).get('attach') === '1';
 }
 
-function attachEndpoint(source: EventSource, onFailure: (reason: string) => void): Endpoint {
+/** The bridge's token, from the page's URL (serve prints it): events and commands need it. */
+function pageToken(): string {
+  return typeof location === 'undefined' ? '' : (new URLSearchParams(location.search).get('token') ?? '');
+}
+
+function attachEndpoint(source: EventSource, token: string, onFailure: (reason: string) => void): Endpoint {
   const listeners = new Set<(e: MessageLike) => void>();
   source.addEventListener('message', (e: MessageEvent<string>) => {
     let data: unknown;
@@ -30,7 +35,7 @@ function attachEndpoint(source: EventSource, onFailure: (reason: string) => void
       void fetch('attach/command', {
         method: 'POST',
         body: encodeTypedJson(message),
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Attach-Token': token },
       })
         .then((r) => {
           if (!r.ok) onFailure(`the serve process refused a command (${r.status})`);
@@ -45,6 +50,8 @@ function attachEndpoint(source: EventSource, onFailure: (reason: string) => void
 export class AttachTransport implements EngineTransport {
   readonly kind = 'attach' as const;
   private source: EventSource | null = null;
+  /** Read once: the app may rewrite its URL (tabs, view state) after it starts. */
+  private readonly token = pageToken();
   private readonly connects = new Listeners<[Endpoint, string | null]>();
   private readonly losses = new Listeners<[string]>();
 
@@ -76,7 +83,7 @@ export class AttachTransport implements EngineTransport {
   }
 
   private open(reason: string | null): void {
-    const source = new EventSource('attach/events');
+    const source = new EventSource(`attach/events?token=${encodeURIComponent(this.token)}`);
     this.source = source;
     // Connect once the event stream is open: the client's hello is answered on that stream.
     let opened = false;
@@ -84,7 +91,7 @@ export class AttachTransport implements EngineTransport {
       if (opened || this.source !== source) return;
       opened = true;
       this.connects.emit(
-        attachEndpoint(source, (why) => this.losses.emit(why)),
+        attachEndpoint(source, this.token, (why) => this.losses.emit(why)),
         reason,
       );
     });
