@@ -42,6 +42,16 @@ class Lens:
     def __init__(self, model, host, port, token, connect_timeout=5.0):
         layers = sequential_layers(model)
         self._tap = SequentialTap(model, layers) if layers else ModuleTap(model)
+        self._sock = None
+        try:
+            self._connect(host, port, token, connect_timeout)
+        except BaseException:
+            self._tap.close()  # no hooks left on the user's model when attaching fails
+            if self._sock is not None:
+                self._sock.close()
+            raise
+
+    def _connect(self, host, port, token, connect_timeout):
         self._sock = socket.create_connection((host, port), timeout=connect_timeout)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock.settimeout(SEND_TIMEOUT_S)

@@ -87,5 +87,30 @@ class Attach(unittest.TestCase):
         self.assertIn("could not attach", err.getvalue())
 
 
+class FailedAttach(unittest.TestCase):
+    def test_leaves_no_hooks_on_the_model(self):
+        import threading
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+
+        def refuse():
+            conn, _ = server.accept()
+            conn.recv(65536)
+            conn.close()  # as the app does after a wrong token
+
+        t = threading.Thread(target=refuse)
+        t.start()
+        model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+        with mock.patch.dict(os.environ, {"RANK": "0"}), redirect_stderr(io.StringIO()):
+            lens = attach(model, address="tcp://127.0.0.1:%d?token=wrong" % port)
+        t.join()
+        server.close()
+        self.assertIsInstance(lens, NoOpLens)
+        self.assertEqual(len(model._forward_pre_hooks), 0)
+        self.assertTrue(all(len(m._forward_hooks) == 0 for m in model.modules()))
+
+
 if __name__ == "__main__":
     unittest.main()
