@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import type { CliIo, OutStream } from '../cli/cli-io.js';
 import { AttachServer } from './node-attach-server.js';
+import type { FrameEvent } from '../protocol/events.js';
 import { parseRecording } from './recording.js';
 import { readSessionFile } from '../session-file/node-session-files.js';
 import { encodeFrame, WIRE_MAGIC } from './wire.js';
@@ -134,6 +135,37 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
       }
     }
     expect(compared).toBeGreaterThan(6 * 100);
+  });
+
+  it('decimated on the client, the frames still carry exact layer statistics (from the client’s summaries)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const ref = join(dir, 'reference.json');
+    const frames: FrameEvent[] = [];
+    const server = new AttachServer({
+      log: () => {},
+      runOptions: () => ({ rate: 1_000_000, maxSize: 4, onFrame: (f) => frames.push(f) }),
+    });
+    await server.start();
+    try {
+      const py = python(['--steps', '6', '--sleep', '0.05', '--reference', ref], {
+        BACKPROP_LENS_ATTACH: server.address,
+      });
+      expect(await py.exit).toBe(0);
+    } finally {
+      await server.close();
+    }
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, Record<string, number[][]>> };
+    const norm = (m: number[][]): number => Math.sqrt(m.flat().reduce((a, x) => a + x * x, 0));
+    expect(frames.length).toBeGreaterThan(1);
+    for (const f of frames) {
+      const want = reference.steps[String(f.step)]!;
+      const g0 = f.matrices.find((m) => m.name === 'G' && m.layer === 0)!;
+      expect([g0.rows, g0.cols, g0.sourceRows, g0.sourceCols]).toEqual([4, 4, 16, 8]); // decimated in Python
+      expect(f.layers).toHaveLength(2);
+      expect(Math.abs(f.layers[0]!.normG - norm(want['G_0']!)) / norm(want['G_0']!)).toBeLessThan(1e-5);
+      expect(Math.abs(f.layers[1]!.normDW - norm(want['dW_1']!)) / norm(want['dW_1']!)).toBeLessThan(1e-5);
+      expect(f.layers[0]!.saturatedFraction).not.toBeNull();
+    }
   });
 
   it('records a .bplens session file: the weights of every step, the loss curve, opening without Python', async () => {

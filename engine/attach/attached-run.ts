@@ -15,7 +15,15 @@ import { stepOps } from '../train/equations.js';
 import { RingBuffer } from '../train/history.js';
 import type { HistoryEntry } from '../train/history.js';
 import type { BreakpointCondition, BreakpointHit, LayerStats, OpRef } from '../train/types.js';
-import { layerStats } from '../telemetry/stats.js';
+import {
+  countNonFinite,
+  deadUnits,
+  finiteRange,
+  frobeniusNorm,
+  layerStats,
+  saturatedFraction,
+} from '../telemetry/stats.js';
+import type { Activation } from '../model/spec.js';
 import { decimate as decimateForHistory } from '../telemetry/decimate.js';
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import { decimate as decimateForFrame } from '../protocol/matrix-payload.js';
@@ -33,7 +41,7 @@ import type {
   TensorName,
 } from './messages.js';
 import { decodeStep, isFull, tensorKey } from './step-decode.js';
-import type { ReceivedStep } from './step-decode.js';
+import type { ReceivedStep, ReceivedTensor, TensorSummary } from './step-decode.js';
 import { WireError } from './wire.js';
 
 export const DEFAULT_ATTACH_RATE = 20;
@@ -66,6 +74,44 @@ export interface AttachedRunOptions {
   readonly maxSize?: number;
   readonly historySize?: number;
   readonly now?: () => number;
+}
+
+/** A tensor's summary: the client's for a decimated tensor, computed here for a full one. */
+function summaryOf(t: ReceivedTensor | undefined, activation: Activation): TensorSummary | null {
+  if (!t) return null;
+  if (!isFull(t)) return t.summary;
+  const m = t.matrix;
+  const range = finiteRange(m.data);
+  const finite = Number.isFinite(range.min) && Number.isFinite(range.max);
+  return {
+    norm: frobeniusNorm(m.data),
+    min: finite ? range.min : null,
+    max: finite ? range.max : null,
+    nonFinite: countNonFinite(m.data),
+    saturated: activation === 'tanh' || activation === 'sigmoid' ? saturatedFraction(m, activation) : null,
+    dead: activation === 'relu' ? (m.cols === 0 ? 0 : deadUnits(m).length / m.cols) : null,
+  };
+}
+
+/** Layer i's statistics from summaries (exact: they are of the full tensors), or null if one is missing. */
+function summarizedLayer(step: ReceivedStep, i: number, activation: Activation): LayerStats | null {
+  const s = (name: TensorName, index = i): TensorSummary | null =>
+    summaryOf(step.tensors.get(tensorKey(name, index)), name === 'A' ? activation : 'identity');
+  const [A, H, G, W, b, dW, db] = [s('A', i + 1), s('H'), s('G'), s('W'), s('b'), s('dW'), s('db')];
+  if (!A || !H || !G || !W || !b || !dW || !db) return null;
+  return {
+    layer: i,
+    normG: G.norm,
+    normW: W.norm,
+    normDW: dW.norm,
+    normDb: db.norm,
+    gradToWeight: dW.norm === 0 ? 0 : dW.norm / W.norm,
+    minA: A.min ?? NaN,
+    maxA: A.max ?? NaN,
+    nonFinite: [A, H, G, W, b, dW, db].reduce((n, x) => n + x.nonFinite, 0),
+    saturatedFraction: activation === 'tanh' || activation === 'sigmoid' ? (A.saturated ?? null) : null,
+    deadFraction: activation === 'relu' ? (A.dead ?? null) : null,
+  };
 }
 
 export type AttachedHistoryEntry = HistoryEntry & { readonly hits: readonly BreakpointHit[] };
@@ -255,8 +301,14 @@ export class AttachedRun {
         return t && isFull(t) ? t.matrix : null;
       };
       const [A, H, G, W, b, dW, db] = [get('A', i + 1), get('H'), get('G'), get('W'), get('b'), get('dW'), get('db')];
-      if (!A || !H || !G || !W || !b || !dW || !db) return []; // decimated or partial: the frame carries matrices only
-      out.push(layerStats({ layer: i, activation: spec.layers[i]!.activation, A, H, G, W, b, dW, db }));
+      if (A && H && G && W && b && dW && db) {
+        out.push(layerStats({ layer: i, activation: spec.layers[i]!.activation, A, H, G, W, b, dW, db }));
+        continue;
+      }
+      // Decimated by the client: its summaries of the full tensors give the same statistics (no histograms).
+      const stats = summarizedLayer(step, i, spec.layers[i]!.activation);
+      if (!stats) return []; // partial: the frame carries matrices only
+      out.push(stats);
     }
     return out;
   }

@@ -9,7 +9,7 @@ import time
 import torch
 
 from . import _wire
-from ._taps import ModuleTap, SequentialTap, decimate, sequential_layers, to_bytes
+from ._taps import ModuleTap, SequentialTap, decimate, sequential_layers, summary, to_bytes
 
 __version__ = "0.1.0"
 ACK_TIMEOUT_S = 30.0
@@ -152,8 +152,11 @@ class Lens:
             for name, index, t in self._tap.tensors(wanted):
                 small = decimate(t, max_size)
                 data = to_bytes(small)
-                refs.append({"name": name, "index": index, "rows": int(small.shape[0]), "cols": int(small.shape[1]),
-                             "sourceRows": int(t.shape[0]), "sourceCols": int(t.shape[1]), "offset": offset})
+                ref = {"name": name, "index": index, "rows": int(small.shape[0]), "cols": int(small.shape[1]),
+                       "sourceRows": int(t.shape[0]), "sourceCols": int(t.shape[1]), "offset": offset}
+                if small is not t:  # decimated: the app's statistics need the full tensor's summary
+                    ref["summary"] = summary(t, self._tap.activation_of(name, index))
+                refs.append(ref)
                 chunks.append(data)
                 offset += len(data)
             header = {"type": "step", "step": self._step, "loss": _wire.wire_number(loss_value), "tensors": refs}
