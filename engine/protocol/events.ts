@@ -14,6 +14,7 @@ import type { ModelSpec } from '../model/spec.js';
 import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
+import type { ModelSpec } from '../model/spec.js';
 import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
@@ -30,6 +31,18 @@ export interface BackendInfo {
   readonly reason?: string;
   /** How it runs, in `configured` (cpu-f32: e.g. "wasm-simd kernels, 2 threads"; one thread when the page is not cross-origin isolated). */
   readonly detail?: string;
+  /** Set when the "engine" is a user's own PyTorch loop attached to the app (engine/attach): the badge shows it. */
+  readonly attached?: AttachedProcess;
+  /** Where a PyTorch script attaches (`tcp://127.0.0.1:PORT?token=…`), shown with a copy button. */
+  readonly attachAddress?: string;
+}
+
+/** The process of an attached run, as its client announced it. */
+export interface AttachedProcess {
+  readonly pid: number;
+  readonly host: string;
+  readonly torch: string;
+  readonly python: string;
 }
 
 interface Base {
@@ -133,6 +146,8 @@ export interface ConfiguredEvent extends Base {
    * weights must apply `inputs` to raw X first (x' = (x − offset) / scale).
    */
   readonly preprocessing: Preprocessing | null;
+  /** The model itself, when it is not the dashboard's own: an attached PyTorch run's layers (engine/attach). */
+  readonly model?: ModelSpec;
 }
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';
