@@ -20,7 +20,7 @@ import type { MessageLike } from '../protocol/endpoint.js';
 import { fullResolution, transferablesOf } from '../protocol/matrix-payload.js';
 import { compareBackends } from './backend-compare.js';
 import { parseCommand } from '../protocol/parse.js';
-import { errorEvent, InvalidStateError } from './errors.js';
+import { CancelledError, errorEvent, InvalidStateError } from './errors.js';
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { isRestorable } from '../train/history.js';
@@ -30,6 +30,7 @@ import { buildBinaryExport, isBinaryExport } from './session-files.js';
 import { toMatrix } from './host-core.js';
 export type { EngineHostOptions } from './host-core.js';
 import { runCompare } from './compare-command.js';
+import { runRequestMetrics } from './metrics-command.js';
 
 export class EngineHost extends HostSessionFiles {
   private chain: Promise<void> = Promise.resolve();
@@ -165,6 +166,10 @@ export class EngineHost extends HostSessionFiles {
         const body = await runCompare(c, current);
         return this.post(body, c.id, body.values.flatMap((v) => [v.reference, ...(v.theirs ? [v.theirs] : []), ...(v.difference ? [v.difference] : [])]).map((m) => m.data.buffer as ArrayBuffer));
       }
+      case 'request-metrics': {
+        const { session, dataset } = this.need();
+        return this.post(await runRequestMetrics(session, dataset, c), c.id);
+      }
       case 'ack':
       case 'ping':
         return; // handled in receive()
@@ -218,9 +223,12 @@ export class EngineHost extends HostSessionFiles {
   private async gradcheck(c: CommandOf<'gradcheck'>): Promise<void> {
     const { session, dataset } = this.need();
     this.stopRun();
+    // Runs in slices: between them pings are answered and a pause cancels the check.
+    const token = this.runToken;
     const body = await runGradcheck(session, dataset, c, this.telemetry.maxSize, async (progress) => {
       this.post(progress, c.id);
       await yieldToEvents();
+      if (token !== this.runToken || this.disposed) throw new CancelledError('the gradient check was cancelled');
     });
     const payloads = [
       ...body.layers.flatMap((l) => [l.W.relError, l.b.relError]),

@@ -12,7 +12,7 @@ import { transferablesOf } from '../protocol/matrix-payload.js';
 import { datasetPreview } from './dataset-preview.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { ProvidedBackend } from './backend-provider.js';
-import { InvalidStateError } from './errors.js';
+import { CancelledError, InvalidStateError } from './errors.js';
 import { HostTimeTravel } from './time-travel.js';
 import { toMatrix } from './host-core.js';
 
@@ -26,8 +26,11 @@ export abstract class HostLifecycle extends HostTimeTravel {
 
   protected async loadDataset(c: CommandOf<'load-dataset'>): Promise<void> {
     this.stopRun();
+    // A pause while a big file loads cancels the load (the provider yields between slices).
+    const token = this.runToken;
     let lastProgress = 0;
     const ds = await this.opts.datasetProvider(c.source, (p) => {
+      if (token !== this.runToken || this.disposed) throw new CancelledError('loading the data set was cancelled');
       const t = this.opts.now();
       if (t - lastProgress < 100) return;
       lastProgress = t;

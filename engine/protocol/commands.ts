@@ -55,6 +55,13 @@ export const loadOptionsSchema = z.strictObject({
   task: z.enum(['auto', 'classification', 'regression']).optional(),
   classes: z.array(z.string().max(1000)).max(100_000).optional(),
   loss: z.enum(LOSSES).optional(),
+  /** Per column name: drop rows where it is missing, or fill its missing cells (engine/data/clean.ts). */
+  missing: z
+    .record(z.string().max(1000), z.union([z.enum(['drop', 'mean', 'median']), z.strictObject({ constant: finiteNumber })]))
+    .optional(),
+  /** Text columns to one-hot encode, by name; at most `oneHotCap` categories each (default 20). */
+  oneHot: z.array(z.string().max(1000)).max(10_000).optional(),
+  oneHotCap: z.number().int().min(2).max(1000).optional(),
 });
 
 const normalizationChoice = z.enum(['standardize', 'min-max', 'none']);
@@ -72,6 +79,13 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
     bytes: z.instanceof(Uint8Array),
     /** Loader options: columns, header, delimiter, task (see loadOptionsSchema). */
     options: loadOptionsSchema.default({}),
+  }),
+  z.strictObject({
+    /** MNIST-style IDX data: the images file and its labels file (plain or gzipped). */
+    kind: z.literal('idx-pair'),
+    images: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+    labels: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+    options: loadOptionsSchema.pick({ name: true, task: true, classes: true }).default({}),
   }),
   z.strictObject({
     kind: z.literal('matrices'),
@@ -246,6 +260,12 @@ export const commandSchema = z.discriminatedUnion('type', [
    * an adapter exists, else cpu-f32.
    */
   command('compare-backends', { backend: z.enum(['webgpu-f32', 'cpu-f32']).optional() }),
+  /**
+   * Classification metrics of the current parameters on the training and validation rows:
+   * accuracy, confusion matrix, per-class counts (at most `maxRows` rows of each set, the first
+   * ones, so a big set stays cheap). A regression set answers with null metrics.
+   */
+  command('request-metrics', { maxRows: z.number().int().min(1).max(100_000).default(5000) }),
   /**
    * Compare mode (engine/compare): the arrays a user's own backprop produced (the bytes of .npz,
    * .npy, .safetensors or JSON files; .npy files named after their array), the batch file they ran

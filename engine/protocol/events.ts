@@ -30,6 +30,18 @@ export interface BackendInfo {
   readonly reason?: string;
   /** How it runs, in `configured` (cpu-f32: e.g. "wasm-simd kernels, 2 threads"; one thread when the page is not cross-origin isolated). */
   readonly detail?: string;
+  /** Set when the "engine" is a user's own PyTorch loop attached to the app (engine/attach): the badge shows it. */
+  readonly attached?: AttachedProcess;
+  /** Where a PyTorch script attaches (`tcp://127.0.0.1:PORT?token=…`), shown with a copy button. */
+  readonly attachAddress?: string;
+}
+
+/** The process of an attached run, as its client announced it. */
+export interface AttachedProcess {
+  readonly pid: number;
+  readonly host: string;
+  readonly torch: string;
+  readonly python: string;
 }
 
 interface Base {
@@ -133,6 +145,8 @@ export interface ConfiguredEvent extends Base {
    * weights must apply `inputs` to raw X first (x' = (x − offset) / scale).
    */
   readonly preprocessing: Preprocessing | null;
+  /** The model itself, when it is not the dashboard's own: an attached PyTorch run's layers (engine/attach). */
+  readonly model?: ModelSpec;
 }
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';
@@ -215,6 +229,32 @@ export interface PredictionEvent extends Base {
   readonly F: MatrixPayload<FloatArray>;
   /** Steps completed when it was computed (the parameters it reflects). */
   readonly step: number;
+}
+
+/** Classification metrics of one set (training or validation rows); see engine/telemetry/classification.ts. */
+export interface ClassMetricsPayload {
+  readonly samples: number;
+  /** Rows of the set left out (beyond `maxRows`). */
+  readonly omitted: number;
+  readonly accuracy: number;
+  readonly classes: number;
+  /** k × k, row-major: [true class t][predicted class p]. */
+  readonly confusion: readonly number[];
+  readonly classCounts: readonly number[];
+  readonly predictedCounts: readonly number[];
+  /** Per confusion cell, the first dataset rows (0-based indices into the loaded data set) that fall in it. */
+  readonly examples: readonly (readonly number[])[];
+}
+
+export interface MetricsEvent extends Base {
+  readonly type: 'metrics';
+  /** Steps completed when measured. */
+  readonly step: number;
+  readonly task: 'classification' | 'regression';
+  /** Class names in output-column order (null for regression). */
+  readonly classNames: readonly string[] | null;
+  readonly train: ClassMetricsPayload | null;
+  readonly validation: ClassMetricsPayload | null;
 }
 
 export interface BackendLayerComparison {
@@ -378,6 +418,8 @@ export type ErrorCode =
   | 'config-error'
   | 'not-found'
   | 'device-lost'
+  /** A long command (a gradient check) stopped by a pause before it finished. */
+  | 'cancelled'
   /** A file the command carried (a session file) cannot be read; the message names the entry. */
   | 'file-error'
   | 'internal';
@@ -414,6 +456,7 @@ export type EngineEvent =
   | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
+  | MetricsEvent
   | CompareResultEvent
   | ErrorEvent;
 
@@ -441,6 +484,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'history',
   'prediction',
   'backend-comparison',
+  'metrics',
   'compare-result',
   'error',
 ];
@@ -475,6 +519,7 @@ export const REPLY_EVENT = {
   ping: 'pong',
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
+  'request-metrics': 'metrics',
   compare: 'compare-result',
 } as const satisfies Record<CommandType, EventType | null>;
 

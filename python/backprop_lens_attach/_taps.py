@@ -57,6 +57,10 @@ class SequentialTap:
             if act is not None:
                 self.handles.append(act.register_forward_hook(self._on_activation(i, isinstance(act, nn.LogSoftmax))))
 
+    def activation_of(self, name, index):
+        """The activation whose output tensor `name`_`index` is (A_{i+1} of layer i), else None."""
+        return self.layers[index - 1][2] if name == "A" and 1 <= index <= len(self.layers) else None
+
     def describe(self):
         first = self.layers[0][0]
         return {
@@ -178,21 +182,47 @@ class ModuleTap:
     def tensors(self, wanted):
         return []
 
+    def activation_of(self, name, index):
+        return None
+
     def close(self):
         for h in self.handles:
             h.remove()
 
 
 def decimate(t, max_size):
-    """At most max_size × max_size: per block the value of largest magnitude (sign kept), NaN wins."""
+    """At most max_size × max_size: per block the value of largest magnitude (sign kept); max
+    pooling propagates NaN, so a NaN anywhere in a block wins."""
     rows, cols = t.shape
     if max_size <= 0 or (rows <= max_size and cols <= max_size):
         return t
     out = (min(rows, max_size), min(cols, max_size))
-    mag = t.abs()
-    mag = torch.where(torch.isnan(t), torch.full_like(mag, float("inf")), mag)
-    _, idx = F.adaptive_max_pool2d(mag[None, None], out, return_indices=True)
-    return t.reshape(-1)[idx.reshape(-1)].reshape(out)
+    x = t[None, None].float()
+    hi = F.adaptive_max_pool2d(x, out)
+    lo = -F.adaptive_max_pool2d(-x, out)
+    return torch.where(hi >= -lo, hi, lo)[0, 0]
+
+
+def summary(t, activation=None):
+    """Of a full tensor sent decimated: Frobenius norm (NaN if any value is), the finite range,
+    the non-finite count, and for a layer output the saturated (tanh/sigmoid: derivative < 0.01)
+    or dead (relu: 0 for every sample) fraction — what the app's layer statistics need."""
+    from ._wire import wire_number
+    f = t.detach().float()
+    finite = torch.isfinite(f)
+    n_finite = int(finite.sum())
+    vals = f[finite] if n_finite < f.numel() else f.reshape(-1)
+    out = {"norm": wire_number(f.norm().item()), "min": None, "max": None, "nonFinite": int(f.numel() - n_finite)}
+    if vals.numel():
+        lo, hi = torch.aminmax(vals) if hasattr(torch, "aminmax") else (vals.min(), vals.max())
+        out["min"], out["max"] = wire_number(lo.item()), wire_number(hi.item())
+    if activation == "tanh":
+        out["saturated"] = float(((1 - f * f) < 1e-2).float().mean())
+    elif activation == "sigmoid":
+        out["saturated"] = float(((f * (1 - f)) < 1e-2).float().mean())
+    elif activation == "relu":
+        out["dead"] = float((f == 0).all(dim=0).float().mean()) if f.shape[1] else 0.0
+    return out
 
 
 def to_bytes(t):

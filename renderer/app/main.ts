@@ -14,6 +14,7 @@ import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
 import { installDocumentWiring } from './wiring/document.js';
+import { bareStartRequested, startReadyToRun } from './wiring/first-run.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
@@ -49,6 +50,7 @@ try {
   const api = appApi();
   if (api) installMenuCommands(api);
   if (!bench) installDocumentWiring(api);
+  if (!bench && !bareStartRequested(location.search)) void startReadyToRun();
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }
