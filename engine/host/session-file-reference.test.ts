@@ -61,6 +61,23 @@ describe('EngineHost sessions that refer to their data file (Embed the data set 
     b.send({ type: 'step', count: 4, id: 8 });
     await b.waitFor('state', (s) => s.replyTo === 8);
     expect(b.of('frame').at(-1)!.loss).toBe(expected);
+    // The read options come from the file: only the loader's own options, checked, reach the loader.
+    const entries = unzipSync(bytes);
+    const m = JSON.parse(new TextDecoder().decode(entries['manifest.json']!)) as {
+      dataset: { file: { read: Record<string, unknown> } };
+    };
+    m.dataset.file.read = { ...m.dataset.file.read, delimiter: 'nope' };
+    const tampered = zipSync({ ...entries, 'manifest.json': new TextEncoder().encode(JSON.stringify(m)) });
+    b.send({
+      type: 'open-session',
+      id: 10,
+      fileName: 't.bplens',
+      bytes: tampered,
+      data: { fileName: 'line.csv', bytes: csvBytes() },
+    });
+    const refused = await b.waitFor('error', (e) => e.replyTo === 10);
+    expect(refused.code).toBe('file-error');
+    expect(refused.message).toMatch(/^t\.bplens: manifest\.json: dataset\.file\.read\.delimiter: /);
     // Saved again without embedding, it still refers to the located file.
     b.send({ type: 'export', what: 'session', id: 9, embedData: false });
     expect((await b.waitFor('export', (e) => e.replyTo === 9)).bytes).toBeInstanceOf(Uint8Array);

@@ -13,6 +13,7 @@ import { readDatasetFile } from '../data/node-files.js';
 import { DatasetError } from '../data/errors.js';
 import { sha256Hex } from './container.js';
 import { SessionFileError } from './errors.js';
+import { referencedReadOptions } from './referenced-data.js';
 import type { SessionContents, SessionDataset } from './types.js';
 
 type DatasetFileRef = NonNullable<SessionDataset['file']>;
@@ -93,7 +94,7 @@ export async function loadReferencedData(
       `the data file ${found} has changed since the session was saved: it has ${bytes.length} bytes${hash ? `, SHA-256 ${hash}` : ''}; expected ${expected}`,
     );
   try {
-    const ds = await readDatasetFile(found, { fileName: found, ...(ref.read as ReferencedReadOptions | undefined) });
+    const ds = await readDatasetFile(found, { ...referencedReadOptions(contents), fileName: found });
     return { X: ds.X, Y: ds.Y };
   } catch (e) {
     if (e instanceof DatasetError) throw fail(`the data file ${found} cannot be read as when saved: ${e.message}`);

@@ -11,9 +11,27 @@ import { isDatasetError } from '../data/errors.js';
 import { sha256Hex } from './container.js';
 import { SessionFileError } from './errors.js';
 import { checkDatasetIdentity } from './live-session.js';
+import { loadOptionsSchema } from '../protocol/commands.js';
 import type { SessionContents } from './types.js';
 
 const fail = (reason: string): SessionFileError => new SessionFileError(reason, 'manifest.json', ['dataset', 'file']);
+
+/**
+ * The reader options a session file keeps for its data file (`dataset.file.read`), checked like a
+ * dashboard's load options: the file is untrusted, so nothing else reaches the loader.
+ */
+export function referencedReadOptions(c: SessionContents): LoadOptions {
+  const parsed = loadOptionsSchema.safeParse(c.dataset?.file?.read ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new SessionFileError(
+      `${issue.message}${issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : ''}`,
+      'manifest.json',
+      ['dataset', 'file', 'read', ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))],
+    );
+  }
+  return parsed.data as LoadOptions;
+}
 
 /** What the session expects of its data file, in words. */
 export function describeReference(c: SessionContents): string {
@@ -42,7 +60,7 @@ export async function withReferencedData(
     );
   let data: { X: Matrix; Y: Matrix };
   try {
-    const ds = loadDataset(file.bytes, { ...(ref.read as LoadOptions | undefined), fileName: file.fileName });
+    const ds = loadDataset(file.bytes, { ...referencedReadOptions(c), fileName: file.fileName });
     data = { X: ds.X, Y: ds.Y };
   } catch (e) {
     if (isDatasetError(e)) throw fail(`${file.fileName} cannot be read as when the session was saved: ${e.message}`);
