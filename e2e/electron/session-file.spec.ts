@@ -121,7 +121,9 @@ test('Save asks once, then writes to the same file; the title shows the file and
 test('saved sessions are in File › Open Recent and open from there', async () => {
   await trainSteps(1);
   await clickMenu('run.bplens', 'Open Recent');
-  await expect(page.locator('[data-test=session-opened]')).toContainText('at step 5', { timeout: 30_000 });
+  await expect.poll(stepText, { timeout: 30_000 }).toMatch(/step 5 ·/);
+  await page.click('[data-tab=export]');
+  await expect(page.locator('[data-test=session-opened]')).toContainText('Opened run.bplens at step 5');
   await expect(page).toHaveTitle('run.bplens — Backprop Lens');
 });
 
