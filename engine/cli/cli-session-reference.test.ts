@@ -148,3 +148,43 @@ describe('train --resume on another backend', () => {
     expect(r.stderr).not.toContain('note:');
   });
 });
+
+describe('a session saved by the dashboard with the data referenced', () => {
+  it('resumes in the CLI when its data file lies beside it; --data on a session that holds its data is refused', async () => {
+    const { config, setup } = await import('../host/host-test-kit.js');
+    const csvText = csv(24);
+    const a = await setup();
+    a.send({
+      type: 'load-dataset',
+      id: 1,
+      source: {
+        kind: 'file',
+        fileName: 'pts.csv',
+        bytes: new TextEncoder().encode(csvText),
+        options: { targets: ['label'] },
+      },
+    });
+    const model = {
+      inputSize: 2,
+      layers: [{ units: 2, activation: 'softmax' as const }],
+      loss: 'cross-entropy' as const,
+    };
+    a.send({ type: 'configure', config: { ...config, model, batchSize: 6 } });
+    a.send({ type: 'step', count: 4, id: 2 });
+    await a.waitFor('state', (s) => s.replyTo === 2);
+    a.send({ type: 'export', what: 'session', id: 3, embedData: false });
+    const bytes = (await a.waitFor('export', (e) => e.replyTo === 3)).bytes!;
+    await mkdir(join(t.dir, 'dash'), { recursive: true });
+    await writeFile(join(t.dir, 'dash', 'run.bplens'), bytes);
+    await writeFile(join(t.dir, 'dash', 'pts.csv'), csvText);
+    let r = await run('train', '--resume', 'dash/run.bplens', '--steps', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ fromStep: 4, steps: 7 });
+
+    r = await run('train', 'xsin', '--hidden', '3', '--steps', '2', '--quiet', '--save-session', 'emb.bplens');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('train', '--resume', 'emb.bplens', '--steps', '1', '--data', 'dash/pts.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--data is for a session that refers to its data file; emb.bplens holds its data');
+  });
+});
