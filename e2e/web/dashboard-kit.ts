@@ -38,14 +38,16 @@ export async function heatmapPixels(page: Page, label: string): Promise<{ width:
   }, label);
 }
 
-export async function open(page: Page): Promise<void> {
+export async function open(page: Page, path = '/'): Promise<void> {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().includes('frame-ancestors')) console.log(`[console] ${m.text()}`);
   });
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto('/');
+  await page.goto(path);
   await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+  // The first-minute start (Circles, default model) settles before a test loads its own data.
+  if (path === '/') await expect(page.locator('[data-test=run-state]')).toHaveText(/idle/, { timeout: 60_000 });
 }
 
 export async function loadBuiltin(page: Page, name: string, params: Record<string, string> = {}): Promise<void> {

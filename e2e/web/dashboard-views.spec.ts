@@ -26,6 +26,8 @@ test('time travel shows a past step and diffs two steps', async ({ page }) => {
   await page.fill('[data-test=history-compare]', '10');
   await page.click('[data-test=history-diff]');
   // W_0 at step 3 and step 10 differ: the Δ heatmap has coloured (non-white) cells
+  // It is drawn once the engine has sent the compared step's matrices, so wait for it.
+  await expect(page.locator('canvas[aria-label^="Δ W_0 heatmap"]')).toBeVisible();
   const diff = await heatmapPixels(page, 'Δ W_0');
   const coloured = Array.from({ length: diff.width * diff.height }, (_, k) => diff.rgba.slice(k * 4, k * 4 + 3)).filter(
     ([r, g, b]) => r! + g! + b! < 700,
@@ -138,7 +140,7 @@ test('training resumes from a past step; steps past the history memory are view-
 });
 
 test('dark theme, empty states and the error tray', async ({ page }) => {
-  await open(page);
+  await open(page, '/?start=empty');
   await page.click('[data-tab=train]');
   await expect(page.locator('.empty-state')).toContainText('Nothing to train yet');
   await page.click('.theme');

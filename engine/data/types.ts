@@ -39,6 +39,12 @@ export interface LoadInference {
   readonly taskReason: string;
   /** Things the user should know (a fallback encoding, a byte-order mark, a column treated as an identifier). */
   readonly notices: readonly string[];
+  /** Missing values dropped or filled and text columns one-hot encoded (engine/data/clean.ts), when asked for. */
+  readonly cleaning?: {
+    readonly droppedRows: number;
+    readonly filled: readonly { readonly column: string; readonly count: number; readonly value: number; readonly how: string }[];
+    readonly encoded: readonly { readonly column: string; readonly categories: readonly string[] }[];
+  };
 }
 
 /** Normalisation records (engine/data/preprocessing.ts fits and applies them). */

@@ -11,7 +11,7 @@
  *
  * This file is the intake (parse, the immediate commands, the chain) and the dispatch, plus the
  * commands that only look at the session (predict, backend comparison, gradcheck, export). The
- * layers below: lifecycle.ts, time-travel.ts, run-loop.ts, checkpoints.ts, host-core.ts.
+ * layers below: session-file-commands.ts, lifecycle.ts, time-travel.ts, run-loop.ts, checkpoints.ts, host-core.ts.
  */
 import type { Backend } from '../backends/backend.js';
 import { applyTransform, invertTransform } from '../data/preprocessing.js';
@@ -25,12 +25,14 @@ import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { isRestorable } from '../train/history.js';
 import { yieldToEvents } from './yield.js';
-import { HostLifecycle } from './lifecycle.js';
+import { HostSessionFiles } from './session-file-commands.js';
+import { buildBinaryExport, isBinaryExport } from './session-files.js';
 import { toMatrix } from './host-core.js';
 export type { EngineHostOptions } from './host-core.js';
 import { runCompare } from './compare-command.js';
+import { runRequestMetrics } from './metrics-command.js';
 
-export class EngineHost extends HostLifecycle {
+export class EngineHost extends HostSessionFiles {
   private chain: Promise<void> = Promise.resolve();
   private readonly onMessage = (e: MessageLike): void => this.receive(e.data);
   private initialized: Promise<void> | null = null;
@@ -129,9 +131,17 @@ export class EngineHost extends HostLifecycle {
         return this.gradcheck(c);
       case 'export': {
         const { session, dataset } = this.need();
-        const body = await buildExport(c.what, session, dataset);
-        return this.post(body, c.id);
+        const { what } = c;
+        const body = isBinaryExport(what)
+          ? await buildBinaryExport(what, session, dataset, {
+              ...(c.view ? { view: c.view } : {}),
+              ...(c.notes !== undefined ? { notes: c.notes } : {}),
+            })
+          : await buildExport(what, session, dataset);
+        return this.post(body, c.id, body.bytes ? [body.bytes.buffer as ArrayBuffer] : []);
       }
+      case 'open-session':
+        return this.openSessionFile(c);
       case 'set-frame-rate':
         this.gate.setFrameRate(c.fps);
         return this.post({ type: 'accepted', command: c.type }, c.id);
@@ -154,6 +164,10 @@ export class EngineHost extends HostLifecycle {
         const current = session ? async () => ({ model: session.config.model, parameters: await session.parameters() }) : null;
         const body = await runCompare(c, current);
         return this.post(body, c.id, body.values.flatMap((v) => [v.reference, ...(v.theirs ? [v.theirs] : []), ...(v.difference ? [v.difference] : [])]).map((m) => m.data.buffer as ArrayBuffer));
+      }
+      case 'request-metrics': {
+        const { session, dataset } = this.need();
+        return this.post(await runRequestMetrics(session, dataset, c), c.id);
       }
       case 'ack':
       case 'ping':

@@ -4,6 +4,7 @@
  */
 import { isDatasetError } from '../data/errors.js';
 import { ModelSpecError } from '../model/spec.js';
+import { FormatError } from '../io/format-error.js';
 import { WebGpuDeviceLostError } from '../backends/webgpu/errors.js';
 import type { ErrorCode, EventOf } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -55,6 +56,8 @@ export function errorEvent(
   } else if (e instanceof FieldError) {
     code = 'config-error';
     path = e.path;
+  } else if (e instanceof FormatError) {
+    code = 'file-error';
   } else if (e instanceof WebGpuDeviceLostError) {
     code = 'device-lost';
     fatal = true;

@@ -4,6 +4,7 @@
  * configuration (or dispose) drops the old session and its backend.
  */
 import type { BreakpointCondition, TrainConfig } from '../train/types.js';
+import type { LabeledDataset } from '../data/types.js';
 import { Session } from '../train/session.js';
 import { layerWidths } from '../model/spec.js';
 import type { CommandOf, ProtocolTrainConfig } from '../protocol/commands.js';
@@ -36,23 +37,7 @@ export abstract class HostLifecycle extends HostTimeTravel {
     });
     await this.dropSession();
     this.dataset = ds;
-    const preview = datasetPreview(ds);
-    this.post(
-      {
-        type: 'dataset-loaded',
-        name: ds.meta.name,
-        samples: ds.X.rows,
-        inputSize: ds.X.cols,
-        outputSize: ds.Y.cols,
-        featureNames: ds.meta.featureNames,
-        targetNames: ds.meta.targetNames,
-        classNames: ds.meta.classNames,
-        preview,
-        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
-      },
-      c.id,
-      transferablesOf([preview.X, preview.Y]),
-    );
+    this.announceDataset(ds, c.id);
     this.postState('loaded');
   }
 
@@ -68,6 +53,33 @@ export abstract class HostLifecycle extends HostTimeTravel {
           : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
     };
     await this.createSession(config, preference);
+    this.announceConfigured(config, c.id);
+    this.postState('configured');
+  }
+
+  /** `dataset-loaded` for the host's dataset (after load-dataset, and after open-session). */
+  protected announceDataset(ds: LabeledDataset, id: number | undefined): void {
+    const preview = datasetPreview(ds);
+    this.post(
+      {
+        type: 'dataset-loaded',
+        name: ds.meta.name,
+        samples: ds.X.rows,
+        inputSize: ds.X.cols,
+        outputSize: ds.Y.cols,
+        featureNames: ds.meta.featureNames,
+        targetNames: ds.meta.targetNames,
+        classNames: ds.meta.classNames,
+        preview,
+        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
+      },
+      id,
+      transferablesOf([preview.X, preview.Y]),
+    );
+  }
+
+  /** `configured` for the session just created. */
+  protected announceConfigured(config: TrainConfig, id: number | undefined): void {
     const session = this.session!;
     const widths = layerWidths(config.model);
     this.post(
@@ -85,9 +97,8 @@ export abstract class HostLifecycle extends HostTimeTravel {
         backend: this.sessionBackend!.info,
         preprocessing: session.preprocessing,
       },
-      c.id,
+      id,
     );
-    this.postState('configured');
   }
 
   /**

@@ -37,7 +37,7 @@ describe('protocol schemas mirror the engine types exactly', () => {
   });
 
   it('load-dataset file options: the loader options a caller may choose (no limits, no progress hooks)', () => {
-    type Chosen = 'format' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'comment' | 'name' | 'features' | 'targets' | 'task' | 'classes' | 'loss';
+    type Chosen = 'format' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'comment' | 'name' | 'features' | 'targets' | 'task' | 'classes' | 'loss' | 'missing' | 'oneHot' | 'oneHotCap';
     expectTypeOf<Out<typeof loadOptionsSchema>>().toEqualTypeOf<Mutable<Pick<LoadOptions, Chosen>>>();
   });
 

@@ -61,6 +61,8 @@ export const infoSpec: CommandSpec = {
   ],
 };
 
+import { describeOtherFormat } from './info-formats.js';
+
 export async function runInfo(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(infoSpec, argv);
   if (values['help']) {
@@ -79,6 +81,8 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(describeBuiltin(target));
     return EXIT_OK;
   }
+  // Session files and the binary weight formats have their own readers.
+  if (exists && (await describeOtherFormat(path, name, io))) return EXIT_OK;
   const read = datasetReadOptions(values, 'info');
   const cols = (flag: string): { [k: string]: string[] } => {
     const v = str(values, flag);

@@ -17,6 +17,7 @@ import {
 import { useDataStore } from './data.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
+import { plainIssue } from '../services/plain-words.js';
 
 export const HIDDEN_ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'identity'];
 export const OUTPUT_ACTIVATIONS: readonly Activation[] = ['identity', 'sigmoid', 'tanh', 'relu', 'softmax'];
@@ -106,10 +107,7 @@ export const useModelStore = defineStore('model', () => {
   /** The first problem with the form, naming the field; null when it can be applied. */
   const problem = computed<string | null>(() => {
     const r = modelSpecSchema.safeParse(spec.value);
-    if (!r.success) {
-      const i = r.error.issues[0]!;
-      return `${i.path.join('.')}: ${i.message}`;
-    }
+    if (!r.success) return plainIssue(r.error.issues[0]!, spec.value.layers.length);
     const out = spec.value.layers[spec.value.layers.length - 1]!;
     if (out.activation === 'softmax' && loss.value !== 'cross-entropy') return 'A softmax output needs the cross-entropy loss.';
     if (loss.value === 'cross-entropy' && out.activation !== 'softmax') return 'Cross-entropy needs a softmax output layer.';

@@ -7,6 +7,7 @@ import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
 import { cpuF64, datasetLoaded, errorEvent, event, frameEvent, matrixPayload, opRef, readyEvent, stateEvent } from '../testing/factories.js';
 import { connectStores } from '../wiring/connect.js';
 import { useSessionStore } from './session.js';
+import { DEFAULT_SPEED, loadPreferences } from '../services/preferences.js';
 import { useTelemetryStore } from './telemetry.js';
 import { useDataStore } from './data.js';
 import { useModelStore } from './model.js';
@@ -44,7 +45,8 @@ describe('session store', () => {
     expect(s.state).toBe('paused');
     expect(s.midStep).toBe(true);
     s.debugAction('toggle-run');
-    expect(link.sent.at(-1)).toEqual({ type: 'start' });
+    // a speed a person can watch unless "max" was chosen
+    expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: DEFAULT_SPEED });
     s.setSpeed(5);
     s.debugAction('step');
     expect(link.sent.at(-1)).toEqual({ type: 'step', count: 1 });
@@ -52,6 +54,23 @@ describe('session store', () => {
     expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
     s.run();
     expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: 5 });
+  });
+
+  it('the run keys say why they cannot act; the chosen speed and the first run are remembered', () => {
+    const s = useSessionStore();
+    s.debugAction('toggle-run');
+    expect(s.notice).toContain('engine is still starting');
+    link.emit(readyEvent());
+    s.debugAction('step');
+    expect(s.notice).toContain('Nothing to run yet');
+    expect(link.sent.some((c) => (c as { type: string }).type === 'step')).toBe(false);
+    link.emit(stateEvent({ state: 'running', step: 3, epoch: 1 }));
+    s.debugAction('step');
+    expect(s.notice).toContain('Pause first');
+    expect(loadPreferences()).toEqual({ seen: false, speed: DEFAULT_SPEED });
+    s.setSpeed(null);
+    s.run();
+    expect(loadPreferences()).toEqual({ seen: true, speed: null });
   });
 
   it('shows engine errors that answer no request, with code and path', () => {
@@ -111,13 +130,37 @@ describe('data and model stores', () => {
     expect(d.pending?.preview?.columns).toEqual(['a', 'b', 'c']);
     d.roles = ['feature', 'ignore', 'target'];
     const done = d.loadPending();
-    expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'file', fileName: 'points.csv', options: { features: ['a'], targets: ['c'], header: true } } });
+    expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'file', fileName: 'points.csv', options: { features: ['a'], targets: ['c'], header: 'yes' } } });
     link.reply('load-dataset', errorEvent({ code: 'dataset-error', message: 'points.csv line 3, column c: not a number', command: 'load-dataset' }));
     expect(await done).toBe(false);
     expect(useErrorsStore().list.at(-1)?.message).toContain('line 3');
     d.roles = ['feature', 'feature', 'feature'];
     expect(await d.loadPending()).toBe(false);
     expect(useErrorsStore().list.at(-1)?.message).toContain('target');
+    // one error area for loading: the second problem replaced the first
+    expect(useErrorsStore().list.filter((e) => e.slot === 'data')).toHaveLength(1);
+  });
+
+  it('refuses empty and binary files by name; reading choices go to the loader; JSON records get columns', () => {
+    const d = useDataStore();
+    d.pick('empty.csv', new Uint8Array(0));
+    expect(d.pending).toBeNull();
+    expect(useErrorsStore().list.at(-1)?.message).toBe('empty.csv: the file is empty.');
+    d.pick('sheet.xlsx', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0, 0]));
+    expect(useErrorsStore().list.at(-1)?.message).toContain('this looks like a binary file');
+    expect(useErrorsStore().list.filter((e) => e.slot === 'data')).toHaveLength(1);
+    d.pick('iris.csv', new TextEncoder().encode('# iris\n5.1;3.5;0\n4.9;3.0;1\n'));
+    d.reading.delimiter = ';';
+    d.reading.skipLines = 1;
+    d.repreview();
+    expect(d.pending?.preview?.columns).toEqual(['column 1', 'column 2', 'column 3']);
+    expect(d.fileOptions()).toMatchObject({ delimiter: ';', skipLines: 1, header: 'no', features: [0, 1], targets: [2] });
+    expect(useErrorsStore().list.filter((e) => e.slot === 'data')).toHaveLength(0);
+    d.pick('cars.json', new TextEncoder().encode('[{"hp": 130, "origin": "USA"}, {"hp": null, "origin": "Japan"}]'));
+    expect(d.roles).toEqual(['feature', 'target']);
+    const o = d.fileOptions();
+    expect(o).toMatchObject({ features: ['hp'], targets: ['origin'] });
+    expect(o.header).toBeUndefined();
   });
 
   it('lists the shape of every matrix and validates the form', () => {
@@ -193,7 +236,7 @@ describe('breakpoints store', () => {
     b.apply();
     expect(link.sent.at(-1)).toEqual({ type: 'set-breakpoints', breakpoints: [{ kind: 'exploding', threshold: 1000 }] });
     expect(b.problems[2]).toMatch(/threshold/);
-    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('More than 50% of ReLU units dead in layer 1');
+    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('Fires when more than 50% of ReLU units are dead in layer 1 (> 50%: exactly 50% does not fire)');
   });
   it('on a hit, records it, marks the cells and jumps to the layer', () => {
     const b = useBreakpointsStore();
