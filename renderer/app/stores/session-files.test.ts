@@ -132,9 +132,10 @@ describe('session files store', () => {
     files.notes = '';
     useBreakpointsStore().entries = [{ id: 1, enabled: true, condition: { kind: 'exploding', threshold: 10 } }];
     expect(files.dirty).toBe(true);
-    // Opening a data file starts a new, untitled session.
-    files.untitled();
+    // Picking a data file starts a new, untitled session.
+    useDataStore().pick('iris.csv', new TextEncoder().encode('a,b\n1,2\n'));
     expect(files.currentName).toBeNull();
+    expect(files.windowTitle).toContain('Untitled session');
   });
 
   it('desktop: Save goes to main (which writes to the current file), Save As asks; the title shows the saved name', async () => {
