@@ -16,6 +16,8 @@ describe('menuTemplate', () => {
       ['F11', 'step-op'],
       ['CmdOrCtrl+O', 'open-dataset'],
       ['CmdOrCtrl+S', 'export-weights'],
+      ['CmdOrCtrl+Shift+O', 'open-session'],
+      ['CmdOrCtrl+Alt+S', 'save-session'],
     ] as const) {
       (byKey(key).click as () => void)();
       expect(send).toHaveBeenLastCalledWith(command);

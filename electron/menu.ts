@@ -36,6 +36,8 @@ export function menuTemplate(
       label: '&File',
       submenu: [
         item('Open Dataset…', 'open-dataset', 'CmdOrCtrl+O'),
+        item('Open Session…', 'open-session', 'CmdOrCtrl+Shift+O'),
+        item('Save Session…', 'save-session', 'CmdOrCtrl+Alt+S'),
         { type: 'separator' },
         item('Export Weights…', 'export-weights', 'CmdOrCtrl+S'),
         item('Export Gradients…', 'export-gradients', 'CmdOrCtrl+Shift+S'),

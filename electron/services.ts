@@ -19,6 +19,7 @@ export const DATASET_FILTERS = [
     name: 'Datasets',
     extensions: ['csv', 'tsv', 'txt', 'dat', 'json', 'npy', 'idx', 'gz', 'idx1-ubyte', 'idx3-ubyte'],
   },
+  { name: 'Backprop Lens sessions', extensions: ['bplens'] },
   { name: 'All files', extensions: ['*'] },
 ];
 
@@ -26,6 +27,10 @@ const SAVE_FILTERS: Record<SaveKind, { name: string; extensions: string[] }> = {
   json: { name: 'JSON', extensions: ['json'] },
   csv: { name: 'CSV', extensions: ['csv'] },
   png: { name: 'PNG image', extensions: ['png'] },
+  npz: { name: 'NumPy arrays', extensions: ['npz'] },
+  safetensors: { name: 'safetensors (PyTorch)', extensions: ['safetensors'] },
+  onnx: { name: 'ONNX model', extensions: ['onnx'] },
+  bplens: { name: 'Backprop Lens session', extensions: ['bplens'] },
 };
 
 export interface ServiceDeps {

@@ -141,3 +141,16 @@ describe('convert and train --export by extension', () => {
     expect(r.stderr).toContain('save_file');
   });
 });
+
+describe('info on session and weight files', () => {
+  it('describes a .bplens and a .safetensors', async () => {
+    await run('train', ...COMMON, '--steps', '2', '--quiet', '--save-session', 'i.bplens', '--export', 'i.safetensors');
+    let r = await run('info', 'i.bplens');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('i.bplens: Backprop Lens session (version 1)');
+    r = await run('info', 'i.safetensors');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('i.safetensors: weights (safetensors)');
+    expect(r.stdout).toContain('model: 2 → 6 tanh → 2 softmax; loss cross-entropy');
+  });
+});

@@ -40,6 +40,13 @@ const mib = (bytes: number): string => `${bytes / 2 ** 20} MiB`;
 /** How to read a data file. */
 export const DATA_READ_OPTIONS: readonly OptionSpec[] = [
   {
+    name: 'labels',
+    type: 'string',
+    value: 'FILE',
+    description:
+      "The labels IDX file of an IDX images file (MNIST's two files). Default: found beside the images (train-images-idx3-ubyte → train-labels-idx1-ubyte); a folder holding the pair works too.",
+  },
+  {
     name: 'task',
     type: 'string',
     value: 'TASK',
@@ -106,7 +113,8 @@ export const DATA_LIMIT_OPTIONS: readonly OptionSpec[] = [
     name: 'max-expansion',
     type: 'string',
     value: 'N',
-    description: 'Largest decompressed ÷ compressed size of a .gz file, judged past 16 MiB of output (decompression bombs).',
+    description:
+      'Largest decompressed ÷ compressed size of a .gz file, judged past 16 MiB of output (decompression bombs).',
     defaultText: String(DEFAULT_LIMITS.maxExpansion),
   },
   {
@@ -126,11 +134,15 @@ export const DATA_FILE_FLAGS = DATA_FILE_OPTIONS.map((o) => o.name);
 export type DatasetReadOptions = Pick<
   LoadOptions,
   'task' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'limits'
->;
+> & {
+  /** --labels, as typed (resolved against the working directory by the caller). */
+  readonly labelsFile?: string;
+};
 
 /** The options a loader takes, from the flags given (unset flags leave the loader's defaults). */
 export function datasetReadOptions(values: ParsedArgs['values'], command: string): DatasetReadOptions {
   const out: {
+    labelsFile?: string;
     task?: TaskChoice;
     delimiter?: DelimiterChoice;
     header?: HeaderChoice;
@@ -138,6 +150,8 @@ export function datasetReadOptions(values: ParsedArgs['values'], command: string
     encoding?: EncodingChoice;
     limits?: Partial<DatasetLimits>;
   } = {};
+  const labels = str(values, 'labels');
+  if (labels !== undefined) out.labelsFile = labels;
   const task = str(values, 'task');
   if (task !== undefined) out.task = choiceOption(task, 'task', command, TASKS);
   const delimiter = str(values, 'delimiter');

@@ -13,12 +13,13 @@ import { concatBytes, where } from './parsers/input.js';
 import { parseJsonTable } from './parsers/json.js';
 import { isNpy, parseNpy } from './parsers/npy.js';
 import { prepareDataset, type PrepareOptions } from './prepare.js';
+import { cleanTable, type CleanOptions } from './clean.js';
 import type { Table } from './table.js';
 import type { LabeledDataset, ParseOptions } from './types.js';
 
 export type FileFormat = 'text' | 'json' | 'npy' | 'idx';
 
-export interface LoadOptions extends DelimitedOptions, PrepareOptions {
+export interface LoadOptions extends DelimitedOptions, PrepareOptions, CleanOptions {
   /** 'auto' (default): from the content (magic bytes, a leading '[' or '{'), then the extension. */
   readonly format?: FileFormat | 'auto';
 }
@@ -124,8 +125,22 @@ export function loadTable(input: Uint8Array | string, options: LoadOptions = {})
 
 /** Parses and prepares one file: the common path for `train --data file.csv`. */
 export function loadDataset(input: Uint8Array | string, options: LoadOptions = {}): LabeledDataset {
-  const table = loadTable(input, options);
-  return prepareDataset(table, { ...options, name: options.name ?? options.fileName ?? 'data' });
+  return prepareTable(loadTable(input, options), options);
+}
+
+/** A parsed table → the dataset: missing values and text columns treated as asked (clean.ts), then columns chosen (prepare.ts). */
+export function prepareTable(parsed: Table, options: LoadOptions = {}): LabeledDataset {
+  const wantsCleaning = Object.keys(options.missing ?? {}).length > 0 || (options.oneHot?.length ?? 0) > 0;
+  if (!wantsCleaning) return prepareDataset(parsed, { ...options, name: options.name ?? options.fileName ?? 'data' });
+  try {
+    const { table, summary, renamed } = cleanTable(parsed, options);
+    // A one-hot encoded feature named by the caller stands for its new 0/1 columns.
+    const features = options.features?.flatMap((f) => (typeof f === 'string' && renamed.has(f) ? renamed.get(f)! : [f]));
+    const ds = prepareDataset(table, { ...options, ...(features ? { features } : {}), name: options.name ?? options.fileName ?? 'data' });
+    return { ...ds, meta: { ...ds.meta, ...(ds.meta.inferred ? { inferred: { ...ds.meta.inferred, cleaning: summary } } : {}) } };
+  } catch (e) {
+    throw e instanceof DatasetError ? e.withFile(options.fileName) : e;
+  }
 }
 
 export interface ArrayFile {

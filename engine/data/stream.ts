@@ -4,11 +4,10 @@
  * string; other formats are gathered (under the byte limit) and parsed whole.
  */
 import { DatasetError } from './errors.js';
-import { detectFormat, loadTable, type LoadOptions } from './load.js';
+import { detectFormat, loadTable, prepareTable, type LoadOptions } from './load.js';
 import { parseDelimitedStream } from './parsers/delimited.js';
 import { isGzip } from './parsers/gzip.js';
 import { checkAborted, checkByteLimit, concatBytes, where } from './parsers/input.js';
-import { prepareDataset } from './prepare.js';
 import type { Table } from './table.js';
 import type { LabeledDataset } from './types.js';
 
@@ -83,6 +82,5 @@ export async function loadDatasetStream(
   totalBytes: number | null,
   options: LoadOptions = {},
 ): Promise<LabeledDataset> {
-  const table = await loadTableStream(source, totalBytes, options);
-  return prepareDataset(table, { ...options, name: options.name ?? options.fileName ?? 'data' });
+  return prepareTable(await loadTableStream(source, totalBytes, options), options);
 }

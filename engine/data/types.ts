@@ -2,7 +2,13 @@
  * What the data module hands to the rest of the engine: the training session's `Dataset`
  * (X n×p0, Y n×pL) plus the metadata the dashboard, the CLI and the weights export need.
  */
-import type { Dataset } from '../train/types.js';
+import type { Matrix } from '../core/matrix.js';
+
+/** What a training session trains on: one sample per row (FORMATS.md). */
+export interface Dataset {
+  readonly X: Matrix; // n × p_0
+  readonly Y: Matrix; // n × p_L
+}
 
 export type TaskKind = 'regression' | 'classification';
 
@@ -33,6 +39,12 @@ export interface LoadInference {
   readonly taskReason: string;
   /** Things the user should know (a fallback encoding, a byte-order mark, a column treated as an identifier). */
   readonly notices: readonly string[];
+  /** Missing values dropped or filled and text columns one-hot encoded (engine/data/clean.ts), when asked for. */
+  readonly cleaning?: {
+    readonly droppedRows: number;
+    readonly filled: readonly { readonly column: string; readonly count: number; readonly value: number; readonly how: string }[];
+    readonly encoded: readonly { readonly column: string; readonly categories: readonly string[] }[];
+  };
 }
 
 /** Normalisation records (engine/data/preprocessing.ts fits and applies them). */

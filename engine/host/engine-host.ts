@@ -11,7 +11,7 @@
  *
  * This file is the intake (parse, the immediate commands, the chain) and the dispatch, plus the
  * commands that only look at the session (predict, backend comparison, gradcheck, export). The
- * layers below: lifecycle.ts, time-travel.ts, run-loop.ts, checkpoints.ts, host-core.ts.
+ * layers below: session-file-commands.ts, lifecycle.ts, time-travel.ts, run-loop.ts, checkpoints.ts, host-core.ts.
  */
 import type { Backend } from '../backends/backend.js';
 import { applyTransform, invertTransform } from '../data/preprocessing.js';
@@ -20,17 +20,19 @@ import type { MessageLike } from '../protocol/endpoint.js';
 import { fullResolution, transferablesOf } from '../protocol/matrix-payload.js';
 import { compareBackends } from './backend-compare.js';
 import { parseCommand } from '../protocol/parse.js';
-import { errorEvent, InvalidStateError } from './errors.js';
+import { CancelledError, errorEvent, InvalidStateError } from './errors.js';
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { isRestorable } from '../train/history.js';
 import { yieldToEvents } from './yield.js';
-import { HostLifecycle } from './lifecycle.js';
+import { HostSessionFiles } from './session-file-commands.js';
+import { buildBinaryExport, isBinaryExport } from './session-files.js';
 import { toMatrix } from './host-core.js';
 export type { EngineHostOptions } from './host-core.js';
 import { runCompare } from './compare-command.js';
+import { runRequestMetrics } from './metrics-command.js';
 
-export class EngineHost extends HostLifecycle {
+export class EngineHost extends HostSessionFiles {
   private chain: Promise<void> = Promise.resolve();
   private readonly onMessage = (e: MessageLike): void => this.receive(e.data);
   private initialized: Promise<void> | null = null;
@@ -129,9 +131,17 @@ export class EngineHost extends HostLifecycle {
         return this.gradcheck(c);
       case 'export': {
         const { session, dataset } = this.need();
-        const body = await buildExport(c.what, session, dataset);
-        return this.post(body, c.id);
+        const { what } = c;
+        const body = isBinaryExport(what)
+          ? await buildBinaryExport(what, session, dataset, {
+              ...(c.view ? { view: c.view } : {}),
+              ...(c.notes !== undefined ? { notes: c.notes } : {}),
+            })
+          : await buildExport(what, session, dataset);
+        return this.post(body, c.id, body.bytes ? [body.bytes.buffer as ArrayBuffer] : []);
       }
+      case 'open-session':
+        return this.openSessionFile(c);
       case 'set-frame-rate':
         this.gate.setFrameRate(c.fps);
         return this.post({ type: 'accepted', command: c.type }, c.id);
@@ -154,6 +164,10 @@ export class EngineHost extends HostLifecycle {
         const current = session ? async () => ({ model: session.config.model, parameters: await session.parameters() }) : null;
         const body = await runCompare(c, current);
         return this.post(body, c.id, body.values.flatMap((v) => [v.reference, ...(v.theirs ? [v.theirs] : []), ...(v.difference ? [v.difference] : [])]).map((m) => m.data.buffer as ArrayBuffer));
+      }
+      case 'request-metrics': {
+        const { session, dataset } = this.need();
+        return this.post(await runRequestMetrics(session, dataset, c), c.id);
       }
       case 'ack':
       case 'ping':
@@ -208,9 +222,12 @@ export class EngineHost extends HostLifecycle {
   private async gradcheck(c: CommandOf<'gradcheck'>): Promise<void> {
     const { session, dataset } = this.need();
     this.stopRun();
+    // Runs in slices: between them pings are answered and a pause cancels the check.
+    const token = this.runToken;
     const body = await runGradcheck(session, dataset, c, this.telemetry.maxSize, async (progress) => {
       this.post(progress, c.id);
       await yieldToEvents();
+      if (token !== this.runToken || this.disposed) throw new CancelledError('the gradient check was cancelled');
     });
     const payloads = [
       ...body.layers.flatMap((l) => [l.W.relError, l.b.relError]),

@@ -4,6 +4,7 @@
  */
 import { isDatasetError } from '../data/errors.js';
 import { ModelSpecError } from '../model/spec.js';
+import { FormatError } from '../io/format-error.js';
 import { WebGpuDeviceLostError } from '../backends/webgpu/errors.js';
 import type { ErrorCode, EventOf } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -13,6 +14,14 @@ export class InvalidStateError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidStateError';
+  }
+}
+
+/** A long command stopped by a pause (or a newer command) before it finished. */
+export class CancelledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledError';
   }
 }
 
@@ -45,6 +54,7 @@ export function errorEvent(
   let fatal = false;
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof InvalidStateError) code = 'invalid-state';
+  else if (e instanceof CancelledError) code = 'cancelled';
   else if (e instanceof NotFoundError) code = 'not-found';
   else if (isDatasetError(e)) {
     code = 'dataset-error';
@@ -55,6 +65,8 @@ export function errorEvent(
   } else if (e instanceof FieldError) {
     code = 'config-error';
     path = e.path;
+  } else if (e instanceof FormatError) {
+    code = 'file-error';
   } else if (e instanceof WebGpuDeviceLostError) {
     code = 'device-lost';
     fatal = true;

@@ -10,10 +10,13 @@ import type { Session } from '../train/session.js';
 import type { EventOf } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
-export type ExportKind = EventOf<'export'>['what'];
+/** The text exports (binary ones: session-files.ts). */
+export type ExportKind = Extract<EventOf<'export'>['what'], 'weights' | 'gradients' | 'loss-history'>;
 
-const slug = (s: string): string =>
+/** A file-name stem from a data set name: its file extensions dropped (iris.csv.gz → iris), unsafe characters replaced. */
+export const slug = (s: string): string =>
   s
+    .replace(/(\.(csv|tsv|txt|data|dat|json|npy|npz|idx\d?|ubyte|gz))+$/i, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80) || 'data';

@@ -4,6 +4,7 @@
  * configuration (or dispose) drops the old session and its backend.
  */
 import type { BreakpointCondition, TrainConfig } from '../train/types.js';
+import type { LabeledDataset } from '../data/types.js';
 import { Session } from '../train/session.js';
 import { layerWidths } from '../model/spec.js';
 import type { CommandOf, ProtocolTrainConfig } from '../protocol/commands.js';
@@ -11,15 +12,18 @@ import { transferablesOf } from '../protocol/matrix-payload.js';
 import { datasetPreview } from './dataset-preview.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { ProvidedBackend } from './backend-provider.js';
-import { InvalidStateError } from './errors.js';
+import { CancelledError, InvalidStateError } from './errors.js';
 import { HostTimeTravel } from './time-travel.js';
 import { toMatrix } from './host-core.js';
 
 export abstract class HostLifecycle extends HostTimeTravel {
   protected async loadDataset(c: CommandOf<'load-dataset'>): Promise<void> {
     this.stopRun();
+    // A pause while a big file loads cancels the load (the provider yields between slices).
+    const token = this.runToken;
     let lastProgress = 0;
     const ds = await this.opts.datasetProvider(c.source, (p) => {
+      if (token !== this.runToken || this.disposed) throw new CancelledError('loading the data set was cancelled');
       const t = this.opts.now();
       if (t - lastProgress < 100) return;
       lastProgress = t;
@@ -36,23 +40,7 @@ export abstract class HostLifecycle extends HostTimeTravel {
     });
     await this.dropSession();
     this.dataset = ds;
-    const preview = datasetPreview(ds);
-    this.post(
-      {
-        type: 'dataset-loaded',
-        name: ds.meta.name,
-        samples: ds.X.rows,
-        inputSize: ds.X.cols,
-        outputSize: ds.Y.cols,
-        featureNames: ds.meta.featureNames,
-        targetNames: ds.meta.targetNames,
-        classNames: ds.meta.classNames,
-        preview,
-        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
-      },
-      c.id,
-      transferablesOf([preview.X, preview.Y]),
-    );
+    this.announceDataset(ds, c.id);
     this.postState('loaded');
   }
 
@@ -68,6 +56,33 @@ export abstract class HostLifecycle extends HostTimeTravel {
           : { parameters: { W: rest.init.parameters.W.map(toMatrix), b: rest.init.parameters.b.map(toMatrix) } },
     };
     await this.createSession(config, preference);
+    this.announceConfigured(config, c.id);
+    this.postState('configured');
+  }
+
+  /** `dataset-loaded` for the host's dataset (after load-dataset, and after open-session). */
+  protected announceDataset(ds: LabeledDataset, id: number | undefined): void {
+    const preview = datasetPreview(ds);
+    this.post(
+      {
+        type: 'dataset-loaded',
+        name: ds.meta.name,
+        samples: ds.X.rows,
+        inputSize: ds.X.cols,
+        outputSize: ds.Y.cols,
+        featureNames: ds.meta.featureNames,
+        targetNames: ds.meta.targetNames,
+        classNames: ds.meta.classNames,
+        preview,
+        ...(ds.meta.inferred ? { inferred: ds.meta.inferred } : {}),
+      },
+      id,
+      transferablesOf([preview.X, preview.Y]),
+    );
+  }
+
+  /** `configured` for the session just created. */
+  protected announceConfigured(config: TrainConfig, id: number | undefined): void {
     const session = this.session!;
     const widths = layerWidths(config.model);
     this.post(
@@ -85,9 +100,8 @@ export abstract class HostLifecycle extends HostTimeTravel {
         backend: this.sessionBackend!.info,
         preprocessing: session.preprocessing,
       },
-      c.id,
+      id,
     );
-    this.postState('configured');
   }
 
   /**

@@ -21,6 +21,8 @@ export const ENGINE_PORT_MESSAGE = 'backprop-lens:engine-port';
 /** Menu items the dashboard acts on (sent as `menu:command`). */
 export const MENU_COMMANDS = [
   'open-dataset',
+  'open-session',
+  'save-session',
   'export-weights',
   'export-gradients',
   'export-loss-history',

@@ -33,10 +33,10 @@ export interface AppInfo {
   readonly versions: { readonly electron: string; readonly chrome: string; readonly node: string };
 }
 
-export const SAVE_KINDS = ['json', 'csv', 'png'] as const;
+export const SAVE_KINDS = ['json', 'csv', 'png', 'npz', 'safetensors', 'onnx', 'bplens'] as const;
 export type SaveKind = (typeof SAVE_KINDS)[number];
 
-/** Largest export written in one call: exports are text or PNG; anything larger is a bug or abuse. */
+/** Largest export written in one call (text, PNG, weights, session files); anything larger is a bug or abuse. */
 export const MAX_SAVE_BYTES = 256 * 1024 * 1024;
 
 const fileName = z

@@ -55,6 +55,13 @@ export const loadOptionsSchema = z.strictObject({
   task: z.enum(['auto', 'classification', 'regression']).optional(),
   classes: z.array(z.string().max(1000)).max(100_000).optional(),
   loss: z.enum(LOSSES).optional(),
+  /** Per column name: drop rows where it is missing, or fill its missing cells (engine/data/clean.ts). */
+  missing: z
+    .record(z.string().max(1000), z.union([z.enum(['drop', 'mean', 'median']), z.strictObject({ constant: finiteNumber })]))
+    .optional(),
+  /** Text columns to one-hot encode, by name; at most `oneHotCap` categories each (default 20). */
+  oneHot: z.array(z.string().max(1000)).max(10_000).optional(),
+  oneHotCap: z.number().int().min(2).max(1000).optional(),
 });
 
 const normalizationChoice = z.enum(['standardize', 'min-max', 'none']);
@@ -72,6 +79,13 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
     bytes: z.instanceof(Uint8Array),
     /** Loader options: columns, header, delimiter, task (see loadOptionsSchema). */
     options: loadOptionsSchema.default({}),
+  }),
+  z.strictObject({
+    /** MNIST-style IDX data: the images file and its labels file (plain or gzipped). */
+    kind: z.literal('idx-pair'),
+    images: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+    labels: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+    options: loadOptionsSchema.pick({ name: true, task: true, classes: true }).default({}),
   }),
   z.strictObject({
     kind: z.literal('matrices'),
@@ -109,6 +123,19 @@ export const matrixSelectionSchema = z.strictObject({
   names: z.array(z.enum(MATRIX_NAMES)).max(MATRIX_NAMES.length),
   layers: z.array(z.number().int().min(0).max(1023)).max(1024).optional(),
 });
+
+/** What `export` can write. */
+export const EXPORT_KINDS = [
+  'weights',
+  'weights-npz',
+  'weights-safetensors',
+  'weights-onnx',
+  'gradients',
+  'loss-history',
+  'session',
+  'repro',
+] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /** A state to resume from after an engine restart: what the last `checkpoint` event carried. */
 export const checkpointSchema = z.strictObject({
@@ -169,7 +196,23 @@ export const commandSchema = z.discriminatedUnion('type', [
     batchRows: z.number().int().min(1).max(100_000).default(64),
     seed: z.number().int().min(0).max(0xffffffff).default(1),
   }),
-  command('export', { what: z.enum(['weights', 'gradients', 'loss-history']) }),
+  /**
+   * A file of the current session: weights (JSON, or .npz / PyTorch .safetensors / .onnx: bytes),
+   * gradients, the loss history, the whole session (`session`: a .bplens file, bytes) with the
+   * dashboard's `view` layout and `notes` in it, or a minimal repro (`repro`: a .bplens of only the
+   * step being debugged: its weights, optimizer state, batch and breakpoints).
+   */
+  command('export', {
+    what: z.enum(EXPORT_KINDS),
+    view: z.record(z.string(), z.unknown()).optional(),
+    notes: z.string().max(1_000_000).optional(),
+  }),
+  /**
+   * Open a .bplens session file: its data, settings and state replace the current ones, training
+   * continues exactly where it was saved. Answered by `session-opened` (after `dataset-loaded` and
+   * `configured`, as if the data had been loaded and the model configured).
+   */
+  command('open-session', { fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
   command('set-frame-rate', {
     fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`),
   }),
@@ -210,6 +253,12 @@ export const commandSchema = z.discriminatedUnion('type', [
    * an adapter exists, else cpu-f32.
    */
   command('compare-backends', { backend: z.enum(['webgpu-f32', 'cpu-f32']).optional() }),
+  /**
+   * Classification metrics of the current parameters on the training and validation rows:
+   * accuracy, confusion matrix, per-class counts (at most `maxRows` rows of each set, the first
+   * ones, so a big set stays cheap). A regression set answers with null metrics.
+   */
+  command('request-metrics', { maxRows: z.number().int().min(1).max(100_000).default(5000) }),
   /**
    * Compare mode (engine/compare): the arrays a user's own backprop produced (the bytes of .npz,
    * .npy, .safetensors or JSON files; .npy files named after their array), the batch file they ran

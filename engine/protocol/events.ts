@@ -8,9 +8,10 @@
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { BackendName } from '../backends/backend.js';
-import type { BreakpointHit, OpRef } from '../train/types.js';
+import type { BreakpointCondition, BreakpointHit, NormalizationConfig, OpRef, OptimizerConfig } from '../train/types.js';
 import type { LayerStats } from '../telemetry/types.js';
-import type { CommandType, Checkpoint } from './commands.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -231,6 +232,32 @@ export interface PredictionEvent extends Base {
   readonly step: number;
 }
 
+/** Classification metrics of one set (training or validation rows); see engine/telemetry/classification.ts. */
+export interface ClassMetricsPayload {
+  readonly samples: number;
+  /** Rows of the set left out (beyond `maxRows`). */
+  readonly omitted: number;
+  readonly accuracy: number;
+  readonly classes: number;
+  /** k × k, row-major: [true class t][predicted class p]. */
+  readonly confusion: readonly number[];
+  readonly classCounts: readonly number[];
+  readonly predictedCounts: readonly number[];
+  /** Per confusion cell, the first dataset rows (0-based indices into the loaded data set) that fall in it. */
+  readonly examples: readonly (readonly number[])[];
+}
+
+export interface MetricsEvent extends Base {
+  readonly type: 'metrics';
+  /** Steps completed when measured. */
+  readonly step: number;
+  readonly task: 'classification' | 'regression';
+  /** Class names in output-column order (null for regression). */
+  readonly classNames: readonly string[] | null;
+  readonly train: ClassMetricsPayload | null;
+  readonly validation: ClassMetricsPayload | null;
+}
+
 export interface BackendLayerComparison {
   readonly layer: number;
   /** Element-wise |fast − reference| / max(|reference|, 1e-12), decimated (largest wins), for G_i, ∂L/∂W_i, ∂L/∂b_i. */
@@ -316,10 +343,35 @@ export interface CompareResultEvent extends Base {
 
 export interface ExportEvent extends Base {
   readonly type: 'export';
-  readonly what: 'weights' | 'gradients' | 'loss-history';
+  readonly what: ExportKind;
   readonly fileName: string;
   readonly mimeType: string;
+  /** The file's text (JSON, CSV); empty for the binary kinds, which carry `bytes`. */
   readonly contents: string;
+  /** .npz, .safetensors, .onnx and .bplens exports: the file's bytes (transferred). */
+  readonly bytes?: Uint8Array;
+}
+
+/** The answer to `open-session`: what the file restored (the dashboard's stores follow it). */
+export interface SessionOpenedEvent extends Base {
+  readonly type: 'session-opened';
+  readonly fileName: string;
+  /** The training configuration now in effect (as `configure` would take it). */
+  readonly config: {
+    readonly model: ModelSpec;
+    readonly optimizer: OptimizerConfig;
+    readonly batchSize: number | 'full';
+    readonly seed: number;
+    readonly validationFraction: number;
+    readonly normalize?: NormalizationConfig;
+  };
+  readonly breakpoints: readonly BreakpointCondition[];
+  readonly step: number;
+  readonly epoch: number;
+  readonly notes: string;
+  readonly view: Readonly<Record<string, unknown>> | null;
+  /** Set on a minimal repro: the hit it reproduces. */
+  readonly repro: { readonly step: number; readonly op: string; readonly message: string } | null;
 }
 
 export interface CheckpointEvent extends Base {
@@ -367,6 +419,10 @@ export type ErrorCode =
   | 'config-error'
   | 'not-found'
   | 'device-lost'
+  /** A long command (a gradient check) stopped by a pause before it finished. */
+  | 'cancelled'
+  /** A file the command carried (a session file) cannot be read; the message names the entry. */
+  | 'file-error'
   | 'internal';
 
 export interface ErrorEvent extends Base {
@@ -393,6 +449,7 @@ export type EngineEvent =
   | BreakpointHitEvent
   | GradcheckResultEvent
   | ExportEvent
+  | SessionOpenedEvent
   | CheckpointEvent
   | MatrixEvent
   | AcceptedEvent
@@ -400,6 +457,7 @@ export type EngineEvent =
   | HistoryEvent
   | PredictionEvent
   | BackendComparisonEvent
+  | MetricsEvent
   | CompareResultEvent
   | ErrorEvent;
 
@@ -419,6 +477,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'breakpoint-hit',
   'gradcheck-result',
   'export',
+  'session-opened',
   'checkpoint',
   'matrix',
   'accepted',
@@ -426,6 +485,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'history',
   'prediction',
   'backend-comparison',
+  'metrics',
   'compare-result',
   'error',
 ];
@@ -452,6 +512,7 @@ export const REPLY_EVENT = {
   'set-learning-rate': 'accepted',
   gradcheck: 'gradcheck-result',
   export: 'export',
+  'open-session': 'session-opened',
   'set-frame-rate': 'accepted',
   'set-telemetry': 'accepted',
   ack: null,
@@ -459,6 +520,7 @@ export const REPLY_EVENT = {
   ping: 'pong',
   predict: 'prediction',
   'compare-backends': 'backend-comparison',
+  'request-metrics': 'metrics',
   compare: 'compare-result',
 } as const satisfies Record<CommandType, EventType | null>;
 

@@ -24,3 +24,5 @@ export { captureSession, openSession } from './live-session.js';
 export type { CaptureInfo, OpenOptions } from './live-session.js';
 export { minimalRepro } from './repro.js';
 export type { ReproRequest } from './repro.js';
+export { installSessionState } from './live-session.js';
+export { checkDatasetIdentity } from './live-session.js';

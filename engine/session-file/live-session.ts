@@ -12,7 +12,9 @@ import type { Matrix } from '../core/matrix.js';
 import { type HistoryEntry, type RestorableEntry, isRestorable } from '../train/history.js';
 import { Session, type SessionOptions } from '../train/session.js';
 import type { TrainConfig } from '../train/types.js';
+import { sha256Hex } from './container.js';
 import { SessionFileError } from './errors.js';
+import { datasetBlob } from './write.js';
 import type { SessionContents, SessionDataset, SessionHistoryStep, SessionState } from './types.js';
 
 export interface CaptureInfo {
@@ -39,7 +41,9 @@ export async function captureSession(session: Session, info: CaptureInfo): Promi
   const newest = entries.at(-1);
   if (!newest || newest.step !== position.step || !isRestorable(newest))
     throw new RangeError(
-      'the session keeps no history, so its optimizer state cannot be saved: create it with historySize ≥ 1',
+      position.opIndex !== 0 && session.history.capacity > 0
+        ? `the session is in the middle of step ${position.step + 1} and the state before it was not recorded: finish the step (or rewind) and save again`
+        : 'the session keeps no history, so its optimizer state cannot be saved: create it with historySize ≥ 1',
     );
   const config = session.config;
   const preprocessing =
@@ -106,6 +110,7 @@ export async function openSession(c: SessionContents, backend: Backend, options:
     );
   if (!c.state)
     throw new SessionFileError('the session holds no training state to continue from', 'manifest.json', ['state']);
+  if (options.data && c.dataset?.sha256) await checkDatasetIdentity(c.dataset.sha256, options.data);
   const firstKept = c.history.find((h) => h.step === 0 && h.parameters);
   const init: TrainConfig['init'] =
     c.training.init === 'given'
@@ -128,38 +133,66 @@ export async function openSession(c: SessionContents, backend: Backend, options:
     breakpoints: c.breakpoints,
     ...sessionOptions,
   });
+  await installSessionState(session, c);
+  return session;
+}
+
+/**
+ * Puts a saved session's kept steps into a fresh Session's history and restores its saved state:
+ * what openSession does after Session.create (the engine host creates its sessions itself).
+ */
+export async function installSessionState(session: Session, c: SessionContents): Promise<void> {
+  const state = c.state;
+  if (!state)
+    throw new SessionFileError('the session holds no training state to continue from', 'manifest.json', ['state']);
   // Kept steps go back into the history so time travel reaches them; restore() then installs the
   // saved state as the newest entry (dropping anything at or after its step).
   session.history.clear();
   for (const h of c.history) {
-    if (h.step >= c.state.step) continue;
+    if (h.step >= state.step) continue;
     session.history.push(historyEntry(h));
   }
   const current: RestorableEntry = {
-    step: c.state.step,
-    epoch: c.state.epoch,
-    loss: c.lossCurve.find((p) => p.step === c.state!.step)?.loss ?? null,
-    validationLoss: c.lossCurve.find((p) => p.step === c.state!.step)?.validationLoss ?? null,
-    parameters: c.state.parameters,
-    optimizer: c.state.optimizer ?? { updates: 0, buffers: [] },
+    step: state.step,
+    epoch: state.epoch,
+    loss: c.lossCurve.find((p) => p.step === state.step)?.loss ?? null,
+    validationLoss: c.lossCurve.find((p) => p.step === state.step)?.validationLoss ?? null,
+    parameters: state.parameters,
+    optimizer: state.optimizer ?? { updates: 0, buffers: [] },
     layers: [],
     matrices: {},
   };
-  if (!c.state.optimizer && c.training.optimizer.kind === 'adam')
+  if (!state.optimizer && c.training.optimizer.kind === 'adam')
     throw new SessionFileError(
       'the state has no optimizer buffers, which Adam needs to continue exactly',
       'manifest.json',
       ['state'],
     );
-  if (!c.state.optimizer && c.training.optimizer.kind === 'sgd' && c.training.optimizer.momentum > 0)
+  if (!state.optimizer && c.training.optimizer.kind === 'sgd' && c.training.optimizer.momentum > 0)
     throw new SessionFileError(
       'the state has no momentum buffers, which SGD with momentum needs to continue exactly',
       'manifest.json',
       ['state'],
     );
-  const emptyBuffers = { updates: c.state.step, buffers: c.state.parameters.W.flatMap(() => [[], []]) };
-  await session.restore(c.state.optimizer ? current : { ...current, optimizer: emptyBuffers });
-  return session;
+  const emptyBuffers = { updates: state.step, buffers: state.parameters.W.flatMap(() => [[], []]) };
+  await session.restore(state.optimizer ? current : { ...current, optimizer: emptyBuffers });
+}
+
+/**
+ * Data given for a session that references its dataset must be the data it was saved with: the
+ * SHA-256 of its dataset blob (X then Y, F64) is the identity the manifest keeps.
+ */
+export async function checkDatasetIdentity(
+  sha256: string,
+  data: { readonly X: Matrix; readonly Y: Matrix },
+): Promise<void> {
+  const got = await sha256Hex(datasetBlob(data.X, data.Y));
+  if (got !== sha256)
+    throw new SessionFileError(
+      `the data given is not the data the session was saved with (its identity is ${got}, dataset.sha256 is ${sha256})`,
+      'manifest.json',
+      ['dataset', 'sha256'],
+    );
 }
 
 function historyEntry(h: SessionHistoryStep): HistoryEntry {

@@ -110,3 +110,29 @@ describe('.bplens session files', () => {
     expect(back.history.map((h) => h.step)).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('a session that references its data by path and hash', () => {
+  it('holds no data blob; opening needs the same data, checked by its SHA-256', async () => {
+    const data = spiralish(30);
+    const s = await Session.create(CONFIG, data, new Cpu64Backend(), { recordEvery: 1 });
+    await s.runSteps(3);
+    const bytes = await encodeSession(
+      await captureSession(s, {
+        dataset: { name: 'spiral.csv', data, file: { path: 'data/spiral.csv', bytes: 1234, sha256: 'a'.repeat(64) } },
+      }),
+    );
+    const { contents, manifest } = await decodeSession(bytes);
+    expect(manifest.dataset!.file).toEqual({ path: 'data/spiral.csv', bytes: 1234, sha256: 'a'.repeat(64) });
+    expect(manifest.dataset!.embedded).toBeUndefined();
+    expect(Object.keys(manifest.blobs)).not.toContain('dataset.safetensors');
+    expect(contents.dataset!.data).toBeNull();
+    await expect(openSession(contents, new Cpu64Backend())).rejects.toThrow(/refers to data\/spiral\.csv/);
+    const other = spiralish(30);
+    other.X.data[0] = 1e-9;
+    await expect(openSession(contents, new Cpu64Backend(), { data: other })).rejects.toThrow(
+      /not the data the session was saved with/,
+    );
+    const reopened = await openSession(contents, new Cpu64Backend(), { data });
+    expect(reopened.position.step).toBe(3);
+  });
+});

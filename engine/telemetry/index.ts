@@ -19,3 +19,5 @@ export type { DecimatedMatrix, MatrixSource } from './decimate.js';
 export { decimateSeries, keptIndices, thinSeries } from './series.js';
 export type { DecimatedSeries, SeriesChannel } from './series.js';
 export type { Histogram, LayerHistograms, LayerStats } from './types.js';
+export { classificationMetrics, EXAMPLES_PER_CELL } from './classification.js';
+export type { ClassificationMetrics } from './classification.js';

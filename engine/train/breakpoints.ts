@@ -188,20 +188,21 @@ function check(
       const act = ctx.activationOf(p.layer!) as 'tanh' | 'sigmoid';
       const cells = saturatedCells(m, act);
       const frac = size === 0 ? 0 : cells.length / size;
-      if (cells.length === 0 || frac < c.fraction) return null;
+      // "More than": exactly the threshold does not fire.
+      if (cells.length === 0 || !(frac > c.fraction)) return null;
       return {
         cells: cells.slice(0, MAX_HIT_CELLS),
-        message: `${pct(frac)} of ${label(p)} (${act} output of layer ${p.layer}) is saturated (derivative < 0.01), threshold ${pct(c.fraction)}`,
+        message: `${pct(frac)} of ${label(p)} (${act} output of layer ${p.layer}) is saturated (derivative < 0.01), more than the threshold ${pct(c.fraction)}`,
       };
     }
     case 'dead-relu': {
       const dead = deadUnits(m);
       const frac = m.cols === 0 ? 0 : dead.length / m.cols;
-      if (dead.length === 0 || frac < c.fraction) return null;
+      if (dead.length === 0 || !(frac > c.fraction)) return null;
       // Cells are the dead units' column indices (= their flat index in row 0).
       return {
         cells: dead.slice(0, MAX_HIT_CELLS),
-        message: `${dead.length} of ${m.cols} relu unit(s) of layer ${p.layer} output 0 for every sample (${pct(frac)}), threshold ${pct(c.fraction)}: units ${dead.slice(0, 10).join(', ')}${dead.length > 10 ? ', …' : ''}`,
+        message: `${dead.length} of ${m.cols} relu unit(s) of layer ${p.layer} output 0 for every sample (${pct(frac)}, more than the threshold ${pct(c.fraction)}): units ${dead.slice(0, 10).join(', ')}${dead.length > 10 ? ', …' : ''}`,
       };
     }
     case 'loss-spike': {

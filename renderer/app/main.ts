@@ -13,6 +13,7 @@ import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
+import { bareStartRequested, startReadyToRun } from './wiring/first-run.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
@@ -47,6 +48,7 @@ try {
   });
   const api = appApi();
   if (api) installMenuCommands(api);
+  if (!bench && !bareStartRequested(location.search)) void startReadyToRun();
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }

@@ -113,7 +113,7 @@ async function exportRepro(values: Parameters<typeof str>[0], file: string, io: 
   }
 }
 
-function describeManifest(m: SessionManifest, name: string): string {
+export function describeManifest(m: SessionManifest, name: string): string {
   const lines = [
     `${name}: Backprop Lens session (version ${m.version}), written by ${m.createdWith.name} ${m.createdWith.version} on ${m.createdAt}`,
   ];

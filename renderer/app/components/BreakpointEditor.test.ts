@@ -6,7 +6,7 @@ import BreakpointEditor from './BreakpointEditor.vue';
 describe('BreakpointEditor', () => {
   it('edits the threshold and layer of a vanishing-gradient breakpoint', async () => {
     const w = mount(BreakpointEditor, { props: { condition: { kind: 'vanishing', threshold: 1e-7 }, enabled: true, layerCount: 3 } });
-    expect(w.text()).toContain('‖G_i‖ below 1e-7 in any layer');
+    expect(w.text()).toContain('Fires when ‖G_i‖ < 1e-7 in any layer (strictly below)');
     await w.find('[data-test=bp-threshold]').setValue('0.001');
     expect(w.emitted('update')?.[0]?.[0]).toEqual({ kind: 'vanishing', threshold: 0.001 });
     await w.find('[data-test=bp-layer]').setValue('2');

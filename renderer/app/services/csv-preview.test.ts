@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRoles, previewDelimited } from './csv-preview.js';
+import { defaultRoles, isDateLike, previewDelimited } from './csv-preview.js';
 
 describe('previewDelimited', () => {
   it('detects a header and numeric columns', () => {
@@ -13,7 +13,33 @@ describe('previewDelimited', () => {
   it('treats an all-numeric first row as data', () => {
     const p = previewDelimited('1,2\n3,4\n');
     expect(p.hasHeader).toBe(false);
-    expect(p.columns).toEqual(['column 0', 'column 1']);
+    expect(p.columns).toEqual(['column 1', 'column 2']);
     expect(p.rows).toHaveLength(2);
+  });
+});
+
+describe('preview choices and suggestions', () => {
+  it('takes the delimiter, header and skipped lines the user chose', () => {
+    const p = previewDelimited('# exported 2024\n# by a tool\n1;2;a\n3;4;b\n', { delimiter: ';', header: 'no', skipLines: 2 });
+    expect(p.columns).toEqual(['column 1', 'column 2', 'column 3']);
+    expect(p.rows).toEqual([['1', '2', 'a'], ['3', '4', 'b']]);
+    const ws = previewDelimited('x y  label\n1 2 a\n3  4 b\n', { delimiter: 'whitespace' });
+    expect(ws.columns).toEqual(['x', 'y', 'label']);
+  });
+
+  it('suggests "ignore" for a date column and keeps the last other column as the target', () => {
+    const p = previewDelimited('date,temp,rain,day\n2024-01-01,3.5,0,2024-01-01T10:00\n2024-01-02,4.1,1,2024-01-02T10:00\n');
+    expect(defaultRoles(p)).toEqual(['ignore', 'feature', 'target', 'ignore']);
+    expect(isDateLike(p, 1)).toBe(false);
+  });
+});
+
+describe('scikit-learn counts line', () => {
+  it('is recognised, its line skipped, the columns numbered', () => {
+    const p = previewDelimited('4,2,a,b\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n');
+    expect(p.countsLine).toBe(true);
+    expect(p.columns).toEqual(['column 1', 'column 2', 'column 3']);
+    expect(p.rows).toHaveLength(4);
+    expect(previewDelimited('x,y,label\n1,2,0\n').countsLine).toBeUndefined();
   });
 });

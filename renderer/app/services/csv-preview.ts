@@ -11,6 +11,17 @@ export interface CsvPreview {
   readonly hasHeader: boolean;
   /** Columns whose previewed cells are all numbers. */
   readonly numeric: readonly boolean[];
+  /** Where the columns come from: delimited text (default) or JSON records (keys, no header option). */
+  readonly kind?: 'delimited' | 'json';
+  /** The first line is a scikit-learn counts line (`150,4,setosa,versicolor,virginica`): the engine reads it; columns are numbered. */
+  readonly countsLine?: boolean;
+}
+
+/** How the page previews delimited text: the same choices the engine's loader takes. */
+export interface PreviewOptions {
+  readonly delimiter?: 'auto' | ',' | '\t' | ';' | '|' | 'whitespace';
+  readonly header?: 'auto' | 'yes' | 'no';
+  readonly skipLines?: number;
 }
 
 const PREVIEW_ROWS = 50;
@@ -20,24 +31,77 @@ function isNumber(s: string): boolean {
   return t !== '' && Number.isFinite(Number(t));
 }
 
-/** Parses up to PREVIEW_ROWS rows; a first row with any non-numeric cell in a numeric column is a header. */
-export function previewDelimited(text: string): CsvPreview {
-  const parsed = Papa.parse<string[]>(text, { preview: PREVIEW_ROWS + 1, skipEmptyLines: true });
+/**
+ * Parses up to PREVIEW_ROWS rows; with header 'auto', a first row with any non-numeric cell in a
+ * numeric column is a header. Columns without a name are numbered from 1, as in error messages.
+ */
+export function previewDelimited(text: string, options: PreviewOptions = {}): CsvPreview {
+  const skip = options.skipLines ?? 0;
+  let body0 = text;
+  for (let k = 0; k < skip && body0.length; k++) {
+    const nl = body0.indexOf('\n');
+    body0 = nl < 0 ? '' : body0.slice(nl + 1);
+  }
+  const d = options.delimiter ?? 'auto';
+  const parsed =
+    d === 'whitespace'
+      ? { data: body0.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, PREVIEW_ROWS + 1).map((l) => l.trim().split(/\s+/)) }
+      : Papa.parse<string[]>(body0, { preview: PREVIEW_ROWS + 1, skipEmptyLines: true, ...(d === 'auto' ? {} : { delimiter: d }) });
   const all = parsed.data.filter((r) => Array.isArray(r));
   if (all.length === 0) return { columns: [], rows: [], hasHeader: false, numeric: [] };
   const width = Math.max(...all.map((r) => r.length));
   const first = all[0]!;
   const rest = all.slice(1);
-  const hasHeader = first.some((cell, j) => !isNumber(cell) && rest.some((r) => isNumber(r[j] ?? '')));
+  const countsLine = options.header !== 'no' && isCountsLine(first, rest);
+  const guessed = countsLine || first.some((cell, j) => !isNumber(cell) && rest.some((r) => isNumber(r[j] ?? '')));
+  const hasHeader = options.header === 'yes' ? true : options.header === 'no' ? false : guessed;
   const body = hasHeader ? rest : all.slice(0, PREVIEW_ROWS);
-  const columns = Array.from({ length: width }, (_, j) => (hasHeader ? (first[j] ?? '').trim() || `column ${j}` : `column ${j}`));
+  const columns = Array.from({ length: countsLine ? Math.max(...rest.map((r) => r.length)) : width }, (_, j) => (hasHeader && !countsLine ? (first[j] ?? '').trim() || `column ${j + 1}` : `column ${j + 1}`));
   const numeric = columns.map((_, j) => body.length > 0 && body.every((r) => isNumber(r[j] ?? '')));
-  return { columns, rows: body, hasHeader, numeric };
+  return countsLine ? { columns, rows: body, hasHeader, numeric, countsLine } : { columns, rows: body, hasHeader, numeric };
+}
+
+/** scikit-learn's bundled CSVs start `rows,features[,class names…]`; the data rows have features + 1 cells. */
+function isCountsLine(first: readonly string[], rest: readonly (readonly string[])[]): boolean {
+  if (first.length < 2 || !/^\d+$/.test(first[0]!.trim()) || !/^\d+$/.test(first[1]!.trim())) return false;
+  const features = Number(first[1]);
+  return rest.length > 0 && rest.every((r) => r.length === features + 1) && first.slice(2).every((c) => !isNumber(c));
 }
 
 export type ColumnRole = 'feature' | 'target' | 'ignore';
 
-/** Default roles: the last column is the target, every other one a feature. */
+/** Dates and times (2024-01-31, 31/01/2024, 2024-01-31T10:00, Jan 5 2024): suggested as "ignore", not features. */
+const DATE_LIKE = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})$/;
+
+/** Whether a column's previewed cells (blanks aside) are all dates or times. */
+export function isDateLike(p: CsvPreview, j: number): boolean {
+  const cells = p.rows.map((r) => (r[j] ?? '').trim()).filter((c) => c !== '');
+  return cells.length > 0 && cells.every((c) => DATE_LIKE.test(c));
+}
+
+/** Default roles: date-like columns ignored; the last other column is the target, every other one a feature. */
 export function defaultRoles(p: CsvPreview): ColumnRole[] {
-  return p.columns.map((_, j) => (j === p.columns.length - 1 ? 'target' : 'feature'));
+  const dates = p.columns.map((_, j) => isDateLike(p, j));
+  let target = -1;
+  for (let j = p.columns.length - 1; j >= 0; j--) if (!dates[j]) {
+    target = j;
+    break;
+  }
+  return p.columns.map((_, j) => (dates[j] ? 'ignore' : j === target ? 'target' : 'feature'));
+}
+
+/** Cells read as missing in a preview: blanks and the usual spellings (as engine/data/clean.ts reads them). */
+const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
+
+/** Whether column j has missing cells in the previewed rows. */
+export function hasMissing(p: CsvPreview, j: number): boolean {
+  return p.rows.some((r) => MISSING.has((r[j] ?? '').trim().toLowerCase()));
+}
+
+/** Whether column j holds text (a present cell that is not a number): as a feature it is one-hot encoded. */
+export function isTextColumn(p: CsvPreview, j: number): boolean {
+  return p.rows.some((r) => {
+    const c = (r[j] ?? '').trim();
+    return !MISSING.has(c.toLowerCase()) && !isNumber(c);
+  });
 }

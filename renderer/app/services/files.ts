@@ -45,9 +45,8 @@ export async function readBrowserFile(file: File): Promise<OpenedFile> {
   return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
 }
 
-function kindOf(name: string): 'json' | 'csv' | 'png' {
-  if (name.endsWith('.png')) return 'png';
-  if (name.endsWith('.csv')) return 'csv';
+function kindOf(name: string): 'json' | 'csv' | 'png' | 'npz' | 'safetensors' | 'onnx' | 'bplens' {
+  for (const ext of ['png', 'csv', 'npz', 'safetensors', 'onnx', 'bplens'] as const) if (name.endsWith(`.${ext}`)) return ext;
   return 'json';
 }
 

@@ -16,6 +16,14 @@ describe('debugger keys', () => {
     expect(actionForKey(key(' ', { tag: 'INPUT' }))).toBeNull();
     expect(actionForKey(key('F5', { ctrlKey: true }))).toBeNull();
     expect(actionForKey(key(' ', { tag: 'BUTTON' }))).toBe('toggle-run');
-    expect(actionForKey(key(' ', { target: { tagName: 'INPUT', type: 'checkbox' } } as never))).toBeNull();
+    expect(actionForKey(key(' ', { target: { tagName: 'TEXTAREA' } } as never))).toBeNull();
+    expect(actionForKey(key(' ', { target: { tagName: 'INPUT', type: 'number' } } as never))).toBeNull();
+    expect(actionForKey(key('F10', { target: { tagName: 'DIV', isContentEditable: true } } as never))).toBeNull();
+  });
+  it('a focused checkbox, slider or select does not swallow them', () => {
+    expect(actionForKey(key(' ', { target: { tagName: 'INPUT', type: 'checkbox' } } as never))).toBe('toggle-run');
+    expect(actionForKey(key(' ', { target: { tagName: 'INPUT', type: 'range' } } as never))).toBe('toggle-run');
+    expect(actionForKey(key('F10', { target: { tagName: 'SELECT' } } as never))).toBe('step');
+    expect(actionForKey(key('F5', { target: { tagName: 'INPUT', type: 'radio' } } as never))).toBe('continue');
   });
 });

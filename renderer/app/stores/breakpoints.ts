@@ -44,15 +44,15 @@ export function describeCondition(c: BreakpointCondition): string {
     case 'non-finite':
       return 'Any NaN or ±Inf in a matrix or the loss';
     case 'vanishing':
-      return `‖G_i‖ below ${c.threshold}${where}`;
+      return `Fires when ‖G_i‖ < ${c.threshold}${where} (strictly below)`;
     case 'exploding':
-      return `‖G_i‖ above ${c.threshold}${where}`;
+      return `Fires when ‖G_i‖ > ${c.threshold}${where} (strictly above)`;
     case 'saturation':
-      return `More than ${Math.round(c.fraction * 100)}% of tanh/sigmoid units saturated${where}`;
+      return `Fires when more than ${Math.round(c.fraction * 1000) / 10}% of tanh/sigmoid outputs are saturated${where} (> ${Math.round(c.fraction * 1000) / 10}%: exactly ${Math.round(c.fraction * 1000) / 10}% does not fire)`;
     case 'dead-relu':
-      return `More than ${Math.round(c.fraction * 100)}% of ReLU units dead${where}`;
+      return `Fires when more than ${Math.round(c.fraction * 1000) / 10}% of ReLU units are dead${where} (> ${Math.round(c.fraction * 1000) / 10}%: exactly ${Math.round(c.fraction * 1000) / 10}% does not fire)`;
     case 'loss-spike':
-      return `Loss above ${c.factor}× its running mean`;
+      return `Fires when loss > ${c.factor} × its running mean (strictly above)`;
   }
 }
 

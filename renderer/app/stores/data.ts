@@ -4,10 +4,15 @@
  * scatter and image grid, and the recent files list.
  */
 import { defineStore } from 'pinia';
+import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
+import { findIdxPairs } from '../../../engine/index.js';
+import { EngineError } from '../services/engine-link.js';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
-import { defaultRoles, previewDelimited, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
+import { defaultRoles, isTextColumn, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
+import { previewFile } from '../services/file-preview.js';
+import { looksLikeImages } from '../services/image-guess.js';
 import type { ColumnStats } from '../services/stats.js';
 import type { MatrixView } from '../services/matrix.js';
 import { useSessionStore } from './session.js';
@@ -40,7 +45,6 @@ export interface DataSample {
 type LoadedEvent = EventOf<'dataset-loaded'>;
 
 const RECENT_KEY = 'backprop-lens.recent';
-const DELIMITED = /\.(csv|tsv|txt)(\.gz)?$/i;
 
 function loadRecent(): RecentEntry[] {
   try {
@@ -59,6 +63,8 @@ export const useDataStore = defineStore('data', () => {
   // (the catalog is the engine's registry; it does not change at run time)
   const pending = shallowRef<PendingFile | null>(null);
   const roles = ref<ColumnRole[]>([]);
+  /** Per previewed column: what to do with its missing cells ('keep' = a missing cell in a used column is an error). */
+  const missing = ref<('keep' | 'drop' | 'mean' | 'median' | 'zero')[]>([]);
   /** The normalisation chosen for the next file (built-ins are well scaled and are trained on as they are). */
   const normalize = ref<'standardize' | 'min-max' | 'none'>('standardize');
   /**
@@ -68,6 +74,13 @@ export const useDataStore = defineStore('data', () => {
   const trainingNormalize = ref<'standardize' | 'min-max' | 'none'>('none');
   /** 'auto': classification when the single target column holds text labels. */
   const taskChoice = ref<'auto' | 'classification' | 'regression'>('auto');
+  /** The loader's reading choices for text tables; 'auto' lets the engine infer (what it inferred comes back in `loaded.inferred`). */
+  const reading = ref<{ delimiter: NonNullable<LoadOptionsInput['delimiter']>; header: 'auto' | 'yes' | 'no'; skipLines: number; encoding: NonNullable<LoadOptionsInput['encoding']> }>({
+    delimiter: 'auto',
+    header: 'auto',
+    skipLines: 0,
+    encoding: 'auto',
+  });
   const loading = ref(false);
   const loaded = shallowRef<LoadedEvent | null>(null);
   const sample = shallowRef<DataSample | null>(null);
@@ -77,7 +90,12 @@ export const useDataStore = defineStore('data', () => {
 
   const selectedInfo = computed(() => catalog.value.find((b) => b.name === selected.value) ?? null);
   const task = computed<'regression' | 'classification' | null>(() => loaded.value?.preview.task ?? null);
-  const image = computed(() => loaded.value?.preview.image ?? null);
+  /** Image sets: the engine's word, or a square of 64+ non-negative pixel columns (a digits or MNIST table loaded from a file). */
+  const image = computed(() => {
+    const l = loaded.value;
+    if (!l) return null;
+    return l.preview.image ?? looksLikeImages(l.inputSize, l.preview.featureStats);
+  });
   /** Per-column statistics of the whole data set, as the engine computed them (as loaded; the training normalisation is fitted later, on the training rows). */
   const stats = computed<readonly ColumnStats[]>(() => {
     const l = loaded.value;
@@ -117,13 +135,46 @@ export const useDataStore = defineStore('data', () => {
     try {
       const e = await session.engine().request({ type: 'load-dataset', source }, 'dataset-loaded');
       accept(e);
+      useErrorsStore().clearSlot('data');
       return true;
     } catch (err) {
-      useErrorsStore().report(err, 'Could not load the data set');
+      // Cancelled on request: not a failure to report. One error area for loading: a new failure
+      // replaces the previous one.
+      if (!(err instanceof EngineError && err.event.code === 'cancelled'))
+        useErrorsStore().report(err, source.kind === 'file' ? `Could not load ${source.fileName}` : 'Could not load the data set', 'data');
       return false;
     } finally {
       loading.value = false;
     }
+  }
+
+  /** Stops a load in progress: the engine takes a pause as "cancel" for a big file. */
+  function cancelLoad(): void {
+    if (loading.value) useSessionStore().engine().send({ type: 'pause' });
+  }
+
+  /**
+   * Several files at once (a drop, a multiple pick): MNIST's IDX images + labels pair, found by
+   * name (train-images-idx3-ubyte ↔ train-labels-idx1-ubyte), loaded as one dataset.
+   */
+  async function loadFiles(files: readonly { name: string; bytes: Uint8Array }[]): Promise<boolean> {
+    const pair = findIdxPairs(files.map((f) => f.name))[0];
+    if (!pair) {
+      useErrorsStore().report(
+        new Error(`Open one data file, or an IDX images file together with its labels file (e.g. train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz); got ${files.map((f) => f.name).join(', ')}.`),
+        'Could not load the files',
+      );
+      return false;
+    }
+    const byName = new Map(files.map((f) => [f.name, f.bytes]));
+    const ok = await load({
+      kind: 'idx-pair',
+      images: { fileName: pair.images, bytes: byName.get(pair.images)!.slice() },
+      labels: { fileName: pair.labels, bytes: byName.get(pair.labels)!.slice() },
+      options: {},
+    });
+    if (ok) pending.value = null;
+    return ok;
   }
 
   function accept(e: LoadedEvent): void {
@@ -143,25 +194,61 @@ export const useDataStore = defineStore('data', () => {
     return ok;
   }
 
-  /** A file was picked (dialog, input or drop): preview it; delimited text waits for column choices. */
-  function pick(name: string, bytes: Uint8Array, path?: string): void {
+  /** A file was picked (dialog, input or drop): preview it (every table format gets the column chooser); empty and binary files are refused by name. */
+  function pick(name: string, bytes: Uint8Array, path?: string, keepReading = false): void {
+    // A session file (dropped, picked or from the recent list) opens the whole session, data included.
+    if (name.toLowerCase().endsWith('.bplens')) {
+      void useSessionFilesStore().open(name, new Uint8Array(bytes));
+      return;
+    }
+    const errors = useErrorsStore();
+    // A new file is read with 'auto' choices; "Read differently…" keeps the ones it set.
+    if (!keepReading) reading.value = { delimiter: 'auto', header: 'auto', skipLines: 0, encoding: 'auto' };
+    const { preview, refusal } = previewFile(name, bytes, reading.value);
+    if (refusal) {
+      errors.report(new Error(refusal), `Cannot load ${name}`, 'data');
+      return;
+    }
+    errors.clearSlot('data');
     fileCache.set(name, bytes);
-    let preview: CsvPreview | null = null;
-    if (DELIMITED.test(name) && !name.endsWith('.gz')) {
-      preview = previewDelimited(new TextDecoder().decode(bytes.subarray(0, 256 * 1024)));
-      roles.value = defaultRoles(preview);
-    } else roles.value = [];
+    roles.value = preview ? defaultRoles(preview) : [];
+    missing.value = preview ? preview.columns.map(() => 'keep') : [];
     pending.value = markRaw({ name, bytes, path, preview });
+  }
+  /** The reading choices changed: preview the pending file again with them (the roles restart). */
+  function repreview(): void {
+    const f = pending.value;
+    if (!f) return;
+    const { preview } = previewFile(f.name, f.bytes, reading.value);
+    roles.value = preview ? defaultRoles(preview) : [];
+    missing.value = preview ? preview.columns.map(() => 'keep') : [];
+    pending.value = markRaw({ ...f, preview });
   }
 
   function fileOptions(): LoadOptionsInput {
     const p = pending.value?.preview;
+    const r = reading.value;
     const options: LoadOptionsInput = { task: taskChoice.value };
+    if (p?.kind !== 'json') {
+      if (r.delimiter !== 'auto') options.delimiter = r.delimiter;
+      if (r.skipLines > 0) options.skipLines = r.skipLines;
+      if (r.encoding !== 'auto') options.encoding = r.encoding;
+      if (r.header !== 'auto') options.header = r.header;
+    }
     if (p && roles.value.length === p.columns.length) {
-      const byRole = (r: ColumnRole) => roles.value.flatMap((role, j) => (role === r ? [p.hasHeader ? p.columns[j]! : j] : []));
+      // By name where the file names its columns; by (0-based) index otherwise, and for a counts line (the engine reads it).
+      const byName = p.hasHeader && !p.countsLine;
+      const byRole = (k: ColumnRole) => roles.value.flatMap((role, j) => (role === k ? [byName ? p.columns[j]! : j] : []));
       options.features = byRole('feature');
       options.targets = byRole('target');
-      options.header = p.hasHeader;
+      if (p.kind !== 'json' && !p.countsLine) options.header = p.hasHeader ? 'yes' : 'no';
+      // Missing values by column name (unnamed columns are "column N", as the loader names them).
+      const treat = Object.fromEntries(
+        missing.value.flatMap((m, j) => (m === 'keep' || roles.value[j] === 'ignore' ? [] : [[p.columns[j]!, m === 'zero' ? { constant: 0 } : m] as const])),
+      );
+      if (Object.keys(treat).length) options.missing = treat;
+      const text = roles.value.flatMap((r, j) => (r === 'feature' && isTextColumn(p, j) ? [p.columns[j]!] : []));
+      if (text.length) options.oneHot = text;
     }
     return options;
   }
@@ -172,11 +259,11 @@ export const useDataStore = defineStore('data', () => {
     const p = f.preview;
     if (p && roles.value.length === p.columns.length) {
       if (!roles.value.includes('target')) {
-        useErrorsStore().report(new Error('Choose at least one target column.'), `Could not load ${f.name}`);
+        useErrorsStore().report(new Error('Choose at least one target column.'), `Could not load ${f.name}`, 'data');
         return false;
       }
       if (!roles.value.includes('feature')) {
-        useErrorsStore().report(new Error('Choose at least one feature column.'), `Could not load ${f.name}`);
+        useErrorsStore().report(new Error('Choose at least one feature column.'), `Could not load ${f.name}`, 'data');
         return false;
       }
     }
@@ -195,8 +282,8 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    catalog, selected, params, pending, roles, normalize, trainingNormalize, taskChoice, loading, loaded, sample, recent,
+    catalog, selected, params, pending, roles, missing, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, loadPending, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
   };
 });

@@ -11,6 +11,8 @@ export interface AppError {
   readonly message: string;
   readonly detail?: string;
   readonly at: number;
+  /** Errors of one place (e.g. "data" for loading a file) replace each other instead of piling up. */
+  readonly slot?: string;
 }
 
 let nextId = 1;
@@ -32,10 +34,15 @@ export function toAppError(err: unknown, title: string): AppError {
 export const useErrorsStore = defineStore('errors', () => {
   const list = ref<AppError[]>([]);
 
-  function report(err: unknown, title = 'Something went wrong'): AppError {
-    const e = toAppError(err, title);
-    list.value = [...list.value.slice(-9), e];
+  function report(err: unknown, title = 'Something went wrong', slot?: string): AppError {
+    const e = slot ? { ...toAppError(err, title), slot } : toAppError(err, title);
+    const kept = slot ? list.value.filter((x) => x.slot !== slot) : list.value;
+    list.value = [...kept.slice(-9), e];
     return e;
+  }
+  /** Removes the errors of one place (a file that now loads clears the previous file's error). */
+  function clearSlot(slot: string): void {
+    list.value = list.value.filter((x) => x.slot !== slot);
   }
   function dismiss(id: number): void {
     list.value = list.value.filter((e) => e.id !== id);
@@ -43,5 +50,5 @@ export const useErrorsStore = defineStore('errors', () => {
   function clear(): void {
     list.value = [];
   }
-  return { list, report, dismiss, clear };
+  return { list, report, dismiss, clear, clearSlot };
 });

@@ -11,21 +11,29 @@ import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
 import { useModelStore } from './model.js';
 
-export type ExportWhat = 'weights' | 'gradients' | 'loss-history';
+export type ExportWhat =
+  | 'weights'
+  | 'weights-npz'
+  | 'weights-safetensors'
+  | 'weights-onnx'
+  | 'gradients'
+  | 'loss-history'
+  | 'session';
 
 export const useExportsStore = defineStore('exports', () => {
   const busy = ref<ExportWhat | 'import' | null>(null);
   const lastSaved = ref<string | null>(null);
   /** The last export's text, kept so tests and the preview can read exactly what was saved. */
-  const lastContents = shallowRef<{ what: ExportWhat; fileName: string; contents: string } | null>(null);
+  const lastContents = shallowRef<{ what: ExportWhat; fileName: string; contents: string | Uint8Array } | null>(null);
   const imported = shallowRef<{ fileName: string; weights: WeightsFile } | null>(null);
 
   async function exportFile(what: ExportWhat): Promise<boolean> {
     busy.value = what;
     try {
       const e = await useSessionStore().engine().request({ type: 'export', what }, 'export');
-      lastContents.value = { what, fileName: e.fileName, contents: e.contents };
-      const path = await saveFile(e.fileName, e.contents, e.mimeType);
+      const body = e.bytes ?? e.contents;
+      lastContents.value = { what, fileName: e.fileName, contents: body };
+      const path = await saveFile(e.fileName, body, e.mimeType);
       if (path) lastSaved.value = path;
       return path !== null;
     } catch (err) {

@@ -14,9 +14,16 @@ import {
   type ModelSpec,
   type TrainConfigInput,
 } from '../../../engine/protocol/index.js';
+import {
+  checkMemoryFits,
+  describeEstimate,
+  estimateSessionMemory,
+  type MemoryEstimate,
+} from '../../../engine/index.js';
 import { useDataStore } from './data.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
+import { plainIssue } from '../services/plain-words.js';
 
 export const HIDDEN_ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'identity'];
 export const OUTPUT_ACTIVATIONS: readonly Activation[] = ['identity', 'sigmoid', 'tanh', 'relu', 'softmax'];
@@ -106,10 +113,7 @@ export const useModelStore = defineStore('model', () => {
   /** The first problem with the form, naming the field; null when it can be applied. */
   const problem = computed<string | null>(() => {
     const r = modelSpecSchema.safeParse(spec.value);
-    if (!r.success) {
-      const i = r.error.issues[0]!;
-      return `${i.path.join('.')}: ${i.message}`;
-    }
+    if (!r.success) return plainIssue(r.error.issues[0]!, spec.value.layers.length);
     const out = spec.value.layers[spec.value.layers.length - 1]!;
     if (out.activation === 'softmax' && loss.value !== 'cross-entropy') return 'A softmax output needs the cross-entropy loss.';
     if (loss.value === 'cross-entropy' && out.activation !== 'softmax') return 'Cross-entropy needs a softmax output layer.';
@@ -148,6 +152,38 @@ export const useModelStore = defineStore('model', () => {
     let n = 0;
     for (let i = 0; i + 1 < p.length; i++) n += p[i]! * p[i + 1]! + p[i + 1]!;
     return n;
+  });
+
+  /**
+   * What training this configuration will take in memory (the engine's own estimate: parameters,
+   * gradients, optimizer state, activations for a batch, the history budget), updated as the user
+   * edits; the engine refuses a configuration that does not fit, so the form says so first.
+   */
+  const memory = computed<MemoryEstimate>(() => {
+    const rows = data.loaded?.samples ?? 1000;
+    const trainRows = Math.max(1, Math.round(rows * (1 - validationFraction.value)));
+    const optimizerKind =
+      optimizer.value === 'adam' ? { kind: 'adam' as const } : { kind: 'sgd' as const, momentum: momentum.value };
+    return estimateSessionMemory(
+      {
+        model: spec.value,
+        optimizer: optimizerKind,
+        batchSize: batchSize.value,
+        historySize: historySize.value,
+        historyBytes: Math.max(0, Math.round(historyMemoryMiB.value * 2 ** 20)),
+      },
+      trainRows,
+      { precision: backend.value === 'cpu-f64' ? 'f64' : 'f32' },
+    );
+  });
+  const memoryText = computed(() => describeEstimate(memory.value));
+  const memoryProblem = computed<string | null>(() => {
+    try {
+      checkMemoryFits(memory.value);
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
   });
 
   function addLayer(): void {
@@ -238,7 +274,7 @@ export const useModelStore = defineStore('model', () => {
 
   return {
     hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, historyMemoryMiB, backend,
-    imported, applying, configured, runLearningRate, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
+    imported, applying, configured, runLearningRate, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount, memory, memoryText, memoryProblem,
     addLayer, removeLayer, config, apply, setRunLearningRate, runWasReset, useImported, clearImported,
   };
 });

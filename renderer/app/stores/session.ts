@@ -9,6 +9,7 @@ import type { BackendInfo, BreakpointHit, CommandType, EventOf, OpRef, RunState 
 import type { CommandBody, EngineLink } from '../services/engine-link.js';
 import type { DebugAction } from '../services/keys.js';
 import { useErrorsStore } from './errors.js';
+import { loadPreferences, savePreferences } from '../services/preferences.js';
 
 export interface TaskProgress {
   readonly task: EventOf<'progress'>['task'];
@@ -31,8 +32,11 @@ export const useSessionStore = defineStore('session', () => {
   const loss = ref<number | null>(null);
   const lastHit = shallowRef<BreakpointHit | null>(null);
   const progress = shallowRef<TaskProgress | null>(null);
-  /** Speed control: steps per second while running; null = as fast as the engine can. */
-  const speed = ref<number | null>(null);
+  /** Speed control: steps per second while running; null = as fast as the engine can. Remembered across launches. */
+  const speed = ref<number | null>(loadPreferences().speed);
+  /** A short answer to a key or button that could not act ("nothing to run: …"); cleared after a few seconds. */
+  const notice = ref<string | null>(null);
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
   const unsubscribe: (() => void)[] = [];
 
   const running = computed(() => state.value === 'running');
@@ -113,7 +117,20 @@ export const useSessionStore = defineStore('session', () => {
     ready.value = false;
   }
 
+  function say(text: string): void {
+    notice.value = text;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => (notice.value = null), 5000);
+  }
+  /** Why the run keys cannot act now, or null when they can. */
+  function whyNot(): string | null {
+    if (!ready.value) return 'The engine is still starting; try again in a moment.';
+    if (state.value === 'empty') return 'Nothing to run yet: load a data set (Data) and apply a model (Model).';
+    return null;
+  }
+
   function run(): void {
+    savePreferences({ seen: true });
     send(speed.value ? { type: 'start', stepsPerSecond: speed.value } : { type: 'start' });
   }
   function pause(): void {
@@ -130,6 +147,7 @@ export const useSessionStore = defineStore('session', () => {
   }
   function setSpeed(stepsPerSec: number | null): void {
     speed.value = stepsPerSec && stepsPerSec > 0 ? stepsPerSec : null;
+    savePreferences({ speed: speed.value });
     if (running.value) run(); // `start` while running updates the throttle
   }
   function clearHit(): void {
@@ -138,23 +156,24 @@ export const useSessionStore = defineStore('session', () => {
 
   /** The debugger keys: Space toggles, F5 continues (clearing a breakpoint stop), F10/F11 step. */
   function debugAction(a: DebugAction): void {
-    if (!ready.value || state.value === 'empty') return;
+    const why = whyNot();
+    if (why) return say(why);
     switch (a) {
       case 'toggle-run':
         return running.value ? pause() : run();
       case 'continue':
         clearHit();
-        return running.value ? undefined : run();
+        return running.value ? say('Already running (F5 continues after a pause).') : run();
       case 'step':
-        return running.value ? undefined : stepOnce();
+        return running.value ? say('Pause first (Space): F10 steps a paused run.') : stepOnce();
       case 'step-op':
-        return running.value ? undefined : stepOp();
+        return running.value ? say('Pause first (Space): F11 steps a paused run one op at a time.') : stepOp();
     }
   }
 
   return {
-    link, ready, backend, commands, state, step, epoch, nextOp, reason, stepsPerSecond, loss, lastHit, progress, speed,
+    link, ready, backend, commands, state, step, epoch, nextOp, reason, stepsPerSecond, loss, lastHit, progress, speed, notice,
     running, canRun, midStep,
-    engine, send, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction,
+    engine, send, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction, say, whyNot,
   };
 });

@@ -7,6 +7,7 @@ import { createFakeLink, type FakeLink } from '../testing/fake-link.js';
 import { cpuF64, datasetLoaded, errorEvent, event, frameEvent, matrixPayload, opRef, readyEvent, stateEvent } from '../testing/factories.js';
 import { connectStores } from '../wiring/connect.js';
 import { useSessionStore } from './session.js';
+import { DEFAULT_SPEED, loadPreferences } from '../services/preferences.js';
 import { useTelemetryStore } from './telemetry.js';
 import { useDataStore } from './data.js';
 import { useModelStore } from './model.js';
@@ -44,7 +45,8 @@ describe('session store', () => {
     expect(s.state).toBe('paused');
     expect(s.midStep).toBe(true);
     s.debugAction('toggle-run');
-    expect(link.sent.at(-1)).toEqual({ type: 'start' });
+    // a speed a person can watch unless "max" was chosen
+    expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: DEFAULT_SPEED });
     s.setSpeed(5);
     s.debugAction('step');
     expect(link.sent.at(-1)).toEqual({ type: 'step', count: 1 });
@@ -52,6 +54,23 @@ describe('session store', () => {
     expect(link.sent.at(-1)).toEqual({ type: 'step-op' });
     s.run();
     expect(link.sent.at(-1)).toEqual({ type: 'start', stepsPerSecond: 5 });
+  });
+
+  it('the run keys say why they cannot act; the chosen speed and the first run are remembered', () => {
+    const s = useSessionStore();
+    s.debugAction('toggle-run');
+    expect(s.notice).toContain('engine is still starting');
+    link.emit(readyEvent());
+    s.debugAction('step');
+    expect(s.notice).toContain('Nothing to run yet');
+    expect(link.sent.some((c) => (c as { type: string }).type === 'step')).toBe(false);
+    link.emit(stateEvent({ state: 'running', step: 3, epoch: 1 }));
+    s.debugAction('step');
+    expect(s.notice).toContain('Pause first');
+    expect(loadPreferences()).toEqual({ seen: false, speed: DEFAULT_SPEED });
+    s.setSpeed(null);
+    s.run();
+    expect(loadPreferences()).toEqual({ seen: true, speed: null });
   });
 
   it('shows engine errors that answer no request, with code and path', () => {
@@ -89,6 +108,34 @@ describe('telemetry store', () => {
 });
 
 describe('data and model stores', () => {
+  it('loads an IDX images + labels pair given together, and refuses other file sets', async () => {
+    const d = useDataStore();
+    const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]);
+    const done = d.loadFiles([
+      { name: 'train-labels-idx1-ubyte.gz', bytes },
+      { name: 'train-images-idx3-ubyte.gz', bytes },
+    ]);
+    expect(link.sent.at(-1)).toMatchObject({
+      type: 'load-dataset',
+      source: { kind: 'idx-pair', images: { fileName: 'train-images-idx3-ubyte.gz' }, labels: { fileName: 'train-labels-idx1-ubyte.gz' } },
+    });
+    link.reply('load-dataset', datasetLoaded('mnist', ['x1'], ['0', '1']));
+    expect(await done).toBe(true);
+    expect(await d.loadFiles([{ name: 'a.csv', bytes }, { name: 'b.csv', bytes }])).toBe(false);
+    // A load can be cancelled: a pause, answered with `cancelled`, which is not reported.
+    const errorsBefore = useErrorsStore().list.length;
+    const again = d.loadFiles([
+      { name: 'train-labels-idx1-ubyte.gz', bytes },
+      { name: 'train-images-idx3-ubyte.gz', bytes },
+    ]);
+    d.cancelLoad();
+    expect(link.sent.at(-1)).toEqual({ type: 'pause' });
+    link.reply('load-dataset', errorEvent({ code: 'cancelled', message: 'loading the data set was cancelled', command: 'load-dataset' }));
+    expect(await again).toBe(false);
+    expect(useErrorsStore().list.length).toBe(errorsBefore);
+    expect(useErrorsStore().list.at(-1)!.message).toMatch(/IDX images file together with its labels file/);
+  });
+
   it('loads a built-in and switches the model to softmax + cross-entropy for classes', async () => {
     const d = useDataStore();
     const m = useModelStore();
@@ -111,13 +158,37 @@ describe('data and model stores', () => {
     expect(d.pending?.preview?.columns).toEqual(['a', 'b', 'c']);
     d.roles = ['feature', 'ignore', 'target'];
     const done = d.loadPending();
-    expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'file', fileName: 'points.csv', options: { features: ['a'], targets: ['c'], header: true } } });
+    expect(link.sent.at(-1)).toMatchObject({ type: 'load-dataset', source: { kind: 'file', fileName: 'points.csv', options: { features: ['a'], targets: ['c'], header: 'yes' } } });
     link.reply('load-dataset', errorEvent({ code: 'dataset-error', message: 'points.csv line 3, column c: not a number', command: 'load-dataset' }));
     expect(await done).toBe(false);
     expect(useErrorsStore().list.at(-1)?.message).toContain('line 3');
     d.roles = ['feature', 'feature', 'feature'];
     expect(await d.loadPending()).toBe(false);
     expect(useErrorsStore().list.at(-1)?.message).toContain('target');
+    // one error area for loading: the second problem replaced the first
+    expect(useErrorsStore().list.filter((e) => e.slot === 'data')).toHaveLength(1);
+  });
+
+  it('refuses empty and binary files by name; reading choices go to the loader; JSON records get columns', () => {
+    const d = useDataStore();
+    d.pick('empty.csv', new Uint8Array(0));
+    expect(d.pending).toBeNull();
+    expect(useErrorsStore().list.at(-1)?.message).toBe('empty.csv: the file is empty.');
+    d.pick('sheet.xlsx', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0, 0]));
+    expect(useErrorsStore().list.at(-1)?.message).toContain('this looks like a binary file');
+    expect(useErrorsStore().list.filter((e) => e.slot === 'data')).toHaveLength(1);
+    d.pick('iris.csv', new TextEncoder().encode('# iris\n5.1;3.5;0\n4.9;3.0;1\n'));
+    d.reading.delimiter = ';';
+    d.reading.skipLines = 1;
+    d.repreview();
+    expect(d.pending?.preview?.columns).toEqual(['column 1', 'column 2', 'column 3']);
+    expect(d.fileOptions()).toMatchObject({ delimiter: ';', skipLines: 1, header: 'no', features: [0, 1], targets: [2] });
+    expect(useErrorsStore().list.filter((e) => e.slot === 'data')).toHaveLength(0);
+    d.pick('cars.json', new TextEncoder().encode('[{"hp": 130, "origin": "USA"}, {"hp": null, "origin": "Japan"}]'));
+    expect(d.roles).toEqual(['feature', 'target']);
+    const o = d.fileOptions();
+    expect(o).toMatchObject({ features: ['hp'], targets: ['origin'] });
+    expect(o.header).toBeUndefined();
   });
 
   it('lists the shape of every matrix and validates the form', () => {
@@ -133,6 +204,19 @@ describe('data and model stores', () => {
     m.loss = 'mse';
     m.lr = -1;
     expect(m.problem).toMatch(/learning rate/);
+  });
+
+  it('estimates the memory of the configuration as it is edited, and flags one that cannot fit', () => {
+    const m = useModelStore();
+    expect(m.memoryProblem).toBeNull();
+    expect(m.memoryText).toMatch(/^about .* for \d+ parameters$/);
+    const small = m.memory.totalBytes;
+    m.hidden = [
+      { units: 30_000, activation: 'tanh' },
+      { units: 30_000, activation: 'tanh' },
+    ];
+    expect(m.memory.totalBytes).toBeGreaterThan(1000 * small);
+    expect(m.memoryProblem).toMatch(/too large: one matrix needs/);
   });
 
   it('applies the configuration and asks for telemetry once configured', async () => {
@@ -193,7 +277,7 @@ describe('breakpoints store', () => {
     b.apply();
     expect(link.sent.at(-1)).toEqual({ type: 'set-breakpoints', breakpoints: [{ kind: 'exploding', threshold: 1000 }] });
     expect(b.problems[2]).toMatch(/threshold/);
-    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('More than 50% of ReLU units dead in layer 1');
+    expect(describeCondition({ kind: 'dead-relu', layer: 1, fraction: 0.5 })).toBe('Fires when more than 50% of ReLU units are dead in layer 1 (> 50%: exactly 50% does not fire)');
   });
   it('on a hit, records it, marks the cells and jumps to the layer', () => {
     const b = useBreakpointsStore();
@@ -335,6 +419,18 @@ describe('history and gradient check stores', () => {
     link.reply('gradcheck', event('gradcheck-result', { backend: 'cpu-f64', eps: 1e-6, tolerance: 1e-4, loss: 0.5, batchRows: 8, passed: true, sampled: false, maxRelError: 1e-9, layers: [], reference: null }));
     expect(await done).toBe(true);
     expect(g.result?.passed).toBe(true);
+  });
+  it('cancels a running gradient check with a pause, without reporting an error', async () => {
+    const g = useGradcheckStore();
+    const errors = useErrorsStore().list.length;
+    const done = g.run();
+    expect(g.running).toBe(true);
+    g.cancel();
+    expect(link.sent.at(-1)).toEqual({ type: 'pause' });
+    link.reply('gradcheck', errorEvent({ code: 'cancelled', message: 'the gradient check was cancelled', command: 'gradcheck' }));
+    expect(await done).toBe(false);
+    expect(g.running).toBe(false);
+    expect(useErrorsStore().list.length).toBe(errors);
   });
 });
 

@@ -10,6 +10,7 @@ import { useBreakpointsStore } from '../stores/breakpoints.js';
 import { useHistoryStore } from '../stores/history.js';
 import { useModelStore } from '../stores/model.js';
 import { useUiStore } from '../stores/ui.js';
+import { useMetricsStore } from '../stores/metrics.js';
 import { computed, markRaw, watch } from 'vue';
 import { MATRIX_NAMES } from '../../../engine/protocol/index.js';
 import { covers, telemetrySubscription, type TelemetrySubscription } from './telemetry-subscription.js';
@@ -29,6 +30,7 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   useStepperStore().connect();
   useBreakpointsStore().connect();
   useHistoryStore().connect();
+  useMetricsStore().connect();
   const model = useModelStore();
   const ui = useUiStore();
   const follow = options.followViews ?? true;

@@ -7,6 +7,7 @@ import { useUiStore } from '../stores/ui.js';
 import { useDataStore } from '../stores/data.js';
 import { useErrorsStore } from '../stores/errors.js';
 import { openNative } from '../services/files.js';
+import { useSessionFilesStore } from '../stores/session-files.js';
 
 export function installMenuCommands(api: AppApi): () => void {
   return api.on('menu:command', (cmd) => {
@@ -17,6 +18,13 @@ export function installMenuCommands(api: AppApi): () => void {
         return void openNative()
           .then((f) => f && useDataStore().pick(f.name, f.bytes, f.path))
           .catch((err: unknown) => useErrorsStore().report(err, 'Could not open the file'));
+      case 'open-session':
+        // The native open dialog (which also puts the file on the recent list), then the engine restores it.
+        return void openNative()
+          .then((f) => f && useSessionFilesStore().open(f.name, new Uint8Array(f.bytes)))
+          .catch((err: unknown) => useErrorsStore().report(err, 'Could not open the session'));
+      case 'save-session':
+        return void useSessionFilesStore().save();
       case 'export-weights':
         return void useExportsStore().exportFile('weights');
       case 'export-gradients':

@@ -14,7 +14,7 @@ describe('telemetrySubscription', () => {
   });
 
   it('streams W and b for the Train view, nothing for views without matrices, everything for the stepper and graph', () => {
-    expect(telemetrySubscription(view({ tab: 'train' })).matrices.names).toEqual(['W', 'b']);
+    expect(telemetrySubscription(view({ tab: 'train' })).matrices.names).toEqual(['W', 'b', 'dW']);
     for (const tab of ['data', 'model', 'history', 'export'] as const)
       expect(telemetrySubscription(view({ tab })).matrices.names).toEqual([]);
     for (const tab of ['stepper', 'graph'] as const)

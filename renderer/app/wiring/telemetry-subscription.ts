@@ -33,8 +33,8 @@ export function telemetrySubscription(v: ViewState): TelemetrySubscription {
     const names = MATRIX_NAMES.filter((n) => v.layerKinds[n] === true);
     return { matrices: v.onlyLayer === null ? { names } : { names, layers: [v.onlyLayer] }, histograms: true };
   }
-  // The Train view draws the first layer's weights (and biases) for 2-D data; its boundary comes from `predict`.
-  if (v.tab === 'train') return { matrices: { names: ['W', 'b'] }, histograms: true };
+  // The Train view draws W_i and ∂L/∂W_i of every layer (and uses W, b for the boundary during time travel); its live boundary comes from `predict`.
+  if (v.tab === 'train') return { matrices: { names: ['W', 'b', 'dW'] }, histograms: true };
   if (NO_MATRICES.includes(v.tab)) return { matrices: { names: [] }, histograms: true };
   // Stepper and graph show any op's operands: everything.
   return ALL;

@@ -1,0 +1,81 @@
+/**
+ * Session files in web mode: train a little, Save session (a .bplens download), reload the page
+ * (a fresh engine), Open the file, and find the same Layers view: the same step, the same W_0 and
+ * G_0 heatmaps pixel for pixel, the same weights in the engine; then training continues.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+async function open(page: Page): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/');
+  await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+}
+
+async function heatmap(page: Page, label: string): Promise<number[]> {
+  return page.evaluate((l) => {
+    const c = document.querySelector<HTMLCanvasElement>(`canvas[aria-label^="${l} heatmap"]`);
+    if (!c) throw new Error(`no heatmap ${l}`);
+    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+  }, label);
+}
+
+async function engineW0(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const engine = (
+      globalThis as unknown as {
+        __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { data: ArrayLike<number> } }> };
+      }
+    ).__backpropLensEngine;
+    return Array.from((await engine.request({ type: 'request-matrix', layer: 0, name: 'W' })).matrix.data);
+  });
+}
+
+async function stepText(page: Page): Promise<string> {
+  return (await page.locator('[data-test=status-step]').textContent()) ?? '';
+}
+
+test('save → reload → open gives back the same Layers view, and training continues', async ({ page }) => {
+  await open(page);
+  await page.click('[data-tab=data]');
+  await page.selectOption('[data-test=builtin-select]', 'xor');
+  await page.click('[data-test=load-builtin]');
+  await expect(page.locator('[data-test=dataset-summary]')).toContainText('xor');
+  await page.click('[data-tab=model]');
+  await page.selectOption('[data-test=optimizer]', 'adam');
+  await page.fill('[data-test=lr]', '0.05');
+  await page.click('[data-test=apply-model]');
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
+  await page.click('[data-tab=train]');
+  for (let k = 0; k < 5; k++) await page.keyboard.press('F10');
+  await expect.poll(() => stepText(page)).toMatch(/step 5 ·/);
+
+  await page.click('[data-tab=layers]');
+  await page.waitForTimeout(1500);
+  const before = { W: await heatmap(page, 'W_0'), G: await heatmap(page, 'G_0'), engine: await engineW0(page) };
+
+  await page.click('[data-tab=export]');
+  await page.fill('[data-test=session-notes]', 'xor after five steps');
+  const download = page.waitForEvent('download');
+  await page.click('[data-test=save-session]');
+  const file = await (await download).path();
+  expect((await (await download).suggestedFilename()).endsWith('.bplens')).toBe(true);
+
+  await page.reload();
+  await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+  await page.click('[data-tab=export]');
+  await page.setInputFiles('[data-test=open-session-input]', file);
+  await expect(page.locator('[data-test=session-opened]')).toContainText('at step 5');
+  await expect(page.locator('[data-test=session-notes]')).toHaveValue('xor after five steps');
+  await expect.poll(() => stepText(page)).toMatch(/step 5 ·/);
+
+  await page.click('[data-tab=layers]');
+  await page.waitForTimeout(1500);
+  expect(await engineW0(page)).toEqual(before.engine);
+  expect(await heatmap(page, 'W_0')).toEqual(before.W);
+  expect(await heatmap(page, 'G_0')).toEqual(before.G);
+
+  await page.click('[data-tab=train]');
+  await page.keyboard.press('F10');
+  await expect.poll(() => stepText(page)).toMatch(/step 6 ·/);
+});
