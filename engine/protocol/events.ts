@@ -14,7 +14,6 @@ import type { ModelSpec } from '../model/spec.js';
 import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import type { ModelSpec } from '../model/spec.js';
 import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
