@@ -28,6 +28,8 @@ export async function engineMatrix(page: Page, name: string, layer: number): Pro
 
 /** The pixels of a heatmap canvas (one per cell) by its label, e.g. "W_0". */
 export async function heatmapPixels(page: Page, label: string): Promise<{ width: number; height: number; rgba: number[] }> {
+  // A heatmap appears a frame after the click that asks for it (a cold first run lost that race).
+  await page.waitForSelector(`canvas[aria-label^="${label} heatmap"]`);
   return page.evaluate((l) => {
     const c = document.querySelector<HTMLCanvasElement>(`canvas[aria-label^="${l} heatmap"]`);
     if (!c) throw new Error(`no heatmap ${l}`);

@@ -60,6 +60,17 @@ describe('prepareDataset: columns, labels, checks', () => {
     expect(e.message).toContain('only one class ("cat")');
   });
 
+  it('says what to do with a text column used as a feature, and with missing values', () => {
+    const text = catchDatasetError(() =>
+      prepareDataset(parseDelimited('city,t,rain\nSeattle,12,1\nBoston,10,0\nSeattle,8,1\n', { fileName: 'w.csv' })),
+    );
+    expect(text.message).toBe(
+      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column cannot be a feature; choose the feature columns without it, or make it the target',
+    );
+    const empty = catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,2\n,3\n', { fileName: 'm.csv' })));
+    expect(empty.message).toContain('(missing values are not filled in: remove those rows, or leave the column out)');
+  });
+
   it('reports non-numeric, non-finite and empty feature cells at their line and column', () => {
     const nonNum = catchDatasetError(() => prepareDataset(parseDelimited('x,y\n1,2\nabc,3\n', { fileName: 'd.csv' })));
     expect(nonNum).toMatchObject({ code: 'non-numeric', file: 'd.csv', line: 3, column: 1, field: '"x"' });

@@ -210,7 +210,11 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
   if (issue === null) return;
   const where = table.cellLocation(issue.row, j);
   if (issue.kind === 'empty')
-    throw new DatasetError('missing-value', `empty cell in ${role} column "${col.name}"`, where);
+    throw new DatasetError(
+      'missing-value',
+      `empty cell in ${role} column "${col.name}" (missing values are not filled in: remove those rows, or leave the column out)`,
+      where,
+    );
   if (issue.kind === 'non-finite') {
     throw new DatasetError(
       'non-finite',
@@ -218,7 +222,14 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
       where,
     );
   }
-  const hint = role === 'target' ? ' (for class labels, choose task "classification")' : '';
+  // A column of text (names, dates, categories) rather than one stray word in numbers.
+  const textColumn = col.textCells * 2 > table.rows;
+  const hint =
+    role === 'target'
+      ? ' (for class labels, choose task "classification")'
+      : textColumn
+        ? ': a text column cannot be a feature; choose the feature columns without it, or make it the target'
+        : '';
   throw new DatasetError(
     'non-numeric',
     `non-numeric cell "${clip(issue.raw)}" in ${role} column "${col.name}"${hint}`,

@@ -44,6 +44,15 @@ describe('scikit-learn counts header', () => {
     expect(ds.X.rows).toBe(3);
   });
 
+  it('takes a counts line padded with empty cells (scikit-learn boston_house_prices.csv) as the counts line', () => {
+    const text = '3,2,,\n"a","b","price"\n1,2,10.5\n3,4,20.25\n5,6,30.125\n';
+    const ds = loadDataset(text, { fileName: 'boston_house_prices.csv' });
+    expect(ds.meta.task).toBe('regression');
+    expect(ds.meta.featureNames).toEqual(['a', 'b']);
+    expect(ds.meta.targetNames).toEqual(['price']);
+    expect(ds.X.rows).toBe(3);
+  });
+
   it('header "no" keeps the counts line as data', () => {
     const ds = loadDataset('2,1\n1,2\n3,4\n', { header: 'no', task: 'regression' });
     expect(ds.X.rows).toBe(3);

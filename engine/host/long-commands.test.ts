@@ -37,6 +37,23 @@ describe('long engine commands', () => {
   });
 });
 
+describe('step with a large count', () => {
+  it('answers pings between slices and stops at a pause, far short of the count', async () => {
+    const p = await setup();
+    p.send(regression());
+    p.send({ type: 'configure', config: big });
+    await p.waitFor('configured');
+    p.send({ type: 'step', id: 50, count: 1_000_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    p.send({ type: 'ping', id: 51 });
+    const pong = await p.waitFor('pong', (e) => e.replyTo === 51);
+    expect(pong.step).toBeGreaterThan(0);
+    p.send({ type: 'pause', id: 52 });
+    const done = await p.waitFor('state', (e) => e.replyTo === 50);
+    expect(done.step).toBeLessThan(1_000_000);
+  });
+});
+
 describe('loading a big file', () => {
   const rows: string[] = ['x1,x2,y'];
   for (let i = 0; i < 400_000; i++) rows.push(`${(i % 1000) / 7},${(i % 13) / 3},${i % 17}.5`);

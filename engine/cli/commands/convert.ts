@@ -89,10 +89,18 @@ export async function runConvert(argv: readonly string[], io: CliIo): Promise<nu
   });
   io.stdout.write(`${architecture(weights.model)} (${weights.model.loss}): wrote ${displayPath(io, output)}\n`);
   if (outFormat === 'safetensors')
-    io.stdout.write(`\nLoad it in PyTorch:\n\n${pytorchSnippet(weights.model, basename(output))}`);
-  if (outFormat === 'onnx')
+    io.stdout.write(
+      `\nLoad it in PyTorch:\n\n${pytorchSnippet(weights.model, basename(output), weights.preprocessing)}`,
+    );
+  if (outFormat === 'onnx') {
     io.stdout.write(
       'ONNX stores float32 weights: outputs match within float32 rounding. The loss is kept in the metadata, not the graph.\n',
     );
+    // The graph starts at the first Gemm: raw inputs would give wrong answers without an error.
+    if (weights.preprocessing)
+      io.stderr.write(
+        `note: ${displayPath(io, output)} does not hold ${displayPath(io, input)}'s preprocessing: normalise inputs as its "preprocessing" says (x' = (x − offset) / scale) before the graph\n`,
+      );
+  }
   return EXIT_OK;
 }

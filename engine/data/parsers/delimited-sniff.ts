@@ -77,7 +77,14 @@ function whitespaceCounts(text: string, comment: string | null): number[] {
 export function countsLine(fields: readonly string[]): boolean {
   if (fields.length < 2) return false;
   if (!/^\s*\d+\s*$/.test(fields[0]!) || !/^\s*\d+\s*$/.test(fields[1]!)) return false;
-  return fields.slice(2).every((f) => parseCell(f).kind === 'text');
+  return countsClassNames(fields).every((f) => parseCell(f).kind === 'text');
+}
+
+/** The class names of a counts line; trailing empty cells are padding (boston's `506,13,,,…`). */
+function countsClassNames(fields: readonly string[]): string[] {
+  const names = fields.slice(2).map((c) => c.trim());
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  return names;
 }
 
 /**
@@ -90,7 +97,7 @@ export function countsHeaderOf(pending: readonly { fields: string[] }[]): Counts
   if (!countsLine(first) || pending.length < 2) return null;
   const rows = Number(first[0]);
   const features = Number(first[1]);
-  const classes = first.slice(2).map((c) => c.trim());
+  const classes = countsClassNames(first);
   const data = pending.find((p, k) => k > 0 && p.fields.some((f) => isNumericCell(f)));
   if (data === undefined || data.fields.length !== features + 1 || features === 0) return null;
   return { rows, features, classes };

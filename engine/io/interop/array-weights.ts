@@ -2,7 +2,9 @@
  * Weights ⇄ numpy and PyTorch array files, exact (float64 throughout):
  *
  * - `.npz`: `W0, b0, W1, …` in FORMATS.md layout (W_i fan-in × fan-out, b_i a vector) plus
- *   `model_json`, the model as UTF-8 JSON bytes (`json.loads(bytes(z["model_json"]))`).
+ *   `model_json`, the model as UTF-8 JSON bytes (`json.loads(bytes(z["model_json"]))`), and
+ *   `preprocessing_json` when the weights file has `preprocessing` (a network trained on
+ *   normalised inputs is useless without it, so every format but ONNX's graph keeps it).
  * - `.safetensors` with PyTorch nn.Sequential names: `0.weight` is W_0ᵀ (out × in, as nn.Linear
  *   stores it), `0.bias`; every activation module takes an index as in PyTorch, so a
  *   tanh network is `0.weight, 0.bias, 2.weight, 2.bias` (index 1 is the Tanh). The model and a
@@ -21,7 +23,9 @@ import {
   writeNpz,
   writeSafetensors,
 } from '../arrays/index.js';
+import type { JsonObject } from '../decode.js';
 import { FormatError } from '../format-error.js';
+import { decodePreprocessing } from '../metadata.js';
 import { decodeModel } from '../model-decode.js';
 import type { WeightsFile } from '../weights-file.js';
 import { pytorchSnippet } from './pytorch-snippet.js';
@@ -41,6 +45,7 @@ export interface ArrayWeightsImport {
 }
 
 const MODEL_KEY = 'backprop_lens_model';
+const PREPROCESSING_KEY = 'backprop_lens_preprocessing';
 
 function modelJson(model: ModelSpec): string {
   return JSON.stringify({ inputSize: model.inputSize, layers: model.layers, loss: model.loss });
@@ -59,6 +64,16 @@ function parseModelJson(text: string, where: string): ModelSpec {
     if (e instanceof FormatError) throw e;
     throw new FormatError((e as Error).message, [where]);
   }
+}
+
+function parsePreprocessingJson(text: string, where: string): JsonObject {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw entryError(where, 'is not valid JSON');
+  }
+  return decodePreprocessing(doc, [where]);
 }
 
 /** Errors about one array read `W1.npy: …` (the entry as the container names it). */
@@ -89,8 +104,15 @@ export function encodeWeightsNpz(w: WeightsFile): Uint8Array {
       { name: `b${i}`, shape: [b.cols], data: b.data },
     ];
   });
-  const json = new TextEncoder().encode(modelJson(w.model));
-  return writeNpz([...arrays, { name: 'model_json', shape: [json.length], data: json, dtype: '|u1' }]);
+  const bytes = (name: string, text: string): Parameters<typeof writeNpz>[0][number] => {
+    const data = new TextEncoder().encode(text);
+    return { name, shape: [data.length], data, dtype: '|u1' };
+  };
+  return writeNpz([
+    ...arrays,
+    bytes('model_json', modelJson(w.model)),
+    ...(w.preprocessing ? [bytes('preprocessing_json', JSON.stringify(w.preprocessing))] : []),
+  ]);
 }
 
 export function decodeWeightsNpz(bytes: Uint8Array, hint: WeightsHint = {}): ArrayWeightsImport {
@@ -111,7 +133,11 @@ export function decodeWeightsNpz(bytes: Uint8Array, hint: WeightsHint = {}): Arr
   const model = json
     ? parseModelJson(new TextDecoder().decode(Uint8Array.from(json.data)), 'model_json.npy')
     : modelFromHint(W, null, hint, notes);
-  return { weights: { model, parameters: { W, b } }, notes };
+  const pre = byName.get('preprocessing_json');
+  const preprocessing = pre
+    ? parsePreprocessingJson(new TextDecoder().decode(Uint8Array.from(pre.data)), 'preprocessing_json.npy')
+    : undefined;
+  return { weights: { model, parameters: { W, b }, ...(preprocessing ? { preprocessing } : {}) }, notes };
 }
 
 // ---- .safetensors (PyTorch nn.Sequential names) -----------------------------------------------
@@ -141,7 +167,8 @@ export function encodeWeightsSafetensors(w: WeightsFile, fileName = 'weights.saf
   return writeSafetensors(arrays, {
     format: 'pt',
     [MODEL_KEY]: modelJson(w.model),
-    pytorch: pytorchSnippet(w.model, fileName),
+    ...(w.preprocessing ? { [PREPROCESSING_KEY]: JSON.stringify(w.preprocessing) } : {}),
+    pytorch: pytorchSnippet(w.model, fileName, w.preprocessing),
   });
 }
 
@@ -161,7 +188,7 @@ export function decodeWeightsSafetensors(bytes: Uint8Array, hint: WeightsHint = 
     const saved = file.metadata[MODEL_KEY];
     const model =
       saved !== undefined ? parseModelJson(saved, `__metadata__.${MODEL_KEY}`) : modelFromHint(W, null, hint, notes);
-    return { weights: { model, parameters: { W, b } }, notes };
+    return { weights: { model, parameters: { W, b }, ...preprocessingOf(file.metadata) }, notes };
   }
   // PyTorch names, possibly under a common prefix ("model.0.weight", "net.2.bias").
   const linear = [...byName.keys()]
@@ -209,7 +236,14 @@ export function decodeWeightsSafetensors(bytes: Uint8Array, hint: WeightsHint = 
         `the layer indices ${indices.join(', ')} do not fit the model in __metadata__ (expected ${expected.join(', ')})`,
       );
   }
-  return { weights: { model, parameters: { W, b } }, notes };
+  return { weights: { model, parameters: { W, b }, ...preprocessingOf(file.metadata) }, notes };
+}
+
+function preprocessingOf(metadata: Readonly<Record<string, string>>): { preprocessing?: JsonObject } {
+  const saved = metadata[PREPROCESSING_KEY];
+  return saved === undefined
+    ? {}
+    : { preprocessing: parsePreprocessingJson(saved, `__metadata__.${PREPROCESSING_KEY}`) };
 }
 
 // ---- shared -------------------------------------------------------------------------------------

@@ -94,6 +94,61 @@ print(json.dumps(model(x).detach().numpy().tolist()))
     out.flat().forEach((v, k) => expect(v).toBeCloseTo(expected.data[k]!, 12));
   });
 
+  // A network trained on standardised inputs: without them it answers nonsense.
+  const PREPROCESSING = {
+    version: 1,
+    inputs: { method: 'standardize', names: ['a', 'b'], offset: [5.5, -1.25], scale: [0.75, 3] },
+    outputs: { method: 'min-max', names: ['price'], offset: [10], scale: [40] },
+  };
+
+  for (const format of ['npz', 'safetensors'] as const) {
+    it(`${format}: keeps the weights file's preprocessing on a round trip`, () => {
+      const w = { ...seededWeights(REGRESSOR), preprocessing: PREPROCESSING };
+      const back = decodeWeightsAs(encodeWeightsAs(w, format), format);
+      expect(back.weights.preprocessing).toEqual(PREPROCESSING);
+      expect(decodeWeightsAs(encodeWeightsAs(seededWeights(REGRESSOR), format), format).weights.preprocessing).toBe(
+        undefined,
+      );
+    });
+  }
+
+  it('the PyTorch snippet normalises raw inputs and un-normalises outputs as the preprocessing says (torch)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-torch-pre-'));
+    const w = { ...seededWeights(REGRESSOR), preprocessing: PREPROCESSING };
+    const file = join(dir, 'reg.safetensors');
+    writeFileSync(file, encodeWeightsAs(w, 'safetensors', { fileName: file }));
+    const raw = sampleInputs(5, REGRESSOR.inputSize);
+    // The whole snippet runs as printed, with a standard-library load_file (Debian has no
+    // python3-safetensors) and the raw rows in place of its example zeros.
+    const script = `
+import json, struct, sys, numpy as np, torch
+def load_file(path):
+    raw = open(path, 'rb').read()
+    n = struct.unpack('<Q', raw[:8])[0]
+    header = json.loads(raw[8:8 + n]); data = raw[8 + n:]
+    return {k: torch.from_numpy(np.frombuffer(data[v['data_offsets'][0]:v['data_offsets'][1]], dtype='<f8').reshape(v['shape']).copy())
+            for k, v in header.items() if k != '__metadata__'}
+raw = open(sys.argv[1], 'rb').read()
+header = json.loads(raw[8:8 + struct.unpack('<Q', raw[:8])[0]])
+code = []
+for line in header['__metadata__']['pytorch'].splitlines():
+    if line.startswith('from safetensors'): continue
+    if line.startswith('x = '): line = 'x = torch.tensor(json.loads(sys.argv[2]), dtype=torch.float64)'
+    if line.startswith('print('): line = 'print(json.dumps(y.detach().numpy().tolist()))'
+    code.append(line)
+exec('\\n'.join(code))
+`;
+    const rows = Array.from({ length: raw.rows }, (_, r) =>
+      Array.from(raw.data.subarray(r * raw.cols, (r + 1) * raw.cols)),
+    );
+    const out = JSON.parse(
+      execFileSync(PYTHON, ['-c', script, file, JSON.stringify(rows)], { cwd: dir, encoding: 'utf8' }),
+    ) as number[][];
+    const X = raw.data.map((v, k) => (v - PREPROCESSING.inputs.offset[k % 2]!) / PREPROCESSING.inputs.scale[k % 2]!);
+    const F = forwardF64(w, { rows: raw.rows, cols: raw.cols, data: Float64Array.from(X) });
+    out.flat().forEach((v, k) => expect(v).toBeCloseTo(F.data[k]! * 40 + 10, 10));
+  });
+
   it('reads a bare PyTorch state_dict (prefixed names, no metadata) with the activations it is told', () => {
     const st = writeSafetensors([
       { name: 'net.0.weight', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] },

@@ -16,6 +16,32 @@ describe('previewDelimited', () => {
     expect(p.columns).toEqual(['column 1', 'column 2']);
     expect(p.rows).toHaveLength(2);
   });
+
+  it('takes the names after a padded counts line (boston_house_prices.csv: 506,13,,…) as the header', () => {
+    const p = previewDelimited('3,2,,\n"a","b","price"\n1,2,10.5\n3,4,20.25\n5,6,30.125\n');
+    expect(p.countsLine).toBe(true);
+    expect(p.hasHeader).toBe(true);
+    expect(p.columns).toEqual(['a', 'b', 'price']);
+    // The names are not a data row (else every column would look like text, to be one-hot encoded).
+    expect(p.rows).toEqual([
+      ['1', '2', '10.5'],
+      ['3', '4', '20.25'],
+      ['5', '6', '30.125'],
+    ]);
+    expect(p.numeric).toEqual([true, true, true]);
+  });
+  it('sniffs whitespace-separated text (linnerud_exercise.csv) as the engine does', () => {
+    const p = previewDelimited('Chins Situps Jumps\n5 162 60\n2  110\t60\n');
+    expect(p.columns).toEqual(['Chins', 'Situps', 'Jumps']);
+    expect(p.hasHeader).toBe(true);
+    expect(p.rows).toEqual([
+      ['5', '162', '60'],
+      ['2', '110', '60'],
+    ]);
+    expect(p.countsLine).toBeUndefined();
+    // One name with a space over a column of numbers stays one column.
+    expect(previewDelimited('house price\n100\n200\n').columns).toEqual(['house price']);
+  });
 });
 
 describe('preview choices and suggestions', () => {

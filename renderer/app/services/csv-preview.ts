@@ -42,7 +42,7 @@ export function previewDelimited(text: string, options: PreviewOptions = {}): Cs
     const nl = body0.indexOf('\n');
     body0 = nl < 0 ? '' : body0.slice(nl + 1);
   }
-  const d = options.delimiter ?? 'auto';
+  const d = options.delimiter === 'auto' || options.delimiter === undefined ? sniffWhitespace(body0) : options.delimiter;
   const parsed =
     d === 'whitespace'
       ? { data: body0.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, PREVIEW_ROWS + 1).map((l) => l.trim().split(/\s+/)) }
@@ -53,12 +53,29 @@ export function previewDelimited(text: string, options: PreviewOptions = {}): Cs
   const first = all[0]!;
   const rest = all.slice(1);
   const countsLine = options.header !== 'no' && isCountsLine(first, rest);
-  const guessed = countsLine || first.some((cell, j) => !isNumber(cell) && rest.some((r) => isNumber(r[j] ?? '')));
+  const looksLikeHeader = (row: readonly string[], below: readonly (readonly string[])[]): boolean =>
+    row.some((cell, j) => !isNumber(cell) && below.some((r) => isNumber(r[j] ?? '')));
+  // boston_house_prices.csv: the counts line, then a line of column names, then the data.
+  const namesAfterCounts = countsLine && rest.length > 1 && looksLikeHeader(rest[0]!, rest.slice(1)) ? rest[0]! : null;
+  const guessed = countsLine || looksLikeHeader(first, rest);
   const hasHeader = options.header === 'yes' ? true : options.header === 'no' ? false : guessed;
-  const body = hasHeader ? rest : all.slice(0, PREVIEW_ROWS);
-  const columns = Array.from({ length: countsLine ? Math.max(...rest.map((r) => r.length)) : width }, (_, j) => (hasHeader && !countsLine ? (first[j] ?? '').trim() || `column ${j + 1}` : `column ${j + 1}`));
+  const body = namesAfterCounts ? rest.slice(1) : hasHeader ? rest : all.slice(0, PREVIEW_ROWS);
+  const names = namesAfterCounts ?? (hasHeader && !countsLine ? first : null);
+  const columns = Array.from({ length: countsLine ? Math.max(...rest.map((r) => r.length)) : width }, (_, j) => (names ? (names[j] ?? '').trim() || `column ${j + 1}` : `column ${j + 1}`));
   const numeric = columns.map((_, j) => body.length > 0 && body.every((r) => isNumber(r[j] ?? '')));
   return countsLine ? { columns, rows: body, hasHeader, numeric, countsLine } : { columns, rows: body, hasHeader, numeric };
+}
+
+/**
+ * 'auto' as the engine reads it: papaparse cannot guess runs of spaces (linnerud_exercise.csv's
+ * "Chins Situps Jumps"), so a first line with no comma, tab, semicolon or pipe whose first two
+ * lines split into the same number (≥ 2) of space-separated fields is whitespace-separated.
+ */
+function sniffWhitespace(text: string): 'auto' | 'whitespace' {
+  const lines = text.split(/\r?\n/, 50).filter((l) => l.trim() !== '').slice(0, 2);
+  if (lines.length === 0 || lines.some((l) => /[,\t;|]/.test(l))) return 'auto';
+  const widths = lines.map((l) => l.trim().split(/ +/).length);
+  return widths[0]! >= 2 && widths.every((w) => w === widths[0]) ? 'whitespace' : 'auto';
 }
 
 /** scikit-learn's bundled CSVs start `rows,features[,class names…]`; the data rows have features + 1 cells. */

@@ -4,7 +4,6 @@
  * scatter and image grid, and the recent files list.
  */
 import { defineStore } from 'pinia';
-import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import { findIdxPairs } from '../../../engine/index.js';
 import { EngineError } from '../services/engine-link.js';
@@ -194,11 +193,21 @@ export const useDataStore = defineStore('data', () => {
     return ok;
   }
 
+  /**
+   * Files of kinds other stores own, by extension: a session file (.bplens) opens the whole
+   * session, data included (stores/session-files.ts, registered by wiring/connect.ts — the data
+   * store stays below the stores that configure models and sessions).
+   */
+  const openers = new Map<string, (name: string, bytes: Uint8Array<ArrayBuffer>) => void>();
+  function openFilesOfKind(extension: string, open: (name: string, bytes: Uint8Array<ArrayBuffer>) => void): void {
+    openers.set(extension.toLowerCase(), open);
+  }
+
   /** A file was picked (dialog, input or drop): preview it (every table format gets the column chooser); empty and binary files are refused by name. */
   function pick(name: string, bytes: Uint8Array, path?: string, keepReading = false): void {
-    // A session file (dropped, picked or from the recent list) opens the whole session, data included.
-    if (name.toLowerCase().endsWith('.bplens')) {
-      void useSessionFilesStore().open(name, new Uint8Array(bytes));
+    const opener = openers.get(/\.[^.]+$/.exec(name.toLowerCase())?.[0] ?? '');
+    if (opener) {
+      opener(name, new Uint8Array(bytes));
       return;
     }
     const errors = useErrorsStore();
@@ -284,6 +293,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, missing, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, openFilesOfKind, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
   };
 });

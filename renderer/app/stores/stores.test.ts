@@ -191,6 +191,15 @@ describe('data and model stores', () => {
     expect(o.header).toBeUndefined();
   });
 
+  it('leaves the header to the engine after a scikit-learn counts line (iris.csv), columns by index', () => {
+    const d = useDataStore();
+    d.pick('iris.csv', new TextEncoder().encode('3,2,setosa,versicolor\n5.1,3.5,0\n4.9,3,1\n4.7,3.2,0\n'));
+    expect(d.pending?.preview?.columns).toHaveLength(3);
+    const options = d.fileOptions();
+    expect(options).toMatchObject({ features: [0, 1], targets: [2] });
+    expect(options.header).toBeUndefined();
+  });
+
   it('lists the shape of every matrix and validates the form', () => {
     const m = useModelStore();
     m.hidden = [{ units: 4, activation: 'relu' }];
