@@ -48,6 +48,10 @@ describe('step with a large count', () => {
     p.send({ type: 'ping', id: 51 });
     const pong = await p.waitFor('pong', (e) => e.replyTo === 51);
     expect(pong.step).toBeGreaterThan(0);
+    // It says how far it got, as the other long commands do.
+    const progress = await p.waitFor('progress', (e) => e.replyTo === 50);
+    expect(progress).toMatchObject({ task: 'step', total: 1_000_000 });
+    expect(progress.done).toBeGreaterThan(0);
     p.send({ type: 'pause', id: 52 });
     const done = await p.waitFor('state', (e) => e.replyTo === 50);
     expect(done.step).toBeLessThan(1_000_000);

@@ -108,6 +108,8 @@ export abstract class HostRunLoop extends HostCheckpoints {
     let left = c.count;
     let stopped: StateReason = 'command';
     let lastN = 1;
+    // A count that takes a while says how far it got (about every 100 ms), like the other long commands.
+    let lastProgress = this.opts.now();
     while (left > 0 && token === this.runToken && !this.disposed) {
       // Slices sized from the measured step time, as in a run: a big net steps one at a time (a
       // pause or ping waits at most one step), a small one many per slice.
@@ -127,6 +129,12 @@ export abstract class HostRunLoop extends HostCheckpoints {
         break;
       }
       if (left > 0) {
+        const t = this.opts.now();
+        if (t - lastProgress >= 100) {
+          lastProgress = t;
+          const done = c.count - left;
+          this.post({ type: 'progress', task: 'step', done, total: c.count, message: `step ${done} of ${c.count}` }, c.id);
+        }
         await this.maybeFrame();
         await yieldToEvents();
       }

@@ -180,7 +180,7 @@ export interface StateEvent extends Base {
 
 export interface ProgressEvent extends Base {
   readonly type: 'progress';
-  readonly task: 'load-dataset' | 'gradcheck' | 'export';
+  readonly task: 'load-dataset' | 'gradcheck' | 'export' | 'step';
   readonly done: number;
   readonly total: number;
   readonly message: string;

@@ -133,6 +133,6 @@ export function describe(s: Summary): string {
       return [k, String(m.samples), num(m.loss), extra];
     });
   lines.push(table(header, rows));
-  if (s.exported) lines.push(`wrote ${s.exported}`);
+  if (s.exported) lines.push(s.exported === '-' ? 'wrote the weights to standard output' : `wrote ${s.exported}`);
   return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
 import type { Matrix } from '../../core/matrix.js';
-import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
+import { writeWeightsExport } from '../outputs.js';
 import type { JsonObject } from '../../io/decode.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import { captureSession, openSession } from '../../session-file/live-session.js';
@@ -172,9 +172,7 @@ export async function runResume(
         ...(contents.dataset ? { dataset: { name: contents.dataset.name } } : {}),
         createdWith: `backprop-lens ${packageVersion()} (cli)`,
       };
-      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
-        producerVersion: packageVersion(),
-      });
+      await writeWeightsExport(io, exportPath, w);
     }
     const saveTo = str(values, 'save-session');
     if (saveTo !== undefined) {
@@ -197,13 +195,15 @@ export async function runResume(
       exported: exportPath === undefined ? null : displayPath(io, exportPath),
       savedSession: saveTo === undefined ? null : displayPath(io, saveTo),
     };
-    if (flag(values, 'json')) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    // With the weights on standard output, the summary goes to standard error.
+    const report = exportPath === '-' ? io.stderr : io.stdout;
+    if (flag(values, 'json')) report.write(`${JSON.stringify(summary, null, 2)}\n`);
     else {
-      io.stdout.write(
+      report.write(
         `resumed ${summary.resumedFrom} at step ${startStep}; trained ${plural(position.step - startStep, 'step')} on ${backend.name} to step ${position.step} (epoch ${position.epoch}), loss ${num(lastLoss, 6)}\n`,
       );
-      if (summary.exported) io.stdout.write(`wrote ${summary.exported}\n`);
-      if (summary.savedSession) io.stdout.write(`wrote ${summary.savedSession}\n`);
+      if (summary.exported && exportPath !== '-') report.write(`wrote ${summary.exported}\n`);
+      if (summary.savedSession) report.write(`wrote ${summary.savedSession}\n`);
     }
     return io.signal?.aborted ? 130 : EXIT_OK;
   } finally {

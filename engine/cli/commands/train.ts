@@ -4,7 +4,6 @@ import { constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyPreprocessing, parsePreprocessing } from '../../data/preprocessing.js';
 import { readWeightsFile } from '../../io/node-files.js';
-import { writeWeightsAnyFormat } from '../../io/interop/node-weight-files.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import { LOSSES, parameterCount } from '../../model/spec.js';
 import { asTrained } from '../../train/normalization.js';
@@ -15,12 +14,11 @@ import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
 import { DATA_FILE_OPTIONS, datasetReadOptions } from '../dataset-flags.js';
 import { loadTrainingData } from '../dataset-source.js';
-import { cliMemoryLimits, refuseOutputOverInput } from '../outputs.js';
+import { cliMemoryLimits, refuseOutputOverInput, writeWeightsExport } from '../outputs.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { commandHelp } from '../help.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
-import { packageVersion } from '../version.js';
 import { MODEL_OPTIONS, backendOption } from '../model-options.js';
 import { MODEL_FLAGS, parseOptions } from './train-options.js';
 import { type Summary, describe, measure, rowsOf, weightsFor } from './train-report.js';
@@ -158,7 +156,7 @@ export const trainSpec: CommandSpec = {
       type: 'string',
       value: 'FILE',
       description:
-        'Write the trained weights to FILE, atomically; the format follows the extension: .json (backprop-lens/weights), .npz (numpy), .safetensors (PyTorch nn.Sequential names), .onnx.',
+        "Write the trained weights to FILE, atomically; the format follows the extension: .json (backprop-lens/weights), .npz (numpy), .safetensors (PyTorch nn.Sequential names), .onnx. '-' writes the JSON weights to standard output (the summary then goes to standard error).",
     },
     ...TRAIN_SESSION_OPTIONS,
     { name: 'json', type: 'boolean', description: 'Print the summary as JSON on standard output (for scripts).' },
@@ -211,7 +209,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const exportPath = str(values, 'export');
   const initFrom = str(values, 'init-from');
   if (exportPath !== undefined) {
-    await checkWritableFolder(io, exportPath);
+    if (exportPath !== '-') await checkWritableFolder(io, exportPath);
     await refuseOutputOverInput(io, 'train', { flag: '--export', path: exportPath }, [
       { flag: 'the dataset', path: dataset },
       { flag: '--test', path: str(values, 'test') ?? '-' },
@@ -331,9 +329,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         seed,
         initFrom === undefined ? null : displayPath(io, initFrom),
       );
-      await writeWeightsAnyFormat(resolvePath(io, exportPath), w, displayPath(io, exportPath), {
-        producerVersion: packageVersion(),
-      });
+      await writeWeightsExport(io, exportPath, w);
     }
     const sessionPath = str(values, 'save-session');
     if (sessionPath !== undefined) {
@@ -346,7 +342,9 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         targets: meta.targetNames,
       });
     }
-    io.stdout.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
+    // With the weights on standard output, the summary goes to standard error.
+    const report = exportPath === '-' ? io.stderr : io.stdout;
+    report.write(flag(values, 'json') ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
     return interrupted ? 130 : EXIT_OK;
   } finally {
     if (session) await session.dispose();
