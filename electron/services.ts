@@ -3,17 +3,15 @@
  * recent file, native save dialog + atomic write for exports, the recent list, engine restart
  * and app info. Dependencies come in as arguments so the unit tests need no real dialogs.
  */
-import { promises as fs } from 'node:fs';
-import { basename, extname } from 'node:path';
 import type { BrowserWindow, Dialog } from 'electron';
 import { writeFileAtomic } from './atomic-write.js';
 import type { AppInfo, OpenedFile, SaveKind } from './contract.js';
 import type { AppHandlers } from './ipc.js';
 import type { RecentFiles } from './recent-files.js';
 import type { SessionDocument } from './session-document.js';
+import { readDataset, withExtension } from './opened-files.js';
+export { MAX_DATASET_BYTES, readDataset, withExtension } from './opened-files.js';
 
-/** Larger files get a clear message instead of exhausting memory (engine/data's own limit is the same). */
-export const MAX_DATASET_BYTES = 512 * 1024 * 1024;
 
 export const DATASET_FILTERS = [
   {
@@ -44,23 +42,6 @@ export interface ServiceDeps {
   readonly documentsDir: () => string;
   /** The session's current file (File › Save); told about every file opened. */
   readonly document: SessionDocument;
-}
-
-export async function readDataset(path: string): Promise<OpenedFile> {
-  const stat = await fs.stat(path);
-  if (!stat.isFile()) throw new Error(`${path}: not a file`);
-  if (stat.size > MAX_DATASET_BYTES) {
-    throw new Error(
-      `${path}: ${(stat.size / 2 ** 20).toFixed(0)} MiB is more than the ${MAX_DATASET_BYTES / 2 ** 20} MiB a dataset may have`,
-    );
-  }
-  const buf = await fs.readFile(path);
-  return { path, fileName: basename(path), bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
-}
-
-/** Adds the kind's extension when the user typed a name without one. */
-export function withExtension(path: string, kind: SaveKind): string {
-  return extname(path) === '' ? `${path}.${kind}` : path;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { BrowserWindow, Dialog } from 'electron';
 import { writeFileAtomic } from './atomic-write.js';
 import type { OpenedFile, SessionSaveRequest } from './contract.js';
 import type { RecentFiles } from './recent-files.js';
-import { readDataset, withExtension } from './services.js';
+import { readDataset, withExtension } from './opened-files.js';
 
 export const SESSION_FILTER = { name: 'Backprop Lens session', extensions: ['bplens'] };
 

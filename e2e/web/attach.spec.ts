@@ -39,6 +39,8 @@ test('an attached PyTorch run shows its heatmaps, badge and acts on Pause/Run', 
   await page.goto(url);
   await expect(page.locator('[data-test=attach-address] code')).toHaveText(`BACKPROP_LENS_ATTACH=${address}`);
   await expect(page.locator('[data-test=copy-attach]')).toBeVisible();
+  // No engine of its own on this page: nothing to load, so nothing refused either.
+  await expect(page.getByText('is not available for an attached run')).toHaveCount(0);
 
   const py = start(
     '/usr/bin/python3',
@@ -54,6 +56,7 @@ test('an attached PyTorch run shows its heatmaps, badge and acts on Pause/Run', 
   for (const label of ['W_0', 'G_0', 'A_1', '∂L/∂W_1'])
     await expect(page.locator(`canvas[aria-label^="${label} heatmap"]`)).toBeVisible();
   await page.screenshot({ path: 'test-results/attach/layers.png' });
+  await expect(page.getByText('is not available for an attached run')).toHaveCount(0);
 
   // Pause holds the user's loop inside lens.step: its step lines stop.
   await page.click('[data-test=pause]');

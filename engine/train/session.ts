@@ -1,4 +1,5 @@
 /**
+ * size-budget: the Session class is the engine's one training API (its state and serialised entry points stay in one class); its parts already live beside it (session-setup, step-state, recording, evaluate, loss-log, breakpoint-watch).
  * The training Session: one training step is a fixed list of named ops (forward layer 0…L-1, loss,
  * backward layer L-1…0, update), run one at a time on any Backend. A caller pauses simply by not
  * calling runOp again; runStep/runSteps run on until the step ends or a breakpoint fires.

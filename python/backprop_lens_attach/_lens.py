@@ -154,7 +154,8 @@ class Lens:
                 data = to_bytes(small)
                 ref = {"name": name, "index": index, "rows": int(small.shape[0]), "cols": int(small.shape[1]),
                        "sourceRows": int(t.shape[0]), "sourceCols": int(t.shape[1]), "offset": offset}
-                if small is not t:  # decimated: the app's statistics need the full tensor's summary
+                # Decimated: the app's layer statistics need the full tensor's summary (not of X, ∂L/∂X).
+                if small is not t and not (name == "dX" or (name == "A" and index == 0)):
                     ref["summary"] = summary(t, self._tap.activation_of(name, index))
                 refs.append(ref)
                 chunks.append(data)

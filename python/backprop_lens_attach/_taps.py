@@ -2,6 +2,7 @@
 an exact FORMATS mapping for nn.Sequential of Linear + activations, per-module statistics for
 anything else."""
 import ctypes
+import math
 
 import torch
 import torch.nn as nn
@@ -191,16 +192,20 @@ class ModuleTap:
 
 
 def decimate(t, max_size):
-    """At most max_size × max_size: per block the value of largest magnitude (sign kept); max
-    pooling propagates NaN, so a NaN anywhere in a block wins."""
+    """At most max_size × max_size: equal blocks of ceil(rows/max_size) × ceil(cols/max_size)
+    cells, each shown by its value of largest magnitude (sign kept); min/max reductions propagate
+    NaN, so a NaN anywhere in a block wins. One aminmax pass over the tensor."""
     rows, cols = t.shape
     if max_size <= 0 or (rows <= max_size and cols <= max_size):
         return t
-    out = (min(rows, max_size), min(cols, max_size))
-    x = t[None, None].float()
-    hi = F.adaptive_max_pool2d(x, out)
-    lo = -F.adaptive_max_pool2d(-x, out)
-    return torch.where(hi >= -lo, hi, lo)[0, 0]
+    br, bc = -(-rows // max_size), -(-cols // max_size)
+    R, C = -(-rows // br), -(-cols // bc)
+    x = t.float()
+    if R * br != rows or C * bc != cols:
+        x = F.pad(x, (0, C * bc - cols, 0, R * br - rows))  # zeros never outweigh a real value
+    x = x.reshape(R, br, C, bc).permute(0, 2, 1, 3).reshape(R, C, br * bc)
+    lo, hi = torch.aminmax(x, dim=2)
+    return torch.where(hi >= -lo, hi, lo)
 
 
 def summary(t, activation=None):
@@ -209,13 +214,17 @@ def summary(t, activation=None):
     or dead (relu: 0 for every sample) fraction — what the app's layer statistics need."""
     from ._wire import wire_number
     f = t.detach().float()
-    finite = torch.isfinite(f)
-    n_finite = int(finite.sum())
-    vals = f[finite] if n_finite < f.numel() else f.reshape(-1)
-    out = {"norm": wire_number(f.norm().item()), "min": None, "max": None, "nonFinite": int(f.numel() - n_finite)}
-    if vals.numel():
-        lo, hi = torch.aminmax(vals) if hasattr(torch, "aminmax") else (vals.min(), vals.max())
-        out["min"], out["max"] = wire_number(lo.item()), wire_number(hi.item())
+    lo, hi = torch.aminmax(f)
+    norm, lo, hi = torch.stack([f.norm(), lo, hi]).tolist()  # one sync; NaN/Inf show up in all three
+    if math.isfinite(norm) and math.isfinite(lo) and math.isfinite(hi):
+        out = {"norm": norm, "min": lo, "max": hi, "nonFinite": 0}
+    else:
+        finite = torch.isfinite(f)
+        vals = f[finite]
+        out = {"norm": wire_number(norm), "min": None, "max": None, "nonFinite": int(f.numel() - vals.numel())}
+        if vals.numel():
+            vlo, vhi = torch.aminmax(vals)
+            out["min"], out["max"] = wire_number(vlo.item()), wire_number(vhi.item())
     if activation == "tanh":
         out["saturated"] = float(((1 - f * f) < 1e-2).float().mean())
     elif activation == "sigmoid":

@@ -7,7 +7,7 @@ import { createApp, defineAsyncComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import './styles.css';
-import { getEngineClient } from './transport/index.js';
+import { getEngineClient, isAttachPage } from './transport/index.js';
 import { appApi } from './transport/app-api.js';
 import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
@@ -50,7 +50,8 @@ try {
   const api = appApi();
   if (api) installMenuCommands(api);
   if (!bench) installDocumentWiring(api);
-  if (!bench && !bareStartRequested(location.search)) void startReadyToRun();
+  // An attached run brings its own model and data: no ready-to-run example on that page.
+  if (!bench && !bareStartRequested(location.search) && !isAttachPage()) void startReadyToRun();
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }
