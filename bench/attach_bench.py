@@ -22,6 +22,7 @@ Y = torch.randint(0, 10, (128,))
 
 def run(lens):
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(steps):
         opt.zero_grad()
         loss = loss_fn(model(X), Y)
@@ -29,13 +30,14 @@ def run(lens):
         if lens is not None:
             lens.step(loss)
         opt.step()
-    return steps / (time.perf_counter() - t0)
+    return steps / (time.perf_counter() - t0), (time.process_time() - c0) / steps
 
 
 run(None)  # warm-up
 for r in range(rounds):
-    plain = run(None)
+    plain, plain_cpu = run(None)
     lens = attach(model, address=address)
-    attached = run(lens)
+    attached, attached_cpu = run(lens)
     lens.close()
-    print(json.dumps({"round": r, "plain": plain, "attached": attached, "isAttached": lens.attached}), flush=True)
+    print(json.dumps({"round": r, "plain": plain, "attached": attached, "plainCpu": plain_cpu,
+                      "attachedCpu": attached_cpu, "isAttached": lens.attached}), flush=True)

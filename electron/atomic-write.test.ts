@@ -38,3 +38,28 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(dir(), 'missing', 'x.json'), '{}')).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('writeFileAtomic in the main process (the engine’s shared implementation)', () => {
+  it('writes through a link to /dev/null without replacing the device', async () => {
+    const { lstatSync, statSync, symlinkSync } = await import('node:fs');
+    const d = dir();
+    const link = join(d, 'export.json');
+    symlinkSync('/dev/null', link);
+    const before = statSync('/dev/null');
+    await writeFileAtomic(link, '{"exported": true}');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(statSync('/dev/null').rdev).toBe(before.rdev);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(d)).toEqual(['export.json']);
+  });
+
+  it('replaces the file a link points to, keeping the link', async () => {
+    const { readlinkSync, symlinkSync } = await import('node:fs');
+    const d = dir();
+    writeFileSync(join(d, 'recent.json'), 'old');
+    symlinkSync('recent.json', join(d, 'alias.json'));
+    await writeFileAtomic(join(d, 'alias.json'), 'new');
+    expect(readFileSync(join(d, 'recent.json'), 'utf8')).toBe('new');
+    expect(readlinkSync(join(d, 'alias.json'))).toBe('recent.json');
+  });
+});

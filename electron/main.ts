@@ -36,8 +36,8 @@ void app.whenReady().then(() => {
     dashboard = null;
     app.quit();
   });
-  setupServices(origin, getDashboard, (reason) => engine.restart(reason));
-  setupMenu(getDashboard);
+  const files = setupServices(origin, getDashboard, (reason) => engine.restart(reason));
+  setupMenu(getDashboard, files);
 });
 
 app.on('second-instance', () => {

@@ -3,6 +3,7 @@
  * (a fresh engine), Open the file, and find the same Layers view: the same step, the same W_0 and
  * G_0 heatmaps pixel for pixel, the same weights in the engine; then training continues.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
 async function open(page: Page): Promise<void> {
@@ -78,4 +79,39 @@ test('save → reload → open gives back the same Layers view, and training con
   await page.click('[data-tab=train]');
   await page.keyboard.press('F10');
   await expect.poll(() => stepText(page)).toMatch(/step 6 ·/);
+});
+
+test('web: Save downloads <dataset>-step<N>.bplens, the title follows the file, a .bplens dropped anywhere opens it', async ({
+  page,
+}) => {
+  await open(page);
+  await page.click('[data-tab=data]');
+  await page.selectOption('[data-test=builtin-select]', 'xor');
+  await page.click('[data-test=load-builtin]');
+  await page.click('[data-tab=model]');
+  await page.click('[data-test=apply-model]');
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
+  await page.click('[data-tab=train]');
+  for (let k = 0; k < 3; k++) await page.keyboard.press('F10');
+  await expect.poll(() => stepText(page)).toMatch(/step 3 ·/);
+  await expect(page).toHaveTitle('● Untitled session — Backprop Lens');
+
+  await page.click('[data-tab=export]');
+  const download = page.waitForEvent('download');
+  await page.click('[data-test=save-session]');
+  expect((await download).suggestedFilename()).toBe('xor-step3.bplens');
+  await expect(page).toHaveTitle('xor-step3.bplens — Backprop Lens');
+  const bytes = Array.from(readFileSync((await (await download).path())!));
+
+  await page.reload();
+  await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
+  await expect(page).toHaveTitle('Untitled session — Backprop Lens');
+  await page.click('[data-tab=train]');
+  await page.evaluate((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'dropped.bplens'));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await expect.poll(() => stepText(page), { timeout: 30_000 }).toMatch(/step 3 ·/);
+  await expect(page).toHaveTitle('dropped.bplens — Backprop Lens');
 });

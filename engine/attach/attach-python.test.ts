@@ -15,7 +15,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import type { CliIo, OutStream } from '../cli/cli-io.js';
 import { AttachServer } from './node-attach-server.js';
+import type { FrameEvent } from '../protocol/events.js';
 import { parseRecording } from './recording.js';
+import { readSessionFile } from '../session-file/node-session-files.js';
 import { encodeFrame, WIRE_MAGIC } from './wire.js';
 import { helloFor, TEST_TOKEN, withMagic } from './attach-test-kit.js';
 
@@ -100,14 +102,14 @@ function serveCli(args: string[]): {
 const relClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 
 describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
-  it('records G_i, ∂L/∂W_i, ∂L/∂b_i equal to PyTorch’s own H.grad, weight.grad.T and bias.grad', async () => {
+  it('records G_i, ∂L/∂W_i, ∂L/∂b_i, ∂L/∂X equal to PyTorch’s own H.grad, weight.grad.T, bias.grad, X.grad', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
     const file = join(dir, 'run.jsonl');
     const ref = join(dir, 'reference.json');
     // --break arms hold mode (the client waits for each ack), and the rate asks for every step.
     const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000', '--max-size', '0']);
     const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
-    const py = python(['--steps', '6', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    const py = python(['--steps', '6', '--input-grad', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
     expect(await py.exit).toBe(0);
     expect(await serve.done).toBe(0);
     expect(py.stdout.text).toContain('attached True');
@@ -121,7 +123,7 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     let compared = 0;
     for (const s of rec.steps) {
       const want = reference.steps[String(s.step)]!;
-      for (const key of ['G_0', 'G_1', 'dW_0', 'dW_1', 'db_0', 'db_1', 'W_0', 'H_1']) {
+      for (const key of ['G_0', 'G_1', 'dW_0', 'dW_1', 'db_0', 'db_1', 'W_0', 'H_1', 'dX_0']) {
         const got = s.tensors.get(key)!;
         const expected = (want[key] as (number[] | number)[]).flat();
         expect(got.data.length, key).toBe(expected.length);
@@ -133,6 +135,99 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
       }
     }
     expect(compared).toBeGreaterThan(6 * 100);
+  });
+
+  it('decimated on the client, the frames still carry exact layer statistics (from the client’s summaries)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const ref = join(dir, 'reference.json');
+    const frames: FrameEvent[] = [];
+    const server = new AttachServer({
+      log: () => {},
+      runOptions: () => ({ rate: 1_000_000, maxSize: 4, onFrame: (f) => frames.push(f) }),
+    });
+    await server.start();
+    try {
+      const py = python(['--steps', '6', '--sleep', '0.05', '--reference', ref], {
+        BACKPROP_LENS_ATTACH: server.address,
+      });
+      expect(await py.exit).toBe(0);
+    } finally {
+      await server.close();
+    }
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, Record<string, number[][]>> };
+    const norm = (m: number[][]): number => Math.sqrt(m.flat().reduce((a, x) => a + x * x, 0));
+    expect(frames.length).toBeGreaterThan(1);
+    for (const f of frames) {
+      const want = reference.steps[String(f.step)]!;
+      const g0 = f.matrices.find((m) => m.name === 'G' && m.layer === 0)!;
+      expect([g0.rows, g0.cols, g0.sourceRows, g0.sourceCols]).toEqual([4, 4, 16, 8]); // decimated in Python
+      expect(f.layers).toHaveLength(2);
+      expect(Math.abs(f.layers[0]!.normG - norm(want['G_0']!)) / norm(want['G_0']!)).toBeLessThan(1e-5);
+      expect(Math.abs(f.layers[1]!.normDW - norm(want['dW_1']!)) / norm(want['dW_1']!)).toBeLessThan(1e-5);
+      expect(f.layers[0]!.saturatedFraction).not.toBeNull();
+    }
+  });
+
+  it('records a .bplens session file: the weights of every step, the loss curve, opening without Python', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.bplens');
+    const ref = join(dir, 'reference.json');
+    const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000', '--max-size', '0']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '5', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    const session = await readSessionFile(file);
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, { W_0: number[][] }> };
+    expect(session.contents.source.kind).toBe('attached');
+    expect(session.contents.model.layers.map((l) => l.activation)).toEqual(['tanh', 'identity']);
+    // Weights received with step k are the parameters after k − 1 steps.
+    expect(session.contents.history.map((h) => h.step)).toEqual([0, 1, 2, 3, 4]);
+    for (const h of session.contents.history) {
+      const want = reference.steps[String(h.step + 1)]!.W_0.flat();
+      const got = Array.from(h.parameters!.W[0]!.data);
+      want.forEach((x, k) => expect(relClose(got[k]!, x), `step ${h.step} W_0[${k}]`).toBe(true));
+    }
+    const losses = [...py.stdout.text.matchAll(/step (\d+) loss (\S+)/g)].map((m) => Number(m[2]));
+    expect(session.contents.lossCurve.map((p) => p.loss)).toEqual(losses);
+  });
+
+  it('any other module: per-module statistics every sent step, and a NaN loss still holds the loop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.jsonl');
+    const ref = join(dir, 'reference.json');
+    const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--modules', '--steps', '5', '--nan-at', '5', '--reference', ref], {
+      BACKPROP_LENS_ATTACH: address!,
+    });
+    await serve.stderr.waitFor(/breakpoint at step 5 \(loss\): loss has 1 non-finite/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(py.stdout.text).not.toMatch(/step 5 /);
+    serve.stdin.write('continue\n');
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    expect(serve.stderr.text).toMatch(/attached to PID \d+ on .* \(4 modules/);
+    const rec = parseRecording(readFileSync(file, 'utf8'), file);
+    // The NaN step's reference holds NaN, which JSON has not: read it as null.
+    const reference = JSON.parse(readFileSync(ref, 'utf8').replace(/\bNaN\b/g, 'null')) as {
+      steps: Record<string, { gradNorm_0: number }>;
+    };
+    expect(rec.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
+    for (const s of rec.steps) {
+      expect(s.tensors.size).toBe(0);
+      const mods = s.modules as {
+        name: string;
+        type: string;
+        gradNorm: number;
+        saturated: number | null;
+        outNonFinite: number;
+      }[];
+      expect(mods.map((m) => `${m.name}:${m.type}`)).toEqual(['0:Linear', '1:Tanh', '2:Dropout', '3:Linear']);
+      if (s.step < 5) expect(relClose(mods[0]!.gradNorm, reference.steps[String(s.step)]!.gradNorm_0)).toBe(true);
+      expect(mods[1]!.saturated).not.toBeNull();
+    }
+    expect((rec.steps[4]!.modules as { outNonFinite: number }[])[0]!.outNonFinite).toBeGreaterThan(0);
   });
 
   it('a NaN breakpoint holds the loop before opt.step() (weights finite) and continue resumes it', async () => {
@@ -156,6 +251,28 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     // Paused before the update: weights were still finite; the NaN gradient is applied only after Continue.
     expect(py.stdout.text).toMatch(/step 4 loss nan finite True/);
     expect(py.stdout.text).toMatch(/step 5 loss nan finite False/);
+    expect(await serve.done).toBe(0);
+  });
+
+  it('pause holds the loop, step runs exactly one more step, continue lets it go', async () => {
+    const serve = serveCli(['--once', '--rate', '5']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '400', '--sleep', '0.01'], { BACKPROP_LENS_ATTACH: address! });
+    await py.stdout.waitFor(/step 3 /);
+    serve.stdin.write('pause\n');
+    await serve.stderr.waitFor(/paused before step \d+'s update/);
+    const lines = (): number => (py.stdout.text.match(/^step \d+ /gm) ?? []).length;
+    await new Promise((r) => setTimeout(r, 600));
+    const held = lines();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines()).toBe(held);
+    serve.stdin.write('step\n');
+    await py.stdout.waitFor(new RegExp(`step ${held + 1} `));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines()).toBe(held + 1);
+    serve.stdin.write('continue\n');
+    expect(await py.exit).toBe(0);
+    expect(py.stdout.text).toMatch(/step 400 .*\ndone/);
     expect(await serve.done).toBe(0);
   });
 

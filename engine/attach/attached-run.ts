@@ -15,7 +15,15 @@ import { stepOps } from '../train/equations.js';
 import { RingBuffer } from '../train/history.js';
 import type { HistoryEntry } from '../train/history.js';
 import type { BreakpointCondition, BreakpointHit, LayerStats, OpRef } from '../train/types.js';
-import { layerStats } from '../telemetry/stats.js';
+import {
+  countNonFinite,
+  deadUnits,
+  finiteRange,
+  frobeniusNorm,
+  layerStats,
+  saturatedFraction,
+} from '../telemetry/stats.js';
+import type { Activation } from '../model/spec.js';
 import { decimate as decimateForHistory } from '../telemetry/decimate.js';
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import { decimate as decimateForFrame } from '../protocol/matrix-payload.js';
@@ -33,7 +41,7 @@ import type {
   TensorName,
 } from './messages.js';
 import { decodeStep, isFull, tensorKey } from './step-decode.js';
-import type { ReceivedStep } from './step-decode.js';
+import type { ReceivedStep, ReceivedTensor, TensorSummary } from './step-decode.js';
 import { WireError } from './wire.js';
 
 export const DEFAULT_ATTACH_RATE = 20;
@@ -46,6 +54,8 @@ const ALL_TENSORS: readonly TensorName[] = ['A', 'H', 'G', 'W', 'b', 'dW', 'db',
 /** Where a received step goes besides the views (the session-file recorder, issue 12's writer). */
 export interface AttachRecorder {
   begin(hello: HelloMessage): void;
+  /** Every step's loss, sent in full or not (for the loss curve). */
+  loss?(point: LossPoint): void;
   step(step: ReceivedStep, hits: readonly BreakpointHit[]): void;
   close(): Promise<void>;
 }
@@ -54,8 +64,8 @@ export interface AttachedRunOptions {
   readonly send: (msg: ServerMessage) => void;
   /** Telemetry frames and breakpoint hits, for the dashboard bridge or a headless log. */
   readonly onFrame?: (frame: FrameEvent) => void;
-  readonly onHit?: (hit: BreakpointHit, step: number) => void;
-  readonly onState?: (state: 'running' | 'paused', step: number) => void;
+  readonly onHit?: (hit: BreakpointHit, step: number, matrix: MatrixPayload | null) => void;
+  readonly onState?: (state: 'running' | 'paused', step: number, reason: 'command' | 'breakpoint') => void;
   readonly recorder?: AttachRecorder;
   readonly breakpoints?: readonly BreakpointCondition[];
   /** Full steps per second the views want (default 20). */
@@ -64,6 +74,44 @@ export interface AttachedRunOptions {
   readonly maxSize?: number;
   readonly historySize?: number;
   readonly now?: () => number;
+}
+
+/** A tensor's summary: the client's for a decimated tensor, computed here for a full one. */
+function summaryOf(t: ReceivedTensor | undefined, activation: Activation): TensorSummary | null {
+  if (!t) return null;
+  if (!isFull(t)) return t.summary;
+  const m = t.matrix;
+  const range = finiteRange(m.data);
+  const finite = Number.isFinite(range.min) && Number.isFinite(range.max);
+  return {
+    norm: frobeniusNorm(m.data),
+    min: finite ? range.min : null,
+    max: finite ? range.max : null,
+    nonFinite: countNonFinite(m.data),
+    saturated: activation === 'tanh' || activation === 'sigmoid' ? saturatedFraction(m, activation) : null,
+    dead: activation === 'relu' ? (m.cols === 0 ? 0 : deadUnits(m).length / m.cols) : null,
+  };
+}
+
+/** Layer i's statistics from summaries (exact: they are of the full tensors), or null if one is missing. */
+function summarizedLayer(step: ReceivedStep, i: number, activation: Activation): LayerStats | null {
+  const s = (name: TensorName, index = i): TensorSummary | null =>
+    summaryOf(step.tensors.get(tensorKey(name, index)), name === 'A' ? activation : 'identity');
+  const [A, H, G, W, b, dW, db] = [s('A', i + 1), s('H'), s('G'), s('W'), s('b'), s('dW'), s('db')];
+  if (!A || !H || !G || !W || !b || !dW || !db) return null;
+  return {
+    layer: i,
+    normG: G.norm,
+    normW: W.norm,
+    normDW: dW.norm,
+    normDb: db.norm,
+    gradToWeight: dW.norm === 0 ? 0 : dW.norm / W.norm,
+    minA: A.min ?? NaN,
+    maxA: A.max ?? NaN,
+    nonFinite: [A, H, G, W, b, dW, db].reduce((n, x) => n + x.nonFinite, 0),
+    saturatedFraction: activation === 'tanh' || activation === 'sigmoid' ? (A.saturated ?? null) : null,
+    deadFraction: activation === 'relu' ? (A.dead ?? null) : null,
+  };
 }
 
 export type AttachedHistoryEntry = HistoryEntry & { readonly hits: readonly BreakpointHit[] };
@@ -77,6 +125,8 @@ export class AttachedRun {
   private breakpoints: readonly BreakpointCondition[];
   private seq = 0;
   private stepping = false;
+  /** The tensors the views show (set-telemetry); breakpoints, when armed, get every tensor. */
+  private wanted: readonly TensorName[] = ALL_TENSORS;
   private lossesSentUpTo = 0;
   private skipped = 0;
   private readonly stepTimes: number[] = [];
@@ -110,7 +160,7 @@ export class AttachedRun {
       rate: this.options.rate ?? DEFAULT_ATTACH_RATE,
       // Norm and fraction breakpoints need every cell: decimated tensors would change their verdict.
       maxSize: armed ? 0 : (this.options.maxSize ?? DEFAULT_ATTACH_MAX_SIZE),
-      tensors: ALL_TENSORS,
+      tensors: armed ? ALL_TENSORS : this.wanted,
       hold: armed || this.state === 'paused',
       watchNonFinite: this.breakpoints.some((b) => b.kind === 'non-finite'),
     };
@@ -118,6 +168,12 @@ export class AttachedRun {
 
   welcome(): ServerMessage {
     return { type: 'welcome', protocol: this.hello.protocol, needs: this.needs() };
+  }
+
+  /** What the views show now: the client then sends (and decimates) only these. */
+  setWanted(names: readonly TensorName[]): void {
+    this.wanted = [...new Set(names)];
+    this.options.send(this.needs());
   }
 
   setBreakpoints(conditions: readonly BreakpointCondition[]): void {
@@ -151,21 +207,25 @@ export class AttachedRun {
     if (step.step <= this.lastStep)
       throw new WireError(`step ${step.step} arrived after step ${this.lastStep}: steps must increase`);
     const previousLosses = this.losses.slice(-64).map((p) => p.loss);
-    this.losses.push({ step: step.step, loss: step.loss, validationLoss: null });
+    const point: LossPoint = { step: step.step, loss: step.loss, validationLoss: null };
+    this.losses.push(point);
+    this.options.recorder?.loss?.(point);
     if (this.losses.length > MAX_LOSS_LOG) this.losses.splice(0, this.losses.length - MAX_LOSS_LOG);
     this.noteStepTime();
     const full = step.tensors.size > 0 || step.modules.length > 0;
     if (!full) this.skipped++;
     const hits = this.evaluate(step, previousLosses);
-    for (const hit of hits) this.options.onHit?.(hit, step.step);
     if (full) {
       const layers = this.layerStats(step);
       this.history.push(this.historyEntry(step, layers, hits));
       this.options.recorder?.step(step, hits);
       this.options.onFrame?.(this.frame(step, layers));
     }
+    // After the step's frame, as a local run sends them.
+    for (const hit of hits) this.options.onHit?.(hit, step.step, this.hitMatrix(step, hit));
     this.lastStep = step.step;
-    if (hits.length > 0 || (full && this.stepping)) this.setState('paused');
+    if (hits.length > 0) this.setState('paused', 'breakpoint');
+    else if (full && this.stepping) this.setState('paused', 'command');
     if (full) this.stepping = false;
     // The client waits for an ack after full steps while holding; a loss-only step that hits is
     // paused by a control message (the client stops at its next lens.step).
@@ -179,10 +239,18 @@ export class AttachedRun {
     } else if (hits.length > 0 && wasRunning) this.options.send({ type: 'control', action: 'pause' });
   }
 
-  private setState(state: 'running' | 'paused'): void {
+  private setState(state: 'running' | 'paused', reason: 'command' | 'breakpoint' = 'command'): void {
     if (state === this.state) return;
     this.state = state;
-    this.options.onState?.(state, this.lastStep);
+    this.options.onState?.(state, this.lastStep, reason);
+  }
+
+  /** The matrix a hit refers to, decimated like a frame's (NaN/Inf survive); null for the loss. */
+  private hitMatrix(step: ReceivedStep, hit: BreakpointHit): MatrixPayload | null {
+    if (hit.matrixIndex === null || hit.matrixIndex === undefined) return null;
+    const t = step.tensors.get(tensorKey(hit.matrix, hit.matrixIndex));
+    if (!t || t.name === 'dX') return null;
+    return decimateForFrame(t.matrix, t.index, t.name, this.options.maxSize || DEFAULT_ATTACH_MAX_SIZE);
   }
 
   private evaluate(step: ReceivedStep, previousLosses: number[]): BreakpointHit[] {
@@ -233,8 +301,14 @@ export class AttachedRun {
         return t && isFull(t) ? t.matrix : null;
       };
       const [A, H, G, W, b, dW, db] = [get('A', i + 1), get('H'), get('G'), get('W'), get('b'), get('dW'), get('db')];
-      if (!A || !H || !G || !W || !b || !dW || !db) return []; // decimated or partial: the frame carries matrices only
-      out.push(layerStats({ layer: i, activation: spec.layers[i]!.activation, A, H, G, W, b, dW, db }));
+      if (A && H && G && W && b && dW && db) {
+        out.push(layerStats({ layer: i, activation: spec.layers[i]!.activation, A, H, G, W, b, dW, db }));
+        continue;
+      }
+      // Decimated by the client: its summaries of the full tensors give the same statistics (no histograms).
+      const stats = summarizedLayer(step, i, spec.layers[i]!.activation);
+      if (!stats) return []; // partial: the frame carries matrices only
+      out.push(stats);
     }
     return out;
   }

@@ -66,6 +66,22 @@ const tensorRef = z.strictObject({
   sourceCols: dim,
   /** Byte offset of its rows × cols float32 values in the payload (a multiple of 4). */
   offset: z.number().int().min(0),
+  /**
+   * Of the full tensor, computed by the client when it sends a decimated one (so layer statistics
+   * stay exact): Frobenius norm and range of the finite values, the non-finite count, and for a
+   * layer's output A_{i+1} the saturated fraction (tanh/sigmoid, derivative < 0.01) or the dead
+   * fraction (relu, units 0 for every sample).
+   */
+  summary: z
+    .strictObject({
+      norm: wireNumber,
+      min: wireNumber.nullable(),
+      max: wireNumber.nullable(),
+      nonFinite: z.number().int().min(0),
+      saturated: z.number().min(0).max(1).nullable().optional(),
+      dead: z.number().min(0).max(1).nullable().optional(),
+    })
+    .optional(),
 });
 
 const moduleStats = z.strictObject({

@@ -87,6 +87,8 @@ export interface RecordedStep {
   /** "H_0", "dW_1" … → row-major float32 values with their (possibly decimated) shape. */
   readonly tensors: ReadonlyMap<string, { rows: number; cols: number; data: Float32Array }>;
   readonly hits: readonly { kind: string; message: string }[];
+  /** Per-module statistics (models that do not map onto FORMATS layers), as the client sent them. */
+  readonly modules: readonly unknown[];
 }
 
 export interface Recording {
@@ -137,6 +139,7 @@ export function parseRecording(text: string, file = 'recording'): Recording {
       loss: typeof s.loss === 'number' ? s.loss : Number(s.loss),
       tensors,
       hits: s.hits ?? [],
+      modules: s.modules ?? [],
     });
   }
   return { hello: hello.data, steps };

@@ -7,12 +7,23 @@ import type { AttachedModel, ModuleStats, StepMessage, TensorName } from './mess
 import { fromWireNumber } from './messages.js';
 import { WireError } from './wire.js';
 
+export interface TensorSummary {
+  readonly norm: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly nonFinite: number;
+  readonly saturated: number | null;
+  readonly dead: number | null;
+}
+
 export interface ReceivedTensor {
   readonly name: TensorName;
   readonly index: number;
   readonly matrix: Matrix<Float32Array>;
   readonly sourceRows: number;
   readonly sourceCols: number;
+  /** The client's summary of the full tensor (sent with decimated tensors); null otherwise. */
+  readonly summary: TensorSummary | null;
 }
 
 export interface ReceivedStep {
@@ -84,6 +95,16 @@ export function decodeStep(msg: StepMessage, payload: Uint8Array, model: Attache
       matrix: { rows: t.rows, cols: t.cols, data },
       sourceRows: t.sourceRows,
       sourceCols: t.sourceCols,
+      summary: t.summary
+        ? {
+            norm: fromWireNumber(t.summary.norm),
+            min: t.summary.min === null ? null : fromWireNumber(t.summary.min),
+            max: t.summary.max === null ? null : fromWireNumber(t.summary.max),
+            nonFinite: t.summary.nonFinite,
+            saturated: t.summary.saturated ?? null,
+            dead: t.summary.dead ?? null,
+          }
+        : null,
     });
   });
   return { step: msg.step, loss: fromWireNumber(msg.loss), tensors, modules: msg.modules ?? [] };

@@ -314,6 +314,17 @@ describe('train', () => {
     expect(await readdir(t.dir)).not.toContain('never.json');
   });
 
+  it("--export - writes the weights to standard output and the summary to standard error (no file named '-')", async () => {
+    const r = await run('train', 'xsin', '--hidden', '3', '--steps', '5', '--seed', '1', '--quiet', '--export', '-');
+    expect(r.code, r.stderr).toBe(0);
+    const w = parseWeights(r.stdout);
+    expect(w.model.layers.map((l) => l.units)).toEqual([3, 1]);
+    expect(w.training).toMatchObject({ steps: 5 });
+    expect(r.stderr).toMatch(/^trained 5 steps/);
+    expect(r.stderr).toContain('wrote the weights to standard output');
+    expect(await readdir(t.dir)).not.toContain('-');
+  });
+
   it('stops cleanly when interrupted, still reporting and exporting', async () => {
     const controller = new AbortController();
     controller.abort();

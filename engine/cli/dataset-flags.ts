@@ -41,6 +41,13 @@ const mib = (bytes: number): string => `${bytes / 2 ** 20} MiB`;
 /** How to read a data file. */
 export const DATA_READ_OPTIONS: readonly OptionSpec[] = [
   {
+    name: 'labels',
+    type: 'string',
+    value: 'FILE',
+    description:
+      "The labels IDX file of an IDX images file (MNIST's two files). Default: found beside the images (train-images-idx3-ubyte → train-labels-idx1-ubyte); a folder holding the pair works too.",
+  },
+  {
     name: 'task',
     type: 'string',
     value: 'TASK',
@@ -144,7 +151,10 @@ export const DATA_FILE_FLAGS = DATA_FILE_OPTIONS.map((o) => o.name);
 export type DatasetReadOptions = Pick<
   LoadOptions,
   'task' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'missing' | 'oneHot' | 'limits'
->;
+> & {
+  /** --labels, as typed (resolved against the working directory by the caller). */
+  readonly labelsFile?: string;
+};
 
 /** `--missing "Beak Length (mm)=median"`: the column name may hold anything but the last `=`. */
 function missingTreatments(values: ParsedArgs['values'], command: string): Record<string, MissingTreatment> {
@@ -168,6 +178,7 @@ function missingTreatments(values: ParsedArgs['values'], command: string): Recor
 /** The options a loader takes, from the flags given (unset flags leave the loader's defaults). */
 export function datasetReadOptions(values: ParsedArgs['values'], command: string): DatasetReadOptions {
   const out: {
+    labelsFile?: string;
     task?: TaskChoice;
     delimiter?: DelimiterChoice;
     header?: HeaderChoice;
@@ -177,6 +188,8 @@ export function datasetReadOptions(values: ParsedArgs['values'], command: string
     oneHot?: string[];
     limits?: Partial<DatasetLimits>;
   } = {};
+  const labels = str(values, 'labels');
+  if (labels !== undefined) out.labelsFile = labels;
   const task = str(values, 'task');
   if (task !== undefined) out.task = choiceOption(task, 'task', command, TASKS);
   const delimiter = str(values, 'delimiter');

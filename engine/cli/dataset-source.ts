@@ -6,7 +6,7 @@
  * uses), so nothing about the validation rows leaks into training.
  */
 import { stat } from 'node:fs/promises';
-import { readDatasetFile } from '../data/node-files.js';
+import { readArrayPairFiles, readDatasetFile, resolveIdxPair } from '../data/node-files.js';
 import { applyPreprocessing, type NormalizationMethod, type Preprocessing } from '../data/preprocessing.js';
 import { builtinNames, generateBuiltin, type BuiltinParams } from '../data/registry.js';
 import type { LabeledDataset } from '../data/types.js';
@@ -106,11 +106,11 @@ function loadBuiltin(req: DataRequest): TrainingData {
     throw new UsageError('--features and --targets choose columns of a file; a built-in has fixed columns', 'train');
   // The limits are harmless for a built-in; the read options would silently do nothing.
   const readFlags = Object.keys(req.read ?? {}).filter((k) => k !== 'limits');
-  if (readFlags.length > 0)
-    throw new UsageError(
-      `--${readFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} says how to read a data file; a built-in dataset has none`,
-      'train',
-    );
+  if (readFlags.length > 0) {
+    const flag =
+      readFlags[0] === 'labelsFile' ? 'labels' : readFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new UsageError(`--${flag} says how to read a data file; a built-in dataset has none`, 'train');
+  }
   if (req.testFile !== undefined)
     throw new UsageError(
       '--test takes a file for file datasets; a built-in brings its own test set (--param testN=…)',
@@ -128,8 +128,11 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
   if (req.params.length > 0)
     throw new UsageError("--param sets a built-in dataset's parameters; it does not apply to a file", 'train');
   const name = displayPath(io, req.dataset);
+  const { labelsFile, ...read } = req.read ?? {};
+  const pair = await resolveIdxPair(path, labelsFile === undefined ? undefined : resolvePath(io, labelsFile));
+  if (pair) return loadIdxPair(io, req, name, pair, read);
   const columns = {
-    ...(req.read ?? {}),
+    ...read,
     ...(req.features ? { features: req.features } : {}),
     ...(req.targets ? { targets: req.targets } : {}),
     ...(req.loss ? { loss: req.loss } : {}),
@@ -156,4 +159,38 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
     test = train.meta.preprocessing ? applyPreprocessing(rawTest, train.meta.preprocessing) : rawTest;
   }
   return { name, kind: 'file', train, test, normalize, builtinParams: null };
+}
+
+/** MNIST-style data: images + labels IDX files (a folder may bring its t10k pair as the test set). */
+async function loadIdxPair(
+  io: CliIo,
+  req: DataRequest,
+  name: string,
+  pair: NonNullable<Awaited<ReturnType<typeof resolveIdxPair>>>,
+  read: Omit<DatasetReadOptions, 'labelsFile'>,
+): Promise<TrainingData> {
+  if (req.features || req.targets)
+    throw new UsageError(
+      '--features and --targets choose columns of a table; IDX images and labels have none',
+      'train',
+    );
+  const options = {
+    name,
+    ...(read.task ? { task: read.task } : {}),
+    ...(read.limits ? { limits: read.limits } : {}),
+  };
+  const raw = await readArrayPairFiles(pair.images, pair.labels, { ...options, fileName: name });
+  // Pixels come scaled to [0, 1] (recorded preprocessing): no further normalisation by default.
+  const { data: train, normalize } = normalisation(raw, req, req.normalize ?? 'none');
+  let test: LabeledDataset | null = null;
+  if (pair.test && req.testFile === undefined) {
+    const rawTest = await readArrayPairFiles(pair.test.images, pair.test.labels, {
+      ...options,
+      ...(raw.meta.classNames ? { classes: raw.meta.classNames, task: 'classification' as const } : {}),
+    });
+    test = train.meta.preprocessing ? applyPreprocessing(rawTest, train.meta.preprocessing) : rawTest;
+  } else if (req.testFile !== undefined) {
+    throw new UsageError('--test takes a table file; for IDX data put the t10k pair in the same folder', 'train');
+  }
+  return { name: displayPath(io, req.dataset), kind: 'file', train, test, normalize, builtinParams: null };
 }

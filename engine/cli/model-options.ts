@@ -2,9 +2,67 @@
  * Network shape from the command line. `--layers 10,10,1` lists every layer's width after the
  * input (the last is the output layer and must match the targets); `--hidden` lists only hidden
  * layers, with `CxW` for C layers of W units, so the tutorial's [1] + 10×[10] + [1] is
- * `--hidden 10x10` (input and output widths come from the data).
+ * `--hidden 10x10` (input and output widths come from the data). The option specs of the model
+ * flags and of --backend are declared here once for the commands that share them.
  */
+import { ACTIVATIONS, LOSSES } from '../model/spec.js';
+import type { OptionSpec } from './args.js';
 import { UsageError } from './errors.js';
+
+export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
+
+/** The flags that describe a model (train; grad and gradcheck take theirs from --weights). */
+export const MODEL_OPTIONS: readonly OptionSpec[] = [
+    {
+      name: 'layers',
+      short: 'l',
+      type: 'string',
+      value: 'W,W,…',
+      description: 'Width of every layer after the input, output last, e.g. 10,10,1.',
+    },
+    {
+      name: 'hidden',
+      type: 'string',
+      value: 'SPEC',
+      description:
+        "Hidden layers only: 16,8 or CxW for C layers of W units (10x10 is the tutorial's [1]+10×[10]+[1]); none for a linear model.",
+      defaultText: '16,16',
+    },
+    {
+      name: 'activation',
+      short: 'a',
+      type: 'string',
+      value: 'NAME',
+      description: `Hidden-layer activation: ${HIDDEN_ACTIVATIONS.join(', ')}.`,
+      defaultText: 'tanh',
+    },
+    {
+      name: 'output-activation',
+      type: 'string',
+      value: 'NAME',
+      description: `Output activation: ${ACTIVATIONS.join(', ')}.`,
+      defaultText: 'softmax for classification, identity for regression',
+    },
+    {
+      name: 'loss',
+      type: 'string',
+      value: 'NAME',
+      description: `Loss: ${LOSSES.join(', ')}.`,
+      defaultText: 'cross-entropy for classification, mse for regression',
+    },
+    {
+      name: 'init',
+      type: 'string',
+      value: 'SCHEME',
+      description: 'Weight initialisation: xavier or he.',
+      defaultText: 'he for relu hidden layers, else xavier',
+    },
+];
+
+/** --backend: which backend runs the model (train, grad, gradcheck; each says what it runs). */
+export function backendOption(description: string): OptionSpec {
+  return { name: 'backend', short: 'b', type: 'string', value: 'NAME', description, defaultText: 'cpu' };
+}
 
 const MAX_LAYERS = 256;
 const MAX_UNITS = 1_000_000;

@@ -5,7 +5,10 @@
 import { totalmem } from 'node:os';
 import { sameFile } from '../io/node-atomic-write.js';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits } from '../model/memory-estimate.js';
+import { writeWeightsAnyFormat } from '../io/interop/node-weight-files.js';
+import { serializeWeights, type WeightsFile } from '../io/weights-file.js';
 import type { CliIo } from './cli-io.js';
+import { packageVersion } from './version.js';
 import { UsageError } from './errors.js';
 import { displayPath, resolvePath } from './paths.js';
 
@@ -43,4 +46,16 @@ export function cliMemoryLimits(): MemoryLimits {
     ...DEFAULT_MEMORY_LIMITS,
     maxTotalBytes: Math.max(DEFAULT_MEMORY_LIMITS.maxTotalBytes, Math.floor(0.75 * totalmem())),
   };
+}
+
+/**
+ * Writes exported weights: `-` is standard output (the weights file as JSON, so it pipes into
+ * `jq` or another command), anything else a file in the format its extension names, atomically.
+ */
+export async function writeWeightsExport(io: CliIo, path: string, w: WeightsFile): Promise<void> {
+  if (path === '-') {
+    io.stdout.write(serializeWeights(w));
+    return;
+  }
+  await writeWeightsAnyFormat(resolvePath(io, path), w, displayPath(io, path), { producerVersion: packageVersion() });
 }

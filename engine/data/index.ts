@@ -74,3 +74,4 @@ export { formatDelimited, formatJson, type FormatOptions } from './utils.js';
 export { chunksOf, loadDatasetStream, loadTableStream, type ByteSource } from './stream.js';
 export { summarizeDataset, type ColumnSummary, type DatasetSummary } from './summary.js';
 export { cleanTable, isMissing, DEFAULT_ONE_HOT_CAP, type CleanOptions, type CleanSummary, type MissingTreatment } from './clean.js';
+export { findIdxPairs, labelNamesFor, looksLikeIdxImages } from './idx-pair.js';

@@ -4,8 +4,10 @@
  * string; other formats are size-checked before they are read.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { findIdxPairs, labelNamesFor, looksLikeIdxImages } from './idx-pair.js';
+import { isIdx } from './parsers/idx.js';
 import { DatasetError } from './errors.js';
 import { loadArrayPair, prepareTable, type LoadOptions } from './load.js';
 import { checkByteLimit, concatBytes } from './parsers/input.js';
@@ -94,5 +96,63 @@ export async function readBytes(path: string, options: ParseOptions): Promise<Ui
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (e) {
     throw unreadable(path, e);
+  }
+}
+
+/**
+ * An IDX images file or a folder holding an images/labels pair, as the pair's two paths; null
+ * when `path` is neither (an ordinary data file). A lone images file without its labels beside
+ * it is an error that says what to do.
+ */
+export async function resolveIdxPair(
+  path: string,
+  labelsPath?: string,
+): Promise<{ images: string; labels: string; test: { images: string; labels: string } | null } | null> {
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory()) {
+    const names = await readdir(path);
+    const pairs = findIdxPairs(names);
+    if (pairs.length === 0) {
+      throw new DatasetError(
+        'unreadable',
+        'is a folder without an IDX images/labels pair (e.g. train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz); give a data file',
+        { file: path },
+      );
+    }
+    const at = (p: { images: string; labels: string }) => ({
+      images: join(path, p.images),
+      labels: join(path, p.labels),
+    });
+    const train = pairs[0]!;
+    const test = pairs.find((p) => p !== train && /t10k|test/i.test(p.images));
+    return { ...at(train), test: test ? at(test) : null };
+  }
+  if (!info?.isFile()) return null;
+  if (labelsPath !== undefined) return { images: path, labels: labelsPath, test: null };
+  if (!(await startsLikeIdxImages(path))) return null;
+  const dir = dirname(path);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const labels = labelNamesFor(basename(path)).find((n) => names.includes(n));
+  if (labels === undefined) {
+    throw new DatasetError(
+      'bad-param',
+      `an IDX images file holds no labels: put its labels file beside it (${labelNamesFor(basename(path))[0] ?? 'e.g. train-labels-idx1-ubyte'}) or give it with --labels FILE`,
+      { file: path },
+    );
+  }
+  return { images: path, labels: join(dir, labels), test: null };
+}
+
+/** IDX magic with 3 or more dimensions (gzipped files are judged by name). */
+async function startsLikeIdxImages(path: string): Promise<boolean> {
+  if (looksLikeIdxImages(basename(path))) return true;
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const head = new Uint8Array(4);
+    await handle.read(head, 0, 4, 0);
+    return isIdx(head) && head[3]! >= 2;
+  } finally {
+    await handle.close();
   }
 }

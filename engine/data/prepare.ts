@@ -6,6 +6,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import type { LossKind } from '../model/spec.js';
+import { PROBABILITY_ROW_TOLERANCE, probabilityRowIssue } from '../model/losses.js';
 import { DatasetError, type DatasetErrorLocation } from './errors.js';
 import { normalizeDataset, type NormalizationMethod } from './preprocessing.js';
 import { resolveColumn, type Table, type TableColumn } from './table.js';
@@ -356,27 +357,25 @@ function oneHot(
  * Cross-entropy targets must be probability rows: non-negative, summing to 1 (FORMATS.md).
  * `where(r)` names row r's place in the file.
  */
-export function checkProbabilityRows(Y: Matrix, where: (row: number) => DatasetErrorLocation, tolerance = 1e-6): void {
-  for (let i = 0; i < Y.rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < Y.cols; j++) {
-      const v = Y.data[i * Y.cols + j]!;
-      if (!(v >= 0)) {
-        throw new DatasetError(
-          'bad-targets',
-          `cross-entropy target ${v} in column ${j + 1} is negative (targets must be probabilities)`,
-          where(i),
-        );
-      }
-      sum += v;
-    }
-    if (Math.abs(sum - 1) > tolerance) {
-      throw new DatasetError(
-        'bad-targets',
-        `cross-entropy target row sums to ${sum}, not 1 (use one-hot or probability rows)`,
-        where(i),
-      );
-    }
+export function checkProbabilityRows(
+  Y: Matrix,
+  where: (row: number) => DatasetErrorLocation,
+  tolerance = PROBABILITY_ROW_TOLERANCE,
+): void {
+  const issue = probabilityRowIssue(Y, tolerance);
+  if (issue?.kind === 'negative') {
+    throw new DatasetError(
+      'bad-targets',
+      `cross-entropy target ${issue.value} in column ${issue.col + 1} is negative (targets must be probabilities)`,
+      where(issue.row),
+    );
+  }
+  if (issue?.kind === 'sum') {
+    throw new DatasetError(
+      'bad-targets',
+      `cross-entropy target row sums to ${issue.sum}, not 1 (use one-hot or probability rows)`,
+      where(issue.row),
+    );
   }
 }
 

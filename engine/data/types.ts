@@ -2,7 +2,13 @@
  * What the data module hands to the rest of the engine: the training session's `Dataset`
  * (X n×p0, Y n×pL) plus the metadata the dashboard, the CLI and the weights export need.
  */
-import type { Dataset } from '../train/types.js';
+import type { Matrix } from '../core/matrix.js';
+
+/** What a training session trains on: one sample per row (FORMATS.md). */
+export interface Dataset {
+  readonly X: Matrix; // n × p_0
+  readonly Y: Matrix; // n × p_L
+}
 
 export type TaskKind = 'regression' | 'classification';
 

@@ -84,6 +84,11 @@ export interface GradcheckOptions {
   readonly maxPerLayer?: number;
   /** Seed of the sample (default 0). */
   readonly seed?: number;
+  /**
+   * Told how many elements are done of how many, about every 50 ms; awaited, so a caller can
+   * yield to its event loop (answer pings, take a pause) and throw to cancel the check.
+   */
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface ElementCheck {
@@ -191,6 +196,9 @@ export async function gradcheck(
   const kinkNoise = 100 * noise;
   const p = layerWidths(spec);
   const layers: LayerGradcheck[] = [];
+  const elementsToCheck = spec.layers.reduce((n, _, i) => n + Math.min(p[i]! * p[i + 1]! + p[i + 1]!, maxPerLayer), 0);
+  let elementsDone = 0;
+  let lastReport = performance.now();
   for (let i = 0; i < spec.layers.length; i++) {
     const rows = p[i]!;
     const cols = p[i + 1]!;
@@ -201,6 +209,10 @@ export async function gradcheck(
     const numericB = filled(1, cols, NaN);
     const kink = new Uint8Array(total);
     for (const k of indices) {
+      if (options.onProgress && (++elementsDone & 15) === 0 && performance.now() - lastReport > 50) {
+        await options.onProgress(elementsDone, elementsToCheck);
+        lastReport = performance.now();
+      }
       const param = k < nW ? ref.W[i]! : ref.b[i]!;
       const j = k < nW ? k : k - nW;
       const original = param.data[j]!;

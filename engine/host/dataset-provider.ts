@@ -2,7 +2,8 @@
  * Turns a `load-dataset` source into the engine's LabeledDataset: built-in generators and file
  * parsing come from engine/data; pre-parsed matrices are checked here.
  */
-import { generateBuiltin, loadDataset } from '../data/index.js';
+import { generateBuiltin, loadArrayPair, loadDataset, loadDatasetStream } from '../data/index.js';
+import { yieldToEvents } from './yield.js';
 import type { LoadOptions } from '../data/index.js';
 import type { LabeledDataset } from '../data/types.js';
 import type { DatasetSource } from '../protocol/commands.js';
@@ -59,6 +60,21 @@ function fromMatrices(source: Extract<DatasetSource, { kind: 'matrices' }>): Lab
   };
 }
 
+/** Files above this are parsed in 1 MiB slices with a turn of the event loop between them. */
+const SLICED_ABOVE = 4 * 2 ** 20;
+const SLICE = 2 ** 20;
+
+/**
+ * The bytes in slices, yielding between them: a big file loads while the engine still answers
+ * pings and takes a pause (which cancels the load through the progress callback).
+ */
+async function* slices(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += SLICE) {
+    yield bytes.subarray(at, Math.min(bytes.length, at + SLICE));
+    await yieldToEvents();
+  }
+}
+
 export const defaultDatasetProvider: DatasetProvider = async (source, onProgress) => {
   switch (source.kind) {
     case 'builtin':
@@ -73,7 +89,18 @@ export const defaultDatasetProvider: DatasetProvider = async (source, onProgress
         fileName: source.fileName,
         onProgress: (p) => onProgress({ done: p.bytesDone, total: p.bytesTotal ?? total }),
       };
+      if (total > SLICED_ABOVE) return loadDatasetStream(slices(source.bytes), total, options);
       return loadDataset(source.bytes, options);
+    }
+    case 'idx-pair': {
+      const total = source.images.bytes.byteLength + source.labels.bytes.byteLength;
+      onProgress({ done: 0, total });
+      const ds = loadArrayPair(source.images, source.labels, {
+        ...source.options,
+        name: source.options.name ?? source.images.fileName,
+      });
+      onProgress({ done: total, total });
+      return ds;
     }
   }
 };

@@ -335,7 +335,10 @@ describe('EngineHost: rewind', () => {
     await p.waitFor('configured', (e) => e.replyTo === 1);
     p.send({ type: 'step', count: 6, id: 2 });
     await p.waitFor('state', (s) => s.replyTo === 2);
-    const firstTime = p.of('frame').filter((f) => !f.historical).map((f) => [f.step, f.loss] as const);
+    const firstTime = p
+      .of('frame')
+      .filter((f) => !f.historical)
+      .map((f) => [f.step, f.loss] as const);
     p.send({ type: 'request-history', id: 3 });
     const before = await p.waitFor('history', (e) => e.replyTo === 3);
     expect(before.steps).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -344,7 +347,10 @@ describe('EngineHost: rewind', () => {
     const state = await p.waitFor('state', (s) => s.replyTo === 4);
     expect(state).toMatchObject({ state: 'paused', reason: 'rewound', step: 3 });
     // The step as recorded is the current frame: stats and matrices of step 3, not historical.
-    const shown = p.of('frame').filter((f) => f.step === 3 && !f.historical).at(-1)!;
+    const shown = p
+      .of('frame')
+      .filter((f) => f.step === 3 && !f.historical)
+      .at(-1)!;
     expect(shown.layers).toHaveLength(2);
     expect(shown.matrices.some((m) => m.name === 'G' && m.layer === 0)).toBe(true);
     expect(p.of('checkpoint').at(-1)!.checkpoint.step).toBe(3);
@@ -352,7 +358,10 @@ describe('EngineHost: rewind', () => {
     expect((await p.waitFor('history', (e) => e.replyTo === 5)).steps).toEqual([0, 1, 2, 3]);
     p.send({ type: 'step', count: 3, id: 6 });
     await p.waitFor('state', (s) => s.replyTo === 6);
-    const again = p.of('frame').filter((f) => !f.historical && f.step > 3).map((f) => [f.step, f.loss] as const);
+    const again = p
+      .of('frame')
+      .filter((f) => !f.historical && f.step > 3)
+      .map((f) => [f.step, f.loss] as const);
     // Step 6 again, to the last bit (the rewound step's parameters and Adam state came back exactly).
     expect(again.at(-1)).toEqual(firstTime.at(-1));
     expect(again.at(-1)![0]).toBe(6);
@@ -403,7 +412,9 @@ describe('EngineHost: set-learning-rate', () => {
     p.send({ type: 'reset', id: 8 });
     await p.waitFor('state', (s) => s.replyTo === 8);
     p.send({ type: 'export', what: 'weights', id: 9 });
-    expect((await p.waitFor('export', (e) => e.replyTo === 9)).contents).toContain(`"learningRate": ${config.optimizer.lr}`);
+    expect((await p.waitFor('export', (e) => e.replyTo === 9)).contents).toContain(
+      `"learningRate": ${config.optimizer.lr}`,
+    );
     p.send({ type: 'set-learning-rate', lr: 0, id: 6 });
     expect((await p.waitFor('error', (e) => e.replyTo === 6)).message).toMatch(/lr/);
   });
@@ -431,7 +442,10 @@ describe('EngineHost: the debugging loop', () => {
     p.send({ type: 'step', count: 20, id: 7 });
     const after = await p.waitFor('state', (s) => s.replyTo === 7);
     expect(after).toMatchObject({ reason: 'command', step: back + 20 });
-    const last = p.of('frame').filter((f) => !f.historical).at(-1)!;
+    const last = p
+      .of('frame')
+      .filter((f) => !f.historical)
+      .at(-1)!;
     expect(last.step).toBe(back + 20);
     expect(Number.isFinite(last.loss)).toBe(true);
     expect(p.of('breakpoint-hit').at(-1)!.hit.step).toBe(hit.step); // no new hit

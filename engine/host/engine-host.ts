@@ -20,7 +20,7 @@ import type { MessageLike } from '../protocol/endpoint.js';
 import { fullResolution, transferablesOf } from '../protocol/matrix-payload.js';
 import { compareBackends } from './backend-compare.js';
 import { parseCommand } from '../protocol/parse.js';
-import { errorEvent, InvalidStateError } from './errors.js';
+import { CancelledError, errorEvent, InvalidStateError } from './errors.js';
 import { buildExport } from './exports.js';
 import { runGradcheck } from './gradcheck-command.js';
 import { isRestorable } from '../train/history.js';
@@ -136,6 +136,7 @@ export class EngineHost extends HostSessionFiles {
           ? await buildBinaryExport(what, session, dataset, {
               ...(c.view ? { view: c.view } : {}),
               ...(c.notes !== undefined ? { notes: c.notes } : {}),
+              ...(c.embedData === false ? { referTo: this.referableFile(what) } : {}),
             })
           : await buildExport(what, session, dataset);
         return this.post(body, c.id, body.bytes ? [body.bytes.buffer as ArrayBuffer] : []);
@@ -222,9 +223,12 @@ export class EngineHost extends HostSessionFiles {
   private async gradcheck(c: CommandOf<'gradcheck'>): Promise<void> {
     const { session, dataset } = this.need();
     this.stopRun();
+    // Runs in slices: between them pings are answered and a pause cancels the check.
+    const token = this.runToken;
     const body = await runGradcheck(session, dataset, c, this.telemetry.maxSize, async (progress) => {
       this.post(progress, c.id);
       await yieldToEvents();
+      if (token !== this.runToken || this.disposed) throw new CancelledError('the gradient check was cancelled');
     });
     const payloads = [
       ...body.layers.flatMap((l) => [l.W.relError, l.b.relError]),

@@ -17,6 +17,14 @@ export class InvalidStateError extends Error {
   }
 }
 
+/** A long command stopped by a pause (or a newer command) before it finished. */
+export class CancelledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
 export class NotFoundError extends Error {
   constructor(message: string) {
     super(message);
@@ -46,6 +54,7 @@ export function errorEvent(
   let fatal = false;
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof InvalidStateError) code = 'invalid-state';
+  else if (e instanceof CancelledError) code = 'cancelled';
   else if (e instanceof NotFoundError) code = 'not-found';
   else if (isDatasetError(e)) {
     code = 'dataset-error';

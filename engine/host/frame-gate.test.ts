@@ -85,4 +85,3 @@ describe('keepCadence', () => {
     expect(keepCadence(0, 60, 0)).toBe(60);
   });
 });
-

@@ -53,6 +53,8 @@ export async function runGradcheck(
     tolerance,
     maxPerLayer: c.maxElementsPerLayer === 0 ? total : c.maxElementsPerLayer,
     seed: c.seed,
+    onProgress: (done, of) =>
+      progress({ type: 'progress', task: 'gradcheck', done, total: of, message: 'finite differences in float64' }),
   });
   const size = maxSize;
   const param = (rel: { rows: number; cols: number; data: Float64Array }, layer: number, name: 'W' | 'b') => {

@@ -12,15 +12,25 @@ import { transferablesOf } from '../protocol/matrix-payload.js';
 import { datasetPreview } from './dataset-preview.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { ProvidedBackend } from './backend-provider.js';
-import { InvalidStateError } from './errors.js';
+import { CancelledError, InvalidStateError } from './errors.js';
 import { HostTimeTravel } from './time-travel.js';
 import { toMatrix } from './host-core.js';
 
 export abstract class HostLifecycle extends HostTimeTravel {
+  /** The file the dataset was read from (null: a built-in, matrices, a session file): what a session can refer to. */
+  protected datasetFile: {
+    readonly fileName: string;
+    readonly bytes: Uint8Array;
+    readonly read: Readonly<Record<string, unknown>>;
+  } | null = null;
+
   protected async loadDataset(c: CommandOf<'load-dataset'>): Promise<void> {
     this.stopRun();
+    // A pause while a big file loads cancels the load (the provider yields between slices).
+    const token = this.runToken;
     let lastProgress = 0;
     const ds = await this.opts.datasetProvider(c.source, (p) => {
+      if (token !== this.runToken || this.disposed) throw new CancelledError('loading the data set was cancelled');
       const t = this.opts.now();
       if (t - lastProgress < 100) return;
       lastProgress = t;
@@ -37,6 +47,8 @@ export abstract class HostLifecycle extends HostTimeTravel {
     });
     await this.dropSession();
     this.dataset = ds;
+    const s = c.source;
+    this.datasetFile = s.kind === 'file' ? { fileName: s.fileName, bytes: s.bytes, read: s.options } : null;
     this.announceDataset(ds, c.id);
     this.postState('loaded');
   }

@@ -13,7 +13,10 @@ function csv(): Uint8Array {
   return new TextEncoder().encode(lines.join('\n'));
 }
 
-function columnMoments(m: { rows: number; cols: number; data: ArrayLike<number> }, j: number): { mean: number; std: number } {
+function columnMoments(
+  m: { rows: number; cols: number; data: ArrayLike<number> },
+  j: number,
+): { mean: number; std: number } {
   let mean = 0;
   for (let i = 0; i < m.rows; i++) mean += m.data[i * m.cols + j]!;
   mean /= m.rows;

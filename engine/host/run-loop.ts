@@ -107,8 +107,21 @@ export abstract class HostRunLoop extends HostCheckpoints {
     const token = this.runToken;
     let left = c.count;
     let stopped: StateReason = 'command';
+    let lastN = 1;
+    // A count that takes a while says how far it got (about every 100 ms), like the other long commands.
+    let lastProgress = this.opts.now();
     while (left > 0 && token === this.runToken && !this.disposed) {
-      const r = await session.runSteps(Math.min(left, 64));
+      // Slices sized from the measured step time, as in a run: a big net steps one at a time (a
+      // pause or ping waits at most one step), a small one many per slice.
+      const fit = Number.isFinite(this.msPerStep) ? Math.floor(this.opts.sliceMs / Math.max(this.msPerStep, 1e-3)) : 1;
+      const n = Math.max(1, Math.min(left, 10_000, 2 * lastN, fit));
+      const t0 = this.opts.now();
+      const r = await session.runSteps(n);
+      if (r.stepsCompleted > 0) {
+        const measured = (this.opts.now() - t0) / r.stepsCompleted;
+        this.msPerStep = Number.isFinite(this.msPerStep) ? 0.7 * this.msPerStep + 0.3 * measured : measured;
+      }
+      lastN = n;
       left -= Math.max(1, r.stepsCompleted);
       if (r.hits.length > 0) {
         await this.reportHits(r.hits);
@@ -116,6 +129,12 @@ export abstract class HostRunLoop extends HostCheckpoints {
         break;
       }
       if (left > 0) {
+        const t = this.opts.now();
+        if (t - lastProgress >= 100) {
+          lastProgress = t;
+          const done = c.count - left;
+          this.post({ type: 'progress', task: 'step', done, total: c.count, message: `step ${done} of ${c.count}` }, c.id);
+        }
         await this.maybeFrame();
         await yieldToEvents();
       }

@@ -3,6 +3,7 @@
  * mismatch between two files is reported as such, naming the key and both sizes.
  */
 import type { ModelSpec } from '../model/spec.js';
+import { probabilityRowIssue } from '../model/losses.js';
 import { FormatError } from './format-error.js';
 import type { BatchFile } from './batch-file.js';
 
@@ -26,19 +27,13 @@ export function checkBatchFitsModel(model: ModelSpec, batch: BatchFile, weightsN
 
 /** Cross-entropy targets are one-hot or probabilities: each row ≥ 0 and summing to 1 (FORMATS.md). */
 function checkProbabilityRows(batch: BatchFile): void {
-  const { rows, cols, data } = batch.Y;
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < cols; j++) {
-      const y = data[i * cols + j]!;
-      if (y < 0) throw new FormatError(`cross-entropy targets must be ≥ 0, got ${y}`, ['Y', i, j]);
-      sum += y;
-    }
-    if (Math.abs(sum - 1) > 1e-6) {
-      throw new FormatError(
-        `cross-entropy targets must sum to 1 in each row (one-hot or probabilities), this row sums to ${sum}`,
-        ['Y', i],
-      );
-    }
+  const issue = probabilityRowIssue(batch.Y);
+  if (issue?.kind === 'negative')
+    throw new FormatError(`cross-entropy targets must be ≥ 0, got ${issue.value}`, ['Y', issue.row, issue.col]);
+  if (issue?.kind === 'sum') {
+    throw new FormatError(
+      `cross-entropy targets must sum to 1 in each row (one-hot or probabilities), this row sums to ${issue.sum}`,
+      ['Y', issue.row],
+    );
   }
 }

@@ -34,3 +34,33 @@ export function lossValue(kind: LossKind, F: ArrayLike<number>, H: ArrayLike<num
 export function lossGradientWrtOutput(kind: 'sse' | 'mse', f: number, y: number, n: number, p: number): number {
   return kind === 'sse' ? f - y : (2 * (f - y)) / (n * p);
 }
+
+/** Largest |Σ_j Y_ij − 1| a cross-entropy target row may have. */
+export const PROBABILITY_ROW_TOLERANCE = 1e-6;
+
+/** Why a matrix of cross-entropy targets is not one of probability rows: the first bad cell or row. */
+export type ProbabilityRowIssue =
+  | { readonly kind: 'negative'; readonly row: number; readonly col: number; readonly value: number }
+  | { readonly kind: 'sum'; readonly row: number; readonly sum: number };
+
+/**
+ * Cross-entropy targets must be probability rows (FORMATS.md): G = (softmax(H) − Y)/n is the
+ * gradient only when every row of Y is ≥ 0 and sums to 1. The one check behind the session's,
+ * the loader's and the batch file's messages (each says where in its own terms); null when fine.
+ * A NaN counts as negative.
+ */
+export function probabilityRowIssue(
+  Y: { readonly rows: number; readonly cols: number; readonly data: ArrayLike<number> },
+  tolerance = PROBABILITY_ROW_TOLERANCE,
+): ProbabilityRowIssue | null {
+  for (let i = 0; i < Y.rows; i++) {
+    let sum = 0;
+    for (let j = 0; j < Y.cols; j++) {
+      const v = Y.data[i * Y.cols + j]!;
+      if (!(v >= 0)) return { kind: 'negative', row: i, col: j, value: v };
+      sum += v;
+    }
+    if (!(Math.abs(sum - 1) <= tolerance)) return { kind: 'sum', row: i, sum };
+  }
+  return null;
+}

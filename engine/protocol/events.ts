@@ -14,7 +14,6 @@ import type { ModelSpec } from '../model/spec.js';
 import type { CommandType, Checkpoint, ExportKind } from './commands.js';
 import type { MatrixPayload } from './matrix-payload.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import type { CompareReport } from '../compare/types.js';
 import type { LoadInference } from '../data/types.js';
 import { PROTOCOL_VERSION } from './version.js';
 import type { ProtocolVersion } from './version.js';
@@ -30,12 +29,39 @@ export interface BackendInfo {
   readonly reason?: string;
   /** How it runs, in `configured` (cpu-f32: e.g. "wasm-simd kernels, 2 threads"; one thread when the page is not cross-origin isolated). */
   readonly detail?: string;
+  /** Set when the "engine" is a user's own PyTorch loop attached to the app (engine/attach): the badge shows it. */
+  readonly attached?: AttachedProcess;
+  /** Where a PyTorch script attaches (`tcp://127.0.0.1:PORT?token=…`), shown with a copy button. */
+  readonly attachAddress?: string;
 }
 
-interface Base {
-  readonly v: ProtocolVersion;
-  readonly replyTo?: number;
+/** The process of an attached run, as its client announced it. */
+export interface AttachedProcess {
+  readonly pid: number;
+  readonly host: string;
+  readonly torch: string;
+  readonly python: string;
 }
+
+import type { EventBase as Base } from './event-base.js';
+export type {
+  BackendComparisonEvent,
+  BackendDiff,
+  BackendLayerComparison,
+  ClassMetricsPayload,
+  CompareQuantityValues,
+  CompareResultEvent,
+  GradcheckLayer,
+  GradcheckParam,
+  GradcheckResultEvent,
+  MetricsEvent,
+} from './analysis-events.js';
+import type {
+  BackendComparisonEvent,
+  CompareResultEvent,
+  GradcheckResultEvent,
+  MetricsEvent,
+} from './analysis-events.js';
 
 export interface ReadyEvent extends Base {
   readonly type: 'ready';
@@ -133,6 +159,8 @@ export interface ConfiguredEvent extends Base {
    * weights must apply `inputs` to raw X first (x' = (x − offset) / scale).
    */
   readonly preprocessing: Preprocessing | null;
+  /** The model itself, when it is not the dashboard's own: an attached PyTorch run's layers (engine/attach). */
+  readonly model?: ModelSpec;
 }
 
 export type RunState = 'empty' | 'idle' | 'running' | 'paused';
@@ -152,7 +180,7 @@ export interface StateEvent extends Base {
 
 export interface ProgressEvent extends Base {
   readonly type: 'progress';
-  readonly task: 'load-dataset' | 'gradcheck' | 'export';
+  readonly task: 'load-dataset' | 'gradcheck' | 'export' | 'step';
   readonly done: number;
   readonly total: number;
   readonly message: string;
@@ -215,115 +243,6 @@ export interface PredictionEvent extends Base {
   readonly F: MatrixPayload<FloatArray>;
   /** Steps completed when it was computed (the parameters it reflects). */
   readonly step: number;
-}
-
-/** Classification metrics of one set (training or validation rows); see engine/telemetry/classification.ts. */
-export interface ClassMetricsPayload {
-  readonly samples: number;
-  /** Rows of the set left out (beyond `maxRows`). */
-  readonly omitted: number;
-  readonly accuracy: number;
-  readonly classes: number;
-  /** k × k, row-major: [true class t][predicted class p]. */
-  readonly confusion: readonly number[];
-  readonly classCounts: readonly number[];
-  readonly predictedCounts: readonly number[];
-  /** Per confusion cell, the first dataset rows (0-based indices into the loaded data set) that fall in it. */
-  readonly examples: readonly (readonly number[])[];
-}
-
-export interface MetricsEvent extends Base {
-  readonly type: 'metrics';
-  /** Steps completed when measured. */
-  readonly step: number;
-  readonly task: 'classification' | 'regression';
-  /** Class names in output-column order (null for regression). */
-  readonly classNames: readonly string[] | null;
-  readonly train: ClassMetricsPayload | null;
-  readonly validation: ClassMetricsPayload | null;
-}
-
-export interface BackendLayerComparison {
-  readonly layer: number;
-  /** Element-wise |fast − reference| / max(|reference|, 1e-12), decimated (largest wins), for G_i, ∂L/∂W_i, ∂L/∂b_i. */
-  readonly G: MatrixPayload;
-  readonly dW: MatrixPayload;
-  readonly db: MatrixPayload;
-  /** Largest relative difference of each (full matrices, not the decimated ones). */
-  readonly maxRelError: { readonly G: number; readonly dW: number; readonly db: number };
-  readonly maxAbsError: { readonly G: number; readonly dW: number; readonly db: number };
-}
-
-export interface BackendComparisonEvent extends Base {
-  readonly type: 'backend-comparison';
-  readonly reference: 'cpu-f64';
-  /** The float32 backend that was compared. */
-  readonly backend: BackendName;
-  readonly step: number;
-  readonly batchRows: number;
-  readonly loss: { readonly fast: number; readonly reference: number };
-  readonly layers: readonly BackendLayerComparison[];
-  /** Largest relative difference over every layer's G, ∂W, ∂b. */
-  readonly maxRelError: number;
-}
-
-export interface GradcheckParam {
-  /** Largest relative error over the checked elements. */
-  readonly maxRelError: number;
-  readonly checked: number;
-  readonly total: number;
-  /** Per-element relative error (NaN where an element was not checked). */
-  readonly relError: MatrixPayload;
-}
-
-export interface GradcheckLayer {
-  readonly layer: number;
-  readonly W: GradcheckParam;
-  readonly b: GradcheckParam;
-  readonly passed: boolean;
-}
-
-export interface BackendDiff {
-  readonly maxAbsDiff: number;
-  /** |fast − reference| / max(|reference|, 1e-12), largest over the matrix. */
-  readonly maxRelDiff: number;
-  /** Per-element |fast − reference|. */
-  readonly diff: MatrixPayload;
-}
-
-export interface GradcheckResultEvent extends Base {
-  readonly type: 'gradcheck-result';
-  /** The backend whose analytic gradients were checked (the session's). */
-  readonly backend: BackendName;
-  readonly eps: number;
-  readonly tolerance: number;
-  readonly loss: number;
-  readonly batchRows: number;
-  readonly passed: boolean;
-  /** True when some layer was checked on a seeded sample of its elements. */
-  readonly sampled: boolean;
-  readonly maxRelError: number;
-  readonly layers: readonly GradcheckLayer[];
-  /** When the session runs on a fast backend: its ∂L/∂W_i, ∂L/∂b_i against the cpu-f64 reference on the same batch. */
-  readonly reference: {
-    readonly layers: readonly { readonly layer: number; readonly dW: BackendDiff; readonly db: BackendDiff }[];
-  } | null;
-}
-
-/** One quantity of a compare, in FORMATS' rows layout: theirs (null when missing or misshapen), the float64 reference, theirs − reference. */
-export interface CompareQuantityValues {
-  readonly name: string;
-  readonly theirs: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
-  readonly reference: { readonly rows: number; readonly cols: number; readonly data: Float64Array };
-  readonly difference: { readonly rows: number; readonly cols: number; readonly data: Float64Array } | null;
-}
-
-export interface CompareResultEvent extends Base {
-  readonly type: 'compare-result';
-  /** The `backprop-lens/compare-report` (docs/formats.md). */
-  readonly report: CompareReport;
-  /** Every quantity of report.quantities, same order. */
-  readonly values: readonly CompareQuantityValues[];
 }
 
 export interface ExportEvent extends Base {
@@ -404,6 +323,8 @@ export type ErrorCode =
   | 'config-error'
   | 'not-found'
   | 'device-lost'
+  /** A long command (a gradient check) stopped by a pause before it finished. */
+  | 'cancelled'
   /** A file the command carried (a session file) cannot be read; the message names the entry. */
   | 'file-error'
   | 'internal';

@@ -30,3 +30,4 @@ export type {
   Verdict,
 } from '../compare/types.js';
 export * from './app-contract.js';
+export * from './typed-json.js';

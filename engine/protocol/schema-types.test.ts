@@ -10,8 +10,9 @@ import type { z } from 'zod';
 import type { ModelSpec } from '../model/spec.js';
 import type { BreakpointCondition, OptimizerConfig, TrainConfig } from '../train/types.js';
 import type { breakpointSchema, modelSpecSchema, optimizerSchema } from './common-schemas.js';
+import type { LayoutOptions } from '../compare/layout.js';
 import type { LoadOptions } from '../data/load.js';
-import type { loadOptionsSchema, trainConfigSchema } from './commands.js';
+import type { CommandOf, loadOptionsSchema, trainConfigSchema } from './commands.js';
 import { parseCommand } from './parse.js';
 
 type Mutable<T> = T extends Float64Array | Float32Array
@@ -38,6 +39,11 @@ describe('protocol schemas mirror the engine types exactly', () => {
   it('load-dataset file options: the loader options a caller may choose (no limits, no progress hooks)', () => {
     type Chosen = 'format' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'comment' | 'name' | 'features' | 'targets' | 'task' | 'classes' | 'loss' | 'missing' | 'oneHot' | 'oneHotCap';
     expectTypeOf<Out<typeof loadOptionsSchema>>().toEqualTypeOf<Mutable<Pick<LoadOptions, Chosen>>>();
+  });
+
+  it('compare: the layout options (the wire sends --map as the CLI text, parsed by the engine)', () => {
+    type Wire = Mutable<Pick<CommandOf<'compare'>, 'layout' | 'base'>>;
+    expectTypeOf<Wire>().toEqualTypeOf<Mutable<Omit<LayoutOptions, 'map'>>>();
   });
 
   it('rejects loader limits and normalisation in load-dataset (limits are the engine\'s; normalisation is configured)', () => {

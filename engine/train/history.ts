@@ -135,3 +135,17 @@ export function enforceStateBudget(history: RingBuffer<HistoryEntry>, budget: nu
     else total += bytes;
   }
 }
+
+/** The entry of a kept step that can be restored, or a RangeError naming the steps that can. */
+export function restorableStep(history: RingBuffer<HistoryEntry>, step: number): RestorableEntry {
+  const entries = history.toArray();
+  const found = entries.findLast((e) => e.step === step);
+  if (!found) throw new RangeError(`restore: step ${step} is not in the history (kept: ${stepRange(entries.map((e) => e.step))})`);
+  if (!isRestorable(found)) {
+    const restorable = entries.filter(isRestorable).map((e) => e.step);
+    throw new RangeError(
+      `restore: step ${step} is kept for viewing only (its parameters were dropped to keep the history within historyBytes; restorable: ${stepRange(restorable)})`,
+    );
+  }
+  return found;
+}

@@ -9,11 +9,9 @@ export {
 } from './init.js';
 export { forwardBackward, validateBatch } from './forward-backward.js';
 export type { ForwardBackwardResult, LayerPass } from './forward-backward.js';
+export { validateDataset, checkProbabilityTargets, PROBABILITY_ROW_TOLERANCE } from './validate.js';
 export {
   Session,
-  validateDataset,
-  checkProbabilityTargets,
-  PROBABILITY_ROW_TOLERANCE,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_MATRIX_SIZE,
   DEFAULT_HISTORY_BYTES,

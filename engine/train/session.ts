@@ -1,4 +1,5 @@
 /**
+ * size-budget: the Session class is the engine's one training API (its state and serialised entry points stay in one class); its parts already live beside it (session-setup, step-state, recording, evaluate, loss-log, breakpoint-watch).
  * The training Session: one training step is a fixed list of named ops (forward layer 0…L-1, loss,
  * backward layer L-1…0, update), run one at a time on any Backend. A caller pauses simply by not
  * calling runOp again; runStep/runSteps run on until the step ends or a breakpoint fires.
@@ -10,50 +11,38 @@
  * after the op that produced the matrix and awaited as late as possible.
  *
  * Every public method that touches backend state is serialised, so overlapping calls (a UI button
- * pressed twice) run one after another instead of interleaving ops.
+ * pressed twice) run one after another instead of interleaving ops. Around it: session-setup.ts, step-state.ts
+ * (the ops), breakpoint-watch.ts, recording.ts, evaluate.ts (forward-only), validate.ts, loss-log.ts.
  */
 import type { Backend, Tensor } from '../backends/backend.js';
 import { type FloatArray, type Matrix, gatherRows, toFloat64 } from '../core/matrix.js';
-import type { Activation } from '../model/spec.js';
-import { layerWidths, validateModelSpec } from '../model/spec.js';
-import {
-  DEFAULT_MEMORY_LIMITS,
-  checkMemoryFits,
-  estimateMemory,
-  type MemoryEstimate,
-  type MemoryLimits,
-} from '../model/memory-estimate.js';
-import { recordStep } from '../telemetry/recorder.js';
-import { DEFAULT_HISTOGRAM_BINS } from '../telemetry/stats.js';
-import {
-  type MatrixName,
-  type Product,
-  type ProductRef,
-  DEFAULT_LOSS_SPIKE_WINDOW,
-  evaluateBreakpoints,
-  neededProducts,
-  opProducts,
-  productKey,
-  validateBreakpoints,
-} from './breakpoints.js';
-import { BatchSchedule, type BatchSlot, splitTrainValidation } from './batching.js';
+import type { Preprocessing } from '../data/types.js';
+import { type MatrixName, type ProductRef, opProducts } from './breakpoints.js';
+import type { BatchSchedule } from './batching.js';
 import { stepOps } from './equations.js';
-import { validateBatch } from './forward-backward.js';
+import { type HistoryEntry, type RestorableEntry, type RingBuffer, restorableStep } from './history.js';
+import { validateParameters } from './init.js';
+import { evaluateBatch, lossOnTensors, predictBatch } from './evaluate.js';
+import { recordFinishedStep } from './recording.js';
+import { DEFAULT_HISTORY_BYTES, type SessionSetup, prepareSession } from './session-setup.js';
+import { type LossEntry, LossLog } from './loss-log.js';
+import type { LayerMatrices, OpResult, RunResult, SessionOptions, SessionPosition } from './session-types.js';
 import {
-  type HistoryEntry,
-  type RestorableEntry,
-  RingBuffer,
-  enforceStateBudget,
-  isRestorable,
-  stepRange,
-} from './history.js';
-import { resolveInitialParameters, validateParameters } from './init.js';
-import { normalizeForTraining, validateNormalization } from './normalization.js';
-import type { Preprocessing } from '../data/preprocessing.js';
-import { Optimizer, validateOptimizerConfig } from './optimizer.js';
+  type Network,
+  type StepState,
+  type UpdateTarget,
+  checkLayer,
+  executeOp,
+  newStepState,
+  readStepMatrix,
+  releaseStepTensors,
+  requestRead,
+} from './step-state.js';
+import { checkBreakpoints } from './validate.js';
+import { BreakpointWatch } from './breakpoint-watch.js';
+import { Optimizer } from './optimizer.js';
 import type {
   BreakpointCondition,
-  BreakpointHit,
   Dataset,
   LayerStats,
   OpRef,
@@ -62,116 +51,10 @@ import type {
   TrainConfig,
 } from './types.js';
 
-export const DEFAULT_HISTORY_SIZE = 100;
-export const DEFAULT_HISTORY_MATRIX_SIZE = 64;
-/** Training state (parameters, optimizer buffers) the history may hold by default: 256 MiB. */
-export const DEFAULT_HISTORY_BYTES = 256 * 2 ** 20;
+export { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_MATRIX_SIZE, DEFAULT_HISTORY_SIZE, estimateSessionMemory } from './session-setup.js';
+export { LOSS_LOG_SIZE } from './loss-log.js';
 
-/** The memory a session of `config` on `trainRows` rows will need (engine/model/memory-estimate.ts). */
-export function estimateSessionMemory(
-  config: Pick<TrainConfig, 'model' | 'optimizer' | 'batchSize' | 'historySize' | 'historyBytes'>,
-  trainRows: number,
-  backend: Pick<Backend, 'precision'> = { precision: 'f64' },
-): MemoryEstimate {
-  const batch = config.batchSize === 'full' ? trainRows : Math.min(config.batchSize, trainRows);
-  const base = estimateMemory({ model: config.model, batchSize: batch, optimizer: config.optimizer, precision: backend.precision });
-  // The history keeps whole training states, up to its byte budget.
-  const entries = config.historySize ?? DEFAULT_HISTORY_SIZE;
-  const state = base.parameterBytes + base.optimizerBytes;
-  const historyBytes = Math.min(config.historyBytes ?? DEFAULT_HISTORY_BYTES, entries * state);
-  return estimateMemory({
-    model: config.model,
-    batchSize: batch,
-    optimizer: config.optimizer,
-    precision: backend.precision,
-    historyBytes,
-  });
-}
-
-function memoryLimitsFor(backend: Backend, options: SessionOptions): MemoryLimits {
-  const limits = options.memoryLimits ?? DEFAULT_MEMORY_LIMITS;
-  const buffer = backend.maxBufferBytes;
-  return buffer === undefined ? limits : { ...limits, maxMatrixBytes: Math.min(limits.maxMatrixBytes, buffer) };
-}
-/** Losses kept for loss curves and the loss-spike breakpoint. */
-export const LOSS_LOG_SIZE = 100_000;
-const LOSS_LOG_TRIM = 10_000;
-
-export interface SessionOptions {
-  /** What a configuration may need in all and per matrix (default DEFAULT_MEMORY_LIMITS, capped by the backend's buffer size). */
-  readonly memoryLimits?: MemoryLimits;
-  /** Compute per-layer stats and push a history entry every k-th step (default 1; 0: never). */
-  readonly recordEvery?: number;
-  /** Histogram bins in the stats (default 32; null: no histograms). */
-  readonly histogramBins?: number | null;
-  /** History keeps matrices decimated to at most this many rows and columns (default 64). */
-  readonly historyMatrixSize?: number;
-  readonly breakpoints?: readonly BreakpointCondition[];
-}
-
-export interface OpResult {
-  readonly op: OpRef;
-  /** 1-based number of the step the op belongs to. */
-  readonly step: number;
-  readonly hits: readonly BreakpointHit[];
-  /** True when this op was the step's update (the step is complete). */
-  readonly stepCompleted: boolean;
-  /** The finished step's summary when stepCompleted, else null. */
-  readonly summary: StepSummary | null;
-}
-
-export interface RunResult {
-  /** Steps finished by this call (a step begun earlier and finished here counts). */
-  readonly stepsCompleted: number;
-  /** The hits of the op that stopped the run; empty when it ran to the end. */
-  readonly hits: readonly BreakpointHit[];
-  /** Summary of the last step finished by this call, or null. */
-  readonly summary: StepSummary | null;
-  /** The op a further runOp would run. */
-  readonly next: OpRef;
-}
-
-export interface SessionPosition {
-  /** Steps completed so far. */
-  readonly step: number;
-  /** Index in ops() of the next op; 0 at a step boundary. */
-  readonly opIndex: number;
-  /** Epoch and batch of the step in progress (or of the next one at a step boundary). */
-  readonly epoch: number;
-  readonly batchInEpoch: number;
-}
-
-/** Host copies of one layer's current matrices (null where the current step has not produced it yet). */
-export interface LayerMatrices {
-  /** A_i: the layer's input (A_0 = X, the batch). */
-  readonly A: Matrix | null;
-  readonly H: Matrix | null;
-  /** A_{i+1} = act_i(H_i): the layer's output. */
-  readonly out: Matrix | null;
-  readonly G: Matrix | null;
-  readonly W: Matrix;
-  readonly b: Matrix;
-  readonly dW: Matrix | null;
-  readonly db: Matrix | null;
-}
-
-/** Tensors and host reads of the step in progress (or the last one, until the next begins). */
-interface StepState {
-  readonly number: number;
-  readonly slot: BatchSlot;
-  readonly ownsBatch: boolean;
-  readonly A: Tensor[]; // A[0] = X
-  readonly H: Tensor[];
-  readonly G: Tensor[];
-  readonly dW: Tensor[];
-  readonly db: Tensor[];
-  readonly Y: Tensor;
-  loss: Tensor | null;
-  /** Decided when the step begins (recordEvery) or, with a record policy, when it ends. */
-  recording: boolean;
-  /** Host reads started this step, in the backend's precision (stats and breakpoints need no float64 copy). */
-  readonly reads: Map<string, Promise<Matrix<FloatArray>>>;
-}
+export type { LayerMatrices, OpResult, RunResult, SessionOptions, SessionPosition } from './session-types.js';
 
 export class Session {
   readonly history: RingBuffer<HistoryEntry>;
@@ -182,48 +65,49 @@ export class Session {
   private readonly schedule: BatchSchedule;
   private readonly trainSet: { X: Tensor; Y: Tensor } | null;
   private readonly validationSet: { X: Tensor; Y: Tensor } | null;
-  private conditions: readonly BreakpointCondition[] = [];
-  /** Per op (index in opList): what it produces, and what the breakpoints need read back. */
+  /** Per op (index in opList): what it produces (read back on recorded steps). */
   private readonly opProducts: readonly ProductRef[][];
-  private opNeeds: readonly ProductRef[][];
-  /** Largest window of the loss-spike conditions (0: none). */
-  private lossSpikeWindow = 0;
+  private readonly watch: BreakpointWatch;
+  /** The live parameters, for the ops and forward-only evaluation. */
+  private readonly net: Network;
   /** W_0, b_0, W_1, b_1, … and which of them take weight decay, in the optimizer's order. */
-  private readonly updateParams: Tensor[] = [];
-  private readonly updateIsWeight: boolean[] = [];
+  private readonly update: UpdateTarget;
   private completed = 0;
   private opIndex = 0;
   private cur: StepState | null = null;
-  private lossLog: { step: number; loss: number; validationLoss: number | null }[] = [];
+  private readonly lossLog = new LossLog();
   private lastSummary: StepSummary | null = null;
   /** Set by setRecordPolicy: replaces recordEvery, asked when each step ends. */
   private recordPolicy: ((step: number) => boolean) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
-
   private settings: TrainConfig;
 
+  /** The rows the session trains and validates on, after the configured normalisation. */
+  readonly data: Dataset;
+  /** The normalisation fitted on this session's training rows (null: the data as given). */
+  readonly preprocessing: Preprocessing | null;
+  readonly trainRows: Int32Array;
+  readonly validationRows: Int32Array;
+  private readonly options: SessionSetup['options'];
+
   private constructor(
-    config: TrainConfig,
-    /** The rows the session trains and validates on, after the configured normalisation. */
-    readonly data: Dataset,
-    /** The normalisation fitted on this session's training rows (null: the data as given). */
-    readonly preprocessing: Preprocessing | null,
+    setup: SessionSetup,
     readonly backend: Backend,
-    private readonly options: Required<Omit<SessionOptions, 'breakpoints' | 'memoryLimits'>>,
-    readonly trainRows: Int32Array,
-    readonly validationRows: Int32Array,
-    params: ParameterSet,
-    schedule: BatchSchedule,
-    history: RingBuffer<HistoryEntry>,
   ) {
+    const { config, data, trainRows, validationRows, params } = setup;
     this.settings = config;
+    this.data = data;
+    this.preprocessing = setup.preprocessing;
+    this.trainRows = trainRows;
+    this.validationRows = validationRows;
+    this.options = setup.options;
     const spec = config.model;
     this.opList = stepOps(spec, config.optimizer);
     this.opProducts = this.opList.map((op) => opProducts(op, spec.layers.length));
-    this.opNeeds = this.opList.map(() => []);
-    this.history = history;
-    this.schedule = schedule;
+    this.watch = new BreakpointWatch(spec, this.opList);
+    this.history = setup.history;
+    this.schedule = setup.schedule;
     this.W = params.W.map((w, i) => backend.upload(w, `W${i}`));
     this.b = params.b.map((v, i) => backend.upload(v, `b${i}`));
     const shapes = params.W.flatMap((w, i) => [
@@ -231,30 +115,26 @@ export class Session {
       { rows: 1, cols: w.cols, label: `b${i}` },
     ]);
     this.optimizer = new Optimizer(backend, config.optimizer, shapes);
-    for (let i = 0; i < spec.layers.length; i++) {
-      this.updateParams.push(this.W[i]!, this.b[i]!);
-      this.updateIsWeight.push(true, false);
-    }
+    this.net = { backend, spec, W: this.W, b: this.b };
+    this.update = {
+      optimizer: this.optimizer,
+      params: spec.layers.flatMap((_, i) => [this.W[i]!, this.b[i]!]),
+      isWeight: spec.layers.flatMap(() => [true, false]),
+    };
+    const upload = (rows: Int32Array, what: string) => ({
+      X: backend.upload(gatherRows(data.X, rows), `X.${what}`),
+      Y: backend.upload(gatherRows(data.Y, rows), `Y.${what}`),
+    });
     // Full batch: the batch never changes, so it is uploaded once.
-    this.trainSet = this.schedule.fullBatch
-      ? {
-          X: backend.upload(gatherRows(data.X, trainRows), 'X.train'),
-          Y: backend.upload(gatherRows(data.Y, trainRows), 'Y.train'),
-        }
-      : null;
-    this.validationSet =
-      validationRows.length > 0
-        ? {
-            X: backend.upload(gatherRows(data.X, validationRows), 'X.validation'),
-            Y: backend.upload(gatherRows(data.Y, validationRows), 'Y.validation'),
-          }
-        : null;
+    this.trainSet = setup.schedule.fullBatch ? upload(trainRows, 'train') : null;
+    this.validationSet = validationRows.length > 0 ? upload(validationRows, 'validation') : null;
   }
 
   /**
    * Validates everything (model, optimizer, dataset shapes and values, user parameters, breakpoints),
    * initialises the parameters from the seed (or takes the given ones), splits the data, fits the
-   * configured normalisation on the training rows of that split, and records step 0 in the history.
+   * configured normalisation on the training rows of that split (session-setup.ts), uploads, and
+   * records step 0 in the history.
    */
   static async create(
     config: TrainConfig,
@@ -262,50 +142,17 @@ export class Session {
     backend: Backend,
     options: SessionOptions = {},
   ): Promise<Session> {
-    validateModelSpec(config.model);
-    validateDataset(config, dataset);
-    if (!Number.isInteger(config.seed)) throw new RangeError(`seed: must be an integer, got ${String(config.seed)}`);
-    if (config.historyBytes !== undefined && !(Number.isInteger(config.historyBytes) && config.historyBytes >= 0))
-      throw new RangeError(`historyBytes: must be an integer ≥ 0, got ${String(config.historyBytes)}`);
-    const recordEvery = options.recordEvery ?? 1;
-    if (!Number.isInteger(recordEvery) || recordEvery < 0)
-      throw new RangeError(`recordEvery: must be an integer ≥ 0, got ${recordEvery}`);
     // Everything that can be wrong is checked before the first upload, so a bad config leaks no backend memory.
-    validateOptimizerConfig(config.optimizer);
-    validateNormalization(config);
-    const breakpoints = options.breakpoints ?? [];
-    checkBreakpoints(config, breakpoints);
-    const history = new RingBuffer<HistoryEntry>(config.historySize ?? DEFAULT_HISTORY_SIZE);
-    const split = splitTrainValidation(dataset.X.rows, config.validationFraction, config.seed);
-    // Refuse what cannot fit before the first parameter is allocated, with the estimate.
-    checkMemoryFits(estimateSessionMemory(config, split.train.length, backend), memoryLimitsFor(backend, options));
-    const schedule = new BatchSchedule(split.train, config.batchSize, config.seed);
-    const prepared = normalizeForTraining(dataset, config.normalize, split.train);
-    const params = resolveInitialParameters(config.model, config.init, config.seed);
-    const session = new Session(
-      config,
-      prepared.data,
-      prepared.preprocessing,
-      backend,
-      {
-        recordEvery,
-        histogramBins: options.histogramBins === undefined ? DEFAULT_HISTOGRAM_BINS : options.histogramBins,
-        historyMatrixSize: options.historyMatrixSize ?? DEFAULT_HISTORY_MATRIX_SIZE,
-      },
-      split.train,
-      split.validation,
-      params,
-      schedule,
-      history,
-    );
-    session.setBreakpoints(breakpoints);
+    const setup = prepareSession(config, dataset, backend, options);
+    const session = new Session(setup, backend);
+    session.setBreakpoints(setup.breakpoints);
     if (session.history.capacity > 0) {
       session.history.push({
         step: 0,
         epoch: 0,
         loss: null,
         validationLoss: null,
-        parameters: params,
+        parameters: setup.params,
         optimizer: await session.optimizer.snapshot(),
         layers: [],
         matrices: {},
@@ -335,18 +182,11 @@ export class Session {
 
   setBreakpoints(conditions: readonly BreakpointCondition[]): void {
     checkBreakpoints(this.config, conditions);
-    this.conditions = [...conditions];
-    // What each op must read back for these conditions: worked out once here, not on every op.
-    const L = this.config.model.layers.length;
-    this.opNeeds = this.opList.map((op) => neededProducts(this.conditions, op, L, this.activationOf));
-    const spikes = this.conditions.flatMap((c) =>
-      c.kind === 'loss-spike' ? [c.window ?? DEFAULT_LOSS_SPIKE_WINDOW] : [],
-    );
-    this.lossSpikeWindow = spikes.length > 0 ? Math.max(...spikes) : 0;
+    this.watch.set(conditions);
   }
 
   breakpoints(): readonly BreakpointCondition[] {
-    return this.conditions;
+    return this.watch.current;
   }
 
   /** Run exactly one op and evaluate the breakpoints on what it produced. */
@@ -414,8 +254,17 @@ export class Session {
   }
 
   /** Loss (and validation loss, where measured) of every completed step, oldest first (bounded). */
-  lossCurve(): readonly { step: number; loss: number; validationLoss: number | null }[] {
-    return this.lossLog.length > LOSS_LOG_SIZE ? this.lossLog.slice(-LOSS_LOG_SIZE) : this.lossLog;
+  lossCurve(): readonly LossEntry[] {
+    return this.lossLog.curve();
+  }
+
+  /**
+   * Puts back the losses of the steps up to the current one (a reopened session file), oldest
+   * first: the loss curve and the loss-spike breakpoint then see the same past losses as the run
+   * that was saved, so a spike fires at the same step as if the session had never been closed.
+   */
+  restoreLossCurve(points: readonly LossEntry[]): void {
+    this.lossLog.replace(points, this.completed);
   }
 
   /**
@@ -439,7 +288,7 @@ export class Session {
   /** Everything about layer i the current step has produced so far. */
   currentMatrices(layer: number): Promise<LayerMatrices> {
     return this.exclusive(async () => {
-      this.checkLayer(layer);
+      checkLayer(this.config.model.layers.length, layer);
       const [A, H, out, G, W, b, dW, db] = await Promise.all([
         this.getMatrixNow(layer, 'A'),
         this.getMatrixNow(layer, 'H'),
@@ -461,46 +310,18 @@ export class Session {
 
   /** Loss and output of the current parameters on any batch (no gradients kept, no state changed). */
   evaluate(X: Matrix<FloatArray>, Y: Matrix<FloatArray>): Promise<{ loss: number; output: Matrix }> {
-    return this.exclusive(async () => {
-      validateBatch(this.config.model, X, Y);
-      if (this.config.model.loss === 'cross-entropy') checkProbabilityTargets(Y, 'Y');
-      const x = this.backend.upload(X, 'X.evaluate');
-      const y = this.backend.upload(Y, 'Y.evaluate');
-      try {
-        return await this.evaluateTensors(x, y, true);
-      } finally {
-        this.backend.release(x);
-        this.backend.release(y);
-      }
-    });
+    return this.exclusive(() => evaluateBatch(this.net, X, Y));
   }
 
   /** The network's output F for inputs X with the current parameters. */
   predict(X: Matrix<FloatArray>): Promise<Matrix> {
-    return this.exclusive(async () => {
-      if (X.cols !== this.config.model.inputSize) {
-        throw new RangeError(`X: has ${X.cols} column(s) but the model's inputSize is ${this.config.model.inputSize}`);
-      }
-      const x = this.backend.upload(X, 'X.predict');
-      const made: Tensor[] = [x];
-      try {
-        let a = x;
-        this.config.model.layers.forEach((layer, i) => {
-          const out = this.backend.denseForward(a, this.W[i]!, this.b[i]!, layer.activation);
-          made.push(out.H, out.A);
-          a = out.A;
-        });
-        return toFloat64(await this.backend.read(a));
-      } finally {
-        for (const t of made) this.backend.release(t);
-      }
-    });
+    return this.exclusive(() => predictBatch(this.net, X));
   }
 
   /** Validation loss of the current parameters (null without a validation set). */
   validationLoss(): Promise<number | null> {
     return this.exclusive(async () =>
-      this.validationSet ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss : null,
+      this.validationSet ? (await lossOnTensors(this.net, this.validationSet.X, this.validationSet.Y, false)).loss : null,
     );
   }
 
@@ -514,29 +335,10 @@ export class Session {
    */
   restore(target: number | RestorableEntry): Promise<void> {
     return this.exclusive(async () => {
-      let entry: RestorableEntry;
-      if (typeof target === 'number') {
-        const found = this.history.toArray().findLast((e) => e.step === target);
-        if (!found) {
-          const kept = this.history.toArray().map((e) => e.step);
-          throw new RangeError(
-            `restore: step ${target} is not in the history (kept: ${stepRange(kept)})`,
-          );
-        }
-        if (!isRestorable(found)) {
-          const restorable = this.history.toArray().filter(isRestorable).map((e) => e.step);
-          throw new RangeError(
-            `restore: step ${target} is kept for viewing only (its parameters were dropped to keep the history within historyBytes; restorable: ${stepRange(restorable)})`,
-          );
-        }
-        entry = found;
-      } else {
-        entry = target;
-        if (!Number.isInteger(entry.step) || entry.step < 0)
-          throw new RangeError(`restore: step must be an integer ≥ 0, got ${entry.step}`);
-        validateParameters(this.config.model, entry.parameters, 'checkpoint.parameters');
-        this.optimizer.checkSnapshot(entry.optimizer, 'checkpoint.optimizer');
-      }
+      const entry =
+        typeof target === 'number'
+          ? restorableStep(this.history, target)
+          : this.checkedCheckpoint(target);
       this.releaseStep();
       const { parameters, optimizer } = entry;
       parameters.W.forEach((w, i) => this.backend.write(this.W[i]!, w));
@@ -551,7 +353,7 @@ export class Session {
         this.history.truncateWhere((e) => e.step >= step);
         this.history.push(entry);
       }
-      this.lossLog = this.lossLog.filter((l) => l.step <= step);
+      this.lossLog.truncateAfter(step);
       this.lastSummary =
         step === 0
           ? null
@@ -563,6 +365,15 @@ export class Session {
               layers: entry.layers,
             };
     });
+  }
+
+  /** A restore target given as an entry (a checkpoint from a file): its shapes checked against this model. */
+  private checkedCheckpoint(entry: RestorableEntry): RestorableEntry {
+    if (!Number.isInteger(entry.step) || entry.step < 0)
+      throw new RangeError(`restore: step must be an integer ≥ 0, got ${entry.step}`);
+    validateParameters(this.config.model, entry.parameters, 'checkpoint.parameters');
+    this.optimizer.checkSnapshot(entry.optimizer, 'checkpoint.optimizer');
+    return entry;
   }
 
   /** Release every tensor; the session cannot be used afterwards. */
@@ -581,8 +392,6 @@ export class Session {
     });
   }
 
-  // ---- internals -------------------------------------------------------------------------------
-
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => {
       if (this.disposed) throw new Error('the session was disposed');
@@ -590,14 +399,6 @@ export class Session {
     });
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  private activationOf = (layer: number): Activation => this.config.model.layers[layer]!.activation;
-
-  private checkLayer(layer: number): void {
-    const L = this.config.model.layers.length;
-    if (!Number.isInteger(layer) || layer < 0 || layer >= L)
-      throw new RangeError(`layer ${layer} does not exist (the model has ${L} layers: 0…${L - 1})`);
   }
 
   private async runStepsNow(n: number): Promise<RunResult> {
@@ -618,28 +419,13 @@ export class Session {
     if (this.opIndex === 0) this.beginStep();
     const st = this.cur!;
     const op = this.opList[this.opIndex]!;
-    this.execute(op, st);
-    const produced = this.opProducts[this.opIndex]!;
-    const needed = this.opNeeds[this.opIndex]!;
+    executeOp(this.net, this.update, op, st);
+    const needed = this.watch.needed(this.opIndex);
+    const read = (p: ProductRef) => requestRead(this.net, st, p);
     // Start reads now (the device can overlap them with the next ops); await only what breakpoints need.
-    for (const p of st.recording ? produced : needed) this.request(st, p);
-    if (op.kind === 'loss') this.request(st, { name: 'loss', index: null, layer: null });
-    let hits: BreakpointHit[] = [];
-    if (needed.length > 0) {
-      const products: Product[] = await Promise.all(
-        needed.map(async (p) => ({ ...p, matrix: await this.request(st, p) })),
-      );
-      hits = evaluateBreakpoints(this.conditions, products, {
-        step: st.number,
-        op,
-        activationOf: this.activationOf,
-        // Only a loss-spike condition looks at past losses, and only on the loss op.
-        previousLosses:
-          op.kind === 'loss' && this.lossSpikeWindow > 0
-            ? this.lossLog.slice(-this.lossSpikeWindow).map((l) => l.loss)
-            : [],
-      });
-    }
+    for (const p of st.recording ? this.opProducts[this.opIndex]! : needed) void read(p);
+    if (op.kind === 'loss') void read({ name: 'loss', index: null, layer: null });
+    const hits = await this.watch.check(st.number, op, read, (n) => this.lossLog.recentLosses(n));
     this.opIndex++;
     let summary: StepSummary | null = null;
     if (this.opIndex === this.opList.length) {
@@ -655,112 +441,22 @@ export class Session {
     this.releaseStep();
     const number = this.completed + 1;
     const slot = this.schedule.slot(this.completed);
-    let X: Tensor;
-    let Y: Tensor;
-    if (this.trainSet) {
-      X = this.trainSet.X;
-      Y = this.trainSet.Y;
-    } else {
-      X = this.backend.upload(gatherRows(this.data.X, slot.rows), `X.batch${number}`);
-      Y = this.backend.upload(gatherRows(this.data.Y, slot.rows), `Y.batch${number}`);
-    }
-    const every = this.options.recordEvery;
-    this.cur = {
-      number,
-      slot,
-      ownsBatch: this.trainSet === null,
-      A: [X],
-      H: [],
-      G: [],
-      dW: [],
-      db: [],
-      Y,
-      loss: null,
-      recording: this.recordPolicy === null && every > 0 && number % every === 0,
-      reads: new Map(),
+    // Full batch: the uploaded training set; otherwise the step's rows, uploaded now.
+    const batch = this.trainSet ?? {
+      X: this.backend.upload(gatherRows(this.data.X, slot.rows), `X.batch${number}`),
+      Y: this.backend.upload(gatherRows(this.data.Y, slot.rows), `Y.batch${number}`),
     };
+    const every = this.options.recordEvery;
+    const recording = this.recordPolicy === null && every > 0 && number % every === 0;
+    this.cur = newStepState(number, slot, batch, this.trainSet === null, recording);
   }
 
-  private execute(op: OpRef, st: StepState): void {
-    const be = this.backend;
-    const spec = this.config.model;
-    const L = spec.layers.length;
-    switch (op.kind) {
-      case 'forward': {
-        const i = op.layer!;
-        const out = be.denseForward(st.A[i]!, this.W[i]!, this.b[i]!, spec.layers[i]!.activation);
-        st.H[i] = out.H;
-        st.A[i + 1] = out.A;
-        return;
-      }
-      case 'loss': {
-        const out = be.lossAndGradient(st.H[L - 1]!, st.A[L]!, st.Y, spec.layers[L - 1]!.activation, spec.loss);
-        st.loss = out.loss;
-        st.G[L - 1] = out.G;
-        return;
-      }
-      case 'backward': {
-        const i = op.layer!;
-        const g = be.weightGradients(st.A[i]!, st.G[i]!);
-        st.dW[i] = g.dW;
-        st.db[i] = g.db;
-        if (i > 0) {
-          const act = spec.layers[i - 1]!.activation;
-          if (act === 'softmax') throw new Error(`layer ${i - 1}: softmax is allowed on the output layer only`);
-          st.G[i - 1] = be.backpropagate(st.G[i]!, this.W[i]!, { H: st.H[i - 1]!, A: st.A[i]!, activation: act });
-        }
-        return;
-      }
-      case 'update': {
-        const grads: Tensor[] = [];
-        for (let i = 0; i < L; i++) grads.push(st.dW[i]!, st.db[i]!);
-        this.optimizer.apply(this.updateParams, grads, this.updateIsWeight);
-        return;
-      }
-    }
-  }
-
-  /** The tensor behind a product of the current step (W/b are the live parameters). */
-  private tensorOf(st: StepState, p: ProductRef): Tensor | null {
-    const i = p.index ?? 0;
-    switch (p.name) {
-      case 'A':
-        return st.A[i] ?? null;
-      case 'H':
-        return st.H[i] ?? null;
-      case 'G':
-        return st.G[i] ?? null;
-      case 'dW':
-        return st.dW[i] ?? null;
-      case 'db':
-        return st.db[i] ?? null;
-      case 'W':
-        return this.W[i] ?? null;
-      case 'b':
-        return this.b[i] ?? null;
-      case 'loss':
-        return st.loss;
-    }
-  }
-
-  /** Start (once per step) the host read of a product and return it. */
-  private request(st: StepState, p: ProductRef): Promise<Matrix<FloatArray>> {
-    const key = productKey(p);
-    let r = st.reads.get(key);
-    if (!r) {
-      const t = this.tensorOf(st, p);
-      if (!t) throw new Error(`internal: ${key} has not been computed in step ${st.number}`);
-      r = this.backend.read(t);
-      st.reads.set(key, r);
-    }
-    return r;
-  }
 
   private async finishStep(st: StepState): Promise<StepSummary> {
-    const loss = (await this.request(st, { name: 'loss', index: null, layer: null })).data[0]!;
+    const loss = (await requestRead(this.net, st, { name: 'loss', index: null, layer: null })).data[0]!;
     const validationLoss =
       st.slot.endsEpoch && this.validationSet
-        ? (await this.evaluateTensors(this.validationSet.X, this.validationSet.Y, false)).loss
+        ? (await lossOnTensors(this.net, this.validationSet.X, this.validationSet.Y, false)).loss
         : null;
     const epoch = st.slot.endsEpoch ? st.slot.epoch + 1 : st.slot.epoch;
     // Deciding late is exact: the step's products stay untouched until the next step begins,
@@ -768,77 +464,23 @@ export class Session {
     if (!st.recording && this.recordPolicy?.(st.number)) st.recording = true;
     const layers = st.recording ? await this.record(st, epoch, loss, validationLoss) : [];
     this.lossLog.push({ step: st.number, loss, validationLoss });
-    // Trimmed in chunks (lossCurve() shows the last LOSS_LOG_SIZE): one splice per step would move 100 000 entries every step.
-    if (this.lossLog.length >= LOSS_LOG_SIZE + LOSS_LOG_TRIM)
-      this.lossLog.splice(0, this.lossLog.length - LOSS_LOG_SIZE);
     this.lastSummary = { step: st.number, epoch, loss, validationLoss, layers };
     return this.lastSummary;
   }
 
-  /** Per-layer stats of a finished step, and its history entry (parameters, optimizer state, decimated matrices). */
-  private async record(st: StepState, epoch: number, loss: number, validationLoss: number | null): Promise<LayerStats[]> {
-    const spec = this.config.model;
-    const get = (name: MatrixName, index: number): Promise<Matrix<FloatArray>> =>
-      this.request(st, { name, index, layer: null });
-    const perLayer = await Promise.all(
-      spec.layers.map(async (layer, i) => {
-        const [A, H, G, W, b, dW, db] = await Promise.all([
-          get('A', i + 1),
-          get('H', i),
-          get('G', i),
-          get('W', i),
-          get('b', i),
-          get('dW', i),
-          get('db', i),
-        ]);
-        return { layer: i, activation: layer.activation, A, H, G, W, b, dW, db };
-      }),
+  private record(st: StepState, epoch: number, loss: number, validationLoss: number | null): Promise<LayerStats[]> {
+    return recordFinishedStep(
+      {
+        net: this.net,
+        history: this.history,
+        optimizer: this.optimizer,
+        histogramBins: this.options.histogramBins,
+        historyMatrixSize: this.options.historyMatrixSize,
+        historyBytes: this.config.historyBytes ?? DEFAULT_HISTORY_BYTES,
+      },
+      st,
+      { epoch, loss, validationLoss },
     );
-    const keep = this.history.capacity > 0;
-    const { layers, matrices } = recordStep(perLayer, {
-      histogramBins: this.options.histogramBins,
-      historyMatrixSize: keep ? this.options.historyMatrixSize : null,
-    });
-    if (keep) {
-      this.history.push({
-        step: st.number,
-        epoch,
-        loss,
-        validationLoss,
-        // The step's reads themselves (snapshots, never written to): no float64 copy per recorded step.
-        parameters: { W: perLayer.map((m) => m.W), b: perLayer.map((m) => m.b) },
-        optimizer: await this.optimizer.snapshot(),
-        layers,
-        matrices,
-      });
-      enforceStateBudget(this.history, this.config.historyBytes ?? DEFAULT_HISTORY_BYTES);
-    }
-    return layers;
-  }
-
-  /** Forward + loss on tensors already on the backend; releases what it made. */
-  private async evaluateTensors(X: Tensor, Y: Tensor, withOutput: boolean): Promise<{ loss: number; output: Matrix }> {
-    const spec = this.config.model;
-    const made: Tensor[] = [];
-    try {
-      let h = X;
-      let a = X;
-      spec.layers.forEach((layer, i) => {
-        const out = this.backend.denseForward(a, this.W[i]!, this.b[i]!, layer.activation);
-        made.push(out.H, out.A);
-        h = out.H;
-        a = out.A;
-      });
-      const lg = this.backend.lossAndGradient(h, a, Y, spec.layers[spec.layers.length - 1]!.activation, spec.loss);
-      made.push(lg.loss, lg.G);
-      const [lossM, output] = await Promise.all([
-        this.backend.read(lg.loss),
-        withOutput ? this.backend.read(a).then(toFloat64) : null,
-      ]);
-      return { loss: lossM.data[0]!, output: output ?? { rows: 0, cols: 0, data: new Float64Array(0) } };
-    } finally {
-      for (const t of made) this.backend.release(t);
-    }
   }
 
   private async getMatrixNow(index: number, name: MatrixName): Promise<Matrix | null> {
@@ -846,25 +488,9 @@ export class Session {
     return m ? toFloat64(m) : null;
   }
 
-  private async getMatrixRawNow(index: number, name: MatrixName): Promise<Matrix<FloatArray> | null> {
-    const L = this.config.model.layers.length;
-    if (name === 'A') {
-      if (!Number.isInteger(index) || index < 0 || index > L)
-        throw new RangeError(`A_${index} does not exist (A_0 … A_${L})`);
-    } else if (name !== 'loss') {
-      this.checkLayer(index);
-    }
+  private getMatrixRawNow(index: number, name: MatrixName): Promise<Matrix<FloatArray> | null> {
     const st = this.cur;
-    if (name === 'W' || name === 'b') {
-      // Between steps, the last step's read of W, b (made after its update: only the update op
-      // produces them) is the current value: a frame after a recorded step copies W_0 once, not twice.
-      const done = st !== null && this.opIndex === 0 && st.number === this.completed;
-      const cached = done ? st.reads.get(productKey({ name, index, layer: null })) : undefined;
-      return cached ?? this.backend.read(name === 'W' ? this.W[index]! : this.b[index]!);
-    }
-    if (!st) return null;
-    const p: ProductRef = { name, index: name === 'loss' ? null : index, layer: null };
-    return this.tensorOf(st, p) ? this.request(st, p) : null;
+    return readStepMatrix(this.net, st, st !== null && this.opIndex === 0 && st.number === this.completed, index, name);
   }
 
   private async readParameters(): Promise<ParameterSet> {
@@ -877,73 +503,8 @@ export class Session {
 
   /** Release the tensors of the last step (not the shared full-batch data). */
   private releaseStep(): void {
-    const st = this.cur;
-    if (!st) return;
-    const tensors = [...st.A.slice(1), ...st.H, ...st.G, ...st.dW, ...st.db];
-    if (st.loss) tensors.push(st.loss);
-    if (st.ownsBatch) tensors.push(st.A[0]!, st.Y);
-    for (const t of tensors) if (t) this.backend.release(t);
+    if (this.cur) releaseStepTensors(this.backend, this.cur);
     this.cur = null;
   }
-}
 
-/** Validates breakpoint conditions, including that a `layer` they name exists in the model. */
-function checkBreakpoints(config: TrainConfig, conditions: readonly BreakpointCondition[]): void {
-  validateBreakpoints(conditions);
-  const L = config.model.layers.length;
-  conditions.forEach((c, k) => {
-    if ('layer' in c && c.layer !== undefined && c.layer >= L) {
-      throw new RangeError(
-        `breakpoints[${k}].layer: layer ${c.layer} does not exist (the model has ${L} layers: 0…${L - 1})`,
-      );
-    }
-  });
-}
-
-/** Shapes, sizes and finiteness of a dataset against the model (errors name `dataset.X[r][c]`). */
-export function validateDataset(config: TrainConfig, dataset: Dataset): void {
-  const spec = config.model;
-  const pL = layerWidths(spec)[spec.layers.length]!;
-  if (dataset.X.rows < 1) throw new RangeError('dataset.X: needs at least one sample (row)');
-  if (dataset.X.cols !== spec.inputSize)
-    throw new RangeError(`dataset.X: has ${dataset.X.cols} column(s) but the model's inputSize is ${spec.inputSize}`);
-  if (dataset.Y.cols !== pL)
-    throw new RangeError(`dataset.Y: has ${dataset.Y.cols} column(s) but the output layer has ${pL} unit(s)`);
-  if (dataset.Y.rows !== dataset.X.rows)
-    throw new RangeError(`dataset.Y: has ${dataset.Y.rows} row(s) but dataset.X has ${dataset.X.rows}`);
-  for (const [name, m] of [
-    ['X', dataset.X],
-    ['Y', dataset.Y],
-  ] as const) {
-    for (let k = 0; k < m.data.length; k++) {
-      if (!Number.isFinite(m.data[k]!)) {
-        const r = Math.floor(k / m.cols);
-        throw new RangeError(`dataset.${name}[${r}][${k - r * m.cols}]: ${String(m.data[k])} is not a finite number`);
-      }
-    }
-  }
-  if (spec.loss === 'cross-entropy') checkProbabilityTargets(dataset.Y, 'dataset.Y');
-}
-
-/** Largest |Σ_j Y_ij − 1| a cross-entropy target row may have (as engine/data checks on load). */
-export const PROBABILITY_ROW_TOLERANCE = 1e-6;
-
-/**
- * Cross-entropy targets must be probability rows (FORMATS.md): G = (softmax(H) − Y)/n is the
- * gradient only when every row of Y sums to 1, so other targets would train on a wrong gradient.
- */
-export function checkProbabilityTargets(Y: Matrix<FloatArray>, path: string): void {
-  for (let i = 0; i < Y.rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < Y.cols; j++) {
-      const v = Y.data[i * Y.cols + j]!;
-      if (!(v >= 0))
-        throw new RangeError(`${path}[${i}][${j}]: ${v} is negative; cross-entropy targets must be probabilities`);
-      sum += v;
-    }
-    if (!(Math.abs(sum - 1) <= PROBABILITY_ROW_TOLERANCE))
-      throw new RangeError(
-        `${path}[${i}]: sums to ${sum}, not 1; cross-entropy targets must be one-hot or probability rows`,
-      );
-  }
 }

@@ -67,10 +67,8 @@ export interface TrainConfig {
   readonly historyBytes?: number;
 }
 
-export interface Dataset {
-  readonly X: Matrix; // n × p_0
-  readonly Y: Matrix; // n × p_L
-}
+// The training data, X and Y, is a data type (engine/data/types.ts); re-exported for callers of train.
+export type { Dataset } from '../data/types.js';
 
 /** The named ops of one training step, in order: forward 0…L-1, loss, backward L-1…0, update. */
 export type OpKind = 'forward' | 'loss' | 'backward' | 'update';

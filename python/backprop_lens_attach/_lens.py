@@ -9,7 +9,7 @@ import time
 import torch
 
 from . import _wire
-from ._taps import ModuleTap, SequentialTap, decimate, sequential_layers, to_bytes
+from ._taps import ModuleTap, SequentialTap, decimate, sequential_layers, summary, to_bytes
 
 __version__ = "0.1.0"
 ACK_TIMEOUT_S = 30.0
@@ -42,6 +42,16 @@ class Lens:
     def __init__(self, model, host, port, token, connect_timeout=5.0):
         layers = sequential_layers(model)
         self._tap = SequentialTap(model, layers) if layers else ModuleTap(model)
+        self._sock = None
+        try:
+            self._connect(host, port, token, connect_timeout)
+        except BaseException:
+            self._tap.close()  # no hooks left on the user's model when attaching fails
+            if self._sock is not None:
+                self._sock.close()
+            raise
+
+    def _connect(self, host, port, token, connect_timeout):
         self._sock = socket.create_connection((host, port), timeout=connect_timeout)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock.settimeout(SEND_TIMEOUT_S)
@@ -142,8 +152,12 @@ class Lens:
             for name, index, t in self._tap.tensors(wanted):
                 small = decimate(t, max_size)
                 data = to_bytes(small)
-                refs.append({"name": name, "index": index, "rows": int(small.shape[0]), "cols": int(small.shape[1]),
-                             "sourceRows": int(t.shape[0]), "sourceCols": int(t.shape[1]), "offset": offset})
+                ref = {"name": name, "index": index, "rows": int(small.shape[0]), "cols": int(small.shape[1]),
+                       "sourceRows": int(t.shape[0]), "sourceCols": int(t.shape[1]), "offset": offset}
+                # Decimated: the app's layer statistics need the full tensor's summary (not of X, ∂L/∂X).
+                if small is not t and not (name == "dX" or (name == "A" and index == 0)):
+                    ref["summary"] = summary(t, self._tap.activation_of(name, index))
+                refs.append(ref)
                 chunks.append(data)
                 offset += len(data)
             header = {"type": "step", "step": self._step, "loss": _wire.wire_number(loss_value), "tensors": refs}

@@ -2,6 +2,7 @@
 an exact FORMATS mapping for nn.Sequential of Linear + activations, per-module statistics for
 anything else."""
 import ctypes
+import math
 
 import torch
 import torch.nn as nn
@@ -56,6 +57,10 @@ class SequentialTap:
             self.handles.append(linear.register_forward_hook(self._on_linear(i, act is None)))
             if act is not None:
                 self.handles.append(act.register_forward_hook(self._on_activation(i, isinstance(act, nn.LogSoftmax))))
+
+    def activation_of(self, name, index):
+        """The activation whose output tensor `name`_`index` is (A_{i+1} of layer i), else None."""
+        return self.layers[index - 1][2] if name == "A" and 1 <= index <= len(self.layers) else None
 
     def describe(self):
         first = self.layers[0][0]
@@ -178,21 +183,55 @@ class ModuleTap:
     def tensors(self, wanted):
         return []
 
+    def activation_of(self, name, index):
+        return None
+
     def close(self):
         for h in self.handles:
             h.remove()
 
 
 def decimate(t, max_size):
-    """At most max_size × max_size: per block the value of largest magnitude (sign kept), NaN wins."""
+    """At most max_size × max_size: equal blocks of ceil(rows/max_size) × ceil(cols/max_size)
+    cells, each shown by its value of largest magnitude (sign kept); min/max reductions propagate
+    NaN, so a NaN anywhere in a block wins. One aminmax pass over the tensor."""
     rows, cols = t.shape
     if max_size <= 0 or (rows <= max_size and cols <= max_size):
         return t
-    out = (min(rows, max_size), min(cols, max_size))
-    mag = t.abs()
-    mag = torch.where(torch.isnan(t), torch.full_like(mag, float("inf")), mag)
-    _, idx = F.adaptive_max_pool2d(mag[None, None], out, return_indices=True)
-    return t.reshape(-1)[idx.reshape(-1)].reshape(out)
+    br, bc = -(-rows // max_size), -(-cols // max_size)
+    R, C = -(-rows // br), -(-cols // bc)
+    x = t.float()
+    if R * br != rows or C * bc != cols:
+        x = F.pad(x, (0, C * bc - cols, 0, R * br - rows))  # zeros never outweigh a real value
+    x = x.reshape(R, br, C, bc).permute(0, 2, 1, 3).reshape(R, C, br * bc)
+    lo, hi = torch.aminmax(x, dim=2)
+    return torch.where(hi >= -lo, hi, lo)
+
+
+def summary(t, activation=None):
+    """Of a full tensor sent decimated: Frobenius norm (NaN if any value is), the finite range,
+    the non-finite count, and for a layer output the saturated (tanh/sigmoid: derivative < 0.01)
+    or dead (relu: 0 for every sample) fraction — what the app's layer statistics need."""
+    from ._wire import wire_number
+    f = t.detach().float()
+    lo, hi = torch.aminmax(f)
+    norm, lo, hi = torch.stack([f.norm(), lo, hi]).tolist()  # one sync; NaN/Inf show up in all three
+    if math.isfinite(norm) and math.isfinite(lo) and math.isfinite(hi):
+        out = {"norm": norm, "min": lo, "max": hi, "nonFinite": 0}
+    else:
+        finite = torch.isfinite(f)
+        vals = f[finite]
+        out = {"norm": wire_number(norm), "min": None, "max": None, "nonFinite": int(f.numel() - vals.numel())}
+        if vals.numel():
+            vlo, vhi = torch.aminmax(vals)
+            out["min"], out["max"] = wire_number(vlo.item()), wire_number(vhi.item())
+    if activation == "tanh":
+        out["saturated"] = float(((1 - f * f) < 1e-2).float().mean())
+    elif activation == "sigmoid":
+        out["saturated"] = float(((f * (1 - f)) < 1e-2).float().mean())
+    elif activation == "relu":
+        out["dead"] = float((f == 0).all(dim=0).float().mean()) if f.shape[1] else 0.0
+    return out
 
 
 def to_bytes(t):

@@ -7,12 +7,13 @@ import { createApp, defineAsyncComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import './styles.css';
-import { getEngineClient } from './transport/index.js';
+import { getEngineClient, isAttachPage } from './transport/index.js';
 import { appApi } from './transport/app-api.js';
 import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
+import { installDocumentWiring } from './wiring/document.js';
 import { bareStartRequested, startReadyToRun } from './wiring/first-run.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
@@ -48,7 +49,9 @@ try {
   });
   const api = appApi();
   if (api) installMenuCommands(api);
-  if (!bench && !bareStartRequested(location.search)) void startReadyToRun();
+  if (!bench) installDocumentWiring(api);
+  // An attached run brings its own model and data: no ready-to-run example on that page.
+  if (!bench && !bareStartRequested(location.search) && !isAttachPage()) void startReadyToRun();
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }

@@ -5,6 +5,7 @@ import { serializeGradients } from '../../io/gradients-file.js';
 import { forwardBackward } from '../../train/forward-backward.js';
 import { type CommandSpec, choiceOption, parseCommandArgs, str } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
+import { backendOption } from '../model-options.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../errors.js';
 import { num, plural, table } from '../format.js';
@@ -29,14 +30,7 @@ export const gradSpec: CommandSpec = {
       value: 'FILE',
       description: "Gradients file to write ('-' for standard output). Without it only the summary is printed.",
     },
-    {
-      name: 'backend',
-      short: 'b',
-      type: 'string',
-      value: 'NAME',
-      description: 'cpu (float64 reference), cpu32 (float32) or gpu (WebGPU float32 through dawn.node).',
-      defaultText: 'cpu',
-    },
+    backendOption('cpu (float64 reference), cpu32 (float32) or gpu (WebGPU float32 through dawn.node).'),
   ],
   notes: [
     'The file is written atomically: a failed run never leaves a partial file. The summary goes to standard output (to standard error with --out -).',

@@ -11,6 +11,7 @@ import { layerWidths } from '../../model/spec.js';
 import type { Backend } from '../../backends/backend.js';
 import { type CommandSpec, choiceOption, flag, integerOption, numberOption, parseCommandArgs, str } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
+import { backendOption } from '../model-options.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { num, plural, table } from '../format.js';
@@ -46,14 +47,7 @@ export const gradcheckSpec: CommandSpec = {
     },
     { name: 'seed', type: 'string', value: 'N', description: 'Seed of the sample.', defaultText: '0' },
     { name: 'eps', type: 'string', value: 'EPS', description: 'Finite-difference step ε.', defaultText: '1e-6' },
-    {
-      name: 'backend',
-      short: 'b',
-      type: 'string',
-      value: 'NAME',
-      description: 'Whose analytic gradients to check: cpu, cpu32 or gpu.',
-      defaultText: 'cpu',
-    },
+    backendOption('Whose analytic gradients to check: cpu, cpu32 or gpu.'),
     {
       name: 'gradients',
       short: 'g',

@@ -4,7 +4,7 @@ import { type Matrix, frobenius } from '../../core/matrix.js';
 import { builtinInfo, builtinNames, generateBuiltin } from '../../data/registry.js';
 import { createReadStream } from 'node:fs';
 import { DatasetError } from '../../data/errors.js';
-import { readDatasetFile } from '../../data/node-files.js';
+import { readArrayPairFiles, readDatasetFile, resolveIdxPair } from '../../data/node-files.js';
 import { loadDataset, type LoadOptions } from '../../data/load.js';
 import { checkByteLimit, concatBytes } from '../../data/parsers/input.js';
 import { loadDatasetStream } from '../../data/stream.js';
@@ -81,9 +81,22 @@ export async function runInfo(argv: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(describeBuiltin(target));
     return EXIT_OK;
   }
+  const { labelsFile, ...read } = datasetReadOptions(values, 'info');
+  // MNIST's IDX images + labels (a folder, the images file with its labels beside it, or --labels).
+  const pair = await resolveIdxPair(path, labelsFile === undefined ? undefined : resolvePath(io, labelsFile));
+  if (pair) {
+    const ds = await readArrayPairFiles(pair.images, pair.labels, {
+      name,
+      fileName: name,
+      ...(read.task ? { task: read.task } : {}),
+      ...(read.limits ? { limits: read.limits } : {}),
+    });
+    const files = `images ${displayPath(io, pair.images)}, labels ${displayPath(io, pair.labels)}`;
+    io.stdout.write(printableLines(`${describeDataset(name, ds)}IDX pair: ${files}\n`));
+    return EXIT_OK;
+  }
   // Session files and the binary weight formats have their own readers.
   if (exists && (await describeOtherFormat(path, name, io))) return EXIT_OK;
-  const read = datasetReadOptions(values, 'info');
   const cols = (flag: string): { [k: string]: string[] } => {
     const v = str(values, flag);
     return v === undefined ? {} : { [flag]: v.split(',').map((c) => c.trim()) };

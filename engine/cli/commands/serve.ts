@@ -1,32 +1,50 @@
 /**
- * `backprop-lens serve --headless`: accept one attached PyTorch run (python/backprop_lens_attach)
+ * `backprop-lens serve [--headless]`: accept one attached PyTorch run (python/backprop_lens_attach)
  * on a loopback port with a fresh token, evaluate breakpoints on what it sends, record it, and
  * take pause/step/continue from standard input. Prints the BACKPROP_LENS_ATTACH line to use.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { DashboardServer } from '../../attach/node-dashboard-server.js';
 import { AttachServer, ATTACH_ENV } from '../../attach/node-attach-server.js';
 import { FileRecorder } from '../../attach/node-recorder.js';
 import { DEFAULT_ATTACH_MAX_SIZE, DEFAULT_ATTACH_RATE } from '../../attach/attached-run.js';
-import type { AttachedRun } from '../../attach/attached-run.js';
+import type { AttachRecorder, AttachedRun } from '../../attach/attached-run.js';
+import { SessionFileRecording } from '../../attach/session-recording.js';
+import { writeFileAtomic } from '../../io/node-files.js';
+import { packageVersion } from '../version.js';
 import type { BreakpointCondition } from '../../train/types.js';
 import { type CommandSpec, flag, integerOption, list, numberOption, parseCommandArgs, str } from '../args.js';
 import type { CliIo } from '../cli-io.js';
-import { EXIT_OK, UsageError } from '../errors.js';
+import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
 import { commandHelp } from '../help.js';
 import { displayPath, resolvePath } from '../paths.js';
+
+/** Where `npm run web:build` puts the dashboard (vite.web.config.ts). */
+const WEB_ROOT = fileURLToPath(new URL('../../../out/web', import.meta.url));
 
 export const serveSpec: CommandSpec = {
   name: 'serve',
   brief: 'Accept an attached PyTorch training run (python/backprop_lens_attach) and record it.',
   summary:
-    'Listen on 127.0.0.1 for one PyTorch training loop attached with backprop_lens_attach, with a new random token, and print the BACKPROP_LENS_ATTACH=… line to give it. Breakpoints are evaluated on every step it sends; a hit holds the loop inside lens.step (before opt.step()) until you type continue. With --record the received steps are written to FILE and serve exits when the run detaches.',
-  usage: '--headless [--record FILE] [--break COND]… [--port N] [--rate N] [--max-size N]',
+    'Listen on 127.0.0.1 for one PyTorch training loop attached with backprop_lens_attach, with a new random token, and print the BACKPROP_LENS_ATTACH=… line to give it; without --headless also serve the web dashboard, which shows the run like a local one (Train, Layers, Breakpoints, History) and acts on its loop with Pause, Step and Continue. Breakpoints are evaluated on every step it sends; a hit holds the loop inside lens.step (before opt.step()) until you type continue. With --record the received steps are written to FILE and serve exits when the run detaches.',
+  usage: '[--headless] [--record FILE] [--break COND]… [--port N] [--rate N] [--max-size N]',
   maxPositionals: 0,
   options: [
     {
       name: 'headless',
       type: 'boolean',
-      description: 'No dashboard: log to the terminal (required for now; the dashboard bridge is the desktop app).',
+      description:
+        'No dashboard: log to the terminal only. Without it serve also serves the web dashboard (npm run web:build) on 127.0.0.1 and shows the attached run there.',
+    },
+    {
+      name: 'dashboard-port',
+      type: 'string',
+      value: 'N',
+      description: "The dashboard's port on 127.0.0.1 (without --headless).",
+      defaultText: 'a free port',
     },
     {
       name: 'record',
@@ -34,7 +52,7 @@ export const serveSpec: CommandSpec = {
       type: 'string',
       value: 'FILE',
       description:
-        'Write the received steps to FILE (backprop-lens/attach-recording, docs/formats.md) and exit when the run detaches.',
+        'Record the run and exit when it detaches: FILE.bplens is a session file (the weights of every recorded step, the loss curve); any other name gets every received tensor (backprop-lens/attach-recording, docs/formats.md).',
     },
     {
       name: 'break',
@@ -81,6 +99,15 @@ export const serveSpec: CommandSpec = {
   ],
 };
 
+/** FILE.bplens: a session file (weights per recorded step, loss curve); any other name: the attach recording (every received tensor). */
+function recorderFor(
+  file: string,
+  breakpoints: readonly BreakpointCondition[],
+): AttachRecorder & { readonly steps: number } {
+  if (!file.toLowerCase().endsWith('.bplens')) return new FileRecorder(file);
+  return new SessionFileRecording(breakpoints, (bytes) => writeFileAtomic(file, bytes), packageVersion());
+}
+
 /** "non-finite", "exploding=1e3" … → a breakpoint condition (usage errors name the flag). */
 export function parseBreakOption(raw: string): BreakpointCondition {
   const [kind, value] = raw.split('=', 2) as [string, string | undefined];
@@ -114,11 +141,13 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(commandHelp(serveSpec));
     return EXIT_OK;
   }
-  if (!flag(values, 'headless'))
-    throw new UsageError('serve needs --headless (the dashboard side of attach is the desktop app)', 'serve');
   const record = str(values, 'record');
   const breakpoints = list(values, 'break').map(parseBreakOption);
   const port = str(values, 'port') === undefined ? 0 : integerOption(str(values, 'port')!, 'port', 'serve', 0, 65535);
+  const dashboardPort =
+    str(values, 'dashboard-port') === undefined
+      ? 0
+      : integerOption(str(values, 'dashboard-port')!, 'dashboard-port', 'serve', 0, 65535);
   const rate =
     str(values, 'rate') === undefined
       ? DEFAULT_ATTACH_RATE
@@ -127,28 +156,45 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
     str(values, 'max-size') === undefined
       ? DEFAULT_ATTACH_MAX_SIZE
       : integerOption(str(values, 'max-size')!, 'max-size', 'serve', 0, 4096);
+  const headless = flag(values, 'headless');
+  let dashboard: DashboardServer | null = null;
+  if (!headless) {
+    if (!existsSync(join(WEB_ROOT, 'index.html')))
+      throw new CliFailure(
+        `the web dashboard is not built (${WEB_ROOT}/index.html is missing): run npm run web:build, or use --headless`,
+      );
+  }
   const once = flag(values, 'once') || record !== undefined;
   const log = (line: string): void => void io.stderr.write(`${line}\n`);
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let recorder: FileRecorder | null = null;
+  let recorder: (AttachRecorder & { readonly steps: number }) | null = null;
   const server = new AttachServer({
     port,
     log,
     runOptions: () => {
-      recorder = record !== undefined ? new FileRecorder(resolvePath(io, record), () => {}) : null;
+      recorder = record === undefined ? null : recorderFor(resolvePath(io, record), breakpoints);
+      const hooks = dashboard?.adapter.runHooks();
       return {
         breakpoints,
         rate,
         maxSize,
         ...(recorder ? { recorder } : {}),
-        onHit: (hit, step) => log(`breakpoint at step ${step} (${hit.op.label}): ${hit.message}`),
-        onState: (state, step) =>
-          log(state === 'paused' ? `paused before step ${step}'s update: type continue or step` : 'running'),
+        onFrame: hooks?.onFrame,
+        onHit: (hit, step, matrix) => {
+          log(`breakpoint at step ${step} (${hit.op.label}): ${hit.message}`);
+          hooks?.onHit?.(hit, step, matrix);
+        },
+        onState: (state, step, reason) => {
+          log(state === 'paused' ? `paused before step ${step}'s update: type continue or step` : 'running');
+          hooks?.onState?.(state, step, reason);
+        },
       };
     },
+    onRun: (run) => dashboard?.adapter.attached(run),
     onRunEnd: (run, reason) => {
+      dashboard?.adapter.detached(run);
       const close = recorder?.close() ?? Promise.resolve();
       void close.then(() => {
         if (record !== undefined && recorder)
@@ -160,6 +206,12 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
   });
   await server.start();
   io.stdout.write(`${ATTACH_ENV}=${server.address}\n`);
+  if (!headless) {
+    // The bridge takes the attach token too: only whoever sees this terminal opens the page.
+    dashboard = new DashboardServer(WEB_ROOT, log, server.token, server.address, dashboardPort);
+    await dashboard.start();
+    io.stdout.write(`dashboard: ${dashboard.url}\n`);
+  }
   log(`waiting for an attached run on 127.0.0.1:${server.port} (Ctrl-C to stop)`);
 
   const lines = io.stdin ? createInterface({ input: io.stdin, terminal: false }) : null;
@@ -180,7 +232,8 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
     io.signal?.removeEventListener('abort', onAbort);
     lines?.close();
     await server.close();
-    await (recorder as FileRecorder | null)?.close();
+    await dashboard?.close();
+    await (recorder as AttachRecorder | null)?.close();
   }
   return EXIT_OK;
 }

@@ -16,11 +16,11 @@ class FakeTarget {
 const dragEvent = (files: unknown[], types = ['Files']) => ({ dataTransfer: { types, files, dropEffect: 'none' }, preventDefault: vi.fn() });
 
 describe('file drop anywhere in the window', () => {
-  it('takes dragover and drop of files from the browser and hands over the first file', () => {
+  it('takes dragover and drop of files from the browser and hands over every file dropped', () => {
     const t = new FakeTarget();
-    const onFile = vi.fn();
+    const onFiles = vi.fn();
     const onDragging = vi.fn();
-    const remove = installFileDrop(t as never, { onFile, onDragging });
+    const remove = installFileDrop(t as never, { onFiles, onDragging });
     const over = dragEvent([]);
     t.fire('dragenter', over);
     t.fire('dragover', over);
@@ -28,10 +28,11 @@ describe('file drop anywhere in the window', () => {
     expect(over.dataTransfer.dropEffect).toBe('copy');
     expect(onDragging).toHaveBeenLastCalledWith(true);
     const file = { name: 'iris.csv' };
-    const drop = dragEvent([file, { name: 'other.csv' }]);
+    const other = { name: 'other.csv' };
+    const drop = dragEvent([file, other]);
     t.fire('drop', drop);
     expect(drop.preventDefault).toHaveBeenCalled();
-    expect(onFile).toHaveBeenCalledWith(file);
+    expect(onFiles).toHaveBeenCalledWith([file, other]);
     expect(onDragging).toHaveBeenLastCalledWith(false);
     remove();
     expect([...t.listeners.values()].every((l) => l.length === 0)).toBe(true);
@@ -40,7 +41,7 @@ describe('file drop anywhere in the window', () => {
   it('leaves drags without files (text, links) alone and ends the highlight when the window is left', () => {
     const t = new FakeTarget();
     const onDragging = vi.fn();
-    installFileDrop(t as never, { onFile: vi.fn(), onDragging });
+    installFileDrop(t as never, { onFiles: vi.fn(), onDragging });
     const text = dragEvent([], ['text/plain']);
     t.fire('dragover', text);
     expect(text.preventDefault).not.toHaveBeenCalled();

@@ -4,8 +4,8 @@
  * never replaces the dashboard, even where no view handles drops.
  */
 export interface FileDropHandlers {
-  /** A file was dropped (the first one when several are). */
-  onFile(file: File): void;
+  /** Files were dropped (several: e.g. an IDX images file with its labels file). */
+  onFiles(files: readonly File[]): void;
   /** Files are being dragged over the window (true) or left it / were dropped (false). */
   onDragging?(dragging: boolean): void;
 }
@@ -40,8 +40,8 @@ export function installFileDrop(target: Pick<Window, 'addEventListener' | 'remov
     ev.preventDefault();
     depth = 0;
     h.onDragging?.(false);
-    const file = ev.dataTransfer?.files?.[0];
-    if (file) h.onFile(file);
+    const files = Array.from(ev.dataTransfer?.files ?? []);
+    if (files.length > 0) h.onFiles(files);
   };
   const pairs: [string, (e: Event) => void][] = [['dragover', over], ['dragenter', enter], ['dragleave', leave], ['drop', drop]];
   for (const [t, f] of pairs) target.addEventListener(t, f);

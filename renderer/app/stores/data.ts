@@ -4,8 +4,9 @@
  * scatter and image grid, and the recent files list.
  */
 import { defineStore } from 'pinia';
-import { useSessionFilesStore } from './session-files.js';
 import { computed, markRaw, ref, shallowRef } from 'vue';
+import { findIdxPairs } from '../../../engine/index.js';
+import { EngineError } from '../services/engine-link.js';
 import type { ColumnStats as EngineColumnStats, DatasetSourceInput, EventOf, LoadOptionsInput } from '../../../engine/protocol/index.js';
 import { builtinCatalog, defaultParams, type BuiltinInfo } from '../services/builtins.js';
 import { defaultRoles, isTextColumn, type ColumnRole, type CsvPreview } from '../services/csv-preview.js';
@@ -136,12 +137,43 @@ export const useDataStore = defineStore('data', () => {
       useErrorsStore().clearSlot('data');
       return true;
     } catch (err) {
-      // One error area for loading: a new failure replaces the previous one.
-      useErrorsStore().report(err, source.kind === 'file' ? `Could not load ${source.fileName}` : 'Could not load the data set', 'data');
+      // Cancelled on request: not a failure to report. One error area for loading: a new failure
+      // replaces the previous one.
+      if (!(err instanceof EngineError && err.event.code === 'cancelled'))
+        useErrorsStore().report(err, source.kind === 'file' ? `Could not load ${source.fileName}` : 'Could not load the data set', 'data');
       return false;
     } finally {
       loading.value = false;
     }
+  }
+
+  /** Stops a load in progress: the engine takes a pause as "cancel" for a big file. */
+  function cancelLoad(): void {
+    if (loading.value) useSessionStore().engine().send({ type: 'pause' });
+  }
+
+  /**
+   * Several files at once (a drop, a multiple pick): MNIST's IDX images + labels pair, found by
+   * name (train-images-idx3-ubyte ↔ train-labels-idx1-ubyte), loaded as one dataset.
+   */
+  async function loadFiles(files: readonly { name: string; bytes: Uint8Array }[]): Promise<boolean> {
+    const pair = findIdxPairs(files.map((f) => f.name))[0];
+    if (!pair) {
+      useErrorsStore().report(
+        new Error(`Open one data file, or an IDX images file together with its labels file (e.g. train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz); got ${files.map((f) => f.name).join(', ')}.`),
+        'Could not load the files',
+      );
+      return false;
+    }
+    const byName = new Map(files.map((f) => [f.name, f.bytes]));
+    const ok = await load({
+      kind: 'idx-pair',
+      images: { fileName: pair.images, bytes: byName.get(pair.images)!.slice() },
+      labels: { fileName: pair.labels, bytes: byName.get(pair.labels)!.slice() },
+      options: {},
+    });
+    if (ok) pending.value = null;
+    return ok;
   }
 
   function accept(e: LoadedEvent): void {
@@ -161,13 +193,29 @@ export const useDataStore = defineStore('data', () => {
     return ok;
   }
 
+  /**
+   * Files of kinds other stores own, by extension: a session file (.bplens) opens the whole
+   * session, data included (stores/session-files.ts, registered by wiring/connect.ts — the data
+   * store stays below the stores that configure models and sessions).
+   */
+  const openers = new Map<string, (name: string, bytes: Uint8Array<ArrayBuffer>) => void>();
+  function openFilesOfKind(extension: string, open: (name: string, bytes: Uint8Array<ArrayBuffer>) => void): void {
+    openers.set(extension.toLowerCase(), open);
+  }
+  /** Told when a data file is picked: a new, untitled session begins (the session-files store listens). */
+  const dataFileListeners: (() => void)[] = [];
+  function onDataFilePicked(listener: () => void): void {
+    dataFileListeners.push(listener);
+  }
+
   /** A file was picked (dialog, input or drop): preview it (every table format gets the column chooser); empty and binary files are refused by name. */
   function pick(name: string, bytes: Uint8Array, path?: string, keepReading = false): void {
-    // A session file (dropped, picked or from the recent list) opens the whole session, data included.
-    if (name.toLowerCase().endsWith('.bplens')) {
-      void useSessionFilesStore().open(name, new Uint8Array(bytes));
+    const opener = openers.get(/\.[^.]+$/.exec(name.toLowerCase())?.[0] ?? '');
+    if (opener) {
+      opener(name, new Uint8Array(bytes));
       return;
     }
+    for (const l of dataFileListeners) l();
     const errors = useErrorsStore();
     // A new file is read with 'auto' choices; "Read differently…" keeps the ones it set.
     if (!keepReading) reading.value = { delimiter: 'auto', header: 'auto', skipLines: 0, encoding: 'auto' };
@@ -251,6 +299,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, missing, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, repreview, loadPending, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, openFilesOfKind, onDataFilePicked, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
   };
 });

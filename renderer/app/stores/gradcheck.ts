@@ -7,6 +7,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { EventOf } from '../../../engine/protocol/index.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
+import { EngineError } from '../services/engine-link.js';
 import { fromEngineComparison, type BackendComparison } from '../services/backend-compare.js';
 import type { BackendName } from '../../../engine/protocol/index.js';
 
@@ -27,11 +28,18 @@ export const useGradcheckStore = defineStore('gradcheck', () => {
       result.value = markRaw(r);
       return r.passed;
     } catch (err) {
-      useErrorsStore().report(err, 'The gradient check failed to run');
+      // Cancelled on request: not a failure to report.
+      if (!(err instanceof EngineError && err.event.code === 'cancelled'))
+        useErrorsStore().report(err, 'The gradient check failed to run');
       return false;
     } finally {
       running.value = false;
     }
+  }
+
+  /** Stops a running check: the engine takes a pause as "cancel" and answers the check with `cancelled`. */
+  function cancel(): void {
+    if (running.value) useSessionStore().engine().send({ type: 'pause' });
   }
 
   const fastBackend = ref<BackendName>('webgpu-f32');
@@ -65,5 +73,5 @@ export const useGradcheckStore = defineStore('gradcheck', () => {
     return maxRelError <= tolerance.value;
   }
 
-  return { eps, tolerance, maxElementsPerLayer, seed, running, result, run, passesAt, fastBackend, f32Tolerance, comparing, comparison, compare };
+  return { eps, tolerance, maxElementsPerLayer, seed, running, result, run, cancel, passesAt, fastBackend, f32Tolerance, comparing, comparison, compare };
 });

@@ -14,6 +14,12 @@ import {
   type ModelSpec,
   type TrainConfigInput,
 } from '../../../engine/protocol/index.js';
+import {
+  checkMemoryFits,
+  describeEstimate,
+  estimateSessionMemory,
+  type MemoryEstimate,
+} from '../../../engine/index.js';
 import { useDataStore } from './data.js';
 import { useSessionStore } from './session.js';
 import { useErrorsStore } from './errors.js';
@@ -148,6 +154,38 @@ export const useModelStore = defineStore('model', () => {
     return n;
   });
 
+  /**
+   * What training this configuration will take in memory (the engine's own estimate: parameters,
+   * gradients, optimizer state, activations for a batch, the history budget), updated as the user
+   * edits; the engine refuses a configuration that does not fit, so the form says so first.
+   */
+  const memory = computed<MemoryEstimate>(() => {
+    const rows = data.loaded?.samples ?? 1000;
+    const trainRows = Math.max(1, Math.round(rows * (1 - validationFraction.value)));
+    const optimizerKind =
+      optimizer.value === 'adam' ? { kind: 'adam' as const } : { kind: 'sgd' as const, momentum: momentum.value };
+    return estimateSessionMemory(
+      {
+        model: spec.value,
+        optimizer: optimizerKind,
+        batchSize: batchSize.value,
+        historySize: historySize.value,
+        historyBytes: Math.max(0, Math.round(historyMemoryMiB.value * 2 ** 20)),
+      },
+      trainRows,
+      { precision: backend.value === 'cpu-f64' ? 'f64' : 'f32' },
+    );
+  });
+  const memoryText = computed(() => describeEstimate(memory.value));
+  const memoryProblem = computed<string | null>(() => {
+    try {
+      checkMemoryFits(memory.value);
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  });
+
   function addLayer(): void {
     const last = hidden.value[hidden.value.length - 1];
     hidden.value = [...hidden.value, { units: last?.units ?? 8, activation: last?.activation ?? 'tanh' }];
@@ -236,7 +274,7 @@ export const useModelStore = defineStore('model', () => {
 
   return {
     hidden, outputActivation, loss, optimizer, lr, momentum, weightDecay, batchSize, init, seed, validationFraction, historySize, historyMemoryMiB, backend,
-    imported, applying, configured, runLearningRate, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount,
+    imported, applying, configured, runLearningRate, dirty, inputSize, outputSize, spec, problem, shapes, parameterCount, memory, memoryText, memoryProblem,
     addLayer, removeLayer, config, apply, setRunLearningRate, runWasReset, useImported, clearImported,
   };
 });

@@ -73,6 +73,8 @@ export const useSessionStore = defineStore('session', () => {
         epoch.value = e.epoch;
         nextOp.value = e.nextOp;
         reason.value = e.reason;
+        // A stepped count has ended (done, paused, or stopped at a breakpoint): its progress bar goes.
+        if (progress.value?.task === 'step' && e.state !== 'running') progress.value = null;
         if (e.reason === 'reset' || e.reason === 'configured') {
           lastHit.value = null;
           loss.value = null;

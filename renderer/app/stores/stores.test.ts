@@ -108,6 +108,34 @@ describe('telemetry store', () => {
 });
 
 describe('data and model stores', () => {
+  it('loads an IDX images + labels pair given together, and refuses other file sets', async () => {
+    const d = useDataStore();
+    const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]);
+    const done = d.loadFiles([
+      { name: 'train-labels-idx1-ubyte.gz', bytes },
+      { name: 'train-images-idx3-ubyte.gz', bytes },
+    ]);
+    expect(link.sent.at(-1)).toMatchObject({
+      type: 'load-dataset',
+      source: { kind: 'idx-pair', images: { fileName: 'train-images-idx3-ubyte.gz' }, labels: { fileName: 'train-labels-idx1-ubyte.gz' } },
+    });
+    link.reply('load-dataset', datasetLoaded('mnist', ['x1'], ['0', '1']));
+    expect(await done).toBe(true);
+    expect(await d.loadFiles([{ name: 'a.csv', bytes }, { name: 'b.csv', bytes }])).toBe(false);
+    // A load can be cancelled: a pause, answered with `cancelled`, which is not reported.
+    const errorsBefore = useErrorsStore().list.length;
+    const again = d.loadFiles([
+      { name: 'train-labels-idx1-ubyte.gz', bytes },
+      { name: 'train-images-idx3-ubyte.gz', bytes },
+    ]);
+    d.cancelLoad();
+    expect(link.sent.at(-1)).toEqual({ type: 'pause' });
+    link.reply('load-dataset', errorEvent({ code: 'cancelled', message: 'loading the data set was cancelled', command: 'load-dataset' }));
+    expect(await again).toBe(false);
+    expect(useErrorsStore().list.length).toBe(errorsBefore);
+    expect(useErrorsStore().list.at(-1)!.message).toMatch(/IDX images file together with its labels file/);
+  });
+
   it('loads a built-in and switches the model to softmax + cross-entropy for classes', async () => {
     const d = useDataStore();
     const m = useModelStore();
@@ -185,6 +213,19 @@ describe('data and model stores', () => {
     m.loss = 'mse';
     m.lr = -1;
     expect(m.problem).toMatch(/learning rate/);
+  });
+
+  it('estimates the memory of the configuration as it is edited, and flags one that cannot fit', () => {
+    const m = useModelStore();
+    expect(m.memoryProblem).toBeNull();
+    expect(m.memoryText).toMatch(/^about .* for \d+ parameters$/);
+    const small = m.memory.totalBytes;
+    m.hidden = [
+      { units: 30_000, activation: 'tanh' },
+      { units: 30_000, activation: 'tanh' },
+    ];
+    expect(m.memory.totalBytes).toBeGreaterThan(1000 * small);
+    expect(m.memoryProblem).toMatch(/too large: one matrix needs/);
   });
 
   it('applies the configuration and asks for telemetry once configured', async () => {
@@ -387,6 +428,18 @@ describe('history and gradient check stores', () => {
     link.reply('gradcheck', event('gradcheck-result', { backend: 'cpu-f64', eps: 1e-6, tolerance: 1e-4, loss: 0.5, batchRows: 8, passed: true, sampled: false, maxRelError: 1e-9, layers: [], reference: null }));
     expect(await done).toBe(true);
     expect(g.result?.passed).toBe(true);
+  });
+  it('cancels a running gradient check with a pause, without reporting an error', async () => {
+    const g = useGradcheckStore();
+    const errors = useErrorsStore().list.length;
+    const done = g.run();
+    expect(g.running).toBe(true);
+    g.cancel();
+    expect(link.sent.at(-1)).toEqual({ type: 'pause' });
+    link.reply('gradcheck', errorEvent({ code: 'cancelled', message: 'the gradient check was cancelled', command: 'gradcheck' }));
+    expect(await done).toBe(false);
+    expect(g.running).toBe(false);
+    expect(useErrorsStore().list.length).toBe(errors);
   });
 });
 

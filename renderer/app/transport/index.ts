@@ -13,6 +13,7 @@ import { EngineClient } from './client.js';
 import type { ClientOptions } from './client.js';
 import { ElectronTransport } from './electron-transport.js';
 import { WebTransport } from './web-transport.js';
+import { AttachTransport, isAttachPage } from './attach-transport.js';
 import type { EngineTransport } from './transport.js';
 import { appApi } from './app-api.js';
 
@@ -22,14 +23,16 @@ export type { EngineTransport } from './transport.js';
 export { WebTransport, defaultWorkerFactory } from './web-transport.js';
 export type { WorkerFactory } from './web-transport.js';
 export { ElectronTransport } from './electron-transport.js';
+export { AttachTransport, isAttachPage } from './attach-transport.js';
 export { RecoveryMemory } from './recovery-memory.js';
 export { appApi } from './app-api.js';
 export type { AppApi } from './app-api.js';
 
-/** Electron when the preload's API is present, else a Web Worker. */
+/** Electron when the preload's API is present; an attached run on a page opened by `serve`; else a Web Worker. */
 export function createTransport(): EngineTransport {
   const api = appApi();
-  return api ? new ElectronTransport(api) : new WebTransport();
+  if (api) return new ElectronTransport(api);
+  return isAttachPage() ? new AttachTransport() : new WebTransport();
 }
 
 /** Test and devtools hooks: `?watchdog=ms` shortens the watchdog (e2e kill tests). */

@@ -7,7 +7,8 @@
 import type { Endpoint } from '../../../engine/protocol/index.js';
 
 export interface EngineTransport {
-  readonly kind: 'web' | 'electron';
+  /** attach: a user's PyTorch loop behind `backprop-lens serve` (attach-transport.ts). */
+  readonly kind: 'web' | 'electron' | 'attach';
   /** Called with each new connection: the first after start(), then one per engine restart. */
   onConnect(listener: (endpoint: Endpoint, reason: string | null) => void): () => void;
   /** Called when the transport itself sees the engine die (worker error, engine window gone). */

@@ -11,6 +11,8 @@ import { useHistoryStore } from '../stores/history.js';
 import { useModelStore } from '../stores/model.js';
 import { useUiStore } from '../stores/ui.js';
 import { useMetricsStore } from '../stores/metrics.js';
+import { useDataStore } from '../stores/data.js';
+import { useSessionFilesStore } from '../stores/session-files.js';
 import { computed, markRaw, watch } from 'vue';
 import { MATRIX_NAMES } from '../../../engine/protocol/index.js';
 import { covers, telemetrySubscription, type TelemetrySubscription } from './telemetry-subscription.js';
@@ -31,6 +33,10 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   useBreakpointsStore().connect();
   useHistoryStore().connect();
   useMetricsStore().connect();
+  // A session file dropped, picked or reopened in the Data view opens the whole session.
+  useDataStore().openFilesOfKind('.bplens', (name, bytes) => void useSessionFilesStore().open(name, bytes));
+  // A data file picked instead starts a new, untitled session (the window title says so).
+  useDataStore().onDataFilePicked(() => useSessionFilesStore().untitled());
   const model = useModelStore();
   const ui = useUiStore();
   const follow = options.followViews ?? true;
