@@ -5,25 +5,10 @@
  * engine), with a note that says where the session came from.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { engineMatrix, heatmapPixels } from './dashboard-kit.js';
 
-async function heatmap(page: Page, label: string): Promise<number[]> {
-  return page.evaluate((l) => {
-    const c = document.querySelector<HTMLCanvasElement>(`canvas[aria-label^="${l} heatmap"]`);
-    if (!c) throw new Error(`no heatmap ${l}`);
-    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
-  }, label);
-}
-
-async function engineW0(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const engine = (
-      globalThis as unknown as {
-        __backpropLensEngine: { request(c: unknown): Promise<{ matrix: { data: ArrayLike<number> } }> };
-      }
-    ).__backpropLensEngine;
-    return Array.from((await engine.request({ type: 'request-matrix', layer: 0, name: 'W' })).matrix.data);
-  });
-}
+const heatmapRgba = async (page: Page, label: string): Promise<number[]> => (await heatmapPixels(page, label)).rgba;
+const engineW0 = async (page: Page): Promise<number[]> => (await engineMatrix(page, 'W', 0)).data;
 
 async function stepText(page: Page): Promise<string> {
   return (await page.locator('[data-test=status-step]').textContent()) ?? '';
@@ -66,7 +51,7 @@ test('reload restores data, model, step, history and the Layers tab without a cl
 
   await page.click('[data-tab=layers]');
   await page.waitForTimeout(1500);
-  const before = { W: await heatmap(page, 'W_0'), engine: await engineW0(page), loss: await page.locator('[data-test=loss]').textContent() };
+  const before = { W: await heatmapRgba(page, 'W_0'), engine: await engineW0(page), loss: await page.locator('[data-test=loss]').textContent() };
   // Each step by hand and the tab switch were saved at once: nothing waits for the 30 s timer.
   await expect.poll(() => autosavedStep(page)).toBe(4);
 
@@ -78,7 +63,7 @@ test('reload restores data, model, step, history and the Layers tab without a cl
   await expect(page.locator('[data-test=autosave-offer]')).toHaveCount(0);
   await page.waitForTimeout(1500);
   expect(await engineW0(page)).toEqual(before.engine);
-  expect(await heatmap(page, 'W_0')).toEqual(before.W);
+  expect(await heatmapRgba(page, 'W_0')).toEqual(before.W);
   await expect(page.locator('[data-test=loss]')).toHaveText(before.loss ?? '');
   await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/);
 

@@ -16,7 +16,7 @@ import { ref, shallowRef, watch } from 'vue';
 import { type AutosaveRecord, type AutosaveStorage, indexedDbAutosave } from '../services/autosave-storage.js';
 import { useDataStore } from './data.js';
 import { useModelStore } from './model.js';
-import { useSessionStore } from './session.js';
+import { useSessionStore, whenSessionReady } from './session.js';
 import { useSessionFilesStore } from './session-files.js';
 import { useUiStore } from './ui.js';
 
@@ -38,20 +38,6 @@ export function startDecision(o: { crashed: boolean; hasAutosave: boolean; resto
   return o.restoreOnReload ? 'restore' : 'discard';
 }
 
-function whenReady(): Promise<void> {
-  const session = useSessionStore();
-  if (session.ready) return Promise.resolve();
-  return new Promise((resolve) => {
-    const stop = watch(
-      () => session.ready,
-      (r) => {
-        if (!r) return;
-        stop();
-        resolve();
-      },
-    );
-  });
-}
 
 export const useAutosaveStore = defineStore('autosave', () => {
   /** The autosave a crash left behind, offered once at start. */
@@ -101,7 +87,7 @@ export const useAutosaveStore = defineStore('autosave', () => {
   async function restoreReload(record: AutosaveRecord): Promise<boolean> {
     restoring = true;
     try {
-      await whenReady();
+      await whenSessionReady();
       const when = new Date(record.savedAt).toLocaleTimeString();
       const files = useSessionFilesStore();
       if (!(await files.open(record.fileName, record.bytes))) return false;
