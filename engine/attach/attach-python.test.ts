@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { CliIo, OutStream } from '../cli/cli-io.js';
 import { AttachServer } from './node-attach-server.js';
 import type { FrameEvent } from '../protocol/events.js';
 import { parseRecording } from './recording.js';
+import { parseGradients } from '../io/gradients-file.js';
 import { readSessionFile } from '../session-file/node-session-files.js';
 import { encodeFrame, WIRE_MAGIC } from './wire.js';
 import { helloFor, TEST_TOKEN, withMagic } from './attach-test-kit.js';
@@ -97,6 +98,13 @@ function serveCli(args: string[]): {
   const io: CliIo = { stdout, stderr, stdin, cwd: root, env: {}, now: () => performance.now() };
   const done = main(['serve', '--headless', ...args], io);
   return { io, stdout, stderr, stdin, done };
+}
+
+function cli(args: string[]): { stdout: Watched; stderr: Watched; done: Promise<number> } {
+  const stdout = new Watched();
+  const stderr = new Watched();
+  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), cwd: root, env: {}, now: () => performance.now() };
+  return { stdout, stderr, done: main(args, io) };
 }
 
 const relClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -190,6 +198,76 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     }
     const losses = [...py.stdout.text.matchAll(/step (\d+) loss (\S+)/g)].map((m) => Number(m[2]));
     expect(session.contents.lossCurve.map((p) => p.loss)).toEqual(losses);
+  });
+
+  it('session export writes a recorded step’s gradients file: PyTorch’s H.grad, weight.grad.T, bias.grad, X.grad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.bplens');
+    const ref = join(dir, 'reference.json');
+    const serve = serveCli(['--record', file, '--break', 'non-finite', '--rate', '1000000', '--max-size', '0']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '4', '--input-grad', '--reference', ref], { BACKPROP_LENS_ATTACH: address! });
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as {
+      steps: Record<string, Record<string, number[][] | number[] | number>>;
+    };
+    const info = cli(['session', 'info', file]);
+    expect(await info.done).toBe(0);
+    expect(info.stdout.text).toContain('attached recording: 4 steps kept with PyTorch');
+    expect(info.stdout.text).toContain('exportable (full tensors): 1, 2, 3, 4');
+    let compared = 0;
+    for (const step of [1, 2, 3, 4]) {
+      const out = join(dir, `step${step}.json`);
+      const run = cli(['session', 'export', file, '--step', String(step), '--out', out]);
+      expect(await run.done, run.stderr.text).toBe(0);
+      const g = parseGradients(readFileSync(out, 'utf8'));
+      expect(g.extra?.['source']).toBe('pytorch (attached)');
+      const want = reference.steps[String(step)]!;
+      expect(relClose(g.loss, want['loss'] as number)).toBe(true);
+      const pairs: [string, ArrayLike<number>][] = [
+        ['A_0', g.layers[0]!.A.data],
+        ['H_0', g.layers[0]!.H.data],
+        ['H_1', g.output.data], // the last activation is the identity: F = H_1
+        ['dX_0', g.dX.data],
+        ...[0, 1].flatMap((i): [string, ArrayLike<number>][] => [
+          [`G_${i}`, g.layers[i]!.G.data],
+          [`dW_${i}`, g.layers[i]!.dW.data],
+          [`db_${i}`, g.layers[i]!.db.data],
+        ]),
+      ];
+      for (const [key, got] of pairs) {
+        const expected = (want[key] as (number[] | number)[]).flat();
+        expect(got.length, key).toBe(expected.length);
+        expected.forEach((x, k) => {
+          if (!relClose(got[k]!, x)) throw new Error(`step ${step} ${key}[${k}]: exported ${got[k]}, PyTorch ${x}`);
+          compared++;
+        });
+      }
+    }
+    expect(compared).toBeGreaterThan(4 * 300);
+  });
+
+  it('a step recorded decimated is kept but session export refuses it, saying how to record full tensors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const file = join(dir, 'run.bplens');
+    // No --break: an armed breakpoint asks the client for full tensors whatever --max-size says.
+    const serve = serveCli(['--record', file, '--rate', '1000000', '--max-size', '2']);
+    const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);
+    const py = python(['--steps', '3'], { BACKPROP_LENS_ATTACH: address! });
+    expect(await py.exit).toBe(0);
+    expect(await serve.done).toBe(0);
+    const info = cli(['session', 'info', file]);
+    expect(await info.done).toBe(0);
+    // Without hold mode the client sends tensors when it can keep up: at least the first step.
+    const decimated = info.stdout.text.match(/exportable \(full tensors\): none; decimated \(not exportable\): (\d+)/);
+    expect(decimated, info.stdout.text).not.toBeNull();
+    const step = decimated![1]!;
+    const run = cli(['session', 'export', file, '--step', step, '--out', join(dir, 'g.json')]);
+    expect(await run.done).not.toBe(0);
+    expect(run.stderr.text).toContain(`step ${step} was recorded decimated`);
+    expect(run.stderr.text).toContain('--max-size 0');
+    expect(existsSync(join(dir, 'g.json'))).toBe(false);
   });
 
   it('any other module: per-module statistics every sent step, and a NaN loss still holds the loop', async () => {

@@ -7,11 +7,16 @@
  *
  * Weights received with step k are those *before* step k's update, i.e. the parameters after k − 1
  * steps, so they are kept as history step k − 1 (step 0: the initial parameters).
+ *
+ * The newest received steps' tensors are also kept as sent (manifest `attachedSteps`, bounded by
+ * a step count and a byte budget), so `session export` can write a gradients file straight from
+ * PyTorch's numbers; a step that came decimated is kept but marked so, and export refuses it.
  */
 import type { Matrix } from '../core/matrix.js';
 import type { ModelSpec } from '../model/spec.js';
 import { SessionRecorder } from '../session-file/write.js';
 import type { LossPoint, SessionHistoryStep } from '../session-file/types.js';
+import type { AttachedStepTensors } from '../session-file/write.js';
 import type { BreakpointCondition, BreakpointHit } from '../train/types.js';
 import type { AttachRecorder } from './attached-run.js';
 import type { HelloMessage } from './messages.js';
@@ -21,6 +26,32 @@ import { isFull, tensorKey } from './step-decode.js';
 /** The settings a session file needs but an attached run does not tell (documented in the notes). */
 const UNKNOWN_OPTIMIZER = { kind: 'sgd', lr: 1, momentum: 0, weightDecay: 0 } as const;
 
+/** How many of the newest received steps keep their tensors, and how many bytes they may take. */
+export const DEFAULT_KEPT_STEP_TENSORS = 20;
+export const DEFAULT_KEPT_STEP_BYTES = 256 * 2 ** 20;
+
+export interface StepTensorLimits {
+  readonly steps?: number;
+  readonly bytes?: number;
+}
+
+/** A received step's tensors as blob tensors (float32, their sent shape), and whether any came decimated. */
+export function stepTensors(step: ReceivedStep): AttachedStepTensors {
+  let decimated = false;
+  const tensors = [...step.tensors.values()].map((t) => {
+    if (!isFull(t)) decimated = true;
+    return {
+      name: tensorKey(t.name, t.index),
+      precision: 'f32' as const,
+      shape: [t.matrix.rows, t.matrix.cols],
+      data: t.matrix.data,
+    };
+  });
+  return { step: step.step, loss: step.loss, decimated, tensors };
+}
+
+const bytesOf = (s: AttachedStepTensors): number => s.tensors.reduce((a, t) => a + t.data.length * 4, 0);
+
 export class SessionFileRecording implements AttachRecorder {
   private recorder: SessionRecorder | null = null;
   private spec: ModelSpec | null = null;
@@ -28,6 +59,8 @@ export class SessionFileRecording implements AttachRecorder {
   private readonly losses: LossPoint[] = [];
   private last: SessionHistoryStep | null = null;
   private lastStep = 0;
+  private readonly kept: AttachedStepTensors[] = [];
+  private keptBytes = 0;
   steps = 0;
 
   constructor(
@@ -35,7 +68,21 @@ export class SessionFileRecording implements AttachRecorder {
     /** Receives the finished file. */
     private readonly write: (bytes: Uint8Array) => Promise<void>,
     private readonly version = 'unknown',
+    private readonly limits: StepTensorLimits = {},
   ) {}
+
+  /** Keeps a step's tensors, dropping the oldest past the step count or the byte budget. */
+  private keep(step: ReceivedStep): void {
+    const maxSteps = this.limits.steps ?? DEFAULT_KEPT_STEP_TENSORS;
+    const maxBytes = this.limits.bytes ?? DEFAULT_KEPT_STEP_BYTES;
+    if (maxSteps <= 0 || step.tensors.size === 0) return;
+    const kept = stepTensors(step);
+    const bytes = bytesOf(kept);
+    if (bytes > maxBytes) return;
+    this.kept.push(kept);
+    this.keptBytes += bytes;
+    while (this.kept.length > maxSteps || this.keptBytes > maxBytes) this.keptBytes -= bytesOf(this.kept.shift()!);
+  }
 
   begin(hello: HelloMessage): void {
     const m = hello.model;
@@ -69,6 +116,8 @@ export class SessionFileRecording implements AttachRecorder {
     const rec = this.recorder;
     const spec = this.spec;
     if (!rec || !spec) return;
+    // Steps arrive in order; a repeated step number (a client restart) replaces nothing.
+    if (step.step > (this.kept.at(-1)?.step ?? 0)) this.keep(step);
     const W: Matrix<Float32Array>[] = [];
     const b: Matrix<Float32Array>[] = [];
     for (let i = 0; i < spec.layers.length; i++) {
@@ -103,6 +152,7 @@ export class SessionFileRecording implements AttachRecorder {
       position: { step: last?.step ?? 0, epoch: 0 },
       state: last?.parameters ? { step: last.step, epoch: 0, parameters: last.parameters, optimizer: null } : null,
       lossCurve: this.losses,
+      attachedSteps: this.kept,
     });
     await this.write(bytes);
   }

@@ -12,7 +12,8 @@ import { type ModelSpec, ModelSpecError, validateModelSpec } from '../model/spec
 import { SessionFileError } from './errors.js';
 
 export const SESSION_FORMAT = 'backprop-lens/session';
-export const SESSION_VERSION = 1;
+/** The newest version written: 2 adds `attachedSteps`; a file without them is still written as 1. */
+export const SESSION_VERSION = 2;
 export const MANIFEST_ENTRY = 'manifest.json';
 
 /** A loss that may have diverged: JSON has no NaN or Infinity, so those are written as strings. */
@@ -133,12 +134,31 @@ export const manifestV1Schema = z.strictObject({
   blobs: z.record(entryName, blobSchema),
 });
 
-export type SessionManifest = z.output<typeof manifestV1Schema>;
+/**
+ * Version 2 (the manifest is strict, so a new key needs a new version): an attached recording also
+ * keeps the newest received steps' tensors as PyTorch computed them, one safetensors blob each.
+ */
+const attachedStepSchema = z.strictObject({
+  step: z.number().int().min(1),
+  loss: lossValueSchema,
+  /** The client sent some tensors decimated (at most --max-size cells a side): no gradients file. */
+  decimated: z.boolean(),
+  entry: entryName,
+});
+
+export const manifestV2Schema = manifestV1Schema.extend({
+  version: z.literal(2),
+  attachedSteps: z.array(attachedStepSchema).max(100_000).optional(),
+});
+
+export type SessionManifest = Omit<z.output<typeof manifestV2Schema>, 'version'> & { version: 1 | 2 };
+export type AttachedStepInfo = z.output<typeof attachedStepSchema>;
 export type HistoryStepInfo = z.output<typeof historyStepSchema>;
 export type DatasetIdentity = z.output<typeof datasetSchema>;
 
 const READERS: Record<number, (doc: unknown, at: readonly PathSegment[]) => SessionManifest> = {
   1: (doc, at) => decodeWithSchema(manifestV1Schema, doc, at),
+  2: (doc, at) => decodeWithSchema(manifestV2Schema, doc, at),
 };
 
 const fail = (reason: string, at: readonly PathSegment[] = []): SessionFileError =>
@@ -187,6 +207,12 @@ function checkReferences(m: SessionManifest): void {
   if (m.lossCurve) refs.push([m.lossCurve.entry, ['lossCurve', 'entry']]);
   m.history.forEach((h, k) => {
     if (h.entry) refs.push([h.entry, ['history', k, 'entry']]);
+  });
+  m.attachedSteps?.forEach((a, k) => {
+    refs.push([a.entry, ['attachedSteps', k, 'entry']]);
+    const previous = m.attachedSteps![k - 1];
+    if (previous && a.step <= previous.step)
+      throw fail(`step ${a.step} after step ${previous.step}: steps must increase`, ['attachedSteps', k, 'step']);
   });
   for (const [entry, at] of refs)
     if (!Object.hasOwn(m.blobs, entry)) throw fail(`names the entry "${entry}", which is not listed in blobs`, at);

@@ -11,6 +11,8 @@ import { type BlobTensor, SESSION_ZIP_LIMITS, decodeTensors, sha256Hex } from '.
 import { SessionFileError, guardArrays } from './errors.js';
 import { MANIFEST_ENTRY, type SessionManifest, decodeLoss, decodeManifest } from './manifest.js';
 import { readStateTensors } from './state-tensors.js';
+import { checkAttachedTensors } from './attached-steps.js';
+import type { AttachedStepTensors } from './write.js';
 import type { LossPoint, SessionContents, SessionDataset, SessionHistoryStep } from './types.js';
 import type { BreakpointCondition, OptimizerConfig } from '../train/types.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -25,6 +27,8 @@ export interface SessionReadOptions {
 export interface DecodedSession {
   readonly manifest: SessionManifest;
   readonly contents: SessionContents;
+  /** An attached recording's kept step tensors (manifest version 2); empty otherwise. */
+  readonly attachedSteps: readonly AttachedStepTensors[];
 }
 
 /** Opens a session file's bytes; throws SessionFileError (naming the file when fileName is given). */
@@ -151,6 +155,12 @@ async function decodeNow(bytes: Uint8Array, limits: ZipLimits): Promise<DecodedS
     };
   }
 
+  const attachedSteps: AttachedStepTensors[] = (m.attachedSteps ?? []).map((a) => {
+    const tensors = tensorsOf(a.entry);
+    checkAttachedTensors(tensors, model, a.decimated, a.entry);
+    return { step: a.step, loss: decodeLoss(a.loss), decimated: a.decimated, tensors };
+  });
+
   const contents: SessionContents = {
     createdWith: m.createdWith,
     createdAt: m.createdAt,
@@ -171,7 +181,7 @@ async function decodeNow(bytes: Uint8Array, limits: ZipLimits): Promise<DecodedS
     history,
     ...(m.repro ? { repro: m.repro } : {}),
   };
-  return { manifest, contents };
+  return { manifest, contents, attachedSteps };
 }
 
 /** A history blob holds optimizer buffers exactly when its metadata gives the update count. */

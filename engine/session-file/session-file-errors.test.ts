@@ -102,10 +102,12 @@ describe('malformed session files', () => {
 
   it('a manifest of another version, or with a bad key, names the key', async () => {
     const good = await goodSession();
-    let e = await errorOf(withManifest(good, (m) => (m['version'] = 2)));
+    let e = await errorOf(withManifest(good, (m) => (m['version'] = 3)));
     expect(e.message).toBe(
-      'bad.bplens: manifest.json: version: 2 was written by a newer Backprop Lens (this one reads version 1); update to open it',
+      'bad.bplens: manifest.json: version: 3 was written by a newer Backprop Lens (this one reads version 1, 2); update to open it',
     );
+    // Version 2 only adds the optional attachedSteps: a version 1 manifest reads as version 2 too.
+    expect((await decodeSession(withManifest(good, (m) => (m['version'] = 2)))).manifest.version).toBe(2);
     e = await errorOf(withManifest(good, (m) => ((m['training'] as Record<string, unknown>)['batchSize'] = -1)));
     expect(e.message).toMatch(/^bad\.bplens: manifest\.json: training\.batchSize: /);
     e = await errorOf(withManifest(good, (m) => (m['format'] = 'something-else')));

@@ -9,6 +9,7 @@ import { type BlobTensor, encodeTensors, sha256Hex } from './container.js';
 import {
   MANIFEST_ENTRY,
   SESSION_FORMAT,
+  type AttachedStepInfo,
   type HistoryStepInfo,
   type SessionManifest,
   decodeManifest,
@@ -35,10 +36,25 @@ export function datasetBlob(X: { rows: number; cols: number; data: ArrayLike<num
 
 export type SessionHeader = Omit<SessionContents, 'position' | 'state' | 'history' | 'lossCurve'>;
 
+export function attachedStepEntryName(step: number): string {
+  return `attached/step-${String(step).padStart(8, '0')}.safetensors`;
+}
+
+/** One received step of an attached run, its tensors as sent ("A_0", "H_1", "dX_0" …, float32). */
+export interface AttachedStepTensors {
+  readonly step: number;
+  readonly loss: number;
+  /** Some tensor came decimated: kept as sent, but no gradients file can be made of it. */
+  readonly decimated: boolean;
+  readonly tensors: readonly BlobTensor[];
+}
+
 export interface SessionEnd {
   readonly position: { readonly step: number; readonly epoch: number };
   readonly state: SessionState | null;
   readonly lossCurve: readonly LossPoint[];
+  /** Attached recordings: the newest received steps' tensors (makes the manifest version 2). */
+  readonly attachedSteps?: readonly AttachedStepTensors[];
 }
 
 interface Blob {
@@ -107,6 +123,12 @@ export class SessionRecorder {
         ]),
       );
     }
+    const attached: AttachedStepInfo[] = [];
+    for (const a of end.attachedSteps ?? []) {
+      const entry = attachedStepEntryName(a.step);
+      await this.put(entry, encodeTensors(a.tensors, { step: String(a.step), decimated: String(a.decimated) }));
+      attached.push({ step: a.step, loss: encodeLoss(a.loss), decimated: a.decimated, entry });
+    }
     let dataset: SessionManifest['dataset'] = null;
     if (h.dataset) {
       const d = h.dataset;
@@ -129,7 +151,7 @@ export class SessionRecorder {
     }
     const manifest: SessionManifest = {
       format: SESSION_FORMAT,
-      version: 1,
+      version: end.attachedSteps ? 2 : 1,
       createdWith: h.createdWith ?? { name: 'backprop-lens', version: 'unknown' },
       createdAt: h.createdAt ?? new Date().toISOString(),
       source: { ...h.source },
@@ -150,6 +172,7 @@ export class SessionRecorder {
       lossCurve: end.lossCurve.length > 0 ? { entry: LOSS_CURVE_ENTRY } : null,
       history: this.history,
       ...(h.repro ? { repro: { ...h.repro } } : {}),
+      ...(end.attachedSteps ? { attachedSteps: attached } : {}),
       blobs: Object.fromEntries([...this.blobs].map(([name, b]) => [name, { bytes: b.data.length, sha256: b.sha256 }])),
     };
     // What we write must be what we read: a bad setting fails here, not when someone opens the file.

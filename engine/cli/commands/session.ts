@@ -1,7 +1,8 @@
 /**
  * `backprop-lens session info FILE`: what a .bplens session file holds.
  * `backprop-lens session export FILE --step K --out GRADS.json`: the gradients file of step K
- * (one forward + backward pass with the weights the session had before step K, on step K's batch).
+ * (one forward + backward pass with the weights the session had before step K, on step K's batch;
+ * for an attached recording, step K's tensors exactly as PyTorch computed them, when it kept them).
  */
 import { gatherRows } from '../../core/matrix.js';
 import { writeGradientsFile } from '../../io/node-files.js';
@@ -11,6 +12,9 @@ import { referencedDataOption } from '../../session-file/node-referenced-data.js
 import { minimalRepro } from '../../session-file/repro.js';
 import { packageVersion } from '../version.js';
 import type { SessionManifest } from '../../session-file/manifest.js';
+import { ATTACHED_GRADIENTS_SOURCE, RECORD_FULL_HINT, attachedGradients } from '../../session-file/attached-steps.js';
+import type { AttachedStepTensors } from '../../session-file/write.js';
+import type { ModelSpec } from '../../model/spec.js';
 import { BatchSchedule } from '../../train/batching.js';
 import { forwardBackward } from '../../train/forward-backward.js';
 import { type CommandSpec, choiceOption, integerOption, parseCommandArgs, str } from '../args.js';
@@ -25,7 +29,7 @@ export const sessionSpec: CommandSpec = {
   name: 'session',
   brief: 'Look into a .bplens session file; export a kept step as a gradients file or a minimal repro.',
   summary:
-    'session info FILE shows what a session file holds (model, training settings, position, kept steps, breakpoints, dataset identity, notes). session export FILE --step K --out GRADS.json runs one forward and backward pass with the weights the session had before step K, on step K’s batch, and writes the gradients file of FORMATS.md. session repro FILE --step K --out SMALL.bplens writes a minimal repro: a session of only step K’s weights, optimizer state, batch and breakpoints, which reproduces the step (and its breakpoint hit) when run for one step.',
+    'session info FILE shows what a session file holds (model, training settings, position, kept steps, breakpoints, dataset identity, notes). session export FILE --step K --out GRADS.json runs one forward and backward pass with the weights the session had before step K, on step K’s batch, and writes the gradients file of FORMATS.md (for a recording of an attached PyTorch run: step K’s tensors exactly as PyTorch computed them, when the recording kept them at full resolution). session repro FILE --step K --out SMALL.bplens writes a minimal repro: a session of only step K’s weights, optimizer state, batch and breakpoints, which reproduces the step (and its breakpoint hit) when run for one step.',
   usage:
     'info FILE | export FILE --step K --out GRADS.json [--backend cpu|cpu32|gpu] | repro FILE --step K --out SMALL.bplens',
   maxPositionals: 2,
@@ -141,6 +145,7 @@ export function describeManifest(m: SessionManifest, name: string): string {
       `dataset: ${d.name}, ${plural(d.samples, 'sample')} × ${d.inputs} → ${d.outputs}, ${d.embedded ? 'embedded' : `referenced: ${d.file!.path}`}, sha256 ${d.sha256}`,
     );
   }
+  if (m.source.kind === 'attached') lines.push(attachedLine(m));
   if (m.repro) lines.push(`minimal repro of: step ${m.repro.step}, ${m.repro.op}: ${m.repro.message}`);
   if (m.notes) lines.push(`notes: ${m.notes}`);
   const bytes = Object.values(m.blobs).reduce((a, b) => a + b.bytes, 0);
@@ -148,6 +153,47 @@ export function describeManifest(m: SessionManifest, name: string): string {
     `blobs: ${plural(Object.keys(m.blobs).length, 'entry', 'entries')}, ${num(bytes / 2 ** 20, 3)} MiB expanded`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What an attached recording can export (steps kept with their PyTorch tensors). */
+function attachedLine(m: SessionManifest): string {
+  const steps = m.attachedSteps ?? [];
+  const full = steps.filter((a) => !a.decimated).map((a) => a.step);
+  const decimated = steps.filter((a) => a.decimated).map((a) => a.step);
+  return (
+    `attached recording: ${plural(steps.length, 'step')} kept with PyTorch's tensors; exportable (full tensors): ${full.length ? full.join(', ') : 'none'}` +
+    (decimated.length ? `; decimated (not exportable): ${decimated.join(', ')}` : '')
+  );
+}
+
+/** An attached recording's step K written straight from the tensors PyTorch computed. */
+async function exportAttachedStep(
+  model: ModelSpec,
+  steps: readonly AttachedStepTensors[],
+  step: number,
+  name: string,
+  out: string,
+  io: CliIo,
+): Promise<number> {
+  const kept = steps.find((s) => s.step === step);
+  if (!kept) {
+    const full = steps.filter((s) => !s.decimated).map((s) => s.step);
+    throw new CliFailure(
+      `${name}: step ${step} was not kept with its tensors (an attached recording keeps the newest received steps); steps that can be exported: ${full.length ? full.join(', ') : `none (${RECORD_FULL_HINT})`}`,
+    );
+  }
+  let result;
+  try {
+    result = attachedGradients(kept, model);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CliFailure(`${name}: ${e.message}`);
+    throw e;
+  }
+  await writeGradientsFile(resolvePath(io, out), result, displayPath(io, out));
+  io.stdout.write(
+    `${ATTACHED_GRADIENTS_SOURCE}: step ${step} of ${name}: ${plural(result.output.rows, 'sample')}, loss (${model.loss}) = ${num(result.loss, 8)}\nwrote ${displayPath(io, out)}\n`,
+  );
+  return EXIT_OK;
 }
 
 async function exportStep(values: Parameters<typeof str>[0], file: string, io: CliIo): Promise<number> {
@@ -158,7 +204,9 @@ async function exportStep(values: Parameters<typeof str>[0], file: string, io: C
   const step = integerOption(stepRaw, 'step', 'session', 1);
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'session', BACKEND_CHOICES);
   const name = displayPath(io, file);
-  const { contents } = await readSessionFile(resolvePath(io, file), name);
+  const { contents, attachedSteps } = await readSessionFile(resolvePath(io, file), name);
+  if (contents.source.kind === 'attached')
+    return exportAttachedStep(contents.model, attachedSteps, step, name, out, io);
   const referenced = await referencedDataOption(resolvePath(io, file), contents, name);
   // The weights before step K: the kept step K − 1, or the saved state when K is the next step.
   const before =
