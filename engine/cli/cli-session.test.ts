@@ -58,6 +58,29 @@ describe('train --save-session / --resume', () => {
     });
   }
 
+  it('a resumed run reports and exports what an uninterrupted run of the same length does', async () => {
+    let r = await run('train', ...COMMON, '--quiet', '--steps', '20', '--json', '--export', 'whole.json');
+    expect(r.code, r.stderr).toBe(0);
+    const whole = JSON.parse(r.stdout) as { metrics: unknown; steps: number; epochs: number };
+    r = await run('train', ...COMMON, '--quiet', '--steps', '8', '--save-session', 'half.bplens');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('train', '--resume', 'half.bplens', '--steps', '12', '--quiet', '--json', '--export', 'rest.json');
+    expect(r.code, r.stderr).toBe(0);
+    const rest = JSON.parse(r.stdout) as typeof whole & { resumedFrom: string; fromStep: number };
+    // A session file holds no test set: the training and validation rows are measured.
+    expect({ ...rest.metrics, test: null }).toEqual({ ...(whole.metrics as object), test: null });
+    expect([rest.steps, rest.epochs, rest.resumedFrom, rest.fromStep]).toEqual([whole.steps, whole.epochs, 'half.bplens', 8]);
+    const a = parseWeights(await readFile(join(t.dir, 'whole.json'), 'utf8')).training as Record<string, unknown>;
+    const b = parseWeights(await readFile(join(t.dir, 'rest.json'), 'utf8')).training as Record<string, unknown>;
+    for (const k of ['finalLoss', 'finalValidationLoss', 'steps', 'epochs']) expect(b[k], k).toBe(a[k]);
+    expect(b['resumedFrom']).toBe('half.bplens');
+    // The text report has the same table of sets.
+    r = await run('train', '--resume', 'half.bplens', '--steps', '12', '--quiet');
+    expect(r.stdout).toMatch(/resumed half\.bplens at step 8/);
+    expect(r.stdout).toMatch(/^train +\d+ +[\d.]+/m);
+    expect(r.stdout).toMatch(/^validation +\d+/m);
+  });
+
   it('resume refuses a dataset or training flags, and needs --steps', async () => {
     await run('train', ...COMMON, '--steps', '3', '--quiet', '--save-session', 'flags.bplens');
     let r = await run('train', 'spiral', '--resume', 'flags.bplens', '--steps', '2');
@@ -91,7 +114,7 @@ describe('session info / export', () => {
     // Training one more step from the same file reproduces what the gradients predict: the loss of
     // the step equals the gradients file's loss.
     r = await run('train', '--resume', 's.bplens', '--steps', '1', '--json');
-    expect(JSON.parse(r.stdout).finalLoss).toBe(g.loss);
+    expect(JSON.parse(r.stdout).lastStepLoss).toBe(g.loss);
 
     // The minimal repro of step 5 holds just that batch and gives the same gradients file.
     r = await run('session', 'repro', 's.bplens', '--step', '5', '--out', 'r5.bplens');
