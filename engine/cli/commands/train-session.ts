@@ -25,12 +25,17 @@ import {
 } from '../../session-file/node-referenced-data.js';
 import { SessionFileError } from '../../session-file/errors.js';
 import type { Session } from '../../train/session.js';
+import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE } from '../../train/session-setup.js';
 import type { SessionContents, SessionDataset } from '../../session-file/types.js';
 import type { LabeledDataset, TaskKind } from '../../data/types.js';
 import { parameterCount } from '../../model/spec.js';
 import { asTrained } from '../../train/normalization.js';
 import { type Summary, describe, measure, rowsOf, weightsFor } from './train-report.js';
 import { stat } from 'node:fs/promises';
+
+/** Steps whose state `train --save-session` keeps by default (the Session's default history). */
+export const DEFAULT_KEEP_STEPS = DEFAULT_HISTORY_SIZE;
+const MAX_KEEP_STEPS = 10_000;
 
 export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
   {
@@ -39,6 +44,12 @@ export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     description:
       'After training, write the whole session (settings, data, weights, optimizer state, loss curve) to FILE (.bplens), atomically; --resume continues it exactly.',
+  },
+  {
+    name: 'keep-steps',
+    type: 'string',
+    value: 'N',
+    description: `With --save-session: keep the last N steps' training state in the session file, so \`session export\`/\`repro --step K\` work for them (default ${DEFAULT_KEEP_STEPS}; 0 keeps only the final state). The oldest kept steps lose their weights (and stay as losses only) past ${DEFAULT_HISTORY_BYTES / 2 ** 20} MiB of state.`,
   },
   {
     name: 'resume',
@@ -89,9 +100,33 @@ const FIXED_BY_SESSION = [
   'test',
 ] as const;
 
-/** History entries a headless run keeps: one, the newest, which holds the optimizer state to save. */
+/** How many of its last steps a run keeps for the session file (undefined without --save-session). */
+export function keepStepsFor(values: ParsedArgs['values']): number | undefined {
+  const raw = str(values, 'keep-steps');
+  if (str(values, 'save-session') === undefined) {
+    if (raw !== undefined) throw new UsageError('--keep-steps goes with --save-session FILE', 'train');
+    return undefined;
+  }
+  return raw === undefined ? DEFAULT_KEEP_STEPS : integerOption(raw, 'keep-steps', 'train', 0, MAX_KEEP_STEPS);
+}
+
+/**
+ * History entries a headless run keeps: none without --save-session; else the state after each of
+ * the last N steps plus the one before them (so steps end−N+1 … end+1 can be exported). Memory stays
+ * bounded by the history's byte budget (historyBytes), which thins the oldest entries.
+ */
 export function historySizeFor(values: ParsedArgs['values']): number {
-  return str(values, 'save-session') !== undefined ? 1 : 0;
+  const keep = keepStepsFor(values);
+  return keep === undefined ? 0 : keep + 1;
+}
+
+/**
+ * Records (into the history) only the steps the session file keeps: those after `lastStep − keep`.
+ * Recording every step of a long run would cost a read-back per step for nothing.
+ */
+export function keepLastSteps(session: Session, lastStep: number, keep: number | undefined): void {
+  if (keep === undefined) return;
+  session.setRecordPolicy((step) => step >= lastStep - keep);
 }
 
 export async function saveTrainSession(
@@ -183,10 +218,11 @@ export async function runResume(
     session = await openSession(contents, backend, {
       recordEvery: 0,
       histogramBins: null,
-      historySize: 1,
+      historySize: (keepStepsFor(values) ?? 0) + 1,
       ...(data ? { data } : {}),
     });
     const startStep = session.position.step;
+    keepLastSteps(session, startStep + steps, keepStepsFor(values));
     const started = io.now();
     const quiet = flag(values, 'quiet') || flag(values, 'json');
     const progress = createProgress(io.stderr, steps, quiet ? 'none' : 'auto', io.now);
