@@ -2,8 +2,8 @@
  * Records an attached run as a `.bplens` session file (issue 12's SessionRecorder): the weights
  * each received full step was computed with, the complete loss curve, the breakpoints, and the
  * last weights as the state. The user's optimizer and data stay in their process: the state holds
- * no optimizer buffers and the file no dataset (so it opens for viewing and time travel, and
- * `session export` needs the batch it does not have). Only sequential models can be recorded so.
+ * no optimizer buffers and the file no dataset (so it opens for viewing and time travel, but cannot
+ * re-run a step on its batch). Only sequential models can be recorded so.
  *
  * Weights received with step k are those *before* step k's update, i.e. the parameters after k − 1
  * steps, so they are kept as history step k − 1 (step 0: the initial parameters).
@@ -61,7 +61,10 @@ export class SessionFileRecording implements AttachRecorder {
   private lastStep = 0;
   private readonly kept: AttachedStepTensors[] = [];
   private keptBytes = 0;
+  /** Steps recorded: every received step's loss is in the loss curve. */
   steps = 0;
+  /** Of those, steps whose weights are kept (received in full). */
+  fullSteps = 0;
 
   constructor(
     private readonly breakpoints: readonly BreakpointCondition[],
@@ -110,6 +113,7 @@ export class SessionFileRecording implements AttachRecorder {
   /** Losses of every step, full or not (the AttachedRun's loss log feeds this). */
   loss(point: LossPoint): void {
     this.losses.push(point);
+    this.steps++;
   }
 
   step(step: ReceivedStep, _hits: readonly BreakpointHit[]): void {
@@ -138,7 +142,7 @@ export class SessionFileRecording implements AttachRecorder {
     };
     this.last = entry;
     this.lastStep = Math.max(this.lastStep, step.step);
-    this.steps++;
+    this.fullSteps++;
     this.chain = this.chain.then(() => rec.addStep(entry));
   }
 
