@@ -39,6 +39,8 @@ export interface ServiceDeps {
   readonly window: () => BrowserWindow | null;
   readonly restartEngine: (reason: string) => void;
   readonly info: () => AppInfo;
+  /** BACKPROP_LENS_ATTACH of this app start (electron/desktop-attach.ts); null when not listening. */
+  readonly attachAddress: () => string | null;
   /** Default folder for save dialogs. */
   readonly documentsDir: () => string;
 }
@@ -100,5 +102,6 @@ export function createServices(deps: ServiceDeps): AppHandlers {
     },
     'engine:restart': async ({ reason }) => deps.restartEngine(reason),
     'app:info': async () => deps.info(),
+    'attach:address': async () => deps.attachAddress(),
   };
 }

@@ -12,6 +12,7 @@ export function setupServices(
   origin: AppOrigin,
   dashboard: () => BrowserWindow | null,
   restartEngine: (reason: string) => void,
+  attachAddress: () => string | null,
 ): () => void {
   const recent = new RecentFiles(join(app.getPath('userData'), 'recent-files.json'));
   const handlers = createServices({
@@ -19,6 +20,7 @@ export function setupServices(
     recent,
     window: dashboard,
     restartEngine,
+    attachAddress,
     documentsDir: () => app.getPath('documents'),
     info: () => ({
       version: app.getVersion(),
