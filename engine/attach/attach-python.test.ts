@@ -230,6 +230,47 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
     expect((rec.steps[4]!.modules as { outNonFinite: number }[])[0]!.outNonFinite).toBeGreaterThan(0);
   });
 
+  it('any other module: the app asks for one module’s full tensors and gets PyTorch’s own output, weight and weight.grad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const ref = join(dir, 'reference.json');
+    const frames: FrameEvent[] = [];
+    const server = new AttachServer({
+      log: () => {},
+      runOptions: () => ({ rate: 1_000_000, maxSize: 0, onFrame: (f) => frames.push(f) }),
+      onRun: (run) => expect(run.watchModule('0')).toBeNull(),
+    });
+    await server.start();
+    try {
+      const py = python(['--modules', '--steps', '6', '--sleep', '0.05', '--reference', ref], {
+        BACKPROP_LENS_ATTACH: server.address,
+      });
+      expect(await py.exit).toBe(0);
+    } finally {
+      await server.close();
+    }
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, { dW_0: number[][]; W_0: number[][] }> };
+    const watched = frames.filter((f) => f.moduleTensors?.length);
+    // The needs message reaches the loop within a step or two of attaching; from then on every step has them.
+    expect(watched.length).toBeGreaterThanOrEqual(4);
+    for (const f of watched) {
+      const byLabel = new Map(f.moduleTensors!.map((t) => [t.label, t]));
+      expect([...byLabel.keys()].sort()).toEqual(['bias', 'bias.grad', 'output', 'weight', 'weight.grad']);
+      expect(f.moduleTensors!.every((t) => t.module === '0')).toBe(true);
+      const out = byLabel.get('output')!;
+      expect([out.rows, out.cols]).toEqual([16, 8]); // the batch × Linear(4, 8)'s features
+      const w = byLabel.get('weight')!;
+      const dw = byLabel.get('weight.grad')!;
+      expect([w.rows, w.cols, dw.rows, dw.cols]).toEqual([8, 4, 8, 4]); // as PyTorch stores it: out × in
+      const want = reference.steps[String(f.step)]!;
+      // weight.grad = dW_0ᵀ (FORMATS' W is fan-in × fan-out), both from PyTorch.
+      for (let r = 0; r < 8; r++)
+        for (let c = 0; c < 4; c++) {
+          expect(relClose(dw.data[r * 4 + c]!, want.dW_0[c]![r]!), `step ${f.step} weight.grad[${r}][${c}]`).toBe(true);
+          expect(relClose(w.data[r * 4 + c]!, want.W_0[c]![r]!), `step ${f.step} weight[${r}][${c}]`).toBe(true);
+        }
+    }
+  });
+
   it('a NaN breakpoint holds the loop before opt.step() (weights finite) and continue resumes it', async () => {
     const serve = serveCli(['--once', '--break', 'non-finite']);
     const [, address] = await serve.stdout.waitFor(/BACKPROP_LENS_ATTACH=(\S+)/);

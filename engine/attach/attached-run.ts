@@ -28,13 +28,14 @@ import { decimate as decimateForHistory } from '../telemetry/decimate.js';
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import { decimate as decimateForFrame } from '../protocol/matrix-payload.js';
 import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
-import type { FrameEvent, LossPoint } from '../protocol/events.js';
+import type { FrameEvent, LossPoint, ModuleFrame } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { fromWireNumber } from './messages.js';
 import type {
   ControlAction,
   HelloMessage,
   LossesMessage,
+  ModuleStats,
   Needs,
   ServerMessage,
   StepMessage,
@@ -127,6 +128,7 @@ export class AttachedRun {
   private stepping = false;
   /** The tensors the views show (set-telemetry); breakpoints, when armed, get every tensor. */
   private wanted: readonly TensorName[] = ALL_TENSORS;
+  private watchedModule: string | null = null;
   private lossesSentUpTo = 0;
   private skipped = 0;
   private readonly stepTimes: number[] = [];
@@ -163,7 +165,23 @@ export class AttachedRun {
       tensors: armed ? ALL_TENSORS : this.wanted,
       hold: armed || this.state === 'paused',
       watchNonFinite: this.breakpoints.some((b) => b.kind === 'non-finite'),
+      module: this.watchedModule,
     };
+  }
+
+  /**
+   * A "modules" model: ask the client for this module's full tensors (output, parameters,
+   * gradients) with every full step; null stops. Returns why not when the model has no such module.
+   */
+  watchModule(module: string | null): string | null {
+    const model = this.hello.model;
+    if (module !== null) {
+      if (model.kind !== 'modules') return 'only a model of modules (not a Sequential of Linear + activations) has module tensors';
+      if (!model.modules.some((m) => m.name === module)) return `the attached model has no module "${module}"`;
+    }
+    this.watchedModule = module;
+    this.options.send(this.needs());
+    return null;
   }
 
   welcome(): ServerMessage {
@@ -199,7 +217,7 @@ export class AttachedRun {
   /** The losses of steps sent without tensors, batched by the client. */
   receiveLosses(msg: LossesMessage): void {
     for (const [step, loss] of msg.points)
-      this.accept({ step, loss: fromWireNumber(loss), tensors: new Map(), modules: [] });
+      this.accept({ step, loss: fromWireNumber(loss), tensors: new Map(), modules: [], moduleTensors: [] });
   }
 
   private accept(step: ReceivedStep): void {
@@ -375,6 +393,20 @@ export class AttachedRun {
       layers,
       matrices,
       historical: false,
+      ...(step.modules.length > 0 ? { modules: step.modules.map(moduleFrame) } : {}),
+      ...(step.moduleTensors.length > 0
+        ? {
+            moduleTensors: step.moduleTensors.map((t) => ({
+              module: t.module,
+              label: t.label,
+              rows: t.matrix.rows,
+              cols: t.matrix.cols,
+              sourceRows: t.sourceRows,
+              sourceCols: t.sourceCols,
+              data: t.matrix.data,
+            })),
+          }
+        : {}),
     };
   }
 
@@ -390,4 +422,22 @@ export class AttachedRun {
     const span = this.stepTimes[n - 1]! - this.stepTimes[0]!;
     return span > 0 ? ((n - 1) * 1000) / span : 0;
   }
+}
+
+/** A module's wire statistics as numbers ("NaN"/"Infinity" on the wire become NaN/Infinity). */
+function moduleFrame(m: ModuleStats): ModuleFrame {
+  const num = (x: Parameters<typeof fromWireNumber>[0] | null): number | null => (x === null ? null : fromWireNumber(x));
+  return {
+    name: m.name,
+    type: m.type,
+    outNorm: fromWireNumber(m.outNorm),
+    outMin: num(m.outMin),
+    outMax: num(m.outMax),
+    outNonFinite: m.outNonFinite,
+    saturated: m.saturated,
+    dead: m.dead,
+    gradNorm: num(m.gradNorm),
+    gradNonFinite: m.gradNonFinite,
+    weightNorm: num(m.weightNorm),
+  };
 }

@@ -101,6 +101,19 @@ const moduleStats = z.strictObject({
 });
 export type ModuleStats = z.infer<typeof moduleStats>;
 
+/** One of the tensors of the module the app asked for (Needs.module), 2-D: output samples × features, parameters and gradients. */
+const moduleTensorRef = z.strictObject({
+  module: name,
+  /** "output", a parameter's name ("weight"), or its gradient ("weight.grad"). */
+  label: name,
+  rows: dim,
+  cols: dim,
+  sourceRows: dim,
+  sourceCols: dim,
+  offset: z.number().int().min(0),
+});
+export type ModuleTensorRef = z.infer<typeof moduleTensorRef>;
+
 export const stepSchema = z.strictObject({
   type: z.literal('step'),
   /** 1 for the first lens.step() call; increases by one per call (steps may be skipped, never repeated). */
@@ -108,6 +121,7 @@ export const stepSchema = z.strictObject({
   loss: wireNumber,
   tensors: z.array(tensorRef).max(MAX_ITEMS),
   modules: z.array(moduleStats).max(MAX_ITEMS).optional(),
+  moduleTensors: z.array(moduleTensorRef).max(64).optional(),
 });
 
 /** Losses of steps sent without tensors, batched: [step, loss] in increasing step order. */
@@ -155,6 +169,8 @@ export interface Needs {
   readonly hold: boolean;
   /** Send a full step whenever the loss or a gradient is not finite (a non-finite breakpoint is armed). */
   readonly watchNonFinite: boolean;
+  /** A "modules" model: send this module's full tensors (output, parameters, gradients) with each full step; null: none. */
+  readonly module: string | null;
 }
 
 export type ControlAction = 'pause' | 'continue' | 'step';

@@ -63,7 +63,7 @@ class Lens:
         self._last_full = -math.inf
         self._losses = []  # [step, loss] not sent yet (sent in batches: one syscall per ~50 ms, not per step)
         self._last_flush = time.monotonic()
-        self._needs = {"rate": 20, "maxSize": 64, "tensors": [], "hold": False, "watchNonFinite": False}
+        self._needs = {"rate": 20, "maxSize": 64, "tensors": [], "hold": False, "watchNonFinite": False, "module": None}
         self._sock.sendall(_wire.MAGIC + _wire.encode_frame({
             "type": "hello",
             "protocol": _wire.PROTOCOL_VERSION,
@@ -163,6 +163,19 @@ class Lens:
             header = {"type": "step", "step": self._step, "loss": _wire.wire_number(loss_value), "tensors": refs}
             if isinstance(self._tap, ModuleTap):
                 header["modules"] = self._tap.stats()
+                # The app asked for one module's tensors (needs.module): output, parameters, gradients.
+                watched = self._needs.get("module")
+                if isinstance(watched, str):
+                    module_refs = []
+                    for label, t in self._tap.module_tensors(watched)[:64]:
+                        small = decimate(t, max_size)
+                        data = to_bytes(small)
+                        module_refs.append({"module": watched[:256], "label": label, "rows": int(small.shape[0]),
+                                            "cols": int(small.shape[1]), "sourceRows": int(t.shape[0]),
+                                            "sourceCols": int(t.shape[1]), "offset": offset})
+                        chunks.append(data)
+                        offset += len(data)
+                    header["moduleTensors"] = module_refs
         self._awaiting_ack = self._step
         self._send(header, b"".join(chunks))
 
