@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import type { CliIo, OutStream } from '../cli/cli-io.js';
 import { AttachServer } from './node-attach-server.js';
+import type { AttachedRun } from './attached-run.js';
 import type { FrameEvent } from '../protocol/events.js';
 import { parseRecording } from './recording.js';
 import { readSessionFile } from '../session-file/node-session-files.js';
@@ -268,6 +269,43 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
           expect(relClose(dw.data[r * 4 + c]!, want.dW_0[c]![r]!), `step ${f.step} weight.grad[${r}][${c}]`).toBe(true);
           expect(relClose(w.data[r * 4 + c]!, want.W_0[c]![r]!), `step ${f.step} weight[${r}][${c}]`).toBe(true);
         }
+    }
+  });
+
+  it('paused at a NaN, asking for a module’s tensors gets them for the held step at once (its NaN output row shown)', async () => {
+    const frames: FrameEvent[] = [];
+    const log: string[] = [];
+    let run: AttachedRun | null = null;
+    const server = new AttachServer({
+      log: (l) => log.push(l),
+      runOptions: () => ({ rate: 5, breakpoints: [{ kind: 'non-finite' }], onFrame: (f) => frames.push(f) }),
+      onRun: (r) => (run = r),
+    });
+    await server.start();
+    try {
+      const py = python(['--modules', '--steps', '8', '--nan-at', '4'], { BACKPROP_LENS_ATTACH: server.address });
+      for (let i = 0; i < 300 && run?.state !== 'paused'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(run!.state).toBe('paused');
+      expect(run!.lastStep).toBe(4);
+      const before = frames.length;
+      expect(frames.some((f) => f.moduleTensors)).toBe(false);
+      expect(run!.watchModule('0')).toBeNull();
+      for (let i = 0; i < 300 && !frames.slice(before).some((f) => f.moduleTensors); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(log.filter((l) => /refused/.test(l))).toEqual([]);
+      const held = frames.slice(before).find((f) => f.moduleTensors)!;
+      expect(held.step).toBe(4);
+      expect(run!.state).toBe('paused'); // still held: the tensors came without a step
+      const out = held.moduleTensors!.find((t) => t.label === 'output')!;
+      expect(Number.isNaN(out.data[0])).toBe(true); // x[0, 0] = NaN: row 0 of Linear(4, 8)'s output
+      expect(held.modules![0]!.outNonFinite).toBeGreaterThan(0);
+      expect(Array.from(held.moduleTensors!.find((t) => t.label === 'weight')!.data).every(Number.isFinite)).toBe(true);
+      // The NaN goes on into every later loss: disarm, then let the loop finish.
+      run!.setBreakpoints([]);
+      run!.control('continue');
+      expect(await py.exit).toBe(0);
+    } finally {
+      await server.close();
     }
   });
 

@@ -200,6 +200,15 @@ describe('AttachedRun', () => {
     expect(() => send(2, [ref({ module: 'other' })])).toThrow(/moduleTensors\[0\] \(other weight\): the model announced no such module/);
     expect(() => send(3, [ref({ offset: 8 })])).toThrow(/outside the 24-byte payload/);
     expect(() => send(4, [ref({ rows: 3 })])).toThrow(/does not fit/);
+    // Tensors sent for the held step (asked while paused) come as a frame of that step again.
+    const frameCount = frames.length;
+    run.receiveModuleTensors({ type: 'module-tensors', step: 1, moduleTensors: [ref()] }, payload);
+    expect(frames.length).toBe(frameCount + 1);
+    expect(frames.at(-1)).toMatchObject({ step: 1, modules: [stats] });
+    expect(frames.at(-1)!.moduleTensors![0]!.label).toBe('weight');
+    expect(() => run.receiveModuleTensors({ type: 'module-tensors', step: 9, moduleTensors: [ref()] }, payload)).toThrow(
+      /not held at that step/,
+    );
     expect(run.watchModule(null)).toBeNull();
     expect(sent.at(-1)).toMatchObject({ type: 'needs', module: null });
     // A sequential model has no modules to watch.

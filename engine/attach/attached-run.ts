@@ -36,12 +36,13 @@ import type {
   HelloMessage,
   LossesMessage,
   ModuleStats,
+  ModuleTensorsMessage,
   Needs,
   ServerMessage,
   StepMessage,
   TensorName,
 } from './messages.js';
-import { decodeStep, isFull, tensorKey } from './step-decode.js';
+import { decodeModuleTensors, decodeStep, isFull, tensorKey } from './step-decode.js';
 import type { ReceivedStep, ReceivedTensor, TensorSummary } from './step-decode.js';
 import { WireError } from './wire.js';
 
@@ -129,6 +130,8 @@ export class AttachedRun {
   /** The tensors the views show (set-telemetry); breakpoints, when armed, get every tensor. */
   private wanted: readonly TensorName[] = ALL_TENSORS;
   private watchedModule: string | null = null;
+  /** The latest full step (its module statistics go with tensors sent for it later). */
+  private lastFull: ReceivedStep | null = null;
   private lossesSentUpTo = 0;
   private skipped = 0;
   private readonly stepTimes: number[] = [];
@@ -214,6 +217,18 @@ export class AttachedRun {
     this.accept(decodeStep(msg, payload, this.hello.model));
   }
 
+  /**
+   * The watched module's tensors for the step the loop is held at (the app asked while paused):
+   * shown as a frame of that step again, with its module statistics.
+   */
+  receiveModuleTensors(msg: ModuleTensorsMessage, payload: Uint8Array): void {
+    if (msg.step !== this.lastStep || !this.lastFull || this.lastFull.step !== msg.step)
+      throw new WireError(`module-tensors for step ${msg.step}: the loop is not held at that step (last full step ${this.lastFull?.step ?? 'none'})`);
+    const moduleTensors = decodeModuleTensors(msg.step, msg.moduleTensors, payload, this.hello.model);
+    const step: ReceivedStep = { ...this.lastFull, tensors: new Map(), moduleTensors };
+    this.options.onFrame?.(this.frame(step, this.layerStats(step)));
+  }
+
   /** The losses of steps sent without tensors, batched by the client. */
   receiveLosses(msg: LossesMessage): void {
     for (const [step, loss] of msg.points)
@@ -234,6 +249,7 @@ export class AttachedRun {
     if (!full) this.skipped++;
     const hits = this.evaluate(step, previousLosses);
     if (full) {
+      this.lastFull = { ...step, tensors: new Map() }; // its statistics only: no tensors kept alive
       const layers = this.layerStats(step);
       this.history.push(this.historyEntry(step, layers, hits));
       this.options.recorder?.step(step, hits);

@@ -133,6 +133,16 @@ export const lossesSchema = z.strictObject({
     .max(MAX_ITEMS),
 });
 
+/**
+ * The watched module's tensors for the step the loop is held at (paused): sent when the app asks
+ * for a module (needs.module) while the client waits in lens.step, so a paused run answers at once.
+ */
+export const moduleTensorsSchema = z.strictObject({
+  type: z.literal('module-tensors'),
+  step: z.number().int().min(1),
+  moduleTensors: z.array(moduleTensorRef).max(64),
+});
+
 export const byeSchema = z.strictObject({ type: z.literal('bye') });
 
 export type HelloMessage = z.infer<typeof helloSchema>;
@@ -140,9 +150,10 @@ export type StepMessage = z.infer<typeof stepSchema>;
 export type AttachedModel = HelloMessage['model'];
 export type SequentialModel = z.infer<typeof sequentialModel>;
 export type LossesMessage = z.infer<typeof lossesSchema>;
-export type ClientMessage = HelloMessage | StepMessage | LossesMessage | z.infer<typeof byeSchema>;
+export type ModuleTensorsMessage = z.infer<typeof moduleTensorsSchema>;
+export type ClientMessage = HelloMessage | StepMessage | LossesMessage | ModuleTensorsMessage | z.infer<typeof byeSchema>;
 
-const clientSchema = z.discriminatedUnion('type', [helloSchema, stepSchema, lossesSchema, byeSchema]);
+const clientSchema = z.discriminatedUnion('type', [helloSchema, stepSchema, lossesSchema, moduleTensorsSchema, byeSchema]);
 
 /** Validates one client header; throws WireError naming the key path of the first problem. */
 export function parseClientMessage(header: unknown): ClientMessage {

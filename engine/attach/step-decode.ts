@@ -3,7 +3,7 @@
  * the model the client announced (names, subscripts, shapes, payload bounds) before it is used.
  */
 import type { Matrix } from '../core/matrix.js';
-import type { AttachedModel, ModuleStats, StepMessage, TensorName } from './messages.js';
+import type { AttachedModel, ModuleStats, ModuleTensorRef, StepMessage, TensorName } from './messages.js';
 import { fromWireNumber } from './messages.js';
 import { WireError } from './wire.js';
 
@@ -117,15 +117,31 @@ export function decodeStep(msg: StepMessage, payload: Uint8Array, model: Attache
         : null,
     });
   });
-  const moduleTensors = (msg.moduleTensors ?? []).map((t, k) => {
-    const at = `step ${msg.step}: moduleTensors[${k}] (${t.module} ${t.label})`;
+  const moduleTensors = decodeModuleTensors(msg.step, msg.moduleTensors ?? [], payload, model);
+  return { step: msg.step, loss: fromWireNumber(msg.loss), tensors, modules: msg.modules ?? [], moduleTensors };
+}
+
+/** The watched module's tensors of a step, checked against the announced modules and the payload. */
+export function decodeModuleTensors(
+  step: number,
+  refs: readonly ModuleTensorRef[],
+  payload: Uint8Array,
+  model: AttachedModel,
+): ReceivedModuleTensor[] {
+  return refs.map((t, k) => {
+    const at = `step ${step}: moduleTensors[${k}] (${t.module} ${t.label})`;
     if (model.kind !== 'modules') throw new WireError(`${at}: only a "modules" model sends module tensors`);
     if (!model.modules.some((m) => m.name === t.module)) throw new WireError(`${at}: the model announced no such module`);
     if (t.rows > t.sourceRows || t.cols > t.sourceCols || (t.rows === 0) !== (t.sourceRows === 0))
       throw new WireError(`${at}: decimated shape ${t.rows}×${t.cols} does not fit ${t.sourceRows}×${t.sourceCols}`);
-    return { module: t.module, label: t.label, matrix: copyOut(payload, t.offset, t.rows, t.cols, at), sourceRows: t.sourceRows, sourceCols: t.sourceCols };
+    return {
+      module: t.module,
+      label: t.label,
+      matrix: copyOut(payload, t.offset, t.rows, t.cols, at),
+      sourceRows: t.sourceRows,
+      sourceCols: t.sourceCols,
+    };
   });
-  return { step: msg.step, loss: fromWireNumber(msg.loss), tensors, modules: msg.modules ?? [], moduleTensors };
 }
 
 /** rows × cols float32 values at `offset` of the payload, bounds-checked and copied (alignment). */

@@ -199,8 +199,8 @@ export interface LossPoint {
 /**
  * Statistics of one module of an attached PyTorch model that is not a Sequential of Linear +
  * activations (attach mode, docs/attach.md): the app has no FORMATS layers for it, only these.
- * NaN/Inf in the module's output or gradient are counted (outNonFinite, gradNonFinite), and the
- * norms are NaN when they were.
+ * NaN/Inf in the module's output or gradient are counted (outNonFinite, gradNonFinite); outNorm and
+ * the range are of the finite outputs, gradNorm is NaN/Infinity when a gradient value was.
  */
 export interface ModuleFrame {
   /** The module's qualified name in the user's model ("encoder.0"), its class ("Linear"). */
