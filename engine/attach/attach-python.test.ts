@@ -275,7 +275,7 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
   it('paused at a NaN, asking for a module’s tensors gets them for the held step at once (its NaN output row shown)', async () => {
     const frames: FrameEvent[] = [];
     const log: string[] = [];
-    let run: AttachedRun | null = null;
+    let run = null as AttachedRun | null;
     const server = new AttachServer({
       log: (l) => log.push(l),
       runOptions: () => ({ rate: 5, breakpoints: [{ kind: 'non-finite' }], onFrame: (f) => frames.push(f) }),
