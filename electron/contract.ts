@@ -25,5 +25,6 @@ export type {
   RecentFile,
   SaveKind,
   SaveRequest,
+  SessionSaveRequest,
 } from '../engine/protocol/app-contract.js';
 export { ENGINE_PORT_CHANNEL } from './channels.js';

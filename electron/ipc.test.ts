@@ -14,6 +14,8 @@ function handlers(): AppHandlers {
     'recent:list': vi.fn(async () => []),
     'recent:clear': vi.fn(async () => undefined),
     'file:save': vi.fn(async () => ({ path: '/tmp/x.json' })),
+    'session:save': vi.fn(async () => ({ path: '/tmp/x.bplens' })),
+    'session:open-dropped': vi.fn(async (path: string) => ({ path, fileName: 'x.bplens', bytes: new Uint8Array() })),
     'engine:restart': vi.fn(async () => undefined),
     'app:info': vi.fn(async () => ({
       version: '1',

@@ -41,8 +41,8 @@ void app.whenReady().then(() => {
     dashboard = null;
     app.quit();
   });
-  setupServices(origin, getDashboard, (reason) => engine.restart(reason), () => attach.address);
-  setupMenu(getDashboard);
+  const files = setupServices(origin, getDashboard, (reason) => engine.restart(reason), () => attach.address);
+  setupMenu(getDashboard, files);
 });
 
 app.on('second-instance', () => {

@@ -4,12 +4,30 @@
  * `menu:command`; the keys match the dashboard's own shortcuts (Space, F5, F10, F11).
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from './contract.js';
+import type { MenuCommand, RecentFile } from './contract.js';
+
+/** File › Open Recent: the recent list (data and session files), opened by main itself. */
+export interface RecentMenu {
+  readonly files: readonly RecentFile[];
+  readonly open: (path: string) => void;
+  readonly clear: () => void;
+}
+
+export function recentSubmenu(recent: RecentMenu | undefined): MenuItemConstructorOptions[] {
+  const files = recent?.files ?? [];
+  if (files.length === 0) return [{ label: 'No Recent Files', enabled: false }];
+  return [
+    ...files.map((f) => ({ label: f.fileName, sublabel: f.path, click: () => recent!.open(f.path) })),
+    { type: 'separator' as const },
+    { label: 'Clear Recent', click: () => recent!.clear() },
+  ];
+}
 
 export function menuTemplate(
   platform: NodeJS.Platform,
   send: (command: MenuCommand) => void,
   appName = 'Backprop Lens',
+  recent?: RecentMenu,
 ): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
@@ -37,10 +55,14 @@ export function menuTemplate(
       submenu: [
         item('Open Dataset…', 'open-dataset', 'CmdOrCtrl+O'),
         item('Open Session…', 'open-session', 'CmdOrCtrl+Shift+O'),
-        item('Save Session…', 'save-session', 'CmdOrCtrl+Alt+S'),
+        { label: 'Open Recent', submenu: recentSubmenu(recent) },
         { type: 'separator' },
-        item('Export Weights…', 'export-weights', 'CmdOrCtrl+S'),
-        item('Export Gradients…', 'export-gradients', 'CmdOrCtrl+Shift+S'),
+        // Save writes to the session's file without asking (the first time: Save As).
+        item('Save Session', 'save-session', 'CmdOrCtrl+S'),
+        item('Save Session As…', 'save-session-as', 'CmdOrCtrl+Shift+S'),
+        { type: 'separator' },
+        item('Export Weights…', 'export-weights', 'CmdOrCtrl+E'),
+        item('Export Gradients…', 'export-gradients', 'CmdOrCtrl+Shift+E'),
         item('Export Loss History…', 'export-loss-history'),
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },

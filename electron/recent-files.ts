@@ -1,6 +1,6 @@
 /**
- * The recent-datasets list, kept as JSON in the user-data folder (written atomically). Only
- * paths on this list may be re-read by the dashboard without a dialog.
+ * The recent-files list (data files and session files), kept as JSON in the user-data folder
+ * (written atomically). Only paths on this list may be re-read by the dashboard without a dialog.
  */
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
@@ -17,11 +17,17 @@ const fileSchema = z.object({
 
 export class RecentFiles {
   private files: RecentFile[] | null = null;
+  private readonly listeners: ((files: readonly RecentFile[]) => void)[] = [];
 
   constructor(
     private readonly storePath: string,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** Called after every change (File › Open Recent is rebuilt from it). */
+  onChange(listener: (files: readonly RecentFile[]) => void): void {
+    this.listeners.push(listener);
+  }
 
   async list(): Promise<RecentFile[]> {
     if (this.files === null) this.files = await this.load();
@@ -61,5 +67,6 @@ export class RecentFiles {
 
   private async save(): Promise<void> {
     await writeFileAtomic(this.storePath, `${JSON.stringify({ version: 1, files: this.files ?? [] }, null, 2)}\n`);
+    for (const l of this.listeners) l([...(this.files ?? [])]);
   }
 }

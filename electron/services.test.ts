@@ -4,16 +4,19 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dialog } from './test/mocks/electron.js';
 import { RecentFiles, MAX_RECENT } from './recent-files.js';
-import { createServices, withExtension } from './services.js';
+import { createServices, openRecentFromMenu, withExtension } from './services.js';
+import { SessionDocument } from './session-document.js';
 
 let d: string;
 let recent: RecentFiles;
+let document: SessionDocument;
 const restart = vi.fn();
 
 function services() {
   return createServices({
     dialog: dialog as never,
     recent,
+    document,
     window: () => null,
     restartEngine: restart,
     documentsDir: () => d,
@@ -25,6 +28,7 @@ function services() {
 beforeEach(() => {
   d = mkdtempSync(join(tmpdir(), 'lens-services-'));
   recent = new RecentFiles(join(d, 'recent.json'));
+  document = new SessionDocument({ dialog: dialog as never, recent, window: () => null, documentsDir: () => d });
   dialog.showOpenDialog.mockReset();
   dialog.showSaveDialog.mockReset();
 });
@@ -76,6 +80,26 @@ describe('app services', () => {
     expect(readFileSync(join(d, 'weights.json'), 'utf8')).toContain('backprop-lens/weights');
     expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(withExtension('/a/b.csv', 'json')).toBe('/a/b.csv');
+  });
+
+  it('File › Open Recent reads the file for the dashboard; a vanished one is reported and leaves the list', async () => {
+    const file = join(d, 'run.bplens');
+    writeFileSync(file, 'PK');
+    await recent.add(file);
+    const notify = vi.fn();
+    const fail = vi.fn();
+    await openRecentFromMenu({ recent, document }, file, notify, fail);
+    expect(notify).toHaveBeenCalledWith(expect.objectContaining({ path: file, fileName: 'run.bplens' }));
+    // A session opened from the list becomes the file File › Save writes to.
+    expect(document.path).toBe(file);
+    await openRecentFromMenu({ recent, document }, '/not/on/the/list.bplens', notify, fail);
+    expect(fail).toHaveBeenLastCalledWith(expect.stringContaining('not on the recent files list'));
+    const gone = join(d, 'gone.bplens');
+    await recent.add(gone);
+    await openRecentFromMenu({ recent, document }, gone, notify, fail);
+    expect(fail).toHaveBeenLastCalledWith(`${gone} no longer exists; it was taken off the recent list`);
+    expect((await recent.list()).map((f) => f.path)).toEqual([file]);
+    expect(notify).toHaveBeenCalledTimes(1);
   });
 
   it('forwards engine restarts with their reason', async () => {

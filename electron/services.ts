@@ -3,16 +3,15 @@
  * recent file, native save dialog + atomic write for exports, the recent list, engine restart
  * and app info. Dependencies come in as arguments so the unit tests need no real dialogs.
  */
-import { promises as fs } from 'node:fs';
-import { basename, extname } from 'node:path';
 import type { BrowserWindow, Dialog } from 'electron';
 import { writeFileAtomic } from './atomic-write.js';
 import type { AppInfo, OpenedFile, SaveKind } from './contract.js';
 import type { AppHandlers } from './ipc.js';
 import type { RecentFiles } from './recent-files.js';
+import type { SessionDocument } from './session-document.js';
+import { readDataset, withExtension } from './opened-files.js';
+export { MAX_DATASET_BYTES, readDataset, withExtension } from './opened-files.js';
 
-/** Larger files get a clear message instead of exhausting memory (engine/data's own limit is the same). */
-export const MAX_DATASET_BYTES = 512 * 1024 * 1024;
 
 export const DATASET_FILTERS = [
   {
@@ -43,23 +42,44 @@ export interface ServiceDeps {
   readonly attachAddress: () => string | null;
   /** Default folder for save dialogs. */
   readonly documentsDir: () => string;
+  /** The session's current file (File › Save); told about every file opened. */
+  readonly document: SessionDocument;
 }
 
-export async function readDataset(path: string): Promise<OpenedFile> {
-  const stat = await fs.stat(path);
-  if (!stat.isFile()) throw new Error(`${path}: not a file`);
-  if (stat.size > MAX_DATASET_BYTES) {
-    throw new Error(
-      `${path}: ${(stat.size / 2 ** 20).toFixed(0)} MiB is more than the ${MAX_DATASET_BYTES / 2 ** 20} MiB a dataset may have`,
-    );
+/**
+ * Re-reads a file of the recent list (the dashboard's Recent list, File › Open Recent): only paths
+ * on the list; one that moved or was deleted leaves it.
+ */
+export async function readRecent(deps: Pick<ServiceDeps, 'recent' | 'document'>, path: string): Promise<OpenedFile> {
+  if (!(await deps.recent.has(path)))
+    throw new Error(`${path} is not on the recent files list; open it with the dialog`);
+  try {
+    const file = await readDataset(path);
+    await deps.recent.add(path);
+    deps.document.opened(path);
+    return file;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') await deps.recent.remove(path);
+    throw e;
   }
-  const buf = await fs.readFile(path);
-  return { path, fileName: basename(path), bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
 }
 
-/** Adds the kind's extension when the user typed a name without one. */
-export function withExtension(path: string, kind: SaveKind): string {
-  return extname(path) === '' ? `${path}.${kind}` : path;
+/**
+ * File › Open Recent: main reads the file and hands it to the dashboard (`file:opened`), which
+ * opens it as if picked (a .bplens opens the whole session). Failures are reported, not thrown.
+ */
+export async function openRecentFromMenu(
+  deps: Pick<ServiceDeps, 'recent' | 'document'>,
+  path: string,
+  notify: (file: OpenedFile) => void,
+  fail: (message: string) => void,
+): Promise<void> {
+  try {
+    notify(await readRecent(deps, path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? `${path} no longer exists; it was taken off the recent list` : (e as Error).message);
+  }
 }
 
 export function createServices(deps: ServiceDeps): AppHandlers {
@@ -72,19 +92,12 @@ export function createServices(deps: ServiceDeps): AppHandlers {
       if (r.canceled || path === undefined) return null;
       const file = await readDataset(path);
       await deps.recent.add(path);
+      deps.document.opened(path);
       return file;
     },
-    'dataset:read-recent': async (path) => {
-      if (!(await deps.recent.has(path)))
-        throw new Error(`${path} is not on the recent files list; open it with the dialog`);
-      try {
-        return await readDataset(path);
-      } catch (e) {
-        // A recent file that moved or was deleted leaves the list.
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') await deps.recent.remove(path);
-        throw e;
-      }
-    },
+    'dataset:read-recent': (path) => readRecent(deps, path),
+    'session:save': (req) => deps.document.save(req),
+    'session:open-dropped': (path) => deps.document.openDropped(path),
     'recent:list': () => deps.recent.list(),
     'recent:clear': () => deps.recent.clear(),
     'file:save': async (req) => {

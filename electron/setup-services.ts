@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { registerAppHandlers } from './ipc.js';
 import { RecentFiles } from './recent-files.js';
 import { createServices } from './services.js';
+import { SessionDocument } from './session-document.js';
 import { isTrustedSender } from './trust.js';
 import type { AppOrigin } from './trust.js';
 
@@ -13,15 +14,18 @@ export function setupServices(
   dashboard: () => BrowserWindow | null,
   restartEngine: (reason: string) => void,
   attachAddress: () => string | null,
-): () => void {
+): { dispose: () => void; recent: RecentFiles; document: SessionDocument } {
   const recent = new RecentFiles(join(app.getPath('userData'), 'recent-files.json'));
+  const documentsDir = (): string => app.getPath('documents');
+  const document = new SessionDocument({ dialog, recent, window: dashboard, documentsDir });
   const handlers = createServices({
     dialog,
     recent,
+    document,
     window: dashboard,
     restartEngine,
     attachAddress,
-    documentsDir: () => app.getPath('documents'),
+    documentsDir,
     info: () => ({
       version: app.getVersion(),
       platform: process.platform,
@@ -32,7 +36,8 @@ export function setupServices(
       },
     }),
   });
-  return registerAppHandlers(ipcMain, handlers, (event) =>
+  const dispose = registerAppHandlers(ipcMain, handlers, (event) =>
     isTrustedSender(event, dashboard()?.webContents.id ?? null, origin),
   );
+  return { dispose, recent, document };
 }

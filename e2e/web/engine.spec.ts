@@ -6,8 +6,9 @@
 import { expect, test } from '@playwright/test';
 import { events, postRaw, recordEvents, request, send, SMALL_CONFIG, SMALL_DATASET } from '../fixtures/engine.js';
 
-// A short watchdog so the kill test does not wait 8 s for the engine to be declared dead.
-const PAGE = '/?watchdog=1500';
+// A short watchdog so the kill test does not wait 8 s for the engine to be declared dead; a bare
+// start (no ready-to-run example, no restored autosave), since these tests drive the engine themselves.
+const PAGE = '/?watchdog=1500&start=empty';
 
 test.beforeEach(async ({ page }) => {
   page.on('console', (m) => {

@@ -84,7 +84,8 @@ test('opening the app shows a ready-to-run network; one click visibly trains the
   await page.keyboard.press('Space');
   await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i);
   await page.reload();
-  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle/, { timeout: 60_000 });
+  // The reload restores the paused session (the autosave), not a new first-minute example.
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/paused/i, { timeout: 60_000 });
   await expect(page.locator('.speed .mono')).toHaveText('max');
   await expect(page.locator('[data-test=first-hint]')).toHaveCount(0);
 });

@@ -6,9 +6,21 @@ import type { IpcRenderer } from 'electron';
 import { APP_CHANNEL_NAMES, APP_NOTIFICATION_NAMES } from '../channels.js';
 import type { AppApi, AppChannel, AppNotification } from '../contract.js';
 
-export function createAppApi(ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>, platform: string): AppApi {
+export function createAppApi(
+  ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>,
+  platform: string,
+  pathForFile: (file: Blob) => string = () => '',
+): AppApi {
   return {
     platform,
+    pathForFile: (file) => {
+      try {
+        return pathForFile(file);
+      } catch {
+        // Not a File from a drop or a file input (nothing on disk): no path.
+        return '';
+      }
+    },
     invoke: ((channel: AppChannel, ...args: unknown[]) => {
       if (!(APP_CHANNEL_NAMES as readonly string[]).includes(channel))
         return Promise.reject(new Error(`unknown channel ${String(channel)}`));

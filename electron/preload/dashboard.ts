@@ -1,7 +1,10 @@
 /** Preload of the dashboard window: the typed app API and the engine port. */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createAppApi } from './api.js';
 import { forwardEnginePort } from './forward-port.js';
 
-contextBridge.exposeInMainWorld('backpropLens', createAppApi(ipcRenderer, process.platform));
+contextBridge.exposeInMainWorld(
+  'backpropLens',
+  createAppApi(ipcRenderer, process.platform, (file) => webUtils.getPathForFile(file as File)),
+);
 forwardEnginePort();

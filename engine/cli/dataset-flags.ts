@@ -1,8 +1,9 @@
 /**
  * The flags that say how to read a data file (`train`, `info`): the loader options of
- * engine/data (task, delimiter, header, skipLines, encoding) and its memory limits. Kept apart
+ * engine/data (task, delimiter, header, skipLines, encoding, missing, oneHot) and its memory limits. Kept apart
  * from the commands so both take the same flags with the same checks and help.
  */
+import type { MissingTreatment } from '../data/clean.js';
 import type { LoadOptions } from '../data/load.js';
 import {
   DEFAULT_LIMITS,
@@ -12,7 +13,7 @@ import {
   type HeaderChoice,
   type TaskChoice,
 } from '../data/types.js';
-import { type OptionSpec, type ParsedArgs, choiceOption, integerOption, str } from './args.js';
+import { type OptionSpec, type ParsedArgs, choiceOption, integerOption, list, str } from './args.js';
 import { UsageError } from './errors.js';
 
 const TASKS = ['auto', 'classification', 'regression'] as const satisfies readonly TaskChoice[];
@@ -84,6 +85,22 @@ export const DATA_READ_OPTIONS: readonly OptionSpec[] = [
       'Text encoding: auto, utf-8, latin1 or windows-1252. auto: UTF-8, or Windows-1252 with a notice when the bytes are not UTF-8; utf-8 refuses invalid bytes with their offset.',
     defaultText: 'auto',
   },
+  {
+    name: 'missing',
+    type: 'string',
+    multiple: true,
+    value: 'COL=HOW',
+    description:
+      'What to do with the missing cells (blank, NA, null, ?) of column COL: drop (the rows), mean, median or a number to fill them with. Repeatable; a column not named keeps them (an error if used).',
+  },
+  {
+    name: 'one-hot',
+    type: 'string',
+    multiple: true,
+    value: 'COLS',
+    description:
+      'Text feature columns to one-hot encode (one 0/1 column per value, at most 20 values), comma-separated or repeated.',
+  },
 ];
 
 /** Memory limits a loader checks before allocating; each can be raised. */
@@ -133,11 +150,30 @@ export const DATA_FILE_FLAGS = DATA_FILE_OPTIONS.map((o) => o.name);
 
 export type DatasetReadOptions = Pick<
   LoadOptions,
-  'task' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'limits'
+  'task' | 'delimiter' | 'header' | 'skipLines' | 'encoding' | 'missing' | 'oneHot' | 'limits'
 > & {
   /** --labels, as typed (resolved against the working directory by the caller). */
   readonly labelsFile?: string;
 };
+
+/** `--missing "Beak Length (mm)=median"`: the column name may hold anything but the last `=`. */
+function missingTreatments(values: ParsedArgs['values'], command: string): Record<string, MissingTreatment> {
+  const out: Record<string, MissingTreatment> = {};
+  for (const spec of list(values, 'missing')) {
+    const at = spec.lastIndexOf('=');
+    const name = spec.slice(0, at).trim();
+    const how = spec.slice(at + 1).trim();
+    if (at < 0 || name === '')
+      throw new UsageError(
+        `--missing takes COL=HOW (drop, mean, median or a number), e.g. --missing age=median; got '${spec}'`,
+        command,
+      );
+    if (how === 'drop' || how === 'mean' || how === 'median') out[name] = how;
+    else if (how !== '' && Number.isFinite(Number(how))) out[name] = { constant: Number(how) };
+    else throw new UsageError(`--missing ${name}=…: HOW must be drop, mean, median or a number; got '${how}'`, command);
+  }
+  return out;
+}
 
 /** The options a loader takes, from the flags given (unset flags leave the loader's defaults). */
 export function datasetReadOptions(values: ParsedArgs['values'], command: string): DatasetReadOptions {
@@ -148,6 +184,8 @@ export function datasetReadOptions(values: ParsedArgs['values'], command: string
     header?: HeaderChoice;
     skipLines?: number;
     encoding?: EncodingChoice;
+    missing?: Record<string, MissingTreatment>;
+    oneHot?: string[];
     limits?: Partial<DatasetLimits>;
   } = {};
   const labels = str(values, 'labels');
@@ -168,6 +206,13 @@ export function datasetReadOptions(values: ParsedArgs['values'], command: string
   if (skip !== undefined) out.skipLines = integerOption(skip, 'skip-lines', command, 0, 1_000_000);
   const encoding = str(values, 'encoding');
   if (encoding !== undefined) out.encoding = choiceOption(encoding.toLowerCase(), 'encoding', command, ENCODINGS);
+  const missing = missingTreatments(values, command);
+  if (Object.keys(missing).length > 0) out.missing = missing;
+  const oneHotNames = list(values, 'one-hot')
+    .flatMap((v) => v.split(','))
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (oneHotNames.length > 0) out.oneHot = oneHotNames;
   const limits: Partial<Record<keyof DatasetLimits, number>> = {};
   const limit = (flag: string, key: keyof DatasetLimits): void => {
     const raw = str(values, flag);

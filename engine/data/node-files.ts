@@ -9,10 +9,9 @@ import { basename, dirname, join } from 'node:path';
 import { findIdxPairs, labelNamesFor, looksLikeIdxImages } from './idx-pair.js';
 import { isIdx } from './parsers/idx.js';
 import { DatasetError } from './errors.js';
-import { loadArrayPair, type LoadOptions } from './load.js';
+import { loadArrayPair, prepareTable, type LoadOptions } from './load.js';
 import { checkByteLimit, concatBytes } from './parsers/input.js';
 import { loadTableStream } from './stream.js';
-import { prepareDataset } from './prepare.js';
 import type { PairOptions } from './arrays.js';
 import type { Table } from './table.js';
 import type { LabeledDataset, ParseOptions } from './types.js';
@@ -61,10 +60,10 @@ export async function readTableFile(path: string, options: LoadOptions = {}): Pr
   }
 }
 
-/** Reads, parses and prepares one dataset file. */
+/** Reads, parses and prepares one dataset file (missing values and one-hot columns as `options` say). */
 export async function readDatasetFile(path: string, options: LoadOptions = {}): Promise<LabeledDataset> {
   const table = await readTableFile(path, options);
-  return prepareDataset(table, { ...options, name: options.name ?? basename(path) });
+  return prepareTable(table, { ...options, name: options.name ?? basename(path) });
 }
 
 /** MNIST-style pairs: images + labels IDX files (plain or .gz), or X.npy + Y.npy. */

@@ -65,10 +65,21 @@ describe('prepareDataset: columns, labels, checks', () => {
       prepareDataset(parseDelimited('city,t,rain\nSeattle,12,1\nBoston,10,0\nSeattle,8,1\n', { fileName: 'w.csv' })),
     );
     expect(text.message).toBe(
-      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column cannot be a feature; choose the feature columns without it, or make it the target',
+      'w.csv, line 2, column 1 (field "city"): non-numeric cell "Seattle" in feature column "city": a text column is a feature only one-hot encoded (option oneHot, --one-hot COL); or leave it out of the features, or make it the target',
     );
     const empty = catchDatasetError(() => prepareDataset(parseDelimited('a,b\n1,2\n,3\n', { fileName: 'm.csv' })));
-    expect(empty.message).toContain('(missing values are not filled in: remove those rows, or leave the column out)');
+    expect(empty.message).toContain(
+      ': say what to do with missing values (option missing, --missing COL=HOW: drop, mean, median or a number)',
+    );
+  });
+
+  it('names the delimiter when a text file reads as one column', () => {
+    const e = catchDatasetError(() =>
+      prepareDataset(parseDelimited('1,2,0\n3,4,1\n', { fileName: 'c.csv', delimiter: ';' })),
+    );
+    expect(e.message).toBe(
+      'c.csv: no feature columns: the file has only the target column (each line read as one field with the given delimiter ";": is it the file\'s?)',
+    );
   });
 
   it('reports non-numeric, non-finite and empty feature cells at their line and column', () => {

@@ -66,8 +66,14 @@ export function prepareDataset(table: Table, options: PrepareOptions = {}): Labe
       at(`"${table.columns[overlap]!.name}"`),
     );
   }
-  if (features.length === 0)
-    throw new DatasetError('bad-param', 'no feature columns: the file has only the target column', at());
+  if (features.length === 0) {
+    // One column under a delimiter the user gave usually means the wrong delimiter: say so.
+    const text = table.columns.length === 1 && table.text?.delimiterSniffed === false ? table.text : undefined;
+    const why = text
+      ? ` (each line read as one field with the given delimiter ${JSON.stringify(text.delimiter)}: is it the file's?)`
+      : '';
+    throw new DatasetError('bad-param', `no feature columns: the file has only the target column${why}`, at());
+  }
 
   for (const j of features) requireNumeric(table, j, 'feature');
   const X = gather(table, features);
@@ -212,7 +218,7 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
   if (issue.kind === 'empty')
     throw new DatasetError(
       'missing-value',
-      `empty cell in ${role} column "${col.name}" (missing values are not filled in: remove those rows, or leave the column out)`,
+      `empty cell in ${role} column "${col.name}": say what to do with missing values (option missing, --missing COL=HOW: drop, mean, median or a number), or leave the column out`,
       where,
     );
   if (issue.kind === 'non-finite') {
@@ -228,7 +234,7 @@ function requireNumeric(table: Table, j: number, role: 'feature' | 'target'): vo
     role === 'target'
       ? ' (for class labels, choose task "classification")'
       : textColumn
-        ? ': a text column cannot be a feature; choose the feature columns without it, or make it the target'
+        ? ': a text column is a feature only one-hot encoded (option oneHot, --one-hot COL); or leave it out of the features, or make it the target'
         : '';
   throw new DatasetError(
     'non-numeric',

@@ -136,6 +136,7 @@ export class EngineHost extends HostSessionFiles {
           ? await buildBinaryExport(what, session, dataset, {
               ...(c.view ? { view: c.view } : {}),
               ...(c.notes !== undefined ? { notes: c.notes } : {}),
+              ...(c.embedData === false ? { referTo: this.referableFile(what) } : {}),
             })
           : await buildExport(what, session, dataset);
         return this.post(body, c.id, body.bytes ? [body.bytes.buffer as ArrayBuffer] : []);

@@ -17,6 +17,13 @@ import { HostTimeTravel } from './time-travel.js';
 import { toMatrix } from './host-core.js';
 
 export abstract class HostLifecycle extends HostTimeTravel {
+  /** The file the dataset was read from (null: a built-in, matrices, a session file): what a session can refer to. */
+  protected datasetFile: {
+    readonly fileName: string;
+    readonly bytes: Uint8Array;
+    readonly read: Readonly<Record<string, unknown>>;
+  } | null = null;
+
   protected async loadDataset(c: CommandOf<'load-dataset'>): Promise<void> {
     this.stopRun();
     // A pause while a big file loads cancels the load (the provider yields between slices).
@@ -40,6 +47,8 @@ export abstract class HostLifecycle extends HostTimeTravel {
     });
     await this.dropSession();
     this.dataset = ds;
+    const s = c.source;
+    this.datasetFile = s.kind === 'file' ? { fileName: s.fileName, bytes: s.bytes, read: s.options } : null;
     this.announceDataset(ds, c.id);
     this.postState('loaded');
   }

@@ -8,6 +8,7 @@ import { encodeWeightsAs } from '../io/interop/weight-formats.js';
 import type { EventBody } from '../protocol/events.js';
 import type { ExportKind } from '../protocol/commands.js';
 import { captureSession } from '../session-file/live-session.js';
+import { sha256Hex } from '../session-file/container.js';
 import type { SessionContents } from '../session-file/types.js';
 import { encodeSession } from '../session-file/write.js';
 import { minimalRepro } from '../session-file/repro.js';
@@ -39,6 +40,8 @@ export async function buildBinaryExport(
     readonly view?: Readonly<Record<string, unknown>>;
     readonly notes?: string;
     readonly appVersion?: string;
+    /** `session`: refer to this data file instead of embedding the data. */
+    readonly referTo?: { readonly fileName: string; readonly bytes: Uint8Array; readonly read: Readonly<Record<string, unknown>> };
   } = {},
 ): Promise<Omit<EventBody<'export'>, 'replyTo'>> {
   const base = `${slug(dataset.meta.name)}-step${session.position.step}`;
@@ -70,6 +73,16 @@ export async function buildBinaryExport(
         features: dataset.meta.featureNames,
         targets: dataset.meta.targetNames,
         data: { X: dataset.X, Y: dataset.Y },
+        ...(extras.referTo
+          ? {
+              file: {
+                path: extras.referTo.fileName,
+                bytes: extras.referTo.bytes.length,
+                sha256: await sha256Hex(extras.referTo.bytes),
+                ...(Object.keys(extras.referTo.read).length > 0 ? { read: extras.referTo.read } : {}),
+              },
+            }
+          : {}),
       },
       ...(extras.view ? { view: extras.view } : {}),
       ...(extras.notes !== undefined ? { notes: extras.notes } : {}),

@@ -9,12 +9,14 @@ export const APP_CHANNEL_NAMES = [
   'recent:list',
   'recent:clear',
   'file:save',
+  'session:save',
+  'session:open-dropped',
   'engine:restart',
   'app:info',
   'attach:address',
 ] as const;
 
-export const APP_NOTIFICATION_NAMES = ['menu:command', 'engine:restarted'] as const;
+export const APP_NOTIFICATION_NAMES = ['menu:command', 'engine:restarted', 'file:opened'] as const;
 
 /** window.postMessage type the preloads use to hand the engine port to the page (ports cannot cross contextBridge). */
 export const ENGINE_PORT_MESSAGE = 'backprop-lens:engine-port';
@@ -24,6 +26,7 @@ export const MENU_COMMANDS = [
   'open-dataset',
   'open-session',
   'save-session',
+  'save-session-as',
   'export-weights',
   'export-gradients',
   'export-loss-history',

@@ -55,6 +55,14 @@ const saveRequest = z.strictObject({
 });
 export type SaveRequest = z.output<typeof saveRequest>;
 
+const sessionSaveRequest = z.strictObject({
+  suggestedName: fileName,
+  contents: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_SAVE_BYTES, 'too large'),
+  /** Always ask where (Save As…); otherwise the session's current file is overwritten when it has one. */
+  saveAs: z.boolean(),
+});
+export type SessionSaveRequest = z.output<typeof sessionSaveRequest>;
+
 /** A channel: its argument tuple schema, and (phantom) result type R. Curried so R is given and the schema inferred. */
 const channel =
   <R>() =>
@@ -69,6 +77,17 @@ export const APP_CONTRACT = {
   'recent:clear': channel<void>()(z.tuple([])),
   /** Native save dialog, then an atomic write (temp file + rename). null when cancelled. */
   'file:save': channel<{ path: string } | null>()(z.tuple([saveRequest])),
+  /**
+   * File › Save / Save As… of a session: main writes to the session's current file (the one it was
+   * opened from or last saved to; main keeps it, the page never names a path), or asks with the save
+   * dialog the first time and for Save As. The file joins the recent list. null when cancelled.
+   */
+  'session:save': channel<{ path: string } | null>()(z.tuple([sessionSaveRequest])),
+  /**
+   * A .bplens file dropped on the window (its path from the preload's pathForFile): read, put on the
+   * recent list and made the session's current file. Anything but an existing .bplens file is refused.
+   */
+  'session:open-dropped': channel<OpenedFile>()(z.tuple([z.string().min(1).max(4096)])),
   /** Kill the engine window and start a fresh one; new ports follow (see `engine:restarted`). */
   'engine:restart': channel<void>()(z.tuple([z.strictObject({ reason: z.string().max(500) })])),
   'app:info': channel<AppInfo>()(z.tuple([])),
@@ -87,6 +106,8 @@ export interface AppNotifications {
   'menu:command': MenuCommand;
   /** The engine window was replaced (crash, GPU loss, or asked); a new port follows. */
   'engine:restarted': { readonly reason: string };
+  /** A file opened by main itself (File › Open Recent): the dashboard opens it as if picked. */
+  'file:opened': OpenedFile;
 }
 export type AppNotification = keyof AppNotifications;
 // Both lists must name exactly the contract's keys (checked at compile time).
@@ -101,4 +122,6 @@ export interface AppApi {
   invoke<C extends AppChannel>(channel: C, ...args: AppArgs<C>): Promise<AppResult<C>>;
   on<N extends AppNotification>(name: N, listener: (payload: AppNotifications[N]) => void): () => void;
   readonly platform: string;
+  /** The native path of a dropped file (Electron's webUtils.getPathForFile); '' when it has none. */
+  pathForFile(file: Blob): string;
 }

@@ -206,13 +206,20 @@ export const commandSchema = z.discriminatedUnion('type', [
     what: z.enum(EXPORT_KINDS),
     view: z.record(z.string(), z.unknown()).optional(),
     notes: z.string().max(1_000_000).optional(),
+    /** `session` only: false refers to the data file (name, size, SHA-256, read options) instead of embedding the data. */
+    embedData: z.boolean().optional(),
   }),
   /**
    * Open a .bplens session file: its data, settings and state replace the current ones, training
    * continues exactly where it was saved. Answered by `session-opened` (after `dataset-loaded` and
    * `configured`, as if the data had been loaded and the model configured).
    */
-  command('open-session', { fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }),
+  command('open-session', {
+    fileName: z.string().min(1).max(4096),
+    bytes: z.instanceof(Uint8Array),
+    /** The data file, for a session that refers to it instead of holding it (checked by size and SHA-256). */
+    data: z.strictObject({ fileName: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) }).optional(),
+  }),
   command('set-frame-rate', {
     fps: finiteNumber.refine((x) => x >= 0 && x <= MAX_FRAME_RATE, `must be in [0, ${MAX_FRAME_RATE}]`),
   }),

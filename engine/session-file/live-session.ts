@@ -176,6 +176,8 @@ export async function installSessionState(session: Session, c: SessionContents):
     );
   const emptyBuffers = { updates: state.step, buffers: state.parameters.W.flatMap(() => [[], []]) };
   await session.restore(state.optimizer ? current : { ...current, optimizer: emptyBuffers });
+  // The losses before the saved step: the loss-spike breakpoint's window and the loss curve.
+  session.restoreLossCurve(c.lossCurve.filter((p) => p.step >= 1 && p.step <= state.step));
 }
 
 /**

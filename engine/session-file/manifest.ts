@@ -70,7 +70,17 @@ const datasetSchema = z.strictObject({
   embedded: z.strictObject({ entry: entryName }).optional(),
   /** Or: the file it came from, checked by hash when the session is opened. */
   file: z
-    .strictObject({ path: z.string().min(1).max(4096), bytes: z.number().int().min(0), sha256: sha256Hex })
+    .strictObject({
+      /** Relative to the session file's folder when it can be (forward slashes), else absolute. */
+      path: z.string().min(1).max(4096),
+      /** Where it was when saved: looked at when `path` does not lead to it. */
+      absolutePath: z.string().min(1).max(4096).optional(),
+      bytes: z.number().int().min(0),
+      /** SHA-256 of the file's bytes. */
+      sha256: sha256Hex,
+      /** How it was read (reader options such as features, targets, task, delimiter), so reading it again gives the same X, Y. */
+      read: z.record(z.string(), z.unknown()).optional(),
+    })
     .optional(),
   /** SHA-256 of X then Y as float64 little-endian: the identity of the data, however it is stored. */
   sha256: sha256Hex,

@@ -48,7 +48,16 @@ export interface SessionDataset {
   /** X (n × p_0) and Y (n × p_L) as given to the session (before its normalisation); null when only referenced and not loaded. */
   readonly data: { readonly X: Matrix; readonly Y: Matrix } | null;
   /** Store a reference to this file (checked by size and hash on open) instead of embedding the data. */
-  readonly file?: { readonly path: string; readonly bytes: number; readonly sha256: string };
+  readonly file?: {
+    /** Relative to the session file's folder when it can be, else absolute. */
+    readonly path: string;
+    readonly absolutePath?: string;
+    readonly bytes: number;
+    /** SHA-256 of the file's bytes. */
+    readonly sha256: string;
+    /** The reader options it was read with (features, targets, task, delimiter, …). */
+    readonly read?: Readonly<Record<string, unknown>>;
+  };
   /** Identity of X and Y (see docs/formats.md); filled in by the reader. */
   readonly sha256?: string;
   /** Shape when `data` is null. */

@@ -29,6 +29,22 @@ export class LossLog {
     return this.entries.slice(-n).map((l) => l.loss);
   }
 
+  /**
+   * Replaces the log with saved losses (a reopened session file), oldest first, none after
+   * `current` (the step the session is at); a RangeError names the first bad point.
+   */
+  replace(points: readonly LossEntry[], current: number): void {
+    points.forEach((p, k) => {
+      if (!Number.isInteger(p.step) || p.step < 1 || p.step > current)
+        throw new RangeError(
+          `restoreLossCurve: points[${k}].step ${p.step} is after the current step ${current} (or not an integer ≥ 1)`,
+        );
+      if (k > 0 && p.step <= points[k - 1]!.step)
+        throw new RangeError(`restoreLossCurve: steps must be increasing, got ${p.step} after ${points[k - 1]!.step}`);
+    });
+    this.entries = points.slice(-LOSS_LOG_SIZE).map((p) => ({ ...p }));
+  }
+
   /** Forgets the steps after `step` (time travel). */
   truncateAfter(step: number): void {
     this.entries = this.entries.filter((l) => l.step <= step);

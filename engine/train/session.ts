@@ -1,4 +1,5 @@
 /**
+ * size-budget: the Session class is the engine's one training API (its state and serialised entry points stay in one class); its parts already live beside it (session-setup, step-state, recording, evaluate, loss-log, breakpoint-watch).
  * The training Session: one training step is a fixed list of named ops (forward layer 0…L-1, loss,
  * backward layer L-1…0, update), run one at a time on any Backend. A caller pauses simply by not
  * calling runOp again; runStep/runSteps run on until the step ends or a breakpoint fires.
@@ -255,6 +256,15 @@ export class Session {
   /** Loss (and validation loss, where measured) of every completed step, oldest first (bounded). */
   lossCurve(): readonly LossEntry[] {
     return this.lossLog.curve();
+  }
+
+  /**
+   * Puts back the losses of the steps up to the current one (a reopened session file), oldest
+   * first: the loss curve and the loss-spike breakpoint then see the same past losses as the run
+   * that was saved, so a spike fires at the same step as if the session had never been closed.
+   */
+  restoreLossCurve(points: readonly LossEntry[]): void {
+    this.lossLog.replace(points, this.completed);
   }
 
   /**

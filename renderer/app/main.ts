@@ -15,7 +15,9 @@ import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
 import { useUiStore } from './stores/ui.js';
 import { ATTACH_PORT_REASON } from '../../engine/protocol/index.js';
+import { installDocumentWiring } from './wiring/document.js';
 import { bareStartRequested, startReadyToRun } from './wiring/first-run.js';
+import { useAutosaveStore } from './stores/autosave.js';
 
 const benchSeconds = Number(new URLSearchParams(location.search).get('seconds') ?? 10);
 const bench = new URLSearchParams(location.search).get('bench') === 'heatmaps';
@@ -54,8 +56,21 @@ try {
     installMenuCommands(api);
     void useUiStore(pinia).loadAttachAddress(api);
   }
-  // An attached run brings its own model and data: no ready-to-run example on that page.
-  if (!bench && !bareStartRequested(location.search) && !isAttachPage()) void startReadyToRun();
+  if (!bench) installDocumentWiring(api);
+  // An attached run brings its own model and data: no ready-to-run example on that page, and no
+  // restored session either. In a browser a reload (or a reopened tab) restores the session it
+  // left, instead of the first-minute example; the desktop app only offers it after a crash.
+  const bare = bareStartRequested(location.search);
+  if (!bench) {
+    const restoreOnReload = !api && !bare && !isAttachPage();
+    void useAutosaveStore(pinia)
+      .start({ restoreOnReload })
+      .then(async ({ decision, restored }) => {
+        if (decision === 'restore' && (await restored)) return;
+        if (!bare && !isAttachPage()) void startReadyToRun();
+      })
+      .catch((err: unknown) => errors.report(err, 'Could not check the autosaved session'));
+  }
 } catch (err) {
   errors.report(err, 'Could not start the engine');
 }

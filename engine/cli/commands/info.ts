@@ -419,8 +419,20 @@ function describeInference(inf: LoadInference): string[] {
   return [
     `read as: ${parts.join('; ')}`,
     `task: ${inf.task}, because ${inf.taskReason}`,
+    ...describeCleaning(inf.cleaning),
     ...inf.notices.map((n) => `notice: ${n}`),
   ];
+}
+
+/** What --missing and --one-hot did: rows dropped, cells filled, columns encoded. */
+function describeCleaning(c: LoadInference['cleaning']): string[] {
+  if (!c) return [];
+  const parts: string[] = [];
+  if (c.droppedRows > 0) parts.push(`${plural(c.droppedRows, 'row')} with missing values dropped`);
+  for (const f of c.filled)
+    parts.push(`${plural(f.count, 'missing cell')} of ${f.column} filled with ${f.how} ${num(f.value)}`);
+  for (const e of c.encoded) parts.push(`${e.column} one-hot encoded (${e.categories.join(', ')})`);
+  return parts.length > 0 ? [`cleaning: ${parts.join('; ')}`] : [];
 }
 
 function describeBuiltin(name: string): string {

@@ -7,6 +7,7 @@ import { gatherRows } from '../../core/matrix.js';
 import { writeGradientsFile } from '../../io/node-files.js';
 import { openSession } from '../../session-file/live-session.js';
 import { readSessionFile, readSessionFileManifest, writeSessionFile } from '../../session-file/node-session-files.js';
+import { referencedDataOption } from '../../session-file/node-referenced-data.js';
 import { minimalRepro } from '../../session-file/repro.js';
 import { packageVersion } from '../version.js';
 import type { SessionManifest } from '../../session-file/manifest.js';
@@ -86,9 +87,10 @@ async function exportRepro(values: Parameters<typeof str>[0], file: string, io: 
   const step = integerOption(stepRaw, 'step', 'session', 1);
   const name = displayPath(io, file);
   const { contents } = await readSessionFile(resolvePath(io, file), name);
+  const referenced = await referencedDataOption(resolvePath(io, file), contents, name);
   const backend = await openBackend(contents.precision === 'f32' ? 'cpu32' : 'cpu');
   try {
-    const session = await openSession(contents, backend, { recordEvery: 0, histogramBins: null });
+    const session = await openSession(contents, backend, { recordEvery: 0, histogramBins: null, ...referenced });
     let repro;
     try {
       repro = minimalRepro(session, {
@@ -157,6 +159,7 @@ async function exportStep(values: Parameters<typeof str>[0], file: string, io: C
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'session', BACKEND_CHOICES);
   const name = displayPath(io, file);
   const { contents } = await readSessionFile(resolvePath(io, file), name);
+  const referenced = await referencedDataOption(resolvePath(io, file), contents, name);
   // The weights before step K: the kept step K − 1, or the saved state when K is the next step.
   const before =
     contents.state && contents.state.step === step - 1
@@ -174,7 +177,12 @@ async function exportStep(values: Parameters<typeof str>[0], file: string, io: C
   const backend = await openBackend(backendChoice);
   try {
     // The session (not run) gives the data exactly as trained on: its split and its normalisation.
-    const session = await openSession(contents, backend, { recordEvery: 0, histogramBins: null, historySize: 1 });
+    const session = await openSession(contents, backend, {
+      recordEvery: 0,
+      histogramBins: null,
+      historySize: 1,
+      ...referenced,
+    });
     const rows = new BatchSchedule(session.trainRows, contents.training.batchSize, contents.seed).slot(step - 1).rows;
     const X = gatherRows(session.data.X, rows);
     const Y = gatherRows(session.data.Y, rows);

@@ -19,7 +19,16 @@ import type { JsonObject } from '../../io/decode.js';
 import type { WeightsFile } from '../../io/weights-file.js';
 import { captureSession, openSession } from '../../session-file/live-session.js';
 import { readSessionFile, writeSessionFile } from '../../session-file/node-session-files.js';
+import {
+  type ReferencedReadOptions,
+  candidatePaths,
+  describeDatasetFile,
+  loadReferencedData,
+} from '../../session-file/node-referenced-data.js';
+import { SessionFileError } from '../../session-file/errors.js';
 import type { Session } from '../../train/session.js';
+import type { SessionDataset } from '../../session-file/types.js';
+import { stat } from 'node:fs/promises';
 
 export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
   {
@@ -34,7 +43,20 @@ export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'FILE',
     description:
-      'Continue the session saved in FILE (.bplens) for --steps more steps, with its own settings and data (no DATASET, no model flags); bit-identical to never having stopped.',
+      'Continue the session saved in FILE (.bplens) for --steps more steps, with its own settings and data (no DATASET, no model flags); bit-identical to never having stopped on the backend that saved it.',
+  },
+  {
+    name: 'reference-data',
+    type: 'boolean',
+    description:
+      'With --save-session: refer to the data file (path relative to the session file, size, SHA-256) instead of embedding the data; opening the session finds the file again and checks its hash.',
+  },
+  {
+    name: 'data',
+    type: 'string',
+    value: 'FILE',
+    description:
+      'With --resume: where the data file of a session saved with --reference-data is now (by default it is looked for beside the session file, then where it was); its hash must match.',
   },
 ];
 
@@ -81,17 +103,21 @@ export async function saveTrainSession(
     readonly features?: readonly string[];
     readonly targets?: readonly string[];
   },
+  /** Refer to this data file (absolute path) instead of embedding the data. */
+  reference?: { readonly dataFile: string; readonly read: ReferencedReadOptions },
 ): Promise<void> {
+  const sessionFile = resolvePath(io, file);
   const contents = await captureSession(session, {
     dataset: {
       name: dataset.name,
       data: { X: dataset.X, Y: dataset.Y },
+      ...(reference ? { file: await describeDatasetFile(sessionFile, reference.dataFile, reference.read) } : {}),
       ...(dataset.features ? { features: dataset.features } : {}),
       ...(dataset.targets ? { targets: dataset.targets } : {}),
     },
     createdWith: { name: 'backprop-lens', version: packageVersion() },
   });
-  await writeSessionFile(resolvePath(io, file), contents, displayPath(io, file));
+  await writeSessionFile(sessionFile, contents, displayPath(io, file));
 }
 
 /** `train --resume FILE --steps N [--export W] [--save-session FILE2] [--backend B]`. */
@@ -116,15 +142,48 @@ export async function runResume(
   if (stepsRaw === undefined) throw new UsageError('--resume needs --steps N (how many more steps to train)', 'train');
   const steps = integerOption(stepsRaw, 'steps', 'train', 1, 100_000_000);
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
-  const { contents } = await readSessionFile(resolvePath(io, file), displayPath(io, file));
+  if (flag(values, 'reference-data'))
+    throw new UsageError(
+      '--reference-data is for a new session; a resumed one keeps storing its data as it did (embedded or referenced)',
+      'train',
+    );
+  const sessionFile = resolvePath(io, file);
+  const { contents } = await readSessionFile(sessionFile, displayPath(io, file));
+  const locate = str(values, 'data');
+  const ref = contents.dataset?.file;
+  if (locate !== undefined && (!ref || contents.dataset?.data))
+    throw new UsageError(
+      `--data is for a session that refers to its data file; ${displayPath(io, file)} holds its data`,
+      'train',
+    );
+  let data = contents.dataset?.data ?? null;
+  let dataFile: string | null = null;
+  if (!data && ref) {
+    try {
+      data = await loadReferencedData(
+        sessionFile,
+        contents,
+        locate === undefined ? undefined : resolvePath(io, locate),
+      );
+    } catch (e) {
+      if (e instanceof SessionFileError) throw e.inFile(displayPath(io, file));
+      throw e;
+    }
+    dataFile = locate !== undefined ? resolvePath(io, locate) : null;
+  }
   const backend = await openBackend(backendChoice);
   let session: Session | null = null;
   try {
-    if (backend.precision !== contents.precision)
+    if (backend.name !== contents.backend)
       io.stderr.write(
-        `note: ${displayPath(io, file)} was saved from a ${contents.precision} backend (${contents.backend}); continuing on ${backend.name} is not bit-identical to the original run\n`,
+        `note: ${displayPath(io, file)} was saved on ${contents.backend}; continuing on ${backend.name} works, but bit-exactness with the original run holds only on the same backend\n`,
       );
-    session = await openSession(contents, backend, { recordEvery: 0, histogramBins: null, historySize: 1 });
+    session = await openSession(contents, backend, {
+      recordEvery: 0,
+      histogramBins: null,
+      historySize: 1,
+      ...(data ? { data } : {}),
+    });
     const startStep = session.position.step;
     const quiet = flag(values, 'quiet') || flag(values, 'json');
     const progress = createProgress(io.stderr, steps, quiet ? 'none' : 'auto', io.now);
@@ -177,13 +236,21 @@ export async function runResume(
     const saveTo = str(values, 'save-session');
     if (saveTo !== undefined) {
       const d = contents.dataset!;
-      await saveTrainSession(io, saveTo, session, {
-        name: d.name,
-        X: d.data!.X,
-        Y: d.data!.Y,
-        ...(d.features ? { features: d.features } : {}),
-        ...(d.targets ? { targets: d.targets } : {}),
-      });
+      // A session that referred to its data keeps referring to it; one that held its data holds it.
+      const found = ref && !d.data ? (dataFile ?? (await foundDataFile(sessionFile, ref))) : null;
+      await saveTrainSession(
+        io,
+        saveTo,
+        session,
+        {
+          name: d.name,
+          X: data!.X,
+          Y: data!.Y,
+          ...(d.features ? { features: d.features } : {}),
+          ...(d.targets ? { targets: d.targets } : {}),
+        },
+        found ? { dataFile: found, read: (ref!.read ?? {}) as ReferencedReadOptions } : undefined,
+      );
     }
     const summary = {
       resumedFrom: displayPath(io, file),
@@ -210,4 +277,39 @@ export async function runResume(
     if (session) await session.dispose();
     backend.dispose();
   }
+}
+
+/** The first place a referenced data file is found (loadReferencedData has just checked it there). */
+async function foundDataFile(sessionFile: string, ref: NonNullable<SessionDataset['file']>): Promise<string | null> {
+  for (const p of candidatePaths(sessionFile, ref))
+    if (
+      await stat(p).then(
+        (i) => i.isFile(),
+        () => false,
+      )
+    )
+      return p;
+  return null;
+}
+
+/** Checks of --reference-data and --data on a new training run (train.ts), before any data is read. */
+export function checkReferenceFlags(
+  values: ParsedArgs['values'],
+  data: { readonly kind: 'builtin' | 'file' } | null,
+): void {
+  if (str(values, 'data') !== undefined)
+    throw new UsageError('--data goes with --resume FILE (where the data file of a saved session is now)', 'train');
+  if (!flag(values, 'reference-data')) return;
+  if (str(values, 'save-session') === undefined)
+    throw new UsageError('--reference-data goes with --save-session FILE', 'train');
+  if (str(values, 'init-from') !== undefined)
+    throw new UsageError(
+      "--reference-data cannot go with --init-from: the data is trained on scaled by the weights file's preprocessing, so it is embedded",
+      'train',
+    );
+  if (data?.kind === 'builtin')
+    throw new UsageError(
+      '--reference-data refers to a data file; a built-in dataset has none (it is embedded)',
+      'train',
+    );
 }

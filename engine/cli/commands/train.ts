@@ -22,7 +22,13 @@ import { createProgress } from '../progress.js';
 import { MODEL_OPTIONS, backendOption } from '../model-options.js';
 import { MODEL_FLAGS, parseOptions } from './train-options.js';
 import { type Summary, describe, measure, rowsOf, weightsFor } from './train-report.js';
-import { TRAIN_SESSION_OPTIONS, historySizeFor, runResume, saveTrainSession } from './train-session.js';
+import {
+  TRAIN_SESSION_OPTIONS,
+  checkReferenceFlags,
+  historySizeFor,
+  runResume,
+  saveTrainSession,
+} from './train-session.js';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
@@ -205,6 +211,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       ?.split(',')
       .map((s) => s.trim());
   // Check the flags that need no data first, so a typo fails before a big file is read.
+  checkReferenceFlags(values, null);
   const backendChoice = choiceOption(str(values, 'backend') ?? 'cpu', 'backend', 'train', BACKEND_CHOICES);
   const exportPath = str(values, 'export');
   const initFrom = str(values, 'init-from');
@@ -244,6 +251,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     loss: lossFlag === undefined ? undefined : choiceOption(lossFlag, 'loss', 'train', LOSSES),
     ...(start ? { fixedPreprocessing: start.preprocessing ? parsePreprocessing(start.preprocessing) : null } : {}),
   });
+  checkReferenceFlags(values, data);
   const opts = parseOptions(values, data, start);
   const config: TrainConfig = {
     model: opts.model,
@@ -334,13 +342,34 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const sessionPath = str(values, 'save-session');
     if (sessionPath !== undefined) {
       const meta = data.train.meta;
-      await saveTrainSession(io, sessionPath, session, {
-        name: data.name,
-        X: data.train.X,
-        Y: data.train.Y,
-        features: meta.featureNames,
-        targets: meta.targetNames,
-      });
+      const read = datasetReadOptions(values, 'train');
+      await saveTrainSession(
+        io,
+        sessionPath,
+        session,
+        {
+          name: data.name,
+          X: data.train.X,
+          Y: data.train.Y,
+          features: meta.featureNames,
+          targets: meta.targetNames,
+        },
+        flag(values, 'reference-data')
+          ? {
+              dataFile: resolvePath(io, dataset),
+              read: {
+                ...(read.task !== undefined ? { task: read.task } : {}),
+                ...(read.delimiter !== undefined ? { delimiter: read.delimiter } : {}),
+                ...(read.header !== undefined ? { header: read.header } : {}),
+                ...(read.skipLines !== undefined ? { skipLines: read.skipLines } : {}),
+                ...(read.encoding !== undefined ? { encoding: read.encoding } : {}),
+                ...(cols('features') ? { features: cols('features') } : {}),
+                ...(cols('targets') ? { targets: cols('targets') } : {}),
+                ...(lossFlag !== undefined ? { loss: choiceOption(lossFlag, 'loss', 'train', LOSSES) } : {}),
+              },
+            }
+          : undefined,
+      );
     }
     // With the weights on standard output, the summary goes to standard error.
     const report = exportPath === '-' ? io.stderr : io.stdout;

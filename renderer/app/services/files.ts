@@ -71,6 +71,29 @@ export async function saveFile(defaultName: string, contents: string | Uint8Arra
   return defaultName;
 }
 
+/**
+ * Saves a session file. Desktop: File › Save writes to the session's current file (main keeps its
+ * path; the first time, and for Save As, the save dialog asks), and the file joins the recent list.
+ * Browser: a download named `<dataset>-step<N>.bplens`. The saved file's name; null when cancelled.
+ */
+export async function saveSessionFile(defaultName: string, bytes: Uint8Array, saveAs: boolean): Promise<string | null> {
+  const api = appApi();
+  if (!api) return saveFile(defaultName, bytes, 'application/zip');
+  const r = await api.invoke('session:save', { suggestedName: defaultName, contents: new Uint8Array(bytes), saveAs });
+  return r ? baseName(r.path) : null;
+}
+
+/** A dropped session file on the desktop: main reads it by its path and makes it the session's file. */
+export async function openDroppedSession(file: File): Promise<OpenedFile> {
+  const api = appApi();
+  const path = api?.pathForFile(file) ?? '';
+  if (!api || path === '') return readBrowserFile(file);
+  const f = await api.invoke('session:open-dropped', path);
+  return { name: f.fileName, bytes: f.bytes, path: f.path };
+}
+
+export const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
 /** A PNG of a canvas, scaled up by whole pixels (crisp cells) so a 10×4 matrix is still readable; at most 4096 px a side. */
 export async function canvasPng(source: HTMLCanvasElement, minSide = 512): Promise<Blob> {
   const small = Math.max(1, Math.min(source.width, source.height));

@@ -202,6 +202,11 @@ export const useDataStore = defineStore('data', () => {
   function openFilesOfKind(extension: string, open: (name: string, bytes: Uint8Array<ArrayBuffer>) => void): void {
     openers.set(extension.toLowerCase(), open);
   }
+  /** Told when a data file is picked: a new, untitled session begins (the session-files store listens). */
+  const dataFileListeners: (() => void)[] = [];
+  function onDataFilePicked(listener: () => void): void {
+    dataFileListeners.push(listener);
+  }
 
   /** A file was picked (dialog, input or drop): preview it (every table format gets the column chooser); empty and binary files are refused by name. */
   function pick(name: string, bytes: Uint8Array, path?: string, keepReading = false): void {
@@ -210,6 +215,7 @@ export const useDataStore = defineStore('data', () => {
       opener(name, new Uint8Array(bytes));
       return;
     }
+    for (const l of dataFileListeners) l();
     const errors = useErrorsStore();
     // A new file is read with 'auto' choices; "Read differently…" keeps the ones it set.
     if (!keepReading) reading.value = { delimiter: 'auto', header: 'auto', skipLines: 0, encoding: 'auto' };
@@ -293,6 +299,6 @@ export const useDataStore = defineStore('data', () => {
   return {
     catalog, selected, params, pending, roles, missing, normalize, trainingNormalize, taskChoice, reading, loading, loaded, sample, recent,
     selectedInfo, task, image, stats,
-    select, loadBuiltin, pick, openFilesOfKind, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
+    select, loadBuiltin, pick, openFilesOfKind, onDataFilePicked, repreview, loadPending, loadFiles, cancelLoad, accept, cachedFile, fileOptions,
   };
 });

@@ -7,7 +7,8 @@
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import type { EventOf } from '../../../engine/protocol/index.js';
-import { saveFile } from '../services/files.js';
+import { computed } from 'vue';
+import { openDroppedSession, saveFile, saveSessionFile } from '../services/files.js';
 import { useBreakpointsStore } from './breakpoints.js';
 import { useDataStore } from './data.js';
 import { useErrorsStore } from './errors.js';
@@ -21,18 +22,52 @@ export const useSessionFilesStore = defineStore('session-files', () => {
   const lastSaved = ref<string | null>(null);
   /** What the last opened file restored. */
   const opened = shallowRef<EventOf<'session-opened'> | null>(null);
+  /** Embed the data set in saved sessions (off: refer to the data file by name, size and SHA-256). */
+  const embedData = ref(true);
+  /** A session that refers to a data file which was not given (or not the same): the user can locate it. */
+  const needsData = shallowRef<{ fileName: string; bytes: Uint8Array<ArrayBuffer>; message: string } | null>(null);
+  /** The session's file name (the window title shows it); null while untitled. */
+  const currentName = ref<string | null>(null);
+  /** What the file holds, to tell unsaved changes: step, notes and breakpoints when saved or opened. */
+  const breakpointsKey = (): string => JSON.stringify(useBreakpointsStore().entries.map((e) => [e.enabled, e.condition]));
+  // A fresh session starts from the default breakpoints, which are not a change.
+  const baseline = ref({ step: 0, notes: '', breakpoints: breakpointsKey() });
+  const dirty = computed(() => {
+    const b = baseline.value;
+    return useSessionStore().step !== b.step || notes.value !== b.notes || breakpointsKey() !== b.breakpoints;
+  });
+  /** The window title: the session file's name and a mark while it has unsaved changes. */
+  const windowTitle = computed(() => {
+    const name = currentName.value ?? 'Untitled session';
+    return `${dirty.value ? '● ' : ''}${name} — Backprop Lens`;
+  });
+  function markSaved(name: string | null): void {
+    if (name !== null) currentName.value = name;
+    baseline.value = { step: useSessionStore().step, notes: notes.value, breakpoints: breakpointsKey() };
+  }
+  /** A data file was opened: a new, untitled session. */
+  function untitled(): void {
+    currentName.value = null;
+  }
 
-  async function save(): Promise<boolean> {
+  /** File › Save (saveAs false: to the current file when it has one) and Save As… (always asks). */
+  async function save(saveAs = false): Promise<boolean> {
     busy.value = 'save';
     try {
       const ui = useUiStore();
       const view = { tab: ui.tab, focusLayer: ui.focusLayer };
       const e = await useSessionStore()
         .engine()
-        .request({ type: 'export', what: 'session', view, notes: notes.value }, 'export');
-      const path = await saveFile(e.fileName, e.bytes ?? e.contents, e.mimeType);
-      if (path) lastSaved.value = path;
-      return path !== null;
+        .request(
+          { type: 'export', what: 'session', view, notes: notes.value, ...(embedData.value ? {} : { embedData: false }) },
+          'export',
+        );
+      const name = await saveSessionFile(e.fileName, e.bytes ?? new TextEncoder().encode(e.contents), saveAs);
+      if (name) {
+        lastSaved.value = name;
+        markSaved(name);
+      }
+      return name !== null;
     } catch (err) {
       useErrorsStore().report(err, 'Could not save the session');
       return false;
@@ -60,7 +95,18 @@ export const useSessionFilesStore = defineStore('session-files', () => {
     }
   }
 
-  async function open(fileName: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  /** Opens the session that waits for its data file with the file the user located. */
+  async function locateData(dataName: string, dataBytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
+    const pending = needsData.value;
+    if (!pending) return false;
+    return open(pending.fileName, pending.bytes, { fileName: dataName, bytes: dataBytes });
+  }
+
+  async function open(
+    fileName: string,
+    bytes: Uint8Array<ArrayBuffer>,
+    dataFile?: { fileName: string; bytes: Uint8Array<ArrayBuffer> },
+  ): Promise<boolean> {
     busy.value = 'open';
     const link = useSessionStore().engine();
     const data = useDataStore();
@@ -71,7 +117,16 @@ export const useSessionFilesStore = defineStore('session-files', () => {
       link.on('configured', (e) => void (model.configured = markRaw(e))),
     ];
     try {
-      const e = await link.request({ type: 'open-session', fileName, bytes }, 'session-opened');
+      // The engine takes the bytes (transferred): keep a copy while the data file may still be asked for.
+      const kept = new Uint8Array(bytes);
+      const e = await link
+        .request({ type: 'open-session', fileName, bytes, ...(dataFile ? { data: dataFile } : {}) }, 'session-opened')
+        .catch((err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          needsData.value = message.includes('dataset.file: ') ? { fileName, bytes: kept, message } : null;
+          throw err;
+        });
+      needsData.value = null;
       const c = e.config;
       const out = c.model.layers[c.model.layers.length - 1]!;
       model.clearImported();
@@ -92,6 +147,8 @@ export const useSessionFilesStore = defineStore('session-files', () => {
       bp.synced = true;
       notes.value = e.notes;
       opened.value = markRaw(e);
+      currentName.value = fileName;
+      baseline.value = { step: e.step, notes: e.notes, breakpoints: breakpointsKey() };
       const tab = e.view?.['tab'];
       if (typeof tab === 'string' && (TABS as readonly string[]).includes(tab)) useUiStore().show(tab as Tab);
       return true;
@@ -104,5 +161,15 @@ export const useSessionFilesStore = defineStore('session-files', () => {
     }
   }
 
-  return { busy, notes, lastSaved, opened, save, saveRepro, open };
+  /** Opens the session file among dropped files (on the desktop through main: Save then writes back to it); false when there is none. */
+  function openDropped(list: FileList | readonly File[] | null | undefined): boolean {
+    const file = [...(list ?? [])].find((f) => f.name.toLowerCase().endsWith('.bplens'));
+    if (!file) return false;
+    void openDroppedSession(file)
+      .then((f) => open(f.name, new Uint8Array(f.bytes)))
+      .catch((err: unknown) => useErrorsStore().report(err, `${file.name} could not be opened`));
+    return true;
+  }
+
+  return { embedData, needsData, locateData, openDropped, busy, notes, lastSaved, opened, currentName, dirty, windowTitle, untitled, save, saveRepro, open };
 });

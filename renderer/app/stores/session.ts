@@ -4,7 +4,7 @@
  * store reaches the engine through `engine()` here.
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef } from 'vue';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import type { BackendInfo, BreakpointHit, CommandType, EventOf, OpRef, RunState } from '../../../engine/protocol/index.js';
 import type { CommandBody, EngineLink } from '../services/engine-link.js';
 import type { DebugAction } from '../services/keys.js';
@@ -179,3 +179,19 @@ export const useSessionStore = defineStore('session', () => {
     engine, send, connect, disconnect, run, pause, stepOnce, stepOp, reset, setSpeed, clearHit, debugAction, say, whyNot,
   };
 });
+
+/** Resolves once the engine has said it is ready (at once when it already has). */
+export function whenSessionReady(): Promise<void> {
+  const session = useSessionStore();
+  if (session.ready) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = watch(
+      () => session.ready,
+      (r) => {
+        if (!r) return;
+        stop();
+        resolve();
+      },
+    );
+  });
+}

@@ -27,6 +27,7 @@ const api = (): AppApi => ({
   platform: 'linux',
   invoke: vi.fn(async () => undefined) as unknown as AppApi['invoke'],
   on: vi.fn(() => () => undefined) as unknown as AppApi['on'],
+  pathForFile: () => '',
 });
 
 describe('ElectronTransport', () => {

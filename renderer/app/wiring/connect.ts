@@ -37,6 +37,8 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   useMetricsStore().connect();
   // A session file dropped, picked or reopened in the Data view opens the whole session.
   useDataStore().openFilesOfKind('.bplens', (name, bytes) => void useSessionFilesStore().open(name, bytes));
+  // A data file picked instead starts a new, untitled session (the window title says so).
+  useDataStore().onDataFilePicked(() => useSessionFilesStore().untitled());
   const model = useModelStore();
   const ui = useUiStore();
   const follow = options.followViews ?? true;

@@ -6,8 +6,8 @@
  *
  * Skipped with `?start=empty` in the address (tests of the empty states, people who want a bare start).
  */
-import { nextTick, watch } from 'vue';
-import { useSessionStore } from '../stores/session.js';
+import { nextTick } from 'vue';
+import { useSessionStore, whenSessionReady } from '../stores/session.js';
 import { useDataStore } from '../stores/data.js';
 import { useModelStore } from '../stores/model.js';
 import { useUiStore } from '../stores/ui.js';
@@ -20,20 +20,6 @@ export function bareStartRequested(search: string): boolean {
   return new URLSearchParams(search).get('start') === 'empty';
 }
 
-function whenReady(): Promise<void> {
-  const session = useSessionStore();
-  if (session.ready) return Promise.resolve();
-  return new Promise((resolve) => {
-    const stop = watch(
-      () => session.ready,
-      (r) => {
-        if (!r) return;
-        stop();
-        resolve();
-      },
-    );
-  });
-}
 
 /**
  * Loads the first data set and applies the default model once the engine is ready, showing the
@@ -47,7 +33,7 @@ export async function startReadyToRun(): Promise<boolean> {
   const ui = useUiStore();
   const untouched = () => !data.loaded && !data.loading && !data.pending && session.state === 'empty';
   ui.show('train');
-  await whenReady();
+  await whenSessionReady();
   if (!untouched() || !data.catalog.some((b) => b.name === FIRST_DATASET)) return false;
   data.select(FIRST_DATASET);
   if (!(await data.loadBuiltin())) return false;

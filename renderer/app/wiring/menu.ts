@@ -24,7 +24,9 @@ export function installMenuCommands(api: AppApi): () => void {
           .then((f) => f && useSessionFilesStore().open(f.name, new Uint8Array(f.bytes)))
           .catch((err: unknown) => useErrorsStore().report(err, 'Could not open the session'));
       case 'save-session':
-        return void useSessionFilesStore().save();
+        return void useSessionFilesStore().save(false);
+      case 'save-session-as':
+        return void useSessionFilesStore().save(true);
       case 'export-weights':
         return void useExportsStore().exportFile('weights');
       case 'export-gradients':
