@@ -214,4 +214,15 @@ describe('AttachedRun', () => {
     // A sequential model has no modules to watch.
     expect(harness().run.watchModule('0')).toMatch(/only a model of modules/);
   });
+
+  it('a NaN in the batch X: the first hit names the input, not H_0', () => {
+    const h = harness({ breakpoints: [{ kind: 'non-finite' }] });
+    h.receive(
+      stepFrame(1, 'NaN', {
+        A_0: { rows: 1, cols: 2, data: [NaN, 2] },
+        H_0: { rows: 1, cols: 2, data: [NaN, NaN] },
+      }),
+    );
+    expect(h.hits[0]!.message).toMatch(/^the input X \(A_0\) has 1 non-finite value\(s\) of 2 \(first: NaN at row 0, column 0\), so H_0 has 2/);
+  });
 });

@@ -306,6 +306,9 @@ export class AttachedRun {
       });
     }
     const activationOf = (layer: number): ModelSpec['layers'][number]['activation'] => spec.layers[layer]!.activation;
+    // The user's batch may hold a NaN: a non-finite H_0 then names the input as its cause.
+    const x = step.tensors.get(tensorKey('A', 0));
+    const input = x && isFull(x) ? x.matrix : null;
     const hits: BreakpointHit[] = [];
     for (const op of this.ops) {
       if (op.kind === 'update') continue; // the user's opt.step() has not run yet: that is the point
@@ -319,7 +322,7 @@ export class AttachedRun {
         if (t && isFull(t)) products.push({ ...ref, matrix: t.matrix });
       }
       hits.push(
-        ...evaluateBreakpoints(this.breakpoints, products, { step: step.step, op, activationOf, previousLosses }),
+        ...evaluateBreakpoints(this.breakpoints, products, { step: step.step, op, activationOf, previousLosses, input }),
       );
     }
     return hits;

@@ -1,8 +1,8 @@
 /**
  * The attach recording, `backprop-lens/attach-recording` version 1 (docs/formats.md): JSON lines,
- * a header line with the client's hello (token removed), then one line per received full step with
- * its tensors as base64 little-endian float32 — appendable while the run goes on, readable without
- * Python. It stands in for the `.bplens` session file until that writer exists (issue 12).
+ * a header line with the client's hello (token removed), then one line per received step: a full
+ * step with its tensors as base64 little-endian float32, any other step with its loss only (no
+ * tensors) — appendable while the run goes on, readable without Python. It stands in for the `.bplens` session file until that writer exists (issue 12).
  */
 import { z } from 'zod';
 import { FormatError } from '../io/format-error.js';
@@ -61,6 +61,11 @@ export function recordingStepLine(step: ReceivedStep, hits: readonly BreakpointH
       })),
     }) + '\n'
   );
+}
+
+/** A step received without tensors (its loss came in the client's losses batch): its loss only. */
+export function recordingLossLine(point: { readonly step: number; readonly loss: number }): string {
+  return JSON.stringify({ step: point.step, loss: jsonNumber(point.loss), tensors: [] }) + '\n';
 }
 
 const lineSchema = z.object({

@@ -28,7 +28,10 @@ export class SessionFileRecording implements AttachRecorder {
   private readonly losses: LossPoint[] = [];
   private last: SessionHistoryStep | null = null;
   private lastStep = 0;
+  /** Steps recorded: every received step's loss is in the loss curve. */
   steps = 0;
+  /** Of those, steps whose weights are kept (received in full). */
+  fullSteps = 0;
 
   constructor(
     private readonly breakpoints: readonly BreakpointCondition[],
@@ -63,6 +66,7 @@ export class SessionFileRecording implements AttachRecorder {
   /** Losses of every step, full or not (the AttachedRun's loss log feeds this). */
   loss(point: LossPoint): void {
     this.losses.push(point);
+    this.steps++;
   }
 
   step(step: ReceivedStep, _hits: readonly BreakpointHit[]): void {
@@ -89,7 +93,7 @@ export class SessionFileRecording implements AttachRecorder {
     };
     this.last = entry;
     this.lastStep = Math.max(this.lastStep, step.step);
-    this.steps++;
+    this.fullSteps++;
     this.chain = this.chain.then(() => rec.addStep(entry));
   }
 

@@ -69,4 +69,17 @@ describe('--missing and --one-hot', () => {
       expect(out.stderr).toMatch(/--missing/);
     }
   });
+
+  it('--test is encoded with the training file\'s categories; an unknown one is an error naming it', async () => {
+    await t.write('tr.csv', 'x,color,y\n1,red,1\n2,green,2\n3,blue,3\n4,red,4\n5,green,5\n');
+    await t.write('te.csv', 'x,color,y\n1.5,red,1.5\n2.5,green,2.5\n');
+    await t.write('te-bad.csv', 'x,color,y\n1.5,red,1.5\n2.5,purple,2.5\n');
+    const flags = ['--targets', 'y', '--one-hot', 'color', '--steps', '3', '-q', '--json'];
+    const ok = await run('train', 'tr.csv', '--test', 'te.csv', ...flags);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).metrics.test.samples).toBe(2);
+    const bad = await run('train', 'tr.csv', '--test', 'te-bad.csv', ...flags);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/te-bad\.csv, line 3.*"purple" is not one of the categories of "color" in the training data \(blue, green, red\)/);
+  });
 });

@@ -58,6 +58,29 @@ describe('train --save-session / --resume', () => {
     });
   }
 
+  it('a resumed run reports and exports what an uninterrupted run of the same length does', async () => {
+    let r = await run('train', ...COMMON, '--quiet', '--steps', '20', '--json', '--export', 'whole.json');
+    expect(r.code, r.stderr).toBe(0);
+    const whole = JSON.parse(r.stdout) as { metrics: object; steps: number; epochs: number };
+    r = await run('train', ...COMMON, '--quiet', '--steps', '8', '--save-session', 'half.bplens');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('train', '--resume', 'half.bplens', '--steps', '12', '--quiet', '--json', '--export', 'rest.json');
+    expect(r.code, r.stderr).toBe(0);
+    const rest = JSON.parse(r.stdout) as typeof whole & { resumedFrom: string; fromStep: number };
+    // A session file holds no test set: the training and validation rows are measured.
+    expect({ ...rest.metrics, test: null }).toEqual({ ...whole.metrics, test: null });
+    expect([rest.steps, rest.epochs, rest.resumedFrom, rest.fromStep]).toEqual([whole.steps, whole.epochs, 'half.bplens', 8]);
+    const a = parseWeights(await readFile(join(t.dir, 'whole.json'), 'utf8')).training as Record<string, unknown>;
+    const b = parseWeights(await readFile(join(t.dir, 'rest.json'), 'utf8')).training as Record<string, unknown>;
+    for (const k of ['finalLoss', 'finalValidationLoss', 'steps', 'epochs']) expect(b[k], k).toBe(a[k]);
+    expect(b['resumedFrom']).toBe('half.bplens');
+    // The text report has the same table of sets.
+    r = await run('train', '--resume', 'half.bplens', '--steps', '12', '--quiet');
+    expect(r.stdout).toMatch(/resumed half\.bplens at step 8/);
+    expect(r.stdout).toMatch(/^train +\d+ +[\d.]+/m);
+    expect(r.stdout).toMatch(/^validation +\d+/m);
+  });
+
   it('resume refuses a dataset or training flags, and needs --steps', async () => {
     await run('train', ...COMMON, '--steps', '3', '--quiet', '--save-session', 'flags.bplens');
     let r = await run('train', 'spiral', '--resume', 'flags.bplens', '--steps', '2');
@@ -91,7 +114,7 @@ describe('session info / export', () => {
     // Training one more step from the same file reproduces what the gradients predict: the loss of
     // the step equals the gradients file's loss.
     r = await run('train', '--resume', 's.bplens', '--steps', '1', '--json');
-    expect(JSON.parse(r.stdout).finalLoss).toBe(g.loss);
+    expect(JSON.parse(r.stdout).lastStepLoss).toBe(g.loss);
 
     // The minimal repro of step 5 holds just that batch and gives the same gradients file.
     r = await run('session', 'repro', 's.bplens', '--step', '5', '--out', 'r5.bplens');
@@ -101,11 +124,42 @@ describe('session info / export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await readFile(join(t.dir, 'r5.json'), 'utf8')).toBe(await readFile(join(t.dir, 'g5.json'), 'utf8'));
 
+    // The run's history is kept (by default its last 100 steps): every step can be exported.
     r = await run('session', 'export', 's.bplens', '--step', '2', '--out', 'g2.json');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('steps that can be: 5');
+    expect(r.code, r.stderr).toBe(0);
     r = await run('session', 'frobnicate', 's.bplens');
     expect(r.code).toBe(2);
+  });
+
+  it('--keep-steps N keeps the last N steps for export and repro; the error names the kept steps', async () => {
+    let r = await run('train', ...COMMON, '--steps', '30', '--quiet', '--save-session', 'k.bplens', '--keep-steps', '10');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('session', 'info', 'k.bplens');
+    expect(r.stdout).toContain('history: 10 steps kept');
+    for (const step of ['21', '25', '31']) {
+      r = await run('session', 'export', 'k.bplens', '--step', step, '--out', `k${step}.json`);
+      expect(r.code, `${step}: ${r.stderr}`).toBe(0);
+    }
+    r = await run('session', 'repro', 'k.bplens', '--step', '22', '--out', 'k22.bplens');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('session', 'export', 'k.bplens', '--step', '20', '--out', 'k20.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('steps that can be: 21…31');
+    r = await run('session', 'repro', 'k.bplens', '--step', '20', '--out', 'k20.bplens');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('21…31');
+    // Resuming keeps the history going: the resumed run's last 10 steps.
+    r = await run('train', '--resume', 'k.bplens', '--steps', '5', '--quiet', '--save-session', 'k2.bplens', '--keep-steps', '10');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('session', 'export', 'k2.bplens', '--step', '20', '--out', 'k2-20.json');
+    expect(r.stderr).toContain('steps that can be: 26…36');
+    r = await run('train', ...COMMON, '--steps', '3', '--quiet', '--save-session', 'k0.bplens', '--keep-steps', '0');
+    expect(r.code, r.stderr).toBe(0);
+    r = await run('session', 'export', 'k0.bplens', '--step', '3', '--out', 'k0.json');
+    expect(r.stderr).toContain('steps that can be: 4');
+    r = await run('train', ...COMMON, '--steps', '3', '--keep-steps', '5');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--keep-steps goes with --save-session');
   });
 
   it('a damaged session file is one clear line naming the entry', async () => {

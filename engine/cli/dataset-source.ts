@@ -146,7 +146,9 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
       fileName: testName,
       name: testName,
       ...columns,
-      // The test set's one-hot columns must be the training set's, in the same order.
+      // The test set's one-hot columns must be the training set's, in the same order: its class
+      // targets and its one-hot encoded features alike.
+      ...(encodedFeatures(raw) ? { oneHotCategories: encodedFeatures(raw) } : {}),
       ...(raw.meta.classNames
         ? { classes: raw.meta.classNames, task: 'classification' as const }
         : { task: 'regression' as const }),
@@ -159,6 +161,12 @@ async function loadFile(io: CliIo, req: DataRequest, path: string): Promise<Trai
     test = train.meta.preprocessing ? applyPreprocessing(rawTest, train.meta.preprocessing) : rawTest;
   }
   return { name, kind: 'file', train, test, normalize, builtinParams: null };
+}
+
+/** The categories each one-hot encoded feature column of a loaded file was encoded with, if any. */
+function encodedFeatures(ds: LabeledDataset): Record<string, readonly string[]> | undefined {
+  const encoded = ds.meta.inferred?.cleaning?.encoded ?? [];
+  return encoded.length ? Object.fromEntries(encoded.map((e) => [e.column, e.categories])) : undefined;
 }
 
 /** MNIST-style data: images + labels IDX files (a folder may bring its t10k pair as the test set). */

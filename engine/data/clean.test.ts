@@ -63,4 +63,26 @@ describe('missing values and one-hot text features', () => {
     const csv = 'x,y\n1,2\n,3\n4,oops\n';
     expect(() => loadDataset(enc(csv), { fileName: 'd.csv', task: 'regression', missing: { x: 'drop' } })).toThrow(/d\.csv, line 4/);
   });
+
+  it('one-hot with given categories (a test set): the training set\'s columns, an unknown value named with its line', () => {
+    const csv = 'x,color,y\n1,red,2\n2,red,3\n3,blue,4\n';
+    const ds = loadDataset(enc(csv), {
+      fileName: 'te.csv',
+      task: 'regression',
+      targets: ['y'],
+      oneHot: ['color'],
+      oneHotCategories: { color: ['blue', 'green', 'red'] },
+    });
+    expect(ds.meta.featureNames).toEqual(['x', 'color=blue', 'color=green', 'color=red']);
+    expect(Array.from(ds.X.data)).toEqual([1, 0, 0, 1, 2, 0, 0, 1, 3, 1, 0, 0]);
+    expect(() =>
+      loadDataset(enc(csv), {
+        fileName: 'te.csv',
+        task: 'regression',
+        targets: ['y'],
+        oneHot: ['color'],
+        oneHotCategories: { color: ['green', 'red'] },
+      }),
+    ).toThrow(/te\.csv, line 4.*"blue" is not one of the categories of "color" in the training data \(green, red\)/);
+  });
 });

@@ -17,6 +17,12 @@ export interface CleanOptions {
   readonly oneHot?: readonly string[];
   /** Most categories a one-hot column may have (default 20). */
   readonly oneHotCap?: number;
+  /**
+   * Per one-hot column: encode with exactly these categories, in this order, instead of the ones
+   * found (a test set takes the training set's, so its columns line up); a value outside them is an
+   * error naming the value, its line and column.
+   */
+  readonly oneHotCategories?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface CleanSummary {
@@ -62,6 +68,25 @@ function fillValue(present: number[], how: MissingTreatment, name: string, sourc
   return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
 }
 
+/** A value of a one-hot column outside the categories it must be encoded with: an error at its cell. */
+function checkKnownCategories(
+  table: Table,
+  j: number,
+  labels: readonly (string | null)[],
+  keep: readonly number[],
+  categories: readonly string[],
+): void {
+  const known = new Set(categories);
+  const k = labels.findIndex((l) => l !== null && !known.has(l));
+  if (k < 0) return;
+  const name = table.columns[j]!.name;
+  throw new DatasetError(
+    'unknown-class',
+    `"${labels[k]}" is not one of the categories of "${name}" in the training data (${categories.join(', ')})`,
+    { ...table.cellLocation(keep[k]!, j), ...(table.source ? { file: table.source } : {}) },
+  );
+}
+
 export function cleanTable(table: Table, options: CleanOptions): { table: Table; summary: CleanSummary; renamed: Map<string, string[]> } {
   const missing = options.missing ?? {};
   const oneHot = new Set(options.oneHot ?? []);
@@ -87,8 +112,10 @@ export function cleanTable(table: Table, options: CleanOptions): { table: Table;
     const text = col.text ? keep.map((i) => col.text![i]!) : null;
     if (oneHot.has(col.name)) {
       const labels = keep.map((i, k) => (isMissing(col, i) ? null : (text?.[k]?.trim() ?? String(values[k]))));
-      const categories = [...new Set(labels.filter((l): l is string => l !== null))].sort();
-      if (categories.length > cap) {
+      const given = options.oneHotCategories?.[col.name];
+      if (given) checkKnownCategories(table, j, labels, keep, given);
+      const categories = given ? [...given] : [...new Set(labels.filter((l): l is string => l !== null))].sort();
+      if (!given && categories.length > cap) {
         throw new DatasetError(
           'too-large',
           `column "${col.name}" has ${categories.length} distinct values, more than the one-hot cap of ${cap}: it looks like a name or identifier; set it to "ignore", or raise the cap`,

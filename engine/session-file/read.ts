@@ -45,7 +45,30 @@ export function readSessionManifest(bytes: Uint8Array, limits: ZipLimits = SESSI
 }
 
 function checkZip(bytes: Uint8Array): void {
-  if (!isZip(bytes)) throw new SessionFileError('not a Backprop Lens session: it is not a zip archive', null);
+  if (isZip(bytes)) return;
+  const other = ourOtherFormat(bytes);
+  if (other)
+    throw new SessionFileError(
+      `this is a backprop-lens ${other}, not a session file (session files are .bplens)`,
+      null,
+    );
+  throw new SessionFileError('not a Backprop Lens session: it is not a zip archive', null);
+}
+
+/** Our JSON formats say what they are near their start ("format": "backprop-lens/weights"). */
+const OTHER_FORMATS: Readonly<Record<string, string>> = {
+  weights: 'weights file',
+  gradients: 'gradients file',
+  'attach-recording': 'attach recording',
+  batch: 'batch file',
+  'compare-report': 'compare report',
+};
+
+/** Which other backprop-lens file these bytes are, by the "format" key in their first 4 KiB. */
+function ourOtherFormat(bytes: Uint8Array): string | null {
+  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096));
+  const m = /^\s*\{[\s\S]*?"format"\s*:\s*"backprop-lens\/([a-z-]+)"/.exec(head);
+  return m ? (OTHER_FORMATS[m[1]!] ?? null) : null;
 }
 
 function parseManifest(data: Uint8Array | undefined): SessionManifest {

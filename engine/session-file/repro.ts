@@ -7,7 +7,7 @@
  */
 import { gatherRows } from '../core/matrix.js';
 import { BatchSchedule } from '../train/batching.js';
-import { isRestorable } from '../train/history.js';
+import { isRestorable, stepRuns } from '../train/history.js';
 import type { Session } from '../train/session.js';
 import type { BreakpointCondition } from '../train/types.js';
 import type { SessionContents } from './types.js';
@@ -38,7 +38,7 @@ export function minimalRepro(session: Session, request: ReproRequest): SessionCo
       .filter(isRestorable)
       .map((e) => e.step + 1);
     throw new RangeError(
-      `repro: the state before step ${step} is not kept in the history (steps that can be reproduced: ${kept.join(', ') || 'none'})`,
+      `repro: the state before step ${step} is not kept in the history (steps that can be reproduced: ${stepRuns(kept)})`,
     );
   }
   const config = session.config;

@@ -68,9 +68,17 @@ describe('malformed session files', () => {
   });
 
   it('not a zip, or a zip without a manifest', async () => {
-    expect((await errorOf(new TextEncoder().encode('{"format":"backprop-lens/weights"}'))).message).toContain(
-      'not a zip',
+    // Another of our formats is named as such.
+    expect((await errorOf(new TextEncoder().encode('{\n  "format": "backprop-lens/weights",\n  "version": 1'))).message).toBe(
+      'bad.bplens: this is a backprop-lens weights file, not a session file (session files are .bplens)',
     );
+    expect((await errorOf(new TextEncoder().encode('{"format":"backprop-lens/gradients"}'))).message).toContain(
+      'this is a backprop-lens gradients file, not a session file',
+    );
+    expect(
+      (await errorOf(new TextEncoder().encode('{"format":"backprop-lens/attach-recording","version":1}\n'))).message,
+    ).toContain('this is a backprop-lens attach recording, not a session file');
+    expect((await errorOf(new TextEncoder().encode('x,y\n1,2\n'))).message).toContain('not a zip');
     const e = await errorOf(rezip({ 'readme.txt': new Uint8Array([65]) }));
     expect(e.entry).toBe('manifest.json');
     expect(e.message).toContain('missing');

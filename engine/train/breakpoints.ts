@@ -109,6 +109,12 @@ export interface BreakpointContext {
   readonly activationOf: (layer: number) => Activation;
   /** Losses of the steps before this one, oldest first. */
   readonly previousLosses: readonly number[];
+  /**
+   * The step's input X (A_0), where it can be non-finite (an attached run's batch; a local
+   * session's data is checked finite when loaded): a non-finite H_0 then names the input as the
+   * cause.
+   */
+  readonly input?: Matrix<FloatArray> | null;
 }
 
 /** Every hit of every condition on the products of one op. */
@@ -131,10 +137,23 @@ export function evaluateBreakpoints(
           matrix: p.name,
           matrixIndex: p.index,
           ...hit,
+          ...(c.kind === 'non-finite' && p.layer === 0 && ctx.op.kind === 'forward'
+            ? { message: blameInput(ctx.input, hit.message) }
+            : {}),
         });
     }
   }
   return hits;
+}
+
+/** A non-finite first layer whose input is itself non-finite: say so first (the input is the cause). */
+function blameInput(input: Matrix<FloatArray> | null | undefined, message: string): string {
+  if (!input) return message;
+  const bad = nonFiniteCells(input.data);
+  if (bad.length === 0) return message;
+  const k = bad[0]!;
+  const row = Math.floor(k / input.cols);
+  return `the input X (A_0) has ${bad.length} non-finite value(s) of ${input.data.length} (first: ${String(input.data[k])} at row ${row}, column ${k - row * input.cols}), so ${message}`;
 }
 
 function label(p: ProductRef): string {

@@ -113,6 +113,19 @@ export function stepRange(steps: readonly number[]): string {
   return steps.length ? `${steps[0]}…${steps[steps.length - 1]}` : 'none';
 }
 
+/** Ascending step numbers as runs: "21…31", "4", "2, 5…9"; "none" when empty (error messages). */
+export function stepRuns(steps: readonly number[]): string {
+  const sorted = [...new Set(steps)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    runs.push(j === i ? String(sorted[i]) : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]}…${sorted[j]}`);
+    i = j + 1;
+  }
+  return runs.length ? runs.join(', ') : 'none';
+}
+
 /** Bytes of an entry's training state (parameters and optimizer buffers); 0 once thinned. */
 export function stateBytes(entry: HistoryEntry): number {
   let n = 0;

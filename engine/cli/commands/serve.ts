@@ -52,7 +52,7 @@ export const serveSpec: CommandSpec = {
       type: 'string',
       value: 'FILE',
       description:
-        'Record the run and exit when it detaches: FILE.bplens is a session file (the weights of every recorded step, the loss curve); any other name gets every received tensor (backprop-lens/attach-recording, docs/formats.md).',
+        'Record the run and exit when it detaches: the loss of every step, and the tensors of the steps sent in full (--rate a second). FILE.bplens is a session file (the loss curve, the weights of each full step); any other name gets every received tensor (backprop-lens/attach-recording, docs/formats.md).',
     },
     {
       name: 'break',
@@ -103,7 +103,7 @@ export const serveSpec: CommandSpec = {
 function recorderFor(
   file: string,
   breakpoints: readonly BreakpointCondition[],
-): AttachRecorder & { readonly steps: number } {
+): AttachRecorder & { readonly steps: number; readonly fullSteps: number } {
   if (!file.toLowerCase().endsWith('.bplens')) return new FileRecorder(file);
   return new SessionFileRecording(breakpoints, (bytes) => writeFileAtomic(file, bytes), packageVersion());
 }
@@ -169,7 +169,7 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let recorder: (AttachRecorder & { readonly steps: number }) | null = null;
+  let recorder: (AttachRecorder & { readonly steps: number; readonly fullSteps: number }) | null = null;
   const server = new AttachServer({
     port,
     log,
@@ -198,7 +198,9 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
       const close = recorder?.close() ?? Promise.resolve();
       void close.then(() => {
         if (record !== undefined && recorder)
-          log(`recorded ${recorder.steps} step(s) of PID ${run.hello.pid} to ${displayPath(io, record)}`);
+          log(
+            `recorded ${recorder.steps} step(s) of PID ${run.hello.pid} (every loss; tensors of ${recorder.fullSteps}) to ${displayPath(io, record)}`,
+          );
         log(`run ended: ${reason}`);
         if (once) finish();
       });

@@ -12,6 +12,7 @@ import { minimalRepro } from '../../session-file/repro.js';
 import { packageVersion } from '../version.js';
 import type { SessionManifest } from '../../session-file/manifest.js';
 import { BatchSchedule } from '../../train/batching.js';
+import { stepRuns } from '../../train/history.js';
 import { forwardBackward } from '../../train/forward-backward.js';
 import { type CommandSpec, choiceOption, integerOption, parseCommandArgs, str } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
@@ -171,7 +172,7 @@ async function exportStep(values: Parameters<typeof str>[0], file: string, io: C
       ...(contents.state ? [contents.state.step + 1] : []),
     ];
     throw new CliFailure(
-      `${name}: step ${step} cannot be exported: the weights before it (after step ${step - 1}) are not kept; steps that can be: ${possible.length ? possible.join(', ') : 'none'}`,
+      `${name}: step ${step} cannot be exported: the weights before it (after step ${step - 1}) are not kept; steps that can be: ${stepRuns(possible)}`,
     );
   }
   const backend = await openBackend(backendChoice);

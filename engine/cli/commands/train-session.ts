@@ -9,14 +9,12 @@ import { choiceOption, flag, integerOption, str } from '../args.js';
 import { BACKEND_CHOICES, openBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
 import { CliFailure, EXIT_OK, UsageError } from '../errors.js';
-import { num, plural } from '../format.js';
+import { plural } from '../format.js';
 import { displayPath, resolvePath } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
 import type { Matrix } from '../../core/matrix.js';
 import { writeWeightsExport } from '../outputs.js';
-import type { JsonObject } from '../../io/decode.js';
-import type { WeightsFile } from '../../io/weights-file.js';
 import { captureSession, openSession } from '../../session-file/live-session.js';
 import { readSessionFile, writeSessionFile } from '../../session-file/node-session-files.js';
 import {
@@ -27,8 +25,17 @@ import {
 } from '../../session-file/node-referenced-data.js';
 import { SessionFileError } from '../../session-file/errors.js';
 import type { Session } from '../../train/session.js';
-import type { SessionDataset } from '../../session-file/types.js';
+import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE } from '../../train/session-setup.js';
+import type { SessionContents, SessionDataset } from '../../session-file/types.js';
+import type { LabeledDataset, TaskKind } from '../../data/types.js';
+import { parameterCount } from '../../model/spec.js';
+import { asTrained } from '../../train/normalization.js';
+import { type Summary, describe, measure, rowsOf, weightsFor } from './train-report.js';
 import { stat } from 'node:fs/promises';
+
+/** Steps whose state `train --save-session` keeps by default (the Session's default history). */
+export const DEFAULT_KEEP_STEPS = DEFAULT_HISTORY_SIZE;
+const MAX_KEEP_STEPS = 10_000;
 
 export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
   {
@@ -37,6 +44,12 @@ export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     description:
       'After training, write the whole session (settings, data, weights, optimizer state, loss curve) to FILE (.bplens), atomically; --resume continues it exactly.',
+  },
+  {
+    name: 'keep-steps',
+    type: 'string',
+    value: 'N',
+    description: `With --save-session: keep the last N steps' training state in the session file, so \`session export\`/\`repro --step K\` work for them (default ${DEFAULT_KEEP_STEPS}; 0 keeps only the final state). The oldest kept steps lose their weights (and stay as losses only) past ${DEFAULT_HISTORY_BYTES / 2 ** 20} MiB of state.`,
   },
   {
     name: 'resume',
@@ -87,9 +100,33 @@ const FIXED_BY_SESSION = [
   'test',
 ] as const;
 
-/** History entries a headless run keeps: one, the newest, which holds the optimizer state to save. */
+/** How many of its last steps a run keeps for the session file (undefined without --save-session). */
+export function keepStepsFor(values: ParsedArgs['values']): number | undefined {
+  const raw = str(values, 'keep-steps');
+  if (str(values, 'save-session') === undefined) {
+    if (raw !== undefined) throw new UsageError('--keep-steps goes with --save-session FILE', 'train');
+    return undefined;
+  }
+  return raw === undefined ? DEFAULT_KEEP_STEPS : integerOption(raw, 'keep-steps', 'train', 0, MAX_KEEP_STEPS);
+}
+
+/**
+ * History entries a headless run keeps: none without --save-session; else the state after each of
+ * the last N steps plus the one before them (so steps end−N+1 … end+1 can be exported). Memory stays
+ * bounded by the history's byte budget (historyBytes), which thins the oldest entries.
+ */
 export function historySizeFor(values: ParsedArgs['values']): number {
-  return str(values, 'save-session') !== undefined ? 1 : 0;
+  const keep = keepStepsFor(values);
+  return keep === undefined ? 0 : keep + 1;
+}
+
+/**
+ * Records (into the history) only the steps the session file keeps: those after `lastStep − keep`.
+ * Recording every step of a long run would cost a read-back per step for nothing.
+ */
+export function keepLastSteps(session: Session, lastStep: number, keep: number | undefined): void {
+  if (keep === undefined) return;
+  session.setRecordPolicy((step) => step >= lastStep - keep);
 }
 
 export async function saveTrainSession(
@@ -181,10 +218,12 @@ export async function runResume(
     session = await openSession(contents, backend, {
       recordEvery: 0,
       histogramBins: null,
-      historySize: 1,
+      historySize: (keepStepsFor(values) ?? 0) + 1,
       ...(data ? { data } : {}),
     });
     const startStep = session.position.step;
+    keepLastSteps(session, startStep + steps, keepStepsFor(values));
+    const started = io.now();
     const quiet = flag(values, 'quiet') || flag(values, 'json');
     const progress = createProgress(io.stderr, steps, quiet ? 'none' : 'auto', io.now);
     const chunk = Math.max(1, Math.floor(steps / 200));
@@ -210,28 +249,59 @@ export async function runResume(
     } finally {
       progress.stop();
     }
+    const seconds = (io.now() - started) / 1000;
+    // The same report and weights file as an uninterrupted run (train-report.ts): the final network
+    // measured on the session's training and validation rows.
+    const ds = contents.dataset;
+    const loaded: LabeledDataset = {
+      X: session.data.X,
+      Y: session.data.Y,
+      meta: {
+        name: ds?.name ?? displayPath(io, file),
+        task: resumedTask(contents),
+        featureNames: ds?.features ?? [],
+        targetNames: ds?.targets ?? [],
+        classNames: resumedTask(contents) === 'classification' ? (ds?.targets ?? []) : null,
+        preprocessing: null,
+      },
+    };
+    const trained = asTrained(loaded, session);
     const position = session.position;
     const exportPath = str(values, 'export');
+    const summary: Summary & { readonly resumedFrom: string; readonly fromStep: number } = {
+      resumedFrom: displayPath(io, file),
+      fromStep: startStep,
+      dataset: loaded.meta.name,
+      model: contents.model,
+      parameters: parameterCount(contents.model),
+      optimizer: session.config.optimizer,
+      batch: contents.training.batchSize,
+      backend: backend.name,
+      steps: position.step,
+      epochs: position.epoch,
+      seconds,
+      interrupted: io.signal?.aborted ?? false,
+      metrics: {
+        train: await measure(session, rowsOf(trained, session.trainRows)),
+        validation:
+          session.validationRows.length > 0 ? await measure(session, rowsOf(trained, session.validationRows)) : null,
+        // A session file holds no test set.
+        test: null,
+      },
+      exported: exportPath === undefined ? null : displayPath(io, exportPath),
+    };
     if (exportPath !== undefined) {
-      const w: WeightsFile = {
-        model: contents.model,
-        parameters: await session.parameters(),
-        ...(contents.preprocessing ? { preprocessing: contents.preprocessing as JsonObject } : {}),
-        training: {
-          steps: position.step,
-          epochs: position.epoch,
-          optimizer: { ...session.config.optimizer },
-          learningRate: session.config.optimizer.lr,
-          batchSize: contents.training.batchSize,
-          seed: contents.seed,
-          finalLoss: lastLoss,
-          backend: backend.name,
-          resumedFrom: displayPath(io, file),
-        },
-        ...(contents.dataset ? { dataset: { name: contents.dataset.name } } : {}),
-        createdWith: `backprop-lens ${packageVersion()} (cli)`,
-      };
-      await writeWeightsExport(io, exportPath, w);
+      const w = weightsFor(
+        summary,
+        { name: loaded.meta.name, kind: 'file', train: trained, test: null, normalize: {}, builtinParams: null },
+        await session.parameters(),
+        contents.seed,
+        null,
+      );
+      await writeWeightsExport(io, exportPath, {
+        ...w,
+        training: { ...w.training, resumedFrom: summary.resumedFrom },
+      });
     }
     const saveTo = str(values, 'save-session');
     if (saveTo !== undefined) {
@@ -252,31 +322,34 @@ export async function runResume(
         found ? { dataFile: found, read: (ref!.read ?? {}) as ReferencedReadOptions } : undefined,
       );
     }
-    const summary = {
-      resumedFrom: displayPath(io, file),
-      fromStep: startStep,
-      steps: position.step,
-      epochs: position.epoch,
-      backend: backend.name,
-      finalLoss: lastLoss,
-      exported: exportPath === undefined ? null : displayPath(io, exportPath),
-      savedSession: saveTo === undefined ? null : displayPath(io, saveTo),
-    };
-    // With the weights on standard output, the summary goes to standard error.
     const report = exportPath === '-' ? io.stderr : io.stdout;
-    if (flag(values, 'json')) report.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (flag(values, 'json'))
+      report.write(
+        `${JSON.stringify({ ...summary, lastStepLoss: lastLoss, savedSession: saveTo === undefined ? null : displayPath(io, saveTo) }, null, 2)}\n`,
+      );
     else {
       report.write(
-        `resumed ${summary.resumedFrom} at step ${startStep}; trained ${plural(position.step - startStep, 'step')} on ${backend.name} to step ${position.step} (epoch ${position.epoch}), loss ${num(lastLoss, 6)}\n`,
+        `resumed ${summary.resumedFrom} at step ${startStep}; trained ${plural(position.step - startStep, 'step')} on ${backend.name} to step ${position.step}\n`,
       );
-      if (summary.exported && exportPath !== '-') report.write(`wrote ${summary.exported}\n`);
-      if (summary.savedSession) report.write(`wrote ${summary.savedSession}\n`);
+      report.write(describe(summary));
+      if (saveTo !== undefined) report.write(`wrote ${displayPath(io, saveTo)}\n`);
     }
     return io.signal?.aborted ? 130 : EXIT_OK;
   } finally {
     if (session) await session.dispose();
     backend.dispose();
   }
+}
+
+/**
+ * The task of a saved session's data, which the file does not store: what a referenced file was
+ * read as, else classification exactly when the model ends in softmax + cross-entropy (what train
+ * picks for class labels); decides accuracy vs relative L2 error in the report.
+ */
+function resumedTask(contents: SessionContents): TaskKind {
+  const read = contents.dataset?.file?.read as { task?: unknown } | undefined;
+  if (read?.task === 'classification' || read?.task === 'regression') return read.task;
+  return contents.model.loss === 'cross-entropy' ? 'classification' : 'regression';
 }
 
 /** The first place a referenced data file is found (loadReferencedData has just checked it there). */

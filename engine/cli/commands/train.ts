@@ -26,6 +26,8 @@ import {
   TRAIN_SESSION_OPTIONS,
   checkReferenceFlags,
   historySizeFor,
+  keepLastSteps,
+  keepStepsFor,
   runResume,
   saveTrainSession,
 } from './train-session.js';
@@ -272,6 +274,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       memoryLimits: cliMemoryLimits(),
     });
     const totalSteps = opts.length.unit === 'steps' ? opts.length.n : opts.length.n * session.batchesPerEpoch;
+    keepLastSteps(session, totalSteps, keepStepsFor(values));
     const quiet = flag(values, 'quiet') || flag(values, 'json');
     const progress = createProgress(io.stderr, totalSteps, quiet ? 'none' : 'auto', io.now);
     const started = io.now();
