@@ -53,8 +53,18 @@ export default tseslint.config(
   {
     files: ['electron/**/*.ts'],
     rules: outside(
-      ['**/renderer/**', '**/engine/backends/**', '**/engine/train/**', '**/engine/data/**', '**/engine/host'],
+      ['**/renderer/**', '**/engine/backends/**', '**/engine/train/**', '**/engine/data/**', '**/engine/host', '**/engine/attach/**'],
       'electron/ imports only its own files and protocol types; the engine host runs in the engine-host page.',
+    ),
+  },
+  {
+    // Attach mode: main itself listens for PyTorch runs (a TCP socket needs Node, so it cannot
+    // live in a page) and serves the dashboard's port with the attach adapter. Only these files
+    // may reach the node-only engine/attach modules; the rest of electron/ stays as above.
+    files: ['electron/desktop-attach.ts', 'electron/desktop-attach.test.ts', 'electron/setup-attach.ts'],
+    rules: outside(
+      ['**/renderer/**', '**/engine/backends/**', '**/engine/train/**', '**/engine/data/**', '**/engine/host'],
+      'electron/ attach files import engine/attach and protocol types only; the engine host runs in the engine-host page.',
     ),
   },
   // bench/** may import engine/host: the benchmarks measure the host itself (no restriction there).

@@ -1,6 +1,7 @@
 """The attach benchmark's training loop (bench/attach.ts runs it): the M network 784-256-128-10
-(ReLU, cross-entropy), batch 128, SGD, PyTorch CPU. Rounds alternate plain and attached runs so
-machine load hits both alike; prints one JSON line per round."""
+(ReLU, cross-entropy), batch 128, SGD, PyTorch CPU. Each round is one adjacent pair of a plain and
+an attached run, in alternating order (plain first in even rounds, attached first in odd ones) so
+a load that rises or falls during a round biases neither arm; prints one JSON line per round."""
 import json
 import sys
 import time
@@ -33,11 +34,23 @@ def run(lens):
     return steps / (time.perf_counter() - t0), (time.process_time() - c0) / steps
 
 
+# One connection for the whole benchmark: plain runs just do not call lens.step (an idle lens costs
+# nothing), and no round waits for the app to see the previous connection close.
+lens = attach(model, address=address)
+
+
+def attached_run():
+    return run(lens), lens.attached
+
+
 run(None)  # warm-up
 for r in range(rounds):
-    plain, plain_cpu = run(None)
-    lens = attach(model, address=address)
-    attached, attached_cpu = run(lens)
-    lens.close()
-    print(json.dumps({"round": r, "plain": plain, "attached": attached, "plainCpu": plain_cpu,
-                      "attachedCpu": attached_cpu, "isAttached": lens.attached}), flush=True)
+    if r % 2 == 0:
+        plain, plain_cpu = run(None)
+        (attached, attached_cpu), is_attached = attached_run()
+    else:
+        (attached, attached_cpu), is_attached = attached_run()
+        plain, plain_cpu = run(None)
+    print(json.dumps({"round": r, "plainFirst": r % 2 == 0, "plain": plain, "attached": attached,
+                      "plainCpu": plain_cpu, "attachedCpu": attached_cpu, "isAttached": is_attached}), flush=True)
+lens.close()

@@ -22,6 +22,7 @@ function handlers(): AppHandlers {
       platform: 'linux',
       versions: { electron: '', chrome: '', node: '' },
     })),
+    'attach:address': vi.fn(async () => 'tcp://127.0.0.1:1?token=t'),
   };
 }
 
@@ -60,5 +61,12 @@ describe('registerAppHandlers', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...APP_CHANNELS].sort());
     off();
     expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it('answers attach:address only to the dashboard, and takes no arguments', async () => {
+    const h = handlers();
+    await expect(guarded('attach:address', h['attach:address'], () => false)(event)).rejects.toBeInstanceOf(IpcRefusedError);
+    await expect(guarded('attach:address', h['attach:address'], () => true)(event, 'x')).rejects.toThrow(/attach:address/);
+    expect(await guarded('attach:address', h['attach:address'], () => true)(event)).toBe('tcp://127.0.0.1:1?token=t');
   });
 });

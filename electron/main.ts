@@ -8,6 +8,7 @@ import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { setupGpu } from './gpu.js';
 import { appPaths } from './paths.js';
 import { setupSecurity } from './security.js';
+import { setupAttach } from './setup-attach.js';
 import { setupEngine } from './setup-engine.js';
 import { setupMenu } from './setup-menu.js';
 import { setupServices } from './setup-services.js';
@@ -30,13 +31,17 @@ void app.whenReady().then(() => {
   serveAppProtocol(protocol, paths.rendererDir);
   dashboard = createDashboardWindow(paths);
   const engine = setupEngine(app, paths, getDashboard);
-  dashboard.webContents.on('did-finish-load', () => engine.dashboardDidLoad());
+  const attach = setupAttach(app, engine, getDashboard);
+  // A reload while a PyTorch run is attached gets the attached run's port, else the local engine's.
+  dashboard.webContents.on('did-finish-load', () => {
+    if (!attach.dashboardDidLoad()) engine.dashboardDidLoad();
+  });
   // The hidden engine window would keep the app alive: closing the dashboard quits.
   dashboard.on('closed', () => {
     dashboard = null;
     app.quit();
   });
-  const files = setupServices(origin, getDashboard, (reason) => engine.restart(reason));
+  const files = setupServices(origin, getDashboard, (reason) => engine.restart(reason), () => attach.address);
   setupMenu(getDashboard, files);
 });
 

@@ -91,6 +91,9 @@ export function menuTemplate(
         item('Reset', 'reset', 'CmdOrCtrl+Shift+R'),
         { type: 'separator' },
         item('Gradient Check', 'gradcheck', 'CmdOrCtrl+G'),
+        { type: 'separator' },
+        // Shows the BACKPROP_LENS_ATTACH line (with its token) for the user's own PyTorch script.
+        item('Attach a PyTorch Run…', 'show-attach'),
       ],
     },
     {

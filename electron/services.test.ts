@@ -21,6 +21,7 @@ function services() {
     restartEngine: restart,
     documentsDir: () => d,
     info: () => ({ version: '1', platform: 'linux', versions: { electron: '', chrome: '', node: '' } }),
+    attachAddress: () => 'tcp://127.0.0.1:5555?token=abc',
   });
 }
 
@@ -104,5 +105,9 @@ describe('app services', () => {
   it('forwards engine restarts with their reason', async () => {
     await services()['engine:restart']({ reason: 'user asked' });
     expect(restart).toHaveBeenCalledWith('user asked');
+  });
+
+  it('tells the dashboard the BACKPROP_LENS_ATTACH value of this app start', async () => {
+    expect(await services()['attach:address']()).toBe('tcp://127.0.0.1:5555?token=abc');
   });
 });

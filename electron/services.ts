@@ -38,6 +38,8 @@ export interface ServiceDeps {
   readonly window: () => BrowserWindow | null;
   readonly restartEngine: (reason: string) => void;
   readonly info: () => AppInfo;
+  /** BACKPROP_LENS_ATTACH of this app start (electron/desktop-attach.ts); null when not listening. */
+  readonly attachAddress: () => string | null;
   /** Default folder for save dialogs. */
   readonly documentsDir: () => string;
   /** The session's current file (File › Save); told about every file opened. */
@@ -113,5 +115,6 @@ export function createServices(deps: ServiceDeps): AppHandlers {
     },
     'engine:restart': async ({ reason }) => deps.restartEngine(reason),
     'app:info': async () => deps.info(),
+    'attach:address': async () => deps.attachAddress(),
   };
 }

@@ -13,6 +13,7 @@ export function setupServices(
   origin: AppOrigin,
   dashboard: () => BrowserWindow | null,
   restartEngine: (reason: string) => void,
+  attachAddress: () => string | null,
 ): { dispose: () => void; recent: RecentFiles; document: SessionDocument } {
   const recent = new RecentFiles(join(app.getPath('userData'), 'recent-files.json'));
   const documentsDir = (): string => app.getPath('documents');
@@ -23,6 +24,7 @@ export function setupServices(
     document,
     window: dashboard,
     restartEngine,
+    attachAddress,
     documentsDir,
     info: () => ({
       version: app.getVersion(),

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import type { CliIo, OutStream } from '../cli/cli-io.js';
 import { AttachServer } from './node-attach-server.js';
+import type { AttachedRun } from './attached-run.js';
 import type { FrameEvent } from '../protocol/events.js';
 import { parseRecording } from './recording.js';
 import { parseGradients } from '../io/gradients-file.js';
@@ -306,6 +307,84 @@ describe.skipIf(torchMissing)('attach: a real PyTorch loop', () => {
       expect(mods[1]!.saturated).not.toBeNull();
     }
     expect((rec.steps[4]!.modules as { outNonFinite: number }[])[0]!.outNonFinite).toBeGreaterThan(0);
+  });
+
+  it('any other module: the app asks for one module’s full tensors and gets PyTorch’s own output, weight and weight.grad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bplens-attach-'));
+    const ref = join(dir, 'reference.json');
+    const frames: FrameEvent[] = [];
+    const server = new AttachServer({
+      log: () => {},
+      runOptions: () => ({ rate: 1_000_000, maxSize: 0, onFrame: (f) => frames.push(f) }),
+      onRun: (run) => expect(run.watchModule('0')).toBeNull(),
+    });
+    await server.start();
+    try {
+      const py = python(['--modules', '--steps', '6', '--sleep', '0.05', '--reference', ref], {
+        BACKPROP_LENS_ATTACH: server.address,
+      });
+      expect(await py.exit).toBe(0);
+    } finally {
+      await server.close();
+    }
+    const reference = JSON.parse(readFileSync(ref, 'utf8')) as { steps: Record<string, { dW_0: number[][]; W_0: number[][] }> };
+    const watched = frames.filter((f) => f.moduleTensors?.length);
+    // The needs message reaches the loop within a step or two of attaching; from then on every step has them.
+    expect(watched.length).toBeGreaterThanOrEqual(4);
+    for (const f of watched) {
+      const byLabel = new Map(f.moduleTensors!.map((t) => [t.label, t]));
+      expect([...byLabel.keys()].sort()).toEqual(['bias', 'bias.grad', 'output', 'weight', 'weight.grad']);
+      expect(f.moduleTensors!.every((t) => t.module === '0')).toBe(true);
+      const out = byLabel.get('output')!;
+      expect([out.rows, out.cols]).toEqual([16, 8]); // the batch × Linear(4, 8)'s features
+      const w = byLabel.get('weight')!;
+      const dw = byLabel.get('weight.grad')!;
+      expect([w.rows, w.cols, dw.rows, dw.cols]).toEqual([8, 4, 8, 4]); // as PyTorch stores it: out × in
+      const want = reference.steps[String(f.step)]!;
+      // weight.grad = dW_0ᵀ (FORMATS' W is fan-in × fan-out), both from PyTorch.
+      for (let r = 0; r < 8; r++)
+        for (let c = 0; c < 4; c++) {
+          expect(relClose(dw.data[r * 4 + c]!, want.dW_0[c]![r]!), `step ${f.step} weight.grad[${r}][${c}]`).toBe(true);
+          expect(relClose(w.data[r * 4 + c]!, want.W_0[c]![r]!), `step ${f.step} weight[${r}][${c}]`).toBe(true);
+        }
+    }
+  });
+
+  it('paused at a NaN, asking for a module’s tensors gets them for the held step at once (its NaN output row shown)', async () => {
+    const frames: FrameEvent[] = [];
+    const log: string[] = [];
+    let run = null as AttachedRun | null;
+    const server = new AttachServer({
+      log: (l) => log.push(l),
+      runOptions: () => ({ rate: 5, breakpoints: [{ kind: 'non-finite' }], onFrame: (f) => frames.push(f) }),
+      onRun: (r) => (run = r),
+    });
+    await server.start();
+    try {
+      const py = python(['--modules', '--steps', '8', '--nan-at', '4'], { BACKPROP_LENS_ATTACH: server.address });
+      for (let i = 0; i < 300 && run?.state !== 'paused'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(run!.state).toBe('paused');
+      expect(run!.lastStep).toBe(4);
+      const before = frames.length;
+      expect(frames.some((f) => f.moduleTensors)).toBe(false);
+      expect(run!.watchModule('0')).toBeNull();
+      for (let i = 0; i < 300 && !frames.slice(before).some((f) => f.moduleTensors); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(log.filter((l) => /refused/.test(l))).toEqual([]);
+      const held = frames.slice(before).find((f) => f.moduleTensors)!;
+      expect(held.step).toBe(4);
+      expect(run!.state).toBe('paused'); // still held: the tensors came without a step
+      const out = held.moduleTensors!.find((t) => t.label === 'output')!;
+      expect(Number.isNaN(out.data[0])).toBe(true); // x[0, 0] = NaN: row 0 of Linear(4, 8)'s output
+      expect(held.modules![0]!.outNonFinite).toBeGreaterThan(0);
+      expect(Array.from(held.moduleTensors!.find((t) => t.label === 'weight')!.data).every(Number.isFinite)).toBe(true);
+      // The NaN goes on into every later loss: disarm, then let the loop finish.
+      run!.setBreakpoints([]);
+      run!.control('continue');
+      expect(await py.exit).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a NaN breakpoint holds the loop before opt.step() (weights finite) and continue resumes it', async () => {

@@ -3,7 +3,7 @@ import { AttachedRun } from './attached-run.js';
 import type { AttachedRunOptions } from './attached-run.js';
 import type { ServerMessage, StepMessage } from './messages.js';
 import { parseClientMessage } from './messages.js';
-import { FrameReader } from './wire.js';
+import { FrameReader, encodeFrame } from './wire.js';
 import { helloFor, stepFrame } from './attach-test-kit.js';
 import type { FrameEvent } from '../protocol/events.js';
 import type { BreakpointHit } from '../train/types.js';
@@ -115,6 +115,104 @@ describe('AttachedRun', () => {
     expect(() => h.receive(stepFrame(1, 0, { G_5: { rows: 1, cols: 1, data: [1] } }))).toThrow(/has no such tensor/);
     h.receive(stepFrame(2, 0, {}));
     expect(() => h.receive(stepFrame(2, 0, {}))).toThrow('step 2 arrived after step 2: steps must increase');
+  });
+
+  it('a model of other modules: its per-module statistics reach the frame, NaN/Inf kept as numbers', () => {
+    const sent: ServerMessage[] = [];
+    const frames: FrameEvent[] = [];
+    const run = new AttachedRun(
+      {
+        ...helloFor([{ units: 1, activation: 'identity' }]),
+        model: {
+          kind: 'modules',
+          modules: [
+            { name: 'enc', type: 'Linear', parameters: 6 },
+            { name: 'act', type: 'ReLU', parameters: 0 },
+          ],
+        },
+      },
+      { send: (m) => sent.push(m), onFrame: (f) => frames.push(f) },
+    );
+    const stats = (name: string, type: string, over: Record<string, unknown> = {}) => ({
+      name,
+      type,
+      outNorm: 1.5,
+      outMin: -1,
+      outMax: 2,
+      outNonFinite: 0,
+      saturated: null,
+      dead: null,
+      gradNorm: 0.25,
+      gradNonFinite: 0,
+      weightNorm: 3,
+      ...over,
+    });
+    const send = (step: number, modules: unknown[]): void => {
+      for (const f of new FrameReader({ expectMagic: false }).push(encodeFrame({ type: 'step', step, loss: 0.5, tensors: [], modules })))
+        run.receive(parseClientMessage(f.header) as StepMessage, f.payload);
+    };
+    send(1, [stats('enc', 'Linear'), stats('act', 'ReLU', { dead: 0.5, gradNorm: null, weightNorm: null })]);
+    send(2, [stats('enc', 'Linear', { outNorm: 'NaN', outNonFinite: 3, gradNorm: 'Infinity', gradNonFinite: 1 }), stats('act', 'ReLU')]);
+    expect(frames).toHaveLength(2);
+    expect(frames[0]!.modules).toEqual([
+      stats('enc', 'Linear'),
+      stats('act', 'ReLU', { dead: 0.5, gradNorm: null, weightNorm: null }),
+    ]);
+    const bad = frames[1]!.modules![0]!;
+    expect(bad.outNorm).toBeNaN();
+    expect(bad.gradNorm).toBe(Infinity);
+    expect([bad.outNonFinite, bad.gradNonFinite]).toEqual([3, 1]);
+    // A sequential run's frames have no modules field.
+    const h = harness();
+    h.receive(fullStep(1, 0.25));
+    expect(h.frames[0]!.modules).toBeUndefined();
+  });
+
+  it('watch-module: asks the client for one module’s tensors and passes them on; refuses unknown modules and bad refs', () => {
+    const sent: ServerMessage[] = [];
+    const frames: FrameEvent[] = [];
+    const run = new AttachedRun(
+      {
+        ...helloFor([{ units: 1, activation: 'identity' }]),
+        model: { kind: 'modules', modules: [{ name: 'enc', type: 'Linear', parameters: 6 }] },
+      },
+      { send: (m) => sent.push(m), onFrame: (f) => frames.push(f) },
+    );
+    expect(run.needs().module).toBeNull();
+    expect(run.watchModule('nope')).toMatch(/no module "nope"/);
+    expect(sent).toEqual([]);
+    expect(run.watchModule('enc')).toBeNull();
+    expect(sent.at(-1)).toMatchObject({ type: 'needs', module: 'enc' });
+    const stats = { name: 'enc', type: 'Linear', outNorm: 1, outMin: 0, outMax: 1, outNonFinite: 0, saturated: null, dead: null, gradNorm: 1, gradNonFinite: 0, weightNorm: 1 };
+    const payload = new Uint8Array(new Float32Array([1, 2, 3, NaN, 5, 6]).buffer);
+    const ref = (over: Record<string, unknown> = {}) => ({ module: 'enc', label: 'weight', rows: 2, cols: 3, sourceRows: 2, sourceCols: 3, offset: 0, ...over });
+    const send = (step: number, moduleTensors: unknown[]): void => {
+      for (const f of new FrameReader({ expectMagic: false }).push(
+        encodeFrame({ type: 'step', step, loss: 0.5, tensors: [], modules: [stats], moduleTensors }, payload),
+      ))
+        run.receive(parseClientMessage(f.header) as StepMessage, f.payload);
+    };
+    send(1, [ref()]);
+    const t = frames[0]!.moduleTensors![0]!;
+    expect([t.module, t.label, t.rows, t.cols]).toEqual(['enc', 'weight', 2, 3]);
+    expect(Array.from(t.data.slice(0, 3))).toEqual([1, 2, 3]);
+    expect(t.data[3]).toBeNaN();
+    expect(() => send(2, [ref({ module: 'other' })])).toThrow(/moduleTensors\[0\] \(other weight\): the model announced no such module/);
+    expect(() => send(3, [ref({ offset: 8 })])).toThrow(/outside the 24-byte payload/);
+    expect(() => send(4, [ref({ rows: 3 })])).toThrow(/does not fit/);
+    // Tensors sent for the held step (asked while paused) come as a frame of that step again.
+    const frameCount = frames.length;
+    run.receiveModuleTensors({ type: 'module-tensors', step: 1, moduleTensors: [ref()] }, payload);
+    expect(frames.length).toBe(frameCount + 1);
+    expect(frames.at(-1)).toMatchObject({ step: 1, modules: [stats] });
+    expect(frames.at(-1)!.moduleTensors![0]!.label).toBe('weight');
+    expect(() => run.receiveModuleTensors({ type: 'module-tensors', step: 9, moduleTensors: [ref()] }, payload)).toThrow(
+      /not held at that step/,
+    );
+    expect(run.watchModule(null)).toBeNull();
+    expect(sent.at(-1)).toMatchObject({ type: 'needs', module: null });
+    // A sequential model has no modules to watch.
+    expect(harness().run.watchModule('0')).toMatch(/only a model of modules/);
   });
 
   it('a NaN in the batch X: the first hit names the input, not H_0', () => {

@@ -28,19 +28,21 @@ import { decimate as decimateForHistory } from '../telemetry/decimate.js';
 import type { DecimatedMatrix } from '../telemetry/decimate.js';
 import { decimate as decimateForFrame } from '../protocol/matrix-payload.js';
 import type { MatrixName, MatrixPayload } from '../protocol/matrix-payload.js';
-import type { FrameEvent, LossPoint } from '../protocol/events.js';
+import type { FrameEvent, LossPoint, ModuleFrame } from '../protocol/events.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { fromWireNumber } from './messages.js';
 import type {
   ControlAction,
   HelloMessage,
   LossesMessage,
+  ModuleStats,
+  ModuleTensorsMessage,
   Needs,
   ServerMessage,
   StepMessage,
   TensorName,
 } from './messages.js';
-import { decodeStep, isFull, tensorKey } from './step-decode.js';
+import { decodeModuleTensors, decodeStep, isFull, tensorKey } from './step-decode.js';
 import type { ReceivedStep, ReceivedTensor, TensorSummary } from './step-decode.js';
 import { WireError } from './wire.js';
 
@@ -127,6 +129,9 @@ export class AttachedRun {
   private stepping = false;
   /** The tensors the views show (set-telemetry); breakpoints, when armed, get every tensor. */
   private wanted: readonly TensorName[] = ALL_TENSORS;
+  private watchedModule: string | null = null;
+  /** The latest full step (its module statistics go with tensors sent for it later). */
+  private lastFull: ReceivedStep | null = null;
   private lossesSentUpTo = 0;
   private skipped = 0;
   private readonly stepTimes: number[] = [];
@@ -163,7 +168,23 @@ export class AttachedRun {
       tensors: armed ? ALL_TENSORS : this.wanted,
       hold: armed || this.state === 'paused',
       watchNonFinite: this.breakpoints.some((b) => b.kind === 'non-finite'),
+      module: this.watchedModule,
     };
+  }
+
+  /**
+   * A "modules" model: ask the client for this module's full tensors (output, parameters,
+   * gradients) with every full step; null stops. Returns why not when the model has no such module.
+   */
+  watchModule(module: string | null): string | null {
+    const model = this.hello.model;
+    if (module !== null) {
+      if (model.kind !== 'modules') return 'only a model of modules (not a Sequential of Linear + activations) has module tensors';
+      if (!model.modules.some((m) => m.name === module)) return `the attached model has no module "${module}"`;
+    }
+    this.watchedModule = module;
+    this.options.send(this.needs());
+    return null;
   }
 
   welcome(): ServerMessage {
@@ -196,10 +217,22 @@ export class AttachedRun {
     this.accept(decodeStep(msg, payload, this.hello.model));
   }
 
+  /**
+   * The watched module's tensors for the step the loop is held at (the app asked while paused):
+   * shown as a frame of that step again, with its module statistics.
+   */
+  receiveModuleTensors(msg: ModuleTensorsMessage, payload: Uint8Array): void {
+    if (msg.step !== this.lastStep || !this.lastFull || this.lastFull.step !== msg.step)
+      throw new WireError(`module-tensors for step ${msg.step}: the loop is not held at that step (last full step ${this.lastFull?.step ?? 'none'})`);
+    const moduleTensors = decodeModuleTensors(msg.step, msg.moduleTensors, payload, this.hello.model);
+    const step: ReceivedStep = { ...this.lastFull, tensors: new Map(), moduleTensors };
+    this.options.onFrame?.(this.frame(step, this.layerStats(step)));
+  }
+
   /** The losses of steps sent without tensors, batched by the client. */
   receiveLosses(msg: LossesMessage): void {
     for (const [step, loss] of msg.points)
-      this.accept({ step, loss: fromWireNumber(loss), tensors: new Map(), modules: [] });
+      this.accept({ step, loss: fromWireNumber(loss), tensors: new Map(), modules: [], moduleTensors: [] });
   }
 
   private accept(step: ReceivedStep): void {
@@ -216,6 +249,7 @@ export class AttachedRun {
     if (!full) this.skipped++;
     const hits = this.evaluate(step, previousLosses);
     if (full) {
+      this.lastFull = { ...step, tensors: new Map() }; // its statistics only: no tensors kept alive
       const layers = this.layerStats(step);
       this.history.push(this.historyEntry(step, layers, hits));
       this.options.recorder?.step(step, hits);
@@ -378,6 +412,20 @@ export class AttachedRun {
       layers,
       matrices,
       historical: false,
+      ...(step.modules.length > 0 ? { modules: step.modules.map(moduleFrame) } : {}),
+      ...(step.moduleTensors.length > 0
+        ? {
+            moduleTensors: step.moduleTensors.map((t) => ({
+              module: t.module,
+              label: t.label,
+              rows: t.matrix.rows,
+              cols: t.matrix.cols,
+              sourceRows: t.sourceRows,
+              sourceCols: t.sourceCols,
+              data: t.matrix.data,
+            })),
+          }
+        : {}),
     };
   }
 
@@ -393,4 +441,22 @@ export class AttachedRun {
     const span = this.stepTimes[n - 1]! - this.stepTimes[0]!;
     return span > 0 ? ((n - 1) * 1000) / span : 0;
   }
+}
+
+/** A module's wire statistics as numbers ("NaN"/"Infinity" on the wire become NaN/Infinity). */
+function moduleFrame(m: ModuleStats): ModuleFrame {
+  const num = (x: Parameters<typeof fromWireNumber>[0] | null): number | null => (x === null ? null : fromWireNumber(x));
+  return {
+    name: m.name,
+    type: m.type,
+    outNorm: fromWireNumber(m.outNorm),
+    outMin: num(m.outMin),
+    outMax: num(m.outMax),
+    outNonFinite: m.outNonFinite,
+    saturated: m.saturated,
+    dead: m.dead,
+    gradNorm: num(m.gradNorm),
+    gradNonFinite: m.gradNonFinite,
+    weightNorm: num(m.weightNorm),
+  };
 }

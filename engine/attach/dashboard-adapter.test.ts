@@ -101,4 +101,16 @@ describe('AttachDashboardAdapter', () => {
     expect(Number.isNaN(back.matrices[0]!.data[0])).toBe(true);
     expect(Number.isNaN((back as { loss: number }).loss)).toBe(true);
   });
+
+  it('watch-module: refused with the reason for a sequential run; null (stop) is accepted', () => {
+    const t = setup();
+    t.adapter.attached(t.run);
+    t.cmd({ id: 7, type: 'watch-module', module: 'enc' });
+    const reply = t.events.find((e) => e.replyTo === 7)!;
+    expect(reply).toMatchObject({ type: 'error', code: 'not-found', command: 'watch-module' });
+    expect((reply as { message: string }).message).toMatch(/only a model of modules/);
+    t.cmd({ id: 8, type: 'watch-module', module: null });
+    expect(t.events.find((e) => e.replyTo === 8)).toMatchObject({ type: 'accepted', command: 'watch-module' });
+    expect(t.sent.at(-1)).toMatchObject({ type: 'needs', module: null });
+  });
 });

@@ -142,6 +142,12 @@ export class AttachDashboardAdapter {
         return this.emit({ type: 'accepted', command: c.type }, c.id);
       case 'set-frame-rate':
         return this.emit({ type: 'accepted', command: c.type }, c.id);
+      case 'watch-module': {
+        if (!run) return refuse('no PyTorch run is attached');
+        const why = run.watchModule(c.module);
+        if (why) return refuse(why, 'not-found');
+        return this.emit({ type: 'accepted', command: c.type }, c.id);
+      }
       case 'set-breakpoints':
         if (run) run.setBreakpoints(c.breakpoints);
         return this.emit({ type: 'accepted', command: c.type }, c.id);

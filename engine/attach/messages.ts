@@ -101,6 +101,19 @@ const moduleStats = z.strictObject({
 });
 export type ModuleStats = z.infer<typeof moduleStats>;
 
+/** One of the tensors of the module the app asked for (Needs.module), 2-D: output samples × features, parameters and gradients. */
+const moduleTensorRef = z.strictObject({
+  module: name,
+  /** "output", a parameter's name ("weight"), or its gradient ("weight.grad"). */
+  label: name,
+  rows: dim,
+  cols: dim,
+  sourceRows: dim,
+  sourceCols: dim,
+  offset: z.number().int().min(0),
+});
+export type ModuleTensorRef = z.infer<typeof moduleTensorRef>;
+
 export const stepSchema = z.strictObject({
   type: z.literal('step'),
   /** 1 for the first lens.step() call; increases by one per call (steps may be skipped, never repeated). */
@@ -108,6 +121,7 @@ export const stepSchema = z.strictObject({
   loss: wireNumber,
   tensors: z.array(tensorRef).max(MAX_ITEMS),
   modules: z.array(moduleStats).max(MAX_ITEMS).optional(),
+  moduleTensors: z.array(moduleTensorRef).max(64).optional(),
 });
 
 /** Losses of steps sent without tensors, batched: [step, loss] in increasing step order. */
@@ -119,6 +133,16 @@ export const lossesSchema = z.strictObject({
     .max(MAX_ITEMS),
 });
 
+/**
+ * The watched module's tensors for the step the loop is held at (paused): sent when the app asks
+ * for a module (needs.module) while the client waits in lens.step, so a paused run answers at once.
+ */
+export const moduleTensorsSchema = z.strictObject({
+  type: z.literal('module-tensors'),
+  step: z.number().int().min(1),
+  moduleTensors: z.array(moduleTensorRef).max(64),
+});
+
 export const byeSchema = z.strictObject({ type: z.literal('bye') });
 
 export type HelloMessage = z.infer<typeof helloSchema>;
@@ -126,9 +150,10 @@ export type StepMessage = z.infer<typeof stepSchema>;
 export type AttachedModel = HelloMessage['model'];
 export type SequentialModel = z.infer<typeof sequentialModel>;
 export type LossesMessage = z.infer<typeof lossesSchema>;
-export type ClientMessage = HelloMessage | StepMessage | LossesMessage | z.infer<typeof byeSchema>;
+export type ModuleTensorsMessage = z.infer<typeof moduleTensorsSchema>;
+export type ClientMessage = HelloMessage | StepMessage | LossesMessage | ModuleTensorsMessage | z.infer<typeof byeSchema>;
 
-const clientSchema = z.discriminatedUnion('type', [helloSchema, stepSchema, lossesSchema, byeSchema]);
+const clientSchema = z.discriminatedUnion('type', [helloSchema, stepSchema, lossesSchema, moduleTensorsSchema, byeSchema]);
 
 /** Validates one client header; throws WireError naming the key path of the first problem. */
 export function parseClientMessage(header: unknown): ClientMessage {
@@ -155,6 +180,8 @@ export interface Needs {
   readonly hold: boolean;
   /** Send a full step whenever the loss or a gradient is not finite (a non-finite breakpoint is armed). */
   readonly watchNonFinite: boolean;
+  /** A "modules" model: send this module's full tensors (output, parameters, gradients) with each full step; null: none. */
+  readonly module: string | null;
 }
 
 export type ControlAction = 'pause' | 'continue' | 'step';

@@ -112,7 +112,7 @@ export class AttachServer {
 
     const handle = (frame: Frame): void => {
       const msg = parseClientMessage(frame.header);
-      if (msg.type !== 'step' && frame.payload.length > 0)
+      if (msg.type !== 'step' && msg.type !== 'module-tensors' && frame.payload.length > 0)
         throw new WireError(`a "${msg.type}" message carries no payload, got ${frame.payload.length} bytes`);
       if (!run) {
         if (msg.type !== 'hello') throw new WireError(`the first message must be "hello", got "${msg.type}"`);
@@ -141,6 +141,7 @@ export class AttachServer {
         return;
       }
       if (msg.type === 'losses') run.receiveLosses(msg);
+      else if (msg.type === 'module-tensors') run.receiveModuleTensors(msg, frame.payload);
       else run.receive(msg, frame.payload);
     };
 

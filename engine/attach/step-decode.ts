@@ -3,7 +3,7 @@
  * the model the client announced (names, subscripts, shapes, payload bounds) before it is used.
  */
 import type { Matrix } from '../core/matrix.js';
-import type { AttachedModel, ModuleStats, StepMessage, TensorName } from './messages.js';
+import type { AttachedModel, ModuleStats, ModuleTensorRef, StepMessage, TensorName } from './messages.js';
 import { fromWireNumber } from './messages.js';
 import { WireError } from './wire.js';
 
@@ -32,6 +32,16 @@ export interface ReceivedStep {
   /** Keyed "H_0", "dW_1", "A_2", "dX_0" … */
   readonly tensors: ReadonlyMap<string, ReceivedTensor>;
   readonly modules: readonly ModuleStats[];
+  /** The watched module's tensors (Needs.module), checked against the announced modules. */
+  readonly moduleTensors: readonly ReceivedModuleTensor[];
+}
+
+export interface ReceivedModuleTensor {
+  readonly module: string;
+  readonly label: string;
+  readonly matrix: Matrix<Float32Array>;
+  readonly sourceRows: number;
+  readonly sourceCols: number;
 }
 
 export const tensorKey = (name: string, index: number): string => `${name}_${index}`;
@@ -107,7 +117,41 @@ export function decodeStep(msg: StepMessage, payload: Uint8Array, model: Attache
         : null,
     });
   });
-  return { step: msg.step, loss: fromWireNumber(msg.loss), tensors, modules: msg.modules ?? [] };
+  const moduleTensors = decodeModuleTensors(msg.step, msg.moduleTensors ?? [], payload, model);
+  return { step: msg.step, loss: fromWireNumber(msg.loss), tensors, modules: msg.modules ?? [], moduleTensors };
+}
+
+/** The watched module's tensors of a step, checked against the announced modules and the payload. */
+export function decodeModuleTensors(
+  step: number,
+  refs: readonly ModuleTensorRef[],
+  payload: Uint8Array,
+  model: AttachedModel,
+): ReceivedModuleTensor[] {
+  return refs.map((t, k) => {
+    const at = `step ${step}: moduleTensors[${k}] (${t.module} ${t.label})`;
+    if (model.kind !== 'modules') throw new WireError(`${at}: only a "modules" model sends module tensors`);
+    if (!model.modules.some((m) => m.name === t.module)) throw new WireError(`${at}: the model announced no such module`);
+    if (t.rows > t.sourceRows || t.cols > t.sourceCols || (t.rows === 0) !== (t.sourceRows === 0))
+      throw new WireError(`${at}: decimated shape ${t.rows}×${t.cols} does not fit ${t.sourceRows}×${t.sourceCols}`);
+    return {
+      module: t.module,
+      label: t.label,
+      matrix: copyOut(payload, t.offset, t.rows, t.cols, at),
+      sourceRows: t.sourceRows,
+      sourceCols: t.sourceCols,
+    };
+  });
+}
+
+/** rows × cols float32 values at `offset` of the payload, bounds-checked and copied (alignment). */
+function copyOut(payload: Uint8Array, offset: number, rows: number, cols: number, at: string): Matrix<Float32Array> {
+  const bytes = rows * cols * 4;
+  if (offset % 4 !== 0 || offset + bytes > payload.length)
+    throw new WireError(`${at}: bytes ${offset}…${offset + bytes} are outside the ${payload.length}-byte payload`);
+  const data = new Float32Array(rows * cols);
+  new Uint8Array(data.buffer).set(payload.subarray(offset, offset + bytes));
+  return { rows, cols, data };
 }
 
 /** A tensor sent at full resolution (breakpoint norms and recordings need every cell). */

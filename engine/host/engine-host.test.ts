@@ -27,6 +27,16 @@ describe('EngineHost', () => {
     await p.waitFor('pong', (e) => e.replyTo === 6);
   });
 
+  it('refuses watch-module (only an attached PyTorch run has modules) and keeps working', async () => {
+    const p = await setup();
+    p.send({ type: 'watch-module', id: 3, module: 'enc' });
+    const e = await p.waitFor('error', (x) => x.replyTo === 3);
+    expect(e.code).toBe('invalid-state');
+    expect(e.message).toMatch(/attached PyTorch run/);
+    p.send({ type: 'ping', id: 4 });
+    await p.waitFor('pong', (x) => x.replyTo === 4);
+  });
+
   it('trains, streams frames with stats and matrices, and stops after maxSteps', async () => {
     const p = await setup();
     p.send(regression());

@@ -154,6 +154,11 @@ export class EngineHost extends HostSessionFiles {
         if (c.budget !== undefined) this.telemetry.budget = c.budget;
         if (c.recordRate !== undefined) this.pacing.recordRate = c.recordRate;
         return this.post({ type: 'accepted', command: c.type }, c.id);
+      case 'watch-module':
+        // Only an attached PyTorch run (engine/attach) has modules; this engine's model has layers.
+        throw new InvalidStateError(
+          'watch-module is for an attached PyTorch run of modules: this engine runs its own layered model',
+        );
       case 'restore':
         return this.restore(c);
       case 'predict':

@@ -13,6 +13,7 @@ export const APP_CHANNEL_NAMES = [
   'session:open-dropped',
   'engine:restart',
   'app:info',
+  'attach:address',
 ] as const;
 
 export const APP_NOTIFICATION_NAMES = ['menu:command', 'engine:restarted', 'file:opened'] as const;
@@ -35,5 +36,9 @@ export const MENU_COMMANDS = [
   'step-op',
   'reset',
   'gradcheck',
+  'show-attach',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** How the port message's reason starts when main hands the dashboard an attached run's port (not an engine restart). */
+export const ATTACH_PORT_REASON = 'attached to PID ';

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { APP_CHANNEL_NAMES, APP_NOTIFICATION_NAMES } from './app-channels.js';
 import type { MenuCommand } from './app-channels.js';
-export { ENGINE_PORT_MESSAGE, MENU_COMMANDS } from './app-channels.js';
+export { ATTACH_PORT_REASON, ENGINE_PORT_MESSAGE, MENU_COMMANDS } from './app-channels.js';
 export type { MenuCommand } from './app-channels.js';
 
 export interface OpenedFile {
@@ -91,6 +91,8 @@ export const APP_CONTRACT = {
   /** Kill the engine window and start a fresh one; new ports follow (see `engine:restarted`). */
   'engine:restart': channel<void>()(z.tuple([z.strictObject({ reason: z.string().max(500) })])),
   'app:info': channel<AppInfo>()(z.tuple([])),
+  /** The BACKPROP_LENS_ATTACH line of this app start (loopback, random token); null when not listening. */
+  'attach:address': channel<string | null>()(z.tuple([])),
 } as const;
 
 export type AppChannel = keyof typeof APP_CONTRACT;

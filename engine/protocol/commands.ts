@@ -239,6 +239,12 @@ export const commandSchema = z.discriminatedUnion('type', [
       .refine((x) => x >= 0 && x <= MAX_RECORD_RATE, `must be in [0, ${MAX_RECORD_RATE}]`)
       .optional(),
   }),
+  /**
+   * Attach mode, a PyTorch model of any other modules: send this module's full tensors (output,
+   * parameters, gradients; `moduleTensors` of the frames) from now on; null stops. An engine of
+   * the app's own has no modules and refuses it (invalid-state).
+   */
+  command('watch-module', { module: z.string().min(1).max(256).nullable() }),
   /** Acknowledges a frame: returns one credit so the engine may send another. */
   command('ack', { seq: z.number().int().min(0) }),
   /** Resume training from a checkpoint after an engine restart (requires configure first). */

@@ -196,6 +196,47 @@ export interface LossPoint {
   readonly validationLoss: number | null;
 }
 
+/**
+ * Statistics of one module of an attached PyTorch model that is not a Sequential of Linear +
+ * activations (attach mode, docs/attach.md): the app has no FORMATS layers for it, only these.
+ * NaN/Inf in the module's output or gradient are counted (outNonFinite, gradNonFinite); outNorm and
+ * the range are of the finite outputs, gradNorm is NaN/Infinity when a gradient value was.
+ */
+export interface ModuleFrame {
+  /** The module's qualified name in the user's model ("encoder.0"), its class ("Linear"). */
+  readonly name: string;
+  readonly type: string;
+  readonly outNorm: number;
+  /** Range of the finite output values; null when none was finite. */
+  readonly outMin: number | null;
+  readonly outMax: number | null;
+  readonly outNonFinite: number;
+  /** Fraction of outputs in a flat region (tanh/sigmoid-like modules); null for others. */
+  readonly saturated: number | null;
+  /** Fraction of output features 0 for every sample (ReLU-like); null for others. */
+  readonly dead: number | null;
+  /** ‖∂L/∂parameters‖ of the module; null for a module without parameters. */
+  readonly gradNorm: number | null;
+  readonly gradNonFinite: number;
+  readonly weightNorm: number | null;
+}
+
+/**
+ * One tensor of the module watched with `watch-module` (attach mode), 2-D: the output as samples ×
+ * features, a parameter or its gradient (a vector as one row). Decimated like a frame's matrices
+ * (each cell the largest-magnitude value of its block; NaN wins) when rows < sourceRows.
+ */
+export interface ModuleTensorFrame {
+  readonly module: string;
+  /** "output", a parameter's name ("weight"), or its gradient ("weight.grad"). */
+  readonly label: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly sourceRows: number;
+  readonly sourceCols: number;
+  readonly data: Float32Array;
+}
+
 export interface FrameEvent extends Base {
   readonly type: 'frame';
   /** Increases by one per frame sent; acknowledge with `{type:'ack', seq}`. */
@@ -214,6 +255,10 @@ export interface FrameEvent extends Base {
   readonly matrices: readonly MatrixPayload[];
   /** True for a frame replayed from the history (`request-frame` with a step). */
   readonly historical: boolean;
+  /** Attach mode, a model of any other modules: per-module statistics of this step. */
+  readonly modules?: readonly ModuleFrame[];
+  /** Attach mode: the tensors of the module asked for with `watch-module`. */
+  readonly moduleTensors?: readonly ModuleTensorFrame[];
 }
 
 export interface OpSteppedEvent extends Base {
@@ -419,6 +464,7 @@ export const REPLY_EVENT = {
   'open-session': 'session-opened',
   'set-frame-rate': 'accepted',
   'set-telemetry': 'accepted',
+  'watch-module': 'accepted',
   ack: null,
   restore: 'state',
   ping: 'pong',

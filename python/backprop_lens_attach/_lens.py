@@ -61,9 +61,10 @@ class Lens:
         self._pause_next = False
         self._awaiting_ack = None
         self._last_full = -math.inf
+        self._module_asked = False  # the app named a module since the last full step (sent at once when held)
         self._losses = []  # [step, loss] not sent yet (sent in batches: one syscall per ~50 ms, not per step)
         self._last_flush = time.monotonic()
-        self._needs = {"rate": 20, "maxSize": 64, "tensors": [], "hold": False, "watchNonFinite": False}
+        self._needs = {"rate": 20, "maxSize": 64, "tensors": [], "hold": False, "watchNonFinite": False, "module": None}
         self._sock.sendall(_wire.MAGIC + _wire.encode_frame({
             "type": "hello",
             "protocol": _wire.PROTOCOL_VERSION,
@@ -135,6 +136,8 @@ class Lens:
                 self._flush_losses()
         while self._paused and self._sock is not None:
             self._poll(None)
+            if self._module_asked and self._paused and self._sock is not None:
+                self._send_held_module_tensors()
 
     def _non_finite(self, loss_value):
         if not math.isfinite(loss_value):
@@ -163,8 +166,39 @@ class Lens:
             header = {"type": "step", "step": self._step, "loss": _wire.wire_number(loss_value), "tensors": refs}
             if isinstance(self._tap, ModuleTap):
                 header["modules"] = self._tap.stats()
+                # The app asked for one module's tensors (needs.module): output, parameters, gradients.
+                module_refs, module_chunks = self._module_tensors(offset)
+                if module_refs is not None:
+                    header["moduleTensors"] = module_refs
+                    chunks.extend(module_chunks)
+                self._module_asked = False
         self._awaiting_ack = self._step
         self._send(header, b"".join(chunks))
+
+    def _module_tensors(self, offset):
+        """(refs, chunks) of the watched module's tensors from byte `offset`; (None, []) when none is watched."""
+        watched = self._needs.get("module")
+        if not isinstance(watched, str) or not isinstance(self._tap, ModuleTap):
+            return None, []
+        max_size = int(self._needs.get("maxSize", 0))
+        refs, chunks = [], []
+        with torch.no_grad():
+            for label, t in self._tap.module_tensors(watched)[:64]:
+                small = decimate(t, max_size)
+                data = to_bytes(small)
+                refs.append({"module": watched[:256], "label": label[:256], "rows": int(small.shape[0]),
+                             "cols": int(small.shape[1]), "sourceRows": int(t.shape[0]),
+                             "sourceCols": int(t.shape[1]), "offset": offset})
+                chunks.append(data)
+                offset += len(data)
+        return refs, chunks
+
+    def _send_held_module_tensors(self):
+        """Held in lens.step and the app asked for a module: its tensors of this step, at once."""
+        self._module_asked = False
+        refs, chunks = self._module_tensors(0)
+        if refs is not None:
+            self._send({"type": "module-tensors", "step": self._step, "moduleTensors": refs}, b"".join(chunks))
 
     def _flush_losses(self):
         self._last_flush = time.monotonic()
@@ -178,7 +212,10 @@ class Lens:
     def _handle(self, msg):
         kind = msg.get("type")
         if kind == "needs":
+            before = self._needs.get("module")
             self._needs.update({k: v for k, v in msg.items() if k != "type"})
+            if isinstance(self._needs.get("module"), str) and self._needs.get("module") != before:
+                self._module_asked = True
         elif kind == "ack":
             if self._awaiting_ack is not None and msg.get("step", 0) >= self._awaiting_ack:
                 self._awaiting_ack = None

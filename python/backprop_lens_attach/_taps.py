@@ -183,12 +183,39 @@ class ModuleTap:
     def tensors(self, wanted):
         return []
 
+    def module_tensors(self, name):
+        """The full tensors of one module, as 2-D (rows, cols) tensors: its output (first dim kept,
+        the rest flattened: samples × features), and each parameter and its gradient (a vector as
+        one row, a matrix as is, more dims flattened after the first). Empty for an unknown name."""
+        module = dict(self.modules).get(name)
+        if module is None:
+            return []
+        out = []
+        y = self.out.get(name)
+        if y is not None and y.dim() >= 1 and y.numel() > 0:
+            out.append(("output", _as_2d(y)))
+        for pname, p in module.named_parameters(recurse=False):
+            if p.numel() == 0:
+                continue
+            out.append((pname[:200], _as_2d(p.detach())))
+            if p.grad is not None:
+                out.append((f"{pname[:200]}.grad", _as_2d(p.grad.detach())))
+        return out
+
     def activation_of(self, name, index):
         return None
 
     def close(self):
         for h in self.handles:
             h.remove()
+
+
+def _as_2d(t):
+    if t.dim() == 0:
+        return t.reshape(1, 1)
+    if t.dim() == 1:
+        return t.reshape(1, -1)
+    return t.reshape(t.shape[0], -1)
 
 
 def decimate(t, max_size):

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 
 from backprop_lens_attach import NoOpLens, attach, parse_address, process_rank
-from backprop_lens_attach._taps import decimate, sequential_layers
+from backprop_lens_attach._taps import ModuleTap, decimate, sequential_layers
 from backprop_lens_attach._wire import FrameReader, encode_frame, wire_number
 
 
@@ -47,6 +47,24 @@ class Mapping(unittest.TestCase):
         self.assertIsNone(sequential_layers(nn.Sequential(nn.Linear(4, 8), nn.Softmax(dim=1), nn.Linear(8, 1))))
         self.assertIsNone(sequential_layers(nn.Sequential(nn.Linear(4, 8), nn.ReLU(inplace=True))))
         self.assertIsNone(sequential_layers(nn.Linear(4, 8)))
+
+
+class ModuleTensors(unittest.TestCase):
+    def test_a_modules_tensors_are_2d_output_parameters_and_gradients(self):
+        model = nn.Sequential(nn.Conv2d(2, 3, 3), nn.ReLU(), nn.Flatten(), nn.Linear(12, 1))
+        tap = ModuleTap(model)
+        try:
+            model(torch.randn(5, 2, 4, 4)).sum().backward()
+            got = {label: tuple(t.shape) for label, t in tap.module_tensors("0")}
+            # Output 5×3×2×2 → samples × features; the conv weight 3×2×3×3 → 3 × 18; bias as one row.
+            self.assertEqual(got, {"output": (5, 12), "weight": (3, 18), "weight.grad": (3, 18),
+                                   "bias": (1, 3), "bias.grad": (1, 3)})
+            w = dict(tap.module_tensors("0"))["weight.grad"]
+            self.assertTrue(torch.equal(w, model[0].weight.grad.reshape(3, -1)))
+            self.assertEqual([label for label, _ in tap.module_tensors("1")], ["output"])  # ReLU: no parameters
+            self.assertEqual(tap.module_tensors("no-such-module"), [])
+        finally:
+            tap.close()
 
 
 class Wire(unittest.TestCase):

@@ -13,6 +13,8 @@ import { connectStores } from './wiring/connect.js';
 import { useErrorsStore } from './stores/errors.js';
 import { useSessionStore } from './stores/session.js';
 import { installMenuCommands } from './wiring/menu.js';
+import { useUiStore } from './stores/ui.js';
+import { ATTACH_PORT_REASON } from '../../engine/protocol/index.js';
 import { installDocumentWiring } from './wiring/document.js';
 import { bareStartRequested, startReadyToRun } from './wiring/first-run.js';
 import { useAutosaveStore } from './stores/autosave.js';
@@ -42,14 +44,18 @@ try {
   connectStores(client, { followViews: !bench });
   client.onStatus((s) => {
     const session = useSessionStore(pinia);
-    if (s.state === 'restarting') errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine restarted; the session is being restored');
+    // A PyTorch run attaching to the desktop app replaces the engine port too, but is no restart.
+    if (s.state === 'restarting' && !s.reason?.startsWith(ATTACH_PORT_REASON)) errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine restarted; the session is being restored');
     if (s.state === 'failed') {
       session.ready = false;
       errors.report(new Error(s.reason ?? 'unknown reason'), 'The engine could not be started');
     }
   });
   const api = appApi();
-  if (api) installMenuCommands(api);
+  if (api) {
+    installMenuCommands(api);
+    void useUiStore(pinia).loadAttachAddress(api);
+  }
   if (!bench) installDocumentWiring(api);
   // An attached run brings its own model and data: no ready-to-run example on that page, and no
   // restored session either. In a browser a reload (or a reopened tab) restores the session it

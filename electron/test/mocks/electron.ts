@@ -69,19 +69,25 @@ export class BrowserWindow extends FakeEmitter {
   }
 }
 
+/** A MessageChannelMain end: records what main posted; tests emit 'message' as the other side. */
+export class FakeMainPort extends FakeEmitter {
+  closed = false;
+  started = false;
+  readonly posted: unknown[] = [];
+  postMessage(message: unknown): void {
+    if (!this.closed) this.posted.push(message);
+  }
+  start(): void {
+    this.started = true;
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
 export class MessageChannelMain {
-  readonly port1 = {
-    closed: false,
-    close(): void {
-      this.closed = true;
-    },
-  };
-  readonly port2 = {
-    closed: false,
-    close(): void {
-      this.closed = true;
-    },
-  };
+  readonly port1 = new FakeMainPort();
+  readonly port2 = new FakeMainPort();
 }
 
 export const ipcMain = {

@@ -11,3 +11,4 @@ export { useCompareStore, roleOf, opOf, type DroppedFile, type FileRole } from '
 export { useExportsStore, type ExportWhat } from './exports.js';
 export { useErrorsStore, toAppError, type AppError } from './errors.js';
 export { useUiStore, TABS, type Tab, type Theme } from './ui.js';
+export { useModulesStore } from './modules.js';

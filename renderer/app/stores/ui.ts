@@ -4,6 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
+import type { AppApi } from '../../../engine/protocol/index.js';
 
 export const TABS = ['data', 'model', 'train', 'layers', 'graph', 'stepper', 'breakpoints', 'history', 'gradcheck', 'compare', 'export'] as const;
 export type Tab = (typeof TABS)[number];
@@ -31,6 +32,13 @@ export const useUiStore = defineStore('ui', () => {
   /** The Layers view's kind checkboxes and "only layer i": here so that telemetry subscribes to what is shown. */
   const layerKinds = ref<Record<string, boolean>>({ A: true, H: true, G: true, W: true, dW: true, db: true });
   const layersOnlyFocus = ref(false);
+  /** Desktop app: BACKPROP_LENS_ATTACH of this app start (main listens for PyTorch runs), and whether the status bar shows it. */
+  const attachAddress = ref<string | null>(null);
+  const attachShown = ref(false);
+
+  async function loadAttachAddress(api: AppApi): Promise<void> {
+    attachAddress.value = await api.invoke('attach:address').catch(() => null);
+  }
 
   watch(
     theme,
@@ -62,5 +70,5 @@ export const useUiStore = defineStore('ui', () => {
     traceRow.value = null;
     traceUnit.value = null;
   }
-  return { theme, tab, focusLayer, traceRow, traceUnit, layerKinds, layersOnlyFocus, toggleTheme, show, trace, traceUnitOf, clearTrace };
+  return { theme, tab, focusLayer, traceRow, traceUnit, layerKinds, layersOnlyFocus, attachAddress, attachShown, loadAttachAddress, toggleTheme, show, trace, traceUnitOf, clearTrace };
 });

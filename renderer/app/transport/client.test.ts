@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEndpointPair } from '../../../engine/protocol/index.js';
+import { COMMAND_TYPES, PROTOCOL_VERSION, createEndpointPair } from '../../../engine/protocol/index.js';
 import type { Endpoint } from '../../../engine/protocol/index.js';
 import { EngineHost, cpuBackendProvider } from '../../../engine/host/index.js';
 import { EngineError } from '../services/engine-link.js';
@@ -30,6 +30,10 @@ class InProcessTransport implements EngineTransport {
   }
   kill(): void {
     void this.host?.dispose();
+  }
+  /** What Electron main does when a PyTorch run attaches: a new port that is not the local engine. */
+  handOver(endpoint: Endpoint, reason: string): void {
+    this.connects.emit(endpoint, reason);
   }
   dispose(): void {
     void this.host?.dispose();
@@ -214,5 +218,43 @@ describe('EngineClient', () => {
       classNames: null,
     });
     await until(() => restarts === 1);
+  });
+
+  it('does not replay the local session into an attached PyTorch run, and replays it when the local engine is back', async () => {
+    const { t, c } = client({ watchdogMs: 60_000 });
+    await c.request(dataset);
+    await c.request(configure);
+    // A fake attached run: answers hello with an attached backend, records every command it gets.
+    const [runEnd, dashEnd] = createEndpointPair();
+    const received: string[] = [];
+    runEnd.addEventListener('message', (e) => {
+      const m = e.data as { type: string; id?: number };
+      received.push(m.type);
+      if (m.type === 'hello')
+        runEnd.postMessage({
+          v: PROTOCOL_VERSION,
+          type: 'ready',
+          protocol: PROTOCOL_VERSION,
+          commands: COMMAND_TYPES,
+          telemetry: { frameRate: 20, maxSize: 64, window: 4 },
+          backend: {
+            name: 'cpu-f32',
+            precision: 'f32',
+            adapter: null,
+            fallbackReason: null,
+            attached: { pid: 7, host: 'h', torch: '1.13', python: '3.11' },
+          },
+        });
+    });
+    t.handOver(dashEnd, 'attached to PID 7 on h');
+    await until(() => c.connection.state === 'ready' && !!c.connection.backend?.attached);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(received).not.toContain('load-dataset');
+    expect(received).not.toContain('configure');
+    // The run detaches: a local engine again, which gets the session back.
+    t.restart('engine replaced');
+    await until(() => c.connection.state === 'ready' && !c.connection.backend?.attached);
+    const state = await c.request({ type: 'step', count: 1 });
+    expect(state).toMatchObject({ type: 'state', step: 1 });
   });
 });

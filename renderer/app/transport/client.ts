@@ -316,7 +316,9 @@ export class EngineClient implements EngineLink {
     const wasRecovering = this.recovering;
     this.recovering = false;
     this.setStatus({ ...this.status, state: 'ready', backend: event.backend });
-    if (wasRecovering) {
+    // An attached PyTorch run (desktop attach mode) brings its own model and data: replaying the
+    // local session into it would only be refused. The local session is replayed when it detaches.
+    if (wasRecovering && !event.backend.attached) {
       for (const c of this.memory.replay()) {
         this.noteLongTask(c.type);
         this.endpoint?.postMessage({ v: PROTOCOL_VERSION, ...c });

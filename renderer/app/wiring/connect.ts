@@ -4,6 +4,7 @@
  */
 import type { EngineLink } from '../services/engine-link.js';
 import { useSessionStore } from '../stores/session.js';
+import { useModulesStore } from '../stores/modules.js';
 import { useTelemetryStore } from '../stores/telemetry.js';
 import { useStepperStore } from '../stores/stepper.js';
 import { useBreakpointsStore } from '../stores/breakpoints.js';
@@ -29,6 +30,7 @@ export function connectStores(link: EngineLink, options: ConnectOptions = {}): v
   const session = useSessionStore();
   session.connect(link);
   useTelemetryStore().connect();
+  useModulesStore().connect();
   useStepperStore().connect();
   useBreakpointsStore().connect();
   useHistoryStore().connect();

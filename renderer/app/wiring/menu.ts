@@ -43,6 +43,11 @@ export function installMenuCommands(api: AppApi): () => void {
       case 'gradcheck':
         useUiStore().show('gradcheck');
         return void useGradcheckStore().run();
+      case 'show-attach': {
+        const ui = useUiStore();
+        ui.attachShown = true;
+        return void ui.loadAttachAddress(api);
+      }
     }
   });
 }
