@@ -49,7 +49,7 @@ function received(step: number, keep = Infinity): ReceivedStep {
       summary: null,
     });
   });
-  return { step, loss: 0.5 / step, tensors, modules: [] };
+  return { step, loss: 0.5 / step, tensors, modules: [], moduleTensors: [] };
 }
 
 async function record(steps: ReceivedStep[], limits?: { steps?: number; bytes?: number }): Promise<Uint8Array> {
