@@ -62,7 +62,13 @@ async function main(): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const args = [join('bench/attach_bench.py'), String(steps), String(rounds), server.address];
   if (threads > 0) args.push(String(threads));
-  const child = spawn('/usr/bin/python3', args, { cwd: root, env: { ...process.env, PYTHONPATH: `${root}python` } });
+  // torch.set_num_threads does not reach Debian's OpenBLAS, which would still use every core (and
+  // race the app for them): the thread count goes in through the environment too.
+  const pinned = threads > 0 ? { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) } : {};
+  const child = spawn('/usr/bin/python3', args, {
+    cwd: root,
+    env: { ...process.env, ...pinned, PYTHONPATH: `${root}python` },
+  });
   const results: Round[] = [];
   let out = '';
   let roundCpu = process.cpuUsage();

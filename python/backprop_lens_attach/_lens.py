@@ -9,7 +9,7 @@ import time
 import torch
 
 from . import _wire
-from ._taps import ModuleTap, SequentialTap, decimate, sequential_layers, summary, to_bytes
+from ._taps import ModuleTap, SequentialTap, decimate, decimate_blocks, sequential_layers, summary, to_bytes
 
 __version__ = "0.1.0"
 ACK_TIMEOUT_S = 30.0
@@ -153,13 +153,13 @@ class Lens:
         refs, chunks, offset = [], [], 0
         with torch.no_grad():
             for name, index, t in self._tap.tensors(wanted):
-                small = decimate(t, max_size)
+                small, block_lo, block_hi = decimate_blocks(t, max_size)
                 data = to_bytes(small)
                 ref = {"name": name, "index": index, "rows": int(small.shape[0]), "cols": int(small.shape[1]),
                        "sourceRows": int(t.shape[0]), "sourceCols": int(t.shape[1]), "offset": offset}
                 # Decimated: the app's layer statistics need the full tensor's summary (not of X, ∂L/∂X).
                 if small is not t and not (name == "dX" or (name == "A" and index == 0)):
-                    ref["summary"] = summary(t, self._tap.activation_of(name, index))
+                    ref["summary"] = summary(t, self._tap.activation_of(name, index), (block_lo, block_hi))
                 refs.append(ref)
                 chunks.append(data)
                 offset += len(data)

@@ -222,26 +222,43 @@ def decimate(t, max_size):
     """At most max_size × max_size: equal blocks of ceil(rows/max_size) × ceil(cols/max_size)
     cells, each shown by its value of largest magnitude (sign kept); min/max reductions propagate
     NaN, so a NaN anywhere in a block wins. One aminmax pass over the tensor."""
+    return decimate_blocks(t, max_size)[0]
+
+
+def decimate_blocks(t, max_size):
+    """(decimated, block minima, block maxima); the block extremes are None when `t` is small
+    enough to send whole. The extremes of the blocks are the tensor's own, so a summary of the
+    full tensor needs no second min/max pass."""
     rows, cols = t.shape
     if max_size <= 0 or (rows <= max_size and cols <= max_size):
-        return t
+        return t, None, None
+    if not t.is_contiguous() and t.t().is_contiguous():
+        # W_i = weight.T and ∂L/∂W_i = weight.grad.T are transposed views: the same blocks of the
+        # stored layout, transposed back, give the same result without copying the whole matrix.
+        small, lo, hi = decimate_blocks(t.t(), max_size)
+        return small.t(), lo, hi
     br, bc = -(-rows // max_size), -(-cols // max_size)
     R, C = -(-rows // br), -(-cols // bc)
     x = t.float()
     if R * br != rows or C * bc != cols:
-        x = F.pad(x, (0, C * bc - cols, 0, R * br - rows))  # zeros never outweigh a real value
-    x = x.reshape(R, br, C, bc).permute(0, 2, 1, 3).reshape(R, C, br * bc)
-    lo, hi = torch.aminmax(x, dim=2)
-    return torch.where(hi >= -lo, hi, lo)
+        # The last row/column repeated: a copy of a value already in that block changes neither
+        # its largest magnitude nor the tensor's extremes.
+        x = F.pad(x[None], (0, C * bc - cols, 0, R * br - rows), mode="replicate")[0]
+    # A view of the blocks (no copy): one aminmax pass along each block's columns over the whole
+    # tensor, then the small per-row results reduced along the block's rows.
+    lo, hi = torch.aminmax(x.reshape(R, br, C, bc), dim=3)
+    lo, hi = lo.amin(dim=1), hi.amax(dim=1)
+    return torch.where(hi >= -lo, hi, lo), lo, hi
 
 
-def summary(t, activation=None):
+def summary(t, activation=None, block_range=None):
     """Of a full tensor sent decimated: Frobenius norm (NaN if any value is), the finite range,
     the non-finite count, and for a layer output the saturated (tanh/sigmoid: derivative < 0.01)
     or dead (relu: 0 for every sample) fraction — what the app's layer statistics need."""
     from ._wire import wire_number
     f = t.detach().float()
-    lo, hi = torch.aminmax(f)
+    # block_range: decimate_blocks' block minima and maxima, whose extremes are the tensor's.
+    lo, hi = (block_range[0].min(), block_range[1].max()) if block_range else torch.aminmax(f)
     norm, lo, hi = torch.stack([f.norm(), lo, hi]).tolist()  # one sync; NaN/Inf show up in all three
     if math.isfinite(norm) and math.isfinite(lo) and math.isfinite(hi):
         out = {"norm": norm, "min": lo, "max": hi, "nonFinite": 0}

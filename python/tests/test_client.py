@@ -13,7 +13,9 @@ import torch
 import torch.nn as nn
 
 from backprop_lens_attach import NoOpLens, attach, parse_address, process_rank
-from backprop_lens_attach._taps import ModuleTap, decimate, sequential_layers
+import torch.nn.functional as F
+
+from backprop_lens_attach._taps import ModuleTap, decimate, decimate_blocks, sequential_layers, summary
 from backprop_lens_attach._wire import FrameReader, encode_frame, wire_number
 
 
@@ -35,6 +37,31 @@ class Decimate(unittest.TestCase):
         t = torch.randn(16, 8)
         self.assertIs(decimate(t, 64), t)
         self.assertEqual(decimate(torch.randn(500, 500), 0).shape[0], 500)
+
+
+    def test_blocks_equal_the_plain_definition_transposed_views_and_ragged_edges_included(self):
+        def reference(t, m):  # zero padding, one copy of the blocks: the definition
+            rows, cols = t.shape
+            br, bc = -(-rows // m), -(-cols // m)
+            R, C = -(-rows // br), -(-cols // bc)
+            x = F.pad(t.float(), (0, C * bc - cols, 0, R * br - rows))
+            lo, hi = torch.aminmax(x.reshape(R, br, C, bc).permute(0, 2, 1, 3).reshape(R, C, br * bc), dim=2)
+            return torch.where(hi >= -lo, hi, lo)
+        torch.manual_seed(3)
+        for shape in [(784, 256), (257, 65), (128, 10), (1000, 3)]:
+            for m in (64, 7):
+                a = torch.randn(*shape)
+                for t in (a, a.t(), a.abs() + 1, -(a.abs() + 1)):  # all-positive / all-negative: padding must not win
+                    self.assertTrue(torch.equal(decimate(t, m), reference(t, m)), (shape, m))
+
+    def test_a_summary_from_the_blocks_equals_one_from_the_tensor(self):
+        torch.manual_seed(4)
+        for fill in (None, math.nan, math.inf):
+            t = torch.randn(300, 130).abs() + 0.5
+            if fill is not None:
+                t[7, 9] = fill
+            _, lo, hi = decimate_blocks(t, 64)
+            self.assertEqual(summary(t, "relu", (lo, hi)), summary(t, "relu"))
 
 
 class Mapping(unittest.TestCase):
