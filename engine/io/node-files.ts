@@ -107,6 +107,30 @@ export async function readTextFile(file: string): Promise<string> {
   }
 }
 
+/**
+ * Reads a binary file (weights, session files) whole: a folder is refused, a regular file over
+ * `maxBytes` is refused before it is read (`what` names whose limit it is), and a pipe or device is
+ * read with the same cap. Errors are FileAccessErrors naming `name` (the path as the user gave it).
+ */
+export async function readBinaryFile(file: string, maxBytes: number, what: string, name = file): Promise<Uint8Array> {
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (!info.isFile()) return await readSpecialFile(file, Math.min(maxBytes, MAX_SPECIAL_BYTES));
+    if (info.size > maxBytes) {
+      throw new FileAccessError(
+        name,
+        'EFBIG',
+        `cannot read: the file is over the ${(maxBytes / 2 ** 30).toFixed(0)} GiB limit for ${what}`,
+      );
+    }
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    if (e instanceof FileAccessError) throw e.file === name ? e : new FileAccessError(name, e.code, e.reason);
+    throw accessError(name, e, false);
+  }
+}
+
 export type { WriteContent } from './node-atomic-write.js';
 
 /**

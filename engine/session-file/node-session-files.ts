@@ -3,8 +3,7 @@
  * are atomic (engine/io/node-files.ts); reads are size-capped before anything is loaded; errors
  * name the file as the user gave it.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { FileAccessError, writeFileAtomic } from '../io/node-files.js';
+import { FileAccessError, readBinaryFile, writeFileAtomic } from '../io/node-files.js';
 import { SESSION_ZIP_LIMITS } from './container.js';
 import { type DecodedSession, decodeSession, readSessionManifest } from './read.js';
 import { SessionFileError } from './errors.js';
@@ -15,22 +14,8 @@ import { encodeSession } from './write.js';
 /** A session file on disk may be at most this big (its contents expand to at most 4 GiB). */
 export const MAX_SESSION_FILE_BYTES = 2 * 2 ** 30;
 
-async function readBytes(file: string, name: string): Promise<Uint8Array> {
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new FileAccessError(name, 'EISDIR', 'cannot read: is a folder, not a file');
-    if (info.size > MAX_SESSION_FILE_BYTES)
-      throw new FileAccessError(name, 'EFBIG', 'cannot read: the file is over the 2 GiB limit for session files');
-    return await readFile(file);
-  } catch (e) {
-    if (e instanceof FileAccessError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    throw new FileAccessError(
-      name,
-      code,
-      code === 'ENOENT' ? 'cannot read: no such file' : `cannot read: ${(e as Error).message}`,
-    );
-  }
+function readBytes(file: string, name: string): Promise<Uint8Array> {
+  return readBinaryFile(file, MAX_SESSION_FILE_BYTES, 'session files', name);
 }
 
 export async function readSessionFile(file: string, name = file): Promise<DecodedSession> {

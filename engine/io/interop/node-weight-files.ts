@@ -2,9 +2,8 @@
  * Node-only: weights files of any supported format read from and written to disk (CLI, Electron
  * main). Writes are atomic; errors name the file as the user gave it.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { FormatError } from '../format-error.js';
-import { FileAccessError, writeFileAtomic } from '../node-files.js';
+import { FileAccessError, readBinaryFile, writeFileAtomic } from '../node-files.js';
 import type { WeightsFile } from '../weights-file.js';
 import type { WeightsHint } from './array-weights.js';
 import {
@@ -28,21 +27,7 @@ function named<T>(name: string, fn: () => T): T {
 
 export async function readWeightsAnyFormat(file: string, name = file, hint: WeightsHint = {}): Promise<WeightsImport> {
   const format = named(name, () => weightFormatOf(file));
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new FileAccessError(name, 'EISDIR', 'cannot read: is a folder, not a file');
-    if (info.size > MAX_WEIGHTS_BYTES) throw new FileAccessError(name, 'EFBIG', 'cannot read: the file is over 2 GiB');
-    bytes = await readFile(file);
-  } catch (e) {
-    if (e instanceof FileAccessError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    throw new FileAccessError(
-      name,
-      code,
-      code === 'ENOENT' ? 'cannot read: no such file' : `cannot read: ${(e as Error).message}`,
-    );
-  }
+  const bytes = await readBinaryFile(file, MAX_WEIGHTS_BYTES, 'weights files', name);
   return named(name, () => decodeWeightsAs(bytes, format, hint));
 }
 
