@@ -15,6 +15,7 @@ import { createProgress } from '../progress.js';
 import { packageVersion } from '../version.js';
 import type { Matrix } from '../../core/matrix.js';
 import { writeWeightsExport } from '../outputs.js';
+import { MODEL_FLAGS } from './train-options.js';
 import { captureSession, openSession } from '../../session-file/live-session.js';
 import { readSessionFile, writeSessionFile } from '../../session-file/node-session-files.js';
 import {
@@ -75,14 +76,7 @@ export const TRAIN_SESSION_OPTIONS: readonly OptionSpec[] = [
 
 /** Flags that a resumed session takes from its file. */
 const FIXED_BY_SESSION = [
-  'layers',
-  'hidden',
-  'activation',
-  'output-activation',
-  'loss',
-  'init',
-  'normalize',
-  'normalize-targets',
+  ...MODEL_FLAGS,
   'optimizer',
   'lr',
   'momentum',
