@@ -3,11 +3,9 @@
  * the port handed over by main, recovery driven by main when the engine window's renderer dies.
  * Runs where an Electron binary exists; elsewhere every test is skipped with the reason printed.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
-import { appRoot, builtMain, electronBinary } from '../fixtures/electron-app.js';
+import { electronBinary, launchBuiltApp } from '../fixtures/electron-app.js';
 import { events, postRaw, recordEvents, request, SMALL_CONFIG, SMALL_DATASET } from '../fixtures/engine.js';
 
 const binary = electronBinary();
@@ -19,17 +17,7 @@ let page: Page;
 
 test.beforeAll(async () => {
   if ('reason' in binary) return;
-  if (!existsSync(builtMain)) {
-    const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: appRoot, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  }
-  app = await electron.launch({
-    executablePath: binary.path,
-    args: [appRoot],
-    cwd: appRoot,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  page = await app.firstWindow();
+  ({ app, page } = await launchBuiltApp(binary.path));
   await recordEvents(page);
 });
 

@@ -7,11 +7,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
-import { appRoot, builtMain, electronBinary } from '../fixtures/electron-app.js';
+import { appRoot, electronBinary, launchBuiltApp } from '../fixtures/electron-app.js';
 
 const binary = electronBinary();
 const torchMissing = spawnSync('/usr/bin/python3', ['-c', 'import torch']).status !== 0;
@@ -30,17 +29,7 @@ let py: ChildProcess | null = null;
 
 test.beforeAll(async () => {
   if (skipReason || 'reason' in binary) return;
-  if (!existsSync(builtMain)) {
-    const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: appRoot, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  }
-  app = await electron.launch({
-    executablePath: binary.path,
-    args: [appRoot],
-    cwd: appRoot,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  page = await app.firstWindow();
+  ({ app, page } = await launchBuiltApp(binary.path));
 });
 
 test.afterAll(async () => {

@@ -6,13 +6,12 @@
  * counts its calls. Runs where an Electron binary exists; elsewhere every test is skipped with the
  * reason printed.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
-import { appRoot, builtMain, electronBinary } from '../fixtures/electron-app.js';
+import { electronBinary, launchBuiltApp } from '../fixtures/electron-app.js';
 
 const binary = electronBinary();
 if ('reason' in binary) console.log(`[e2e/electron] skipped: ${binary.reason}`);
@@ -25,17 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lens-e2e-session-'));
 
 test.beforeAll(async () => {
   if ('reason' in binary) return;
-  if (!existsSync(builtMain)) {
-    const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: appRoot, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  }
-  app = await electron.launch({
-    executablePath: binary.path,
-    args: [appRoot],
-    cwd: appRoot,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  page = await app.firstWindow();
+  ({ app, page } = await launchBuiltApp(binary.path));
   await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
 });
 
