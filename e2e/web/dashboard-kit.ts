@@ -110,3 +110,21 @@ export async function predictions(page: Page): Promise<number[]> {
     return Array.from((await engine.request({ type: 'predict', X: { rows: 50, cols: 2, data } })).F.data);
   });
 }
+
+/**
+ * The session specs' run: xor, the default model with Adam at lr 0.05, `steps` steps by hand
+ * (F10) in the Train view, then the Layers view once its heatmaps have drawn.
+ */
+export async function trainXorByHand(page: Page, steps: number): Promise<void> {
+  await loadBuiltin(page, 'xor');
+  await page.click('[data-tab=model]');
+  await page.selectOption('[data-test=optimizer]', 'adam');
+  await page.fill('[data-test=lr]', '0.05');
+  await page.click('[data-test=apply-model]');
+  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
+  await page.click('[data-tab=train]');
+  for (let k = 0; k < steps; k++) await page.keyboard.press('F10');
+  await expect.poll(() => currentStep(page)).toBe(steps);
+  await page.click('[data-tab=layers]');
+  await page.waitForTimeout(1500);
+}

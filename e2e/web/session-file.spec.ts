@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { engineMatrix, heatmapPixels } from './dashboard-kit.js';
+import { engineMatrix, heatmapPixels, trainXorByHand } from './dashboard-kit.js';
 
 const heatmapRgba = async (page: Page, label: string): Promise<number[]> => (await heatmapPixels(page, label)).rgba;
 const engineW0 = async (page: Page): Promise<number[]> => (await engineMatrix(page, 'W', 0)).data;
@@ -23,21 +23,7 @@ async function stepText(page: Page): Promise<string> {
 
 test('save → reload → open gives back the same Layers view, and training continues', async ({ page }) => {
   await open(page);
-  await page.click('[data-tab=data]');
-  await page.selectOption('[data-test=builtin-select]', 'xor');
-  await page.click('[data-test=load-builtin]');
-  await expect(page.locator('[data-test=dataset-summary]')).toContainText('xor');
-  await page.click('[data-tab=model]');
-  await page.selectOption('[data-test=optimizer]', 'adam');
-  await page.fill('[data-test=lr]', '0.05');
-  await page.click('[data-test=apply-model]');
-  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
-  await page.click('[data-tab=train]');
-  for (let k = 0; k < 5; k++) await page.keyboard.press('F10');
-  await expect.poll(() => stepText(page)).toMatch(/step 5 ·/);
-
-  await page.click('[data-tab=layers]');
-  await page.waitForTimeout(1500);
+  await trainXorByHand(page, 5);
   const before = { W: await heatmapRgba(page, 'W_0'), G: await heatmapRgba(page, 'G_0'), engine: await engineW0(page) };
 
   await page.click('[data-tab=export]');

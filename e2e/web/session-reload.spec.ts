@@ -5,7 +5,7 @@
  * engine), with a note that says where the session came from.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { engineMatrix, heatmapPixels } from './dashboard-kit.js';
+import { engineMatrix, heatmapPixels, trainXorByHand } from './dashboard-kit.js';
 
 const heatmapRgba = async (page: Page, label: string): Promise<number[]> => (await heatmapPixels(page, label)).rgba;
 const engineW0 = async (page: Page): Promise<number[]> => (await engineMatrix(page, 'W', 0)).data;
@@ -36,21 +36,7 @@ test('reload restores data, model, step, history and the Layers tab without a cl
   await page.goto('/');
   await expect(page.locator('[data-test=backend] .dot.on')).toBeVisible({ timeout: 60_000 });
 
-  await page.click('[data-tab=data]');
-  await page.selectOption('[data-test=builtin-select]', 'xor');
-  await page.click('[data-test=load-builtin]');
-  await expect(page.locator('[data-test=dataset-summary]')).toContainText('xor');
-  await page.click('[data-tab=model]');
-  await page.selectOption('[data-test=optimizer]', 'adam');
-  await page.fill('[data-test=lr]', '0.05');
-  await page.click('[data-test=apply-model]');
-  await expect(page.locator('[data-test=run-state]')).toHaveText(/idle|paused/);
-  await page.click('[data-tab=train]');
-  for (let k = 0; k < 4; k++) await page.keyboard.press('F10');
-  await expect.poll(() => stepText(page)).toMatch(/step 4 ·/);
-
-  await page.click('[data-tab=layers]');
-  await page.waitForTimeout(1500);
+  await trainXorByHand(page, 4);
   const before = { W: await heatmapRgba(page, 'W_0'), engine: await engineW0(page), loss: await page.locator('[data-test=loss]').textContent() };
   // Each step by hand and the tab switch were saved at once: nothing waits for the 30 s timer.
   await expect.poll(() => autosavedStep(page)).toBe(4);
