@@ -6,9 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-# onnxruntime-node's postinstall would fetch CUDA providers from nuget.org on linux/x64; the tests
-# use its bundled CPU build only, so the install stays offline-safe (npm registry only).
-export ONNXRUNTIME_NODE_INSTALL=skip
+# onnxruntime-node's CUDA download is switched off for every install by the project's .npmrc.
 export VK_ICD_FILENAMES="${VK_ICD_FILENAMES:-/usr/lib/chromium/vk_swiftshader_icd.json}"
 mkdir -p test-results
 
